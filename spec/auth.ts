@@ -1,0 +1,65 @@
+/**
+ * keyhash and x-digilocker-hmac (protocol-facts §1.2, C1, C3). Hash functions are injected so
+ * the same code signs in Node (node:crypto) and inside k6 (k6/crypto).
+ */
+import { base64Encode, toHex, utf8Encode } from './bytes.js';
+
+export interface HashFunctions {
+  /** SHA-256 of the UTF-8 bytes of `text`, as raw bytes */
+  sha256(text: string): Uint8Array;
+  /** HMAC-SHA256 with the UTF-8 bytes of `key` over `data`, as raw bytes */
+  hmacSha256(key: string, data: Uint8Array): Uint8Array;
+  /** MD5 of the UTF-8 bytes of `text`, as raw bytes (UID in profile 1.13 is the MD5 of the Aadhaar number) */
+  md5(text: string): Uint8Array;
+}
+
+export type HmacEncoding = 'hex-base64' | 'raw-base64' | 'none';
+export const HMAC_HEADER = 'x-digilocker-hmac';
+
+/** keyhash = lowercase hex of SHA-256(apiKey + ts): the concatenation in this order, ts byte-for-byte as sent. */
+export function keyhash(hash: HashFunctions, apiKey: string, ts: string): string {
+  return toHex(hash.sha256(apiKey + ts));
+}
+
+/**
+ * The x-digilocker-hmac value for the exact body bytes. `hex-base64` is Base64 of the lowercase hex
+ * digest (what DigiLocker is observed to send); `raw-base64` is Base64 of the 32-byte digest (what
+ * the spec text suggests). Returns undefined for `none`.
+ */
+export function digilockerHmac(
+  hash: HashFunctions,
+  apiKey: string,
+  body: Uint8Array | string,
+  encoding: HmacEncoding,
+): string | undefined {
+  if (encoding === 'none') return undefined;
+  const bytes = typeof body === 'string' ? utf8Encode(body) : body;
+  const digest = hash.hmacSha256(apiKey, bytes);
+  return encoding === 'raw-base64' ? base64Encode(digest) : base64Encode(utf8Encode(toHex(digest)));
+}
+
+/** Constant-time comparison of two strings, so verification does not leak where they differ. */
+export function timingSafeEqualText(a: string, b: string): boolean {
+  // The expected length is public (fixed per encoding), so an early length mismatch leaks nothing.
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
+}
+
+/** Verifies a received header against the body in the given encoding. */
+export function verifyHmac(
+  hash: HashFunctions,
+  apiKey: string,
+  body: Uint8Array | string,
+  header: string | undefined,
+  encoding: Exclude<HmacEncoding, 'none'>,
+): boolean {
+  if (!header) return false;
+  const expected = digilockerHmac(hash, apiKey, body, encoding)!;
+  return timingSafeEqualText(header.trim(), expected);
+}
+
+export function md5Hex(hash: HashFunctions, text: string): string {
+  return toHex(hash.md5(text));
+}

@@ -1,0 +1,73 @@
+/**
+ * The clause registry: every requirement a check enforces, quoted from the document it comes
+ * from. A check names a clause id; reports print the quote so a failure explains itself.
+ * Documents: SPEC-1.13 (Issuer API Specification v1.13, 2024), OAS-ISSUER (OpenAPI issuer
+ * 3.0.0), PULL-1.0 (Pull API Specification v1.0, seed 001), FACTS (protocol-facts.md decisions
+ * on observed behaviour and contradictions, C1–C23).
+ */
+
+export type ClauseLevel = 'MUST' | 'SHOULD' | 'MAY' | 'SECURITY';
+
+export interface Clause {
+  id: string;
+  document: string;
+  section: string;
+  text: string;
+  level: ClauseLevel;
+}
+
+const list: Clause[] = [
+  { id: 'http-post', document: 'SPEC-1.13', section: '8.1.1', level: 'MUST', text: 'HTTP Method: POST. Content-Type: application/xml' },
+  { id: 'http-200', document: 'OAS-ISSUER', section: 'paths./Your Pull URI Request API Path.post.responses', level: 'MUST', text: '200: successful operation (application/xml). No other HTTP status is defined; errors are signalled in-band with Status="0".' },
+  { id: 'response-xml', document: 'OAS-ISSUER', section: 'responses.200.content', level: 'MUST', text: 'The response body is application/xml: a well-formed XML document.' },
+  { id: 'response-content-type', document: 'OAS-ISSUER', section: 'responses.200.content', level: 'SHOULD', text: 'Response content type application/xml (text/xml is accepted).' },
+  { id: 'root-pulluri', document: 'SPEC-1.13', section: '8.1.3', level: 'MUST', text: 'The response root element is PullURIResponse (in any namespace or none).' },
+  { id: 'root-pulldoc', document: 'OAS-ISSUER', section: 'components.schemas.PullDocResponse', level: 'MUST', text: 'The response root element is PullDocResponse (in any namespace or none).' },
+  { id: 'echo-ts', document: 'SPEC-1.13', section: '8.1.4 #1', level: 'MUST', text: 'ts (M): A timestamp value as sent in the request.' },
+  { id: 'echo-txn', document: 'SPEC-1.13', section: '8.1.4 #2', level: 'MUST', text: 'txn (M): Transaction id value as sent in the request.' },
+  { id: 'status-values', document: 'SPEC-1.13', section: '8.1.4 #3', level: 'MUST', text: 'Status (M): 1 for success, 0 for error and 9 for pending.' },
+  { id: 'status-values-pulldoc', document: 'OAS-ISSUER', section: 'components.schemas.PullDocResponse.ResponseStatus', level: 'MUST', text: 'Status: 1 for success, 0 for error (no pending status in Pull Doc, C11).' },
+  { id: 'status-text', document: 'SPEC-1.13', section: '8.1.3 (template), FACTS C12', level: 'SHOULD', text: '<ResponseStatus Status="1" ts="…" txn="…">1</ResponseStatus>: when the element has text, it equals the Status attribute.' },
+  { id: 'status-pending', document: 'SPEC-1.13', section: '8.1.4 #3', level: 'MUST', text: 'The issuer department may do a manual verification of the Pull Request and take a decision to provide a document at a later time. In this case the response status should contain value 9.' },
+  { id: 'keyhash', document: 'SPEC-1.13', section: '8.1.2 #2–3', level: 'SECURITY', text: 'ts: This will be used to verify the keyHash. KeyHash (M): Sha256 hashing of defined API key and timestamp. A request whose keyhash does not verify must not be served (FACTS C18: HTTP 401/403 or 200 with Status="0").' },
+  { id: 'hmac', document: 'SPEC-1.13', section: '8.1.1 x-digilocker-hmac', level: 'SECURITY', text: 'DigiLocker calculates the hmac of the HTTP request body using SHA256 … and the API Key … as the hashing key. It is strongly recommended that the issuer API calculates the hmac of the HTTP request body, convert it to Base64 and match it with this parameter to ensure authenticity of the request. (FACTS C19: not enforcing it is a security finding.)' },
+  { id: 'orgid', document: 'SPEC-1.13', section: '8.1.2 #5', level: 'SECURITY', text: 'orgId (M): Org Id is the user id provided to the Digital Locker application by the issuer application for accessing the API. A request from another orgId must not be served.' },
+  { id: 'auth-no-5xx', document: 'FACTS', section: 'C18', level: 'MUST', text: 'Bad HMAC/keyhash: accept HTTP 401/403 or 200 with Status="0"; fail on 200 with Status="1" (auth not enforced) and on 5xx.' },
+  { id: 'uri-search', document: 'SPEC-1.13', section: '8.1.2 #13', level: 'MUST', text: 'UDF1…n (M): User defined search parameters to search a unique document/certificate … configured in the issuer portal of Digital Locker. (FACTS §2.3: the element names are the configured parameter names.)' },
+  { id: 'uri-element', document: 'SPEC-1.13', section: '8.1.4 #14', level: 'MUST', text: 'URI (M): URI corresponding to the search criteria that identifies the document uniquely.' },
+  { id: 'uri-format', document: 'SPEC-1.13', section: '5.1, 7.1', level: 'MUST', text: 'IssuerId-DocType-DocId. IssuerId is a unique issuer entity ID; DocType is the document type; DocId is a unique document ID of length up to 10 within the issuer system. (FACTS C13: DocId over 10 or not alphanumeric is a warning.)' },
+  { id: 'uri-persistent', document: 'SPEC-1.13', section: '3 (Document URI)', level: 'MUST', text: 'such URIs are required to remain globally unique and persistent, even when the resource ceases to exist or becomes unavailable.' },
+  { id: 'issued-to', document: 'SPEC-1.13', section: '8.1.4 #5–7', level: 'MUST', text: 'IssuedTo (M) … Persons (M) … Person (M): Contains the details about the individual/s to whom the certificate is issued. It contains one or more Person/s elements.' },
+  { id: 'person-attributes', document: 'SPEC-1.13', section: '8.1.4 #8–13', level: 'SHOULD', text: 'name (M), dob (M) in DD-MM-YYYY format, gender (M): Male, Female or Other, phone (M); Photo (O) with format (M) one of PNG, JPG, JPEG. (FACTS C8, C20, C22: other forms are warnings.)' },
+  { id: 'search-echo-1.0', document: 'PULL-1.0', section: 'Pull URI Response', level: 'MUST', text: 'DocDetails: UDF1 … UDFn (M) as in the request, then URI and DocContent.' },
+  { id: 'search-echo-oas', document: 'OAS-ISSUER', section: 'components.schemas.PullURIResponse.DocDetails', level: 'SHOULD', text: 'DocDetails (required: DocType, DigiLockerId, UID, FullName, DOB, UDF1, UDF2, URI, DocContent, DataContent): the response echoes the search parameters.' },
+  { id: 'doccontent-format', document: 'SPEC-1.13', section: '8.1.4 #15', level: 'MUST', text: 'DocContent: Enclose the Base64 byte encoded contents of PDF file in this element. The DocContent element should be sent only if the format attribute in the original request is sent as "pdf" or "both".' },
+  { id: 'datacontent-format', document: 'SPEC-1.13', section: '8.1.4 #16; revision 1.12', level: 'MUST', text: 'DataContent (M): Enclose the base64 byte encoded certificate metadata in XML format. (v1.12: DataContent has become mandatory.) OAS-ISSUER: sent when format is "xml" or "both".' },
+  { id: 'format-absent', document: 'OAS-ISSUER', section: 'PullURIRequest.format', level: 'SHOULD', text: 'If the format attribute is not present in the request, then the API must return Base64 encoded PDF data in the response. (SPEC-1.13: xml is the default value; FACTS C5: ambiguous, reported as a warning.)' },
+  { id: 'doccontent-pdf', document: 'SPEC-1.13', section: '8.1.4 #15', level: 'MUST', text: 'DocContent: the Base64 byte encoded contents of PDF file (a PDF starts with %PDF- and ends with %%EOF).' },
+  { id: 'base64-valid', document: 'SPEC-1.13', section: '8.1.4 #15–16', level: 'MUST', text: 'Base64 byte encoded contents: standard base64 alphabet with correct padding.' },
+  { id: 'base64-clean', document: 'FACTS', section: '§2.5, §6', level: 'SHOULD', text: 'Base64 with line breaks (PHP chunk_split) or other whitespace inside the value is a warning: strict decoders reject it.' },
+  { id: 'datacontent-xml', document: 'SPEC-1.13', section: 'revision 1.8; 8.1.4 #16', level: 'MUST', text: 'DataContent … base64 encoded xml content of certificate data: it decodes to well-formed XML (FACTS C16).' },
+  { id: 'certificate-root', document: 'OAS-PUBLISHER', section: 'Certificate schema; FACTS §1.10', level: 'SHOULD', text: 'Certificate metadata XML has the root Certificate with IssuedBy, IssuedTo and CertificateData.' },
+  { id: 'not-found', document: 'SPEC-1.13', section: '8.1.4 #3; FACTS C18', level: 'MUST', text: 'Status 0 for error: a search or URI that matches no document returns Status="0" and no document.' },
+  { id: 'not-found-http', document: 'FACTS', section: 'C18', level: 'SHOULD', text: 'Valid request for a missing record: expect HTTP 200 with Status="0"; a 404 gets a warning.' },
+  { id: 'identity-match', document: 'SPEC-1.13', section: '8.1', level: 'SHOULD', text: 'It is strongly recommended that the issuer API validate that the name, date of birth details sent by DigiLocker in Aadhaar parameters match with the corresponding details on the certificate before returning the certificate data.' },
+  { id: 'namespace-forms', document: 'FACTS', section: 'C6', level: 'MUST', text: 'DigiLocker has sent PullURIRequest in no namespace, with xmlns:ns2="http://tempuri.org/", with xmlns="http://tempuri.org/" and with xmlns="https://www.digitallocker.gov.in/schema/issuer/v1/pullurirequest": the issuer must parse all of them (match by local name).' },
+  { id: 'whitespace-values', document: 'FACTS', section: '§2.4', level: 'SHOULD', text: 'Element text may be pretty-printed with surrounding whitespace/newlines, so values must be trimmed.' },
+  { id: 'unknown-attributes', document: 'FACTS', section: '§2.4', level: 'MUST', text: 'Extra, undocumented root attribute metadata="Y" (SAMPLE-UIDAI): issuers must ignore unknown attributes.' },
+  { id: 'unknown-elements', document: 'FACTS', section: '§2.4; C21', level: 'MUST', text: 'Unknown or opt-in DocDetails elements (e.g. <Mobile>) may appear; the issuer must not fail when they are present or absent.' },
+  { id: 'ts-fraction', document: 'FACTS', section: '§2.4', level: 'SHOULD', text: 'Implementations that build their own ts add fractional seconds, so issuers should not reject fractions.' },
+  { id: 'dtd-refused', document: 'OWASP XXE', section: 'XML External Entity Prevention', level: 'SECURITY', text: 'An XML parser facing untrusted input must not process DTDs or expand entities: a request with an internal entity must not be resolved into a search.' },
+  { id: 'malformed-no-5xx', document: 'FACTS', section: 'C18', level: 'MUST', text: 'Malformed input gets HTTP 4xx or 200 with Status="0", never a 5xx.' },
+  { id: 'no-stack-trace', document: 'OWASP ASVS', section: 'V7.4.1', level: 'SECURITY', text: 'A generic message is shown when an unexpected or security sensitive error occurs: no stack traces, file paths or framework internals.' },
+  { id: 'no-secret-echo', document: 'OWASP ASVS', section: 'V7.1.1', level: 'SECURITY', text: 'The application does not log or echo credentials or personal data: error bodies must not contain the keyhash, HMAC, Aadhaar number/UID, name or date of birth of the request.' },
+  { id: 'timeout', document: 'FACTS', section: '§1.1 #4, §8', level: 'MUST', text: 'The response is synchronous; DigiLocker gives up on issuers that do not answer in time (repository_service_unresponsive).' },
+];
+
+export const CLAUSES: ReadonlyMap<string, Clause> = new Map(list.map((c) => [c.id, c]));
+
+export function clause(id: string): Clause {
+  const found = CLAUSES.get(id);
+  if (!found) throw new Error(`unknown clause id ${id}`);
+  return found;
+}

@@ -1,0 +1,11 @@
+/** spec/: the protocol, pure TypeScript with no node: imports (bundled into k6 as well). */
+export * from './auth.js';
+export * from './bytes.js';
+export * from './certificate.js';
+export * from './clauses.js';
+export * from './profiles.js';
+export * from './requests.js';
+export * from './responses.js';
+export * from './time.js';
+export * from './uri.js';
+export * from './xml.js';

@@ -1,0 +1,173 @@
+/**
+ * PullURIRequest and PullDocRequest: builders (what DigiLocker sends, in every namespace form of
+ * C6) and readers (what the reference issuer accepts). Bodies are built as strings so the exact
+ * bytes that were signed are the bytes that are sent.
+ */
+import { digilockerHmac, HMAC_HEADER, keyhash, type HashFunctions, type HmacEncoding } from './auth.js';
+import { NAMESPACES, type Format, type NamespaceForm, type Profile } from './profiles.js';
+import { child, escapeXml, readXml, type Finding, type XmlLimits, type XmlNode } from './xml.js';
+
+export type RequestKind = 'pulluri' | 'pulldoc';
+export const REQUEST_ROOT: Record<RequestKind, string> = { pulluri: 'PullURIRequest', pulldoc: 'PullDocRequest' };
+export const RESPONSE_ROOT: Record<RequestKind, string> = { pulluri: 'PullURIResponse', pulldoc: 'PullDocResponse' };
+
+export interface Envelope {
+  ver: string;
+  ts: string;
+  txn: string;
+  orgId: string;
+  /** omitted from the body when undefined */
+  keyhash?: string;
+  /** omitted when undefined (profile 1.0, or the absent-format edge case) */
+  format?: Format;
+  namespace: NamespaceForm;
+  /** unknown attributes DigiLocker has been seen to add, e.g. metadata="Y" */
+  extraAttributes?: ReadonlyArray<readonly [string, string]>;
+}
+
+export interface PullUriDetails {
+  docType?: string;
+  digiLockerId?: string;
+  uid?: string;
+  fullName?: string;
+  dob?: string;
+  photo?: string;
+  /** configured search elements, in order: [elementName, value] */
+  search: ReadonlyArray<readonly [string, string]>;
+  /** extra DocDetails elements after the search elements */
+  extraElements?: ReadonlyArray<readonly [string, string]>;
+}
+
+export interface PullDocDetails {
+  uri: string;
+  digiLockerId?: string;
+  uid?: string;
+  fullName?: string;
+  dob?: string;
+  extraElements?: ReadonlyArray<readonly [string, string]>;
+}
+
+export interface BuildOptions {
+  /** wraps every element value, e.g. "\n    " to mimic pretty-printed requests (§2.4) */
+  pad?: string;
+  /** attribute name for keyhash; `keyHash` is a robustness variant (C2) */
+  keyhashAttribute?: string;
+}
+
+function namespaceFor(kind: RequestKind, form: NamespaceForm): string {
+  const ns = NAMESPACES[form];
+  if (!ns.uri) return '';
+  const uri = kind === 'pulldoc' ? ns.uri.replace('pullurirequest', 'pulldocrequest') : ns.uri;
+  return ns.prefix ? ` xmlns:${ns.prefix}="${uri}"` : ` xmlns="${uri}"`;
+}
+
+function openRoot(kind: RequestKind, env: Envelope, options: BuildOptions): string {
+  const attrs: Array<[string, string]> = [
+    ['ver', env.ver],
+    ['ts', env.ts],
+    ['txn', env.txn],
+    ['orgId', env.orgId],
+  ];
+  if (env.keyhash !== undefined) attrs.push([options.keyhashAttribute ?? 'keyhash', env.keyhash]);
+  if (env.format !== undefined) attrs.push(['format', env.format]);
+  for (const [k, v] of env.extraAttributes ?? []) attrs.push([k, v]);
+  const rendered = attrs.map(([k, v]) => ` ${k}="${escapeXml(v)}"`).join('');
+  return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><${REQUEST_ROOT[kind]}${namespaceFor(kind, env.namespace)}${rendered}>`;
+}
+
+function element(name: string, value: string | undefined, pad: string): string {
+  return value === undefined ? '' : `<${name}>${pad}${escapeXml(value)}${pad}</${name}>`;
+}
+
+export function buildPullUriRequest(env: Envelope, details: PullUriDetails, options: BuildOptions = {}): string {
+  const pad = options.pad ?? '';
+  let inner = element('DocType', details.docType, pad) + element('DigiLockerId', details.digiLockerId, pad);
+  inner += element('UID', details.uid, pad) + element('FullName', details.fullName, pad) + element('DOB', details.dob, pad) + element('Photo', details.photo, pad);
+  for (const [name, value] of details.search) inner += element(name, value, pad);
+  for (const [name, value] of details.extraElements ?? []) inner += element(name, value, pad);
+  return `${openRoot('pulluri', env, options)}<DocDetails>${inner}</DocDetails></${REQUEST_ROOT.pulluri}>`;
+}
+
+export function buildPullDocRequest(env: Envelope, details: PullDocDetails, options: BuildOptions = {}): string {
+  const pad = options.pad ?? '';
+  let inner = element('URI', details.uri, pad) + element('DigiLockerId', details.digiLockerId, pad);
+  inner += element('UID', details.uid, pad) + element('FullName', details.fullName, pad) + element('DOB', details.dob, pad);
+  for (const [name, value] of details.extraElements ?? []) inner += element(name, value, pad);
+  return `${openRoot('pulldoc', env, options)}<DocDetails>${inner}</DocDetails></${REQUEST_ROOT.pulldoc}>`;
+}
+
+export interface Signer {
+  hash: HashFunctions;
+  apiKey: string;
+  hmac: HmacEncoding;
+}
+
+export interface SignedRequest {
+  body: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * Signs a built body: the keyhash must already be in the body (it depends only on apiKey + ts);
+ * the HMAC is computed over the exact body bytes.
+ */
+export function signedHeaders(signer: Signer, body: string): Record<string, string> {
+  const headers: Record<string, string> = { 'content-type': 'application/xml' };
+  const mac = digilockerHmac(signer.hash, signer.apiKey, body, signer.hmac);
+  if (mac !== undefined) headers[HMAC_HEADER] = mac;
+  return headers;
+}
+
+/** The envelope DigiLocker would send for a profile, with keyhash computed from apiKey + ts. */
+export function envelopeFor(
+  profile: Profile,
+  signer: Signer,
+  fields: { ts: string; txn: string; orgId: string; namespace: NamespaceForm; format?: Format },
+): Envelope {
+  return {
+    ver: profile.ver,
+    ts: fields.ts,
+    txn: fields.txn,
+    orgId: fields.orgId,
+    keyhash: keyhash(signer.hash, signer.apiKey, fields.ts),
+    format: profile.sendsFormat ? fields.format : undefined,
+    namespace: fields.namespace,
+  };
+}
+
+// ---------------------------------------------------------------- reading (issuer side)
+
+export interface ReceivedRequest {
+  kind: RequestKind;
+  attrs: Record<string, string>;
+  /** DocDetails children by local name, values trimmed; first occurrence wins */
+  details: Record<string, string>;
+  /** DocDetails children in document order, values trimmed */
+  detailList: Array<[string, string]>;
+  /** present when the keyhash attribute is spelt differently (keyHash, KeyHash) */
+  keyhashAttribute?: string;
+}
+
+export interface ReadRequestResult {
+  request?: ReceivedRequest;
+  findings: Finding[];
+}
+
+function readDetails(node: XmlNode | undefined): Array<[string, string]> {
+  return (node?.children ?? []).map((c) => [c.name, c.text.trim()] as [string, string]);
+}
+
+/** Reads a Pull URI or Pull Doc request by local names; the root decides the kind. */
+export function readRequest(text: string, limits?: XmlLimits): ReadRequestResult {
+  const { root, findings } = readXml(text, limits);
+  if (!root) return { findings };
+  const kind = (Object.keys(REQUEST_ROOT) as RequestKind[]).find((k) => REQUEST_ROOT[k] === root.name);
+  if (!kind) {
+    return { findings: [...findings, { code: 'wrong-root', severity: 'error', message: `root element ${root.name} is neither PullURIRequest nor PullDocRequest` }] };
+  }
+  const detailList = readDetails(child(root, 'DocDetails'));
+  const details: Record<string, string> = {};
+  for (const [k, v] of detailList) if (!(k in details)) details[k] = v;
+  const keyhashAttribute = Object.keys(root.attrs).find((a) => a.toLowerCase() === 'keyhash');
+  return { request: { kind, attrs: root.attrs, details, detailList, keyhashAttribute }, findings };
+}

@@ -1,0 +1,9 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['spec/**/*.test.ts', 'conformance/**/*.test.ts', 'fixtures/**/*.test.ts', 'cli/**/*.test.ts', 'properties/**/*.test.ts'],
+    testTimeout: 30_000,
+    pool: 'forks',
+  },
+});
