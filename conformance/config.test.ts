@@ -1,0 +1,282 @@
+import { mkdtemp, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, closest, defaultsFor, loadConfig, locateJsonError, parseConfig, pointerToPath } from './config.js';
+
+const ENV = { DLCONFORM_API_KEY: 'TESTAPIKEY123' };
+
+function minimal(): Record<string, any> {
+  return {
+    target: { pullUri: 'http://127.0.0.1:8080/pulluri', pullDoc: 'http://127.0.0.1:8080/pulldoc' },
+    orgId: 'in.gov.example',
+    apiKeyEnv: 'DLCONFORM_API_KEY',
+    documents: [{ docType: 'INCER', search: { UDF1: '13333' } }],
+    absent: { docType: 'INCER', search: { UDF1: '99999' } },
+  };
+}
+
+/** The ConfigError thrown by parsing `json`, or a test failure. */
+function errorOf(json: unknown, env: NodeJS.ProcessEnv = ENV): ConfigError {
+  try {
+    parseConfig(json, env, 'my.json');
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return err as ConfigError;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('parseConfig: defaults', () => {
+  it('applies the profile 3.0 defaults to a minimal config', () => {
+    const { config, apiKey } = parseConfig(minimal(), ENV, 'my.json');
+    expect(apiKey).toBe('TESTAPIKEY123');
+    expect(config).toMatchObject({
+      profile: '3.0',
+      issuerId: 'in.gov.example',
+      hmac: 'hex-base64',
+      namespace: 'ns2-tempuri',
+      tsOffset: '+05:30',
+      uidMode: 'plain',
+      optIn: { uid: false, fullName: false, dob: false, photo: false },
+      identityCheck: true,
+      expect: {},
+      client: { timeoutMs: 10000, concurrency: 4, timeBudgetMs: 300000, maxResponseBytes: 26214400 },
+    });
+    expect(config.client.maxRequestsPerSecond).toBeUndefined();
+    expect(config.pending).toBeUndefined();
+    expect(JSON.stringify(config)).not.toContain('TESTAPIKEY123');
+  });
+
+  it('uses the defaults of each profile', () => {
+    expect(defaultsFor('1.0')).toEqual({ hmac: 'none', namespace: 'ns2-tempuri', uidMode: 'plain' });
+    expect(defaultsFor('3.0')).toEqual({ hmac: 'hex-base64', namespace: 'ns2-tempuri', uidMode: 'plain' });
+    expect(defaultsFor('1.13')).toEqual({ hmac: 'hex-base64', namespace: 'tempuri', uidMode: 'md5' });
+    const json = minimal();
+    delete json.target.pullDoc;
+    const { config } = parseConfig({ ...json, profile: '1.13' }, ENV, 'x');
+    expect(config).toMatchObject({ hmac: 'hex-base64', namespace: 'tempuri', uidMode: 'md5' });
+  });
+
+  it('keeps explicit values over defaults, and allows hmac with profile 1.0', () => {
+    const { config } = parseConfig(
+      { ...minimal(), profile: '1.0', hmac: 'raw-base64', namespace: 'digitallocker', issuerId: 'in.gov.ex', client: { concurrency: 8, maxRequestsPerSecond: 2.5 } },
+      ENV,
+      'x',
+    );
+    expect(config).toMatchObject({ profile: '1.0', hmac: 'raw-base64', namespace: 'digitallocker', issuerId: 'in.gov.ex' });
+    expect(config.client).toMatchObject({ concurrency: 8, maxRequestsPerSecond: 2.5, timeoutMs: 10000 });
+  });
+
+  it('accepts the DESIGN.md example config and a $schema key', () => {
+    const json = {
+      $schema: './node_modules/dlconform/conformance/config.schema.json',
+      profile: '3.0',
+      target: { pullUri: 'http://127.0.0.1:8080/pulluri', pullDoc: 'http://127.0.0.1:8080/pulldoc' },
+      orgId: 'in.gov.example',
+      apiKeyEnv: 'DLCONFORM_API_KEY',
+      hmac: 'hex-base64',
+      namespace: 'tempuri',
+      documents: [
+        { docType: 'INCER', search: { UDF1: '13333' }, uri: 'in.gov.example-INCER-AB12CD34EF', owner: { fullName: 'Sunil Kumar', dob: '31-12-1990' } },
+      ],
+      absent: { docType: 'INCER', search: { UDF1: '99999' } },
+    };
+    expect(parseConfig(json, ENV, 'x').config.documents[0]!.owner).toEqual({ fullName: 'Sunil Kumar', dob: '31-12-1990' });
+  });
+});
+
+describe('parseConfig: errors name the field and the fix', () => {
+  it('missing required field', () => {
+    const json = minimal();
+    delete json.orgId;
+    const err = errorOf(json);
+    expect(err.field).toBe('orgId');
+    expect(err.message).toMatch(/^config my\.json: orgId: is required; expected the issuer's orgId on the partner portal/);
+  });
+
+  it('missing nested field and missing $ref field carry hints', () => {
+    const json = minimal();
+    delete json.absent;
+    delete json.target.pullUri;
+    const err = errorOf(json);
+    expect(err.message).toContain('target.pullUri: is required; expected the Pull URI endpoint, an http(s) URL');
+    expect(err.message).toContain('absent: is required; expected a search that matches no document');
+  });
+
+  it('wrong type', () => {
+    const err = errorOf({ ...minimal(), identityCheck: 'yes', client: { timeoutMs: 5.5 } });
+    expect(err.message).toContain('identityCheck: must be true or false (got a string)');
+    expect(err.message).toContain('client.timeoutMs: must be an integer (got a number)');
+    expect(err.message.match(/client\.timeoutMs/g)).toHaveLength(1);
+  });
+
+  it('unknown field with a suggestion', () => {
+    const json = minimal();
+    json.target = { pulluri: json.target.pullUri };
+    const err = errorOf(json);
+    expect(err.message).toContain('config my.json: target.pulluri: unknown field (did you mean "pullUri"?)');
+    expect(errorOf({ ...minimal(), namespce: 'none' }).message).toContain('namespce: unknown field (did you mean "namespace"?)');
+    expect(errorOf({ ...minimal(), timeout: 5 }).message).toMatch(/timeout: unknown field \(known fields here: .*profile/);
+  });
+
+  it('an apiKey field in the file is explained, and its value never printed', () => {
+    const err = errorOf({ ...minimal(), apiKey: 'SUPERSECRETKEY' });
+    expect(err.message).toContain('apiKey: unknown field: the API key must not be in the config file');
+    expect(err.message).not.toContain('SUPERSECRETKEY');
+  });
+
+  it('pattern with hint', () => {
+    const json = minimal();
+    json.documents[0].docType = 'INCER1';
+    expect(errorOf(json).message).toContain(
+      'config my.json: documents[0].docType: must match ^[A-Za-z]{1,10}$ (got "INCER1"); expected a document type code such as INCER',
+    );
+  });
+
+  it('search element names must be XML names, and search must not be empty', () => {
+    const json = minimal();
+    json.documents[0].search = { '1roll': 'x' };
+    json.absent.search = {};
+    const err = errorOf(json);
+    expect(err.message).toContain('documents[0].search.1roll: is not a valid XML element name');
+    expect(err.message).toContain('absent.search: must have at least 1 entry');
+  });
+
+  it('bad URL', () => {
+    expect(errorOf({ ...minimal(), target: { pullUri: 'ftp://x/y' } }).message).toContain('target.pullUri: must be an http(s) URL (got "ftp://x/y")');
+    expect(errorOf({ ...minimal(), target: { pullUri: 'http://[::1/x' } }).message).toContain('target.pullUri: is not a valid URL');
+    const creds = errorOf({ ...minimal(), target: { pullUri: 'https://user:pw@issuer.example/pulluri' } });
+    expect(creds.message).toContain('must not contain a user name or password');
+    expect(creds.message).not.toContain('pw@');
+  });
+
+  it('enum lists the allowed values', () => {
+    expect(errorOf({ ...minimal(), profile: '2.0' }).message).toContain('profile: must be one of "1.0", "3.0", "1.13" (got "2.0")');
+  });
+
+  it('missing or empty environment variable', () => {
+    const err = errorOf(minimal(), {});
+    expect(err.field).toBe('apiKeyEnv');
+    expect(err.message).toBe(
+      "config my.json: apiKeyEnv: environment variable DLCONFORM_API_KEY is not set; export it with the issuer's API key (apiKeyEnv holds the variable's name, such as \"DLCONFORM_API_KEY\", never the key)",
+    );
+    expect(errorOf(minimal(), { DLCONFORM_API_KEY: '  ' }).message).toContain('DLCONFORM_API_KEY is empty');
+  });
+
+  it('does not print an apiKeyEnv that looks like a pasted key', () => {
+    const err = errorOf({ ...minimal(), apiKeyEnv: 'a8f3kK29dlQ0zz7' }, {});
+    expect(err.message).not.toContain('a8f3kK29dlQ0zz7');
+    expect(err.message).toContain('the environment variable named by apiKeyEnv is not set');
+    const bad = errorOf({ ...minimal(), apiKeyEnv: 'k3y-with-dash' }, {});
+    expect(bad.message).not.toContain('k3y-with-dash');
+  });
+
+  it('profile 1.13 with target.pullDoc', () => {
+    const err = errorOf({ ...minimal(), profile: '1.13' });
+    expect(err.field).toBe('target.pullDoc');
+    expect(err.message).toContain('Pull Doc was removed in spec v1.13');
+  });
+
+  it('never echoes owner values', () => {
+    const json = minimal();
+    json.documents[0].owner = { aadhaar: '12345678901', dob: '1990-12-31', fullName: 'Sunil Kumar' };
+    const err = errorOf(json);
+    expect(err.message).toContain('documents[0].owner.aadhaar: must match ^\\d{12}$; expected the owner\'s 12-digit Aadhaar number');
+    expect(err.message).not.toContain('12345678901');
+    expect(err.message).not.toContain('1990-12-31');
+    json.documents[0].owner = { dob: '31-02-1990' };
+    expect(errorOf(json).message).toContain('documents[0].owner.dob: is not a calendar date');
+  });
+
+  it('absent equal to a document search', () => {
+    const json = minimal();
+    json.absent = { docType: 'INCER', search: { UDF1: '13333' } };
+    expect(errorOf(json).message).toContain('absent.search: is the same search as documents[0]');
+  });
+
+  it('reports every problem at once, one line each', () => {
+    const err = errorOf({ target: {}, apiKeyEnv: 'NOPE_NOT_SET', documents: [] }, {});
+    const lines = err.message.split('\n');
+    expect(lines.every((l) => l.startsWith('config my.json: '))).toBe(true);
+    expect(err.issues.map((i) => i.field)).toEqual(
+      expect.arrayContaining(['target.pullUri', 'orgId', 'documents', 'absent', 'apiKeyEnv']),
+    );
+  });
+
+  it('a non-object config', () => {
+    expect(errorOf([1, 2]).message).toContain('must be an object');
+  });
+});
+
+describe('loadConfig', () => {
+  async function file(name: string, text: string): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), 'dlconform-config-'));
+    const path = join(dir, name);
+    await writeFile(path, text);
+    return path;
+  }
+
+  it('reads a file, tolerating a BOM', async () => {
+    const path = await file('ok.json', `\ufeff${JSON.stringify(minimal(), null, 2)}`);
+    const { config, apiKey } = await loadConfig(path, ENV);
+    expect(config.orgId).toBe('in.gov.example');
+    expect(apiKey).toBe('TESTAPIKEY123');
+  });
+
+  it('file not found', async () => {
+    await expect(loadConfig('/nonexistent/dlconform.json', ENV)).rejects.toThrow(/config \/nonexistent\/dlconform\.json: file not found/);
+  });
+
+  it('a directory', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dlconform-config-'));
+    await mkdir(join(dir, 'sub'));
+    await expect(loadConfig(join(dir, 'sub'), ENV)).rejects.toThrow(/is a directory/);
+  });
+
+  it('invalid JSON gives line and column, without quoting the file', async () => {
+    const path = await file('bad.json', '{\n  "orgId": "in.gov.x",\n  "owner": "Sunil Kumar",\n}\n');
+    const err = await loadConfig(path, ENV).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toBe(`config ${path}: is not valid JSON (line 4, column 1: trailing comma before "}")`);
+    expect((err as Error).message).not.toContain('Sunil');
+  });
+});
+
+describe('locateJsonError', () => {
+  it.each([
+    ['{"a": }', 1, 7, 'unexpected "}"'],
+    ['{"a": 1', 1, 8, 'unexpected end of file'],
+    ['{\n "a": 1\n "b": 2}', 3, 2, 'missing "," between properties'],
+    ['// c\n{}', 1, 1, 'comments are not allowed in JSON'],
+    ["{'a':1}", 1, 2, 'strings must use double quotes'],
+    ['{"a": tru}', 1, 10, 'unexpected "}"'],
+    ['[1,]', 1, 4, 'trailing comma before "]"'],
+    ['{} x', 1, 4, 'unexpected "x" after the end of the JSON value'],
+    ['{"a":"x\ny"}', 1, 8, 'control character in string (write newlines as \\n)'],
+  ])('%j → %i:%i %s', (text, line, column, reason) => {
+    expect(() => JSON.parse(text)).toThrow();
+    expect(locateJsonError(text)).toEqual({ line, column, reason });
+  });
+
+  it('accepts what JSON.parse accepts', () => {
+    for (const text of ['{}', '[]', '"x"', '-1.5e3', '{"a":[true,false,null,{"b":"\\u00e9\\n"}]}', ' \n {"a" : 1 } \n']) {
+      expect(locateJsonError(text)).toBeUndefined();
+    }
+  });
+});
+
+describe('helpers', () => {
+  it('pointerToPath', () => {
+    expect(pointerToPath('')).toBe('');
+    expect(pointerToPath('/documents/0/search')).toBe('documents[0].search');
+    expect(pointerToPath('/a~1b/c~0d')).toBe('a/b.c~d');
+  });
+
+  it('closest', () => {
+    expect(closest('pulluri', ['pullUri', 'pullDoc'])).toBe('pullUri');
+    expect(closest('pull_doc', ['pullUri', 'pullDoc'])).toBe('pullDoc');
+    expect(closest('docTyp', ['docType', 'search'])).toBe('docType');
+    expect(closest('zzz', ['docType', 'search'])).toBeUndefined();
+  });
+});

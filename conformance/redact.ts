@@ -1,0 +1,256 @@
+/**
+ * Redaction of secrets and personal data from everything dlconform writes: console lines, curl
+ * lines, reports. Two layers, because neither is enough alone:
+ *  - literal values we know (the API key, the owners' names, dates of birth, Aadhaar numbers and
+ *    their MD5, phone numbers), also in their XML-escaped, JSON-escaped and URL-encoded forms;
+ *  - shapes that are secret whatever their value (keyhash attributes, x-digilocker-hmac headers,
+ *    Aadhaar fields of a request, Person attributes, 12-digit numbers, 64-hex digests), which
+ *    catch values derived at run time and values an issuer echoes back in another form.
+ * Placeholders look like `[REDACTED:label]`; shell variable references such as `$DLCONFORM_HMAC`
+ * (used by curl lines) are left alone, and redacting twice changes nothing.
+ */
+import { createHash } from 'node:crypto';
+import type { Owner } from './config.js';
+
+/** Secrets shorter than this are not matched literally: redacting "1" everywhere helps no one. */
+export const MIN_SECRET_LENGTH = 4;
+
+/** Header (and JSON key) names whose whole value is secret. Lower case. */
+export const SENSITIVE_HEADERS: ReadonlySet<string> = new Set([
+  'x-digilocker-hmac',
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'x-api-key',
+  'api-key',
+  'apikey',
+  'api_key',
+  'keyhash',
+]);
+
+export interface RedactorInit {
+  apiKey?: string;
+  /** the documents' owners are personal data; search values are not secret */
+  config?: { documents: ReadonlyArray<{ owner?: Owner }> };
+}
+
+interface Secret {
+  value: string;
+  label: string;
+}
+
+export class Redactor {
+  private readonly secrets: Secret[] = [];
+  /** one alternation of every literal secret; rebuilt lazily after addSecret */
+  private literal: RegExp | undefined;
+  private labels: string[] = [];
+  private dirty = true;
+
+  constructor(init: RedactorInit = {}) {
+    if (init.apiKey !== undefined) this.addSecret(init.apiKey, 'apiKey');
+    for (const doc of init.config?.documents ?? []) {
+      const owner = doc.owner;
+      if (!owner) continue;
+      if (owner.fullName !== undefined) this.addSecret(owner.fullName, 'name');
+      if (owner.dob !== undefined) for (const form of dateForms(owner.dob)) this.addSecret(form, 'dob');
+      if (owner.aadhaar !== undefined) {
+        for (const form of aadhaarForms(owner.aadhaar)) this.addSecret(form, 'aadhaar');
+        this.addSecret(createHash('md5').update(owner.aadhaar, 'utf8').digest('hex'), 'uid');
+      }
+      if (owner.phone !== undefined) this.addSecret(owner.phone, 'phone');
+    }
+  }
+
+  /** Registers a value to replace by `[REDACTED:label]` wherever it appears (case-insensitively). */
+  addSecret(value: string, label: string): void {
+    const trimmed = value.trim();
+    if (trimmed.length < MIN_SECRET_LENGTH) return;
+    if (this.secrets.some((s) => s.value === trimmed)) return;
+    this.secrets.push({ value: trimmed, label: label.replace(/[^\w.-]/g, '_') });
+    this.dirty = true;
+  }
+
+  redact(text: string): string {
+    let out = text;
+    const literal = this.literalPattern();
+    if (literal) {
+      out = out.replace(literal, (...args: unknown[]) => {
+        // args: match, group1..groupN, offset, input; exactly one group is defined.
+        const groups = args.slice(1, 1 + this.labels.length);
+        const index = groups.findIndex((g) => g !== undefined);
+        return placeholder(this.labels[index] ?? 'secret');
+      });
+    }
+    for (const rule of SHAPE_RULES) out = out.replace(rule.pattern, rule.replace as (substring: string, ...args: any[]) => string);
+    return out;
+  }
+
+  /** Header values redacted; sensitive headers lose their whole value. Array values are joined. */
+  redactHeaders(headers: Readonly<Record<string, string | readonly string[] | number | undefined>>): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [name, value] of Object.entries(headers)) {
+      if (value === undefined) continue;
+      const text = Array.isArray(value) ? value.join(', ') : String(value);
+      out[name] = SENSITIVE_HEADERS.has(name.toLowerCase()) ? placeholder(name.toLowerCase()) : this.redact(text);
+    }
+    return out;
+  }
+
+  /** A copy of a JSON-like value with every string redacted, and values under sensitive keys replaced. */
+  redactDeep<T>(value: T): T {
+    return this.walk(value) as T;
+  }
+
+  private walk(value: unknown): unknown {
+    if (typeof value === 'string') return this.redact(value);
+    if (Array.isArray(value)) return value.map((v) => this.walk(v));
+    if (value !== null && typeof value === 'object' && isPlainObject(value)) {
+      const out: Record<string, unknown> = {};
+      for (const [key, v] of Object.entries(value)) {
+        out[key] = typeof v === 'string' && SENSITIVE_HEADERS.has(key.toLowerCase()) ? placeholder(key.toLowerCase()) : this.walk(v);
+      }
+      return out;
+    }
+    return value;
+  }
+
+  private literalPattern(): RegExp | undefined {
+    if (!this.dirty) return this.literal;
+    this.dirty = false;
+    if (this.secrets.length === 0) return (this.literal = undefined);
+    // Longest first, so a secret that contains another is replaced whole.
+    const ordered = [...this.secrets].sort((a, b) => b.value.length - a.value.length);
+    this.labels = ordered.map((s) => s.label);
+    const source = ordered.map((s) => `(${secretSource(s.value)})`).join('|');
+    this.literal = new RegExp(source, 'giu');
+    return this.literal;
+  }
+}
+
+function placeholder(label: string): string {
+  return `[REDACTED:${label}]`;
+}
+
+function isPlainObject(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// literal secrets
+
+/** Whitespace inside a name may be written many ways (pretty-printing, URL and XML encoding). */
+const FLEXIBLE_SPACE = '(?:\\s|%20|\\+|&#32;|&#x20;|&nbsp;)+';
+
+/** A regex source matching the secret raw, XML-escaped, JSON-escaped or URL-encoded. */
+function secretSource(value: string): string {
+  return value
+    .split(/\s+/)
+    .map((token) => {
+      const forms = new Set([token, xmlEscape(token), xmlEscapeNumeric(token), jsonEscape(token), encodeURIComponent(token)]);
+      const alternatives = [...forms].sort((a, b) => b.length - a.length).map(escapeRegExp);
+      return alternatives.length === 1 ? alternatives[0]! : `(?:${alternatives.join('|')})`;
+    })
+    .join(FLEXIBLE_SPACE);
+}
+
+function xmlEscape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+}
+
+function xmlEscapeNumeric(text: string): string {
+  return text.replace(/&/g, '&#38;').replace(/</g, '&#60;').replace(/>/g, '&#62;').replace(/"/g, '&#34;').replace(/'/g, '&#39;');
+}
+
+function jsonEscape(text: string): string {
+  return JSON.stringify(text).slice(1, -1);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/** A DD-MM-YYYY date also shows up as DD/MM/YYYY, DD.MM.YYYY, YYYY-MM-DD and DDMMYYYY. */
+function dateForms(dob: string): string[] {
+  const m = /^(\d{2})-(\d{2})-(\d{4})$/.exec(dob.trim());
+  if (!m) return [dob];
+  const [, d, mo, y] = m;
+  return [dob, `${d}/${mo}/${y}`, `${d}.${mo}.${y}`, `${y}-${mo}-${d}`, `${d}${mo}${y}`];
+}
+
+/** Aadhaar numbers are often written in groups of four. */
+function aadhaarForms(aadhaar: string): string[] {
+  const digits = aadhaar.replace(/\D/g, '');
+  if (digits.length !== 12) return [aadhaar];
+  const groups = [digits.slice(0, 4), digits.slice(4, 8), digits.slice(8)];
+  return [digits, groups.join(' '), groups.join('-')];
+}
+
+// ---------------------------------------------------------------------------------------------
+// shapes that are secret whatever their value
+
+interface ShapeRule {
+  pattern: RegExp;
+  replace: (...args: string[]) => string;
+}
+
+/** A value already redacted, or a shell variable reference left by curl lines. */
+const NOT_A_VALUE = '(?!\\[REDACTED|\\$)';
+const PREFIX = '(?:[A-Za-z_][\\w.-]*:)?';
+const AADHAAR_ELEMENTS = '(UID|FullName|DOB|Photo)';
+/** element text, including CDATA sections */
+const ELEMENT_TEXT = '((?:<!\\[CDATA\\[[\\s\\S]*?\\]\\]>|[^<])+)';
+
+/** Replaces an element's text unless it is blank or already redacted. */
+function elementText(match: string, open: string, name: string, text: string, close: string): string {
+  const value = text.trim();
+  if (value === '' || value.startsWith('[REDACTED')) return match;
+  return `${open}${placeholder(name)}${close}`;
+}
+
+const SHAPE_RULES: readonly ShapeRule[] = [
+  {
+    // keyhash="…", keyHash='…', also inside JSON strings (keyhash=\"…\")
+    pattern: new RegExp(`(\\bkeyhash\\s*=\\s*\\\\?["'])${NOT_A_VALUE}[^"'\\\\\\s<>]+`, 'gi'),
+    replace: (_m, head) => `${head}${placeholder('keyhash')}`,
+  },
+  {
+    // "x-digilocker-hmac": "…" in JSON
+    pattern: new RegExp(`("x-digilocker-hmac"\\s*:\\s*")${NOT_A_VALUE}[^"]*`, 'gi'),
+    replace: (_m, head) => `${head}${placeholder('hmac')}`,
+  },
+  {
+    // x-digilocker-hmac: … header lines (raw HTTP, curl -H)
+    pattern: new RegExp(`(x-digilocker-hmac\\s*:[ \\t]*)${NOT_A_VALUE}[^\\s"',;]+`, 'gi'),
+    replace: (_m, head) => `${head}${placeholder('hmac')}`,
+  },
+  {
+    // <UID>…</UID>, <ns2:FullName>…</ns2:FullName>, <Photo format="JPG">…</Photo>
+    pattern: new RegExp(`(<${PREFIX}${AADHAAR_ELEMENTS}\\b[^>]*?(?<!/)>)${ELEMENT_TEXT}(</${PREFIX}\\2\\s*>)`, 'gi'),
+    replace: elementText,
+  },
+  {
+    // the same elements XML-escaped inside another document's text
+    pattern: new RegExp(`(&lt;${PREFIX}${AADHAAR_ELEMENTS}\\b(?:(?!&gt;).)*?&gt;)((?:(?!&lt;).)+)(&lt;/${PREFIX}\\2\\s*&gt;)`, 'gis'),
+    replace: elementText,
+  },
+  {
+    // <Person name="…" dob="…" phone="…">: only inside Person, so other name= attributes survive
+    pattern: new RegExp(`<${PREFIX}Person\\b[^>]*>`, 'gi'),
+    replace: (tag) =>
+      tag!.replace(/(?<=\s)(name|dob|phone)(\s*=\s*)(["'])(?!\[REDACTED)(.*?)\3/gi, (_m, attr: string, eq: string, q: string) =>
+        `${attr}${eq}${q}${placeholder(attr.toLowerCase())}${q}`,
+      ),
+  },
+  {
+    // Aadhaar-like: a 12-digit number not part of a longer one, also in groups of four
+    pattern: /(?<![0-9])(?:[0-9]{12}|[0-9]{4} [0-9]{4} [0-9]{4})(?![0-9])/g,
+    replace: () => placeholder('aadhaar-like'),
+  },
+  {
+    // SHA-256 sized hex (keyhash, hex HMAC) or longer
+    pattern: /(?<![0-9A-Za-z])(?:[0-9a-f]{64,}|[0-9A-F]{64,})(?![0-9A-Za-z])/g,
+    replace: () => placeholder('hex'),
+  },
+];

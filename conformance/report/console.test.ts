@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { exitCodeMeaning, progressLine, summaryTable, useColor } from './console.js';
+import { sampleCheck, sampleRun } from './sample-run.js';
+
+const plain = { color: false };
+
+describe('progressLine', () => {
+  it('one line per verdict, message only when it matters', () => {
+    expect(progressLine(sampleCheck(), plain)).toBe('PASS  pulluri.echo-ts  the response echoes ts');
+    const fail = progressLine(sampleCheck({ verdict: 'fail', message: 'expected "a",\n got "b"' }), plain);
+    expect(fail).toBe('FAIL  pulluri.echo-ts  the response echoes ts [MUST] — expected "a", got "b"');
+    expect(progressLine(sampleCheck({ verdict: 'error', message: 'x' }), plain).startsWith('ERR   pulluri')).toBe(true);
+    expect(progressLine(sampleCheck({ verdict: 'skip', message: 'not configured' }), plain)).toBe('SKIP  pulluri.echo-ts  the response echoes ts — not configured');
+    expect(progressLine(sampleCheck({ verdict: 'warn', message: 'm'.repeat(500) }), plain).length).toBeLessThan(220);
+  });
+
+  it('shows control characters and bidi overrides from a target instead of obeying them', () => {
+    const line = progressLine(sampleCheck({ verdict: 'fail', message: 'got \x1b[2J\x1b]0;pwned\x07 and \u202Eevil' }), plain);
+    expect(line).not.toMatch(/[\x00-\x1f\u202e]/);
+    expect(line).toContain('got \\x1b[2J\\x1b]0;pwned\\x07 and \\u202eevil');
+  });
+
+  it('colours only for a TTY and never with NO_COLOR', () => {
+    expect(progressLine(sampleCheck(), { color: true, env: {} })).toContain('\x1b[32mPASS\x1b[0m');
+    expect(progressLine(sampleCheck(), { color: true, env: { NO_COLOR: '1' } })).not.toContain('\x1b[');
+    expect(progressLine(sampleCheck(), { color: false, env: {} })).not.toContain('\x1b[');
+    expect(useColor({ env: { FORCE_COLOR: '1' } })).toBe(true);
+    expect(useColor({ env: { NO_COLOR: '', FORCE_COLOR: '0' }, color: false })).toBe(false);
+  });
+});
+
+describe('summaryTable', () => {
+  const text = summaryTable(sampleRun(), { ...plain, reportDir: 'reports/x' });
+
+  it('counts by verdict and by level', () => {
+    expect(text).toContain('5 checks: 1 pass, 1 fail, 1 warn, 1 skip, 1 error (1 blocking)');
+    expect(text).toMatch(/^level\s+pass\s+fail\s+warn\s+skip\s+error$/m);
+    expect(text).toMatch(/^MUST\s+1\s+1\s+0\s+1\s+0$/m);
+    expect(text).toMatch(/^SECURITY\s+0\s+0\s+0\s+0\s+1$/m);
+  });
+
+  it('lists failures with clause and message, then the report dir and exit code', () => {
+    expect(text).toContain('FAIL  MUST     pulluri.echo-txn  [clause echo-ts, SPEC-1.13 8.1.4 #1]');
+    expect(text).toContain('ERR   SECURITY pulldoc.echo-ts');
+    expect(text).toContain('txn differs | expected <1452503688> & got "x" second line');
+    expect(text).toContain('1 warning: see summary.md or result.json.');
+    expect(text.trimEnd().split('\n').slice(-2)).toEqual([
+      'Reports: reports/x (result.json, junit.xml, summary.md)',
+      'Exit code 1: conformance failure: 1 MUST/SECURITY-level failure',
+    ]);
+  });
+
+  it('explains every exit code', () => {
+    expect([0, 1, 2, 3, 4].map((c) => exitCodeMeaning(c))).toEqual([
+      'no MUST- or SECURITY-level failure',
+      'conformance failure',
+      'usage or config error',
+      'target unreachable',
+      'nothing was executed (zero checks run is never a pass)',
+    ]);
+    expect(summaryTable(sampleRun({ aborted: { reason: 'connect ECONNREFUSED', exitCode: 3 }, exitCode: 3 }), plain)).toContain('Run aborted: connect ECONNREFUSED');
+  });
+});

@@ -1,0 +1,136 @@
+/**
+ * What a person watching the terminal sees: one line per check as it completes, then a summary
+ * that ends with where the reports are and what the exit code means. Colour only when asked
+ * for (the stream is a TTY) and NO_COLOR is unset (https://no-color.org).
+ */
+import { EXIT, type CheckResult, type Level, type RunResult, type Verdict } from '../types.js';
+
+export interface ConsoleOptions {
+  /** the output stream is a TTY; default: process.stdout.isTTY (or FORCE_COLOR) */
+  color?: boolean;
+  /** for NO_COLOR / FORCE_COLOR; default process.env */
+  env?: NodeJS.ProcessEnv;
+}
+
+export const LEVELS: readonly Level[] = ['MUST', 'SHOULD', 'MAY', 'SECURITY'];
+export const VERDICTS: readonly Verdict[] = ['pass', 'fail', 'warn', 'skip', 'error'];
+
+const BADGE: Record<Verdict, string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', skip: 'SKIP', error: 'ERR ' };
+const COLOUR: Record<Verdict, string> = { pass: '32', fail: '1;31', warn: '33', skip: '90', error: '1;35' };
+
+/** Whether to emit ANSI colour: NO_COLOR always wins. */
+export function useColor(opts: ConsoleOptions = {}): boolean {
+  const env = opts.env ?? process.env;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (opts.color !== undefined) return opts.color;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
+  return process.stdout.isTTY === true;
+}
+
+function paint(text: string, code: string, color: boolean): string {
+  return color ? `\x1b[${code}m${text}\x1b[0m` : text;
+}
+
+export function badge(verdict: Verdict, color: boolean): string {
+  return paint(BADGE[verdict], COLOUR[verdict], color);
+}
+
+/**
+ * Control characters (ESC starts terminal escape sequences) and bidi overrides made visible as
+ * \xNN / \uNNNN: messages quote what a target sent, and a target must not be able to drive the
+ * terminal or reorder what the reader sees.
+ */
+export function visible(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/** One line, whatever the message holds: newlines and runs of spaces collapse, long text is cut. */
+export function oneLine(text: string, max = 160): string {
+  const flat = visible(text.replace(/\s+/g, ' ').trim());
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** `FAIL  pulluri.echo-ts  the response echoes ts [MUST] — expected "…", got "…"` */
+export function progressLine(result: CheckResult, opts: ConsoleOptions = {}): string {
+  const color = useColor(opts);
+  const head = `${badge(result.verdict, color)}  ${oneLine(result.id, 80)}  ${oneLine(result.title, 100)}`;
+  switch (result.verdict) {
+    case 'pass':
+      return head;
+    case 'skip':
+      return result.message ? `${head} — ${oneLine(result.message)}` : head;
+    default:
+      return `${head} [${result.level}] — ${oneLine(result.message)}`;
+  }
+}
+
+export function exitCodeMeaning(code: number, run?: RunResult): string {
+  switch (code) {
+    case EXIT.ok:
+      return 'no MUST- or SECURITY-level failure';
+    case EXIT.conformanceFailure: {
+      const n = run?.summary.blocking;
+      return n === undefined ? 'conformance failure' : `conformance failure: ${n} MUST/SECURITY-level failure${n === 1 ? '' : 's'}`;
+    }
+    case EXIT.usage:
+      return 'usage or config error';
+    case EXIT.unreachable:
+      return 'target unreachable';
+    case EXIT.nothingExecuted:
+      return 'nothing was executed (zero checks run is never a pass)';
+    default:
+      return 'unknown exit code';
+  }
+}
+
+export interface SummaryOptions extends ConsoleOptions {
+  /** printed so the user knows where result.json, junit.xml and summary.md went */
+  reportDir?: string;
+}
+
+/** Counts of each verdict per level, with totals. */
+export function countByLevel(checks: readonly CheckResult[]): Record<Level, Record<Verdict, number>> {
+  const table = Object.fromEntries(LEVELS.map((l) => [l, Object.fromEntries(VERDICTS.map((v) => [v, 0]))])) as Record<Level, Record<Verdict, number>>;
+  for (const c of checks) if (table[c.level]) table[c.level][c.verdict]++;
+  return table;
+}
+
+export function summaryTable(run: RunResult, opts: SummaryOptions = {}): string {
+  const color = useColor(opts);
+  const s = run.summary;
+  const lines: string[] = [];
+  lines.push(`dlconform ${run.tool.version} · profile ${run.profile} · run ${run.runId} · seed ${run.seed}`);
+  lines.push(
+    `${s.total} check${s.total === 1 ? '' : 's'}: ` +
+      VERDICTS.map((v) => `${s[v]} ${v}`).join(', ') +
+      (s.blocking > 0 ? ` (${s.blocking} blocking)` : ''),
+  );
+  lines.push('');
+
+  const byLevel = countByLevel(run.checks);
+  const width = 7;
+  lines.push(['level'.padEnd(10), ...VERDICTS.map((v) => v.padStart(width))].join(''));
+  for (const level of LEVELS) {
+    lines.push([level.padEnd(10), ...VERDICTS.map((v) => String(byLevel[level][v]).padStart(width))].join(''));
+  }
+
+  const failures = run.checks.filter((c) => c.verdict === 'fail' || c.verdict === 'error');
+  if (failures.length > 0) {
+    lines.push('', `Failures (${failures.length}):`);
+    for (const c of failures) {
+      lines.push(`  ${badge(c.verdict, color)}  ${c.level.padEnd(8)} ${oneLine(c.id, 80)}  ${oneLine(`[clause ${c.clause.id}, ${c.clause.document} ${c.clause.section}]`, 120)}`);
+      lines.push(`        ${oneLine(c.message, 200)}`);
+    }
+  }
+  if (s.warn > 0) lines.push('', `${s.warn} warning${s.warn === 1 ? '' : 's'}: see summary.md or result.json.`);
+  if (run.aborted) lines.push('', paint(`Run aborted: ${oneLine(run.aborted.reason, 300)}`, COLOUR.fail, color));
+
+  lines.push('');
+  if (opts.reportDir) lines.push(`Reports: ${visible(opts.reportDir)} (result.json, junit.xml, summary.md)`);
+  const exitText = `Exit code ${run.exitCode}: ${exitCodeMeaning(run.exitCode, run)}`;
+  lines.push(paint(exitText, run.exitCode === EXIT.ok ? COLOUR.pass : COLOUR.fail, color));
+  return lines.join('\n');
+}
