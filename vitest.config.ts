@@ -5,5 +5,6 @@ export default defineConfig({
     include: ['spec/**/*.test.ts', 'conformance/**/*.test.ts', 'fixtures/**/*.test.ts', 'cli/**/*.test.ts', 'properties/**/*.test.ts'],
     testTimeout: 30_000,
     pool: 'forks',
+    globalSetup: ['scripts/vitest-global-setup.ts'],
   },
 });

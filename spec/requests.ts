@@ -144,7 +144,7 @@ export interface ReceivedRequest {
   details: Record<string, string>;
   /** DocDetails children in document order, values trimmed */
   detailList: Array<[string, string]>;
-  /** present when the keyhash attribute is spelt differently (keyHash, KeyHash) */
+  /** the spelling of the keyhash attribute as received (keyhash, keyHash, KeyHash), when present */
   keyhashAttribute?: string;
 }
 

@@ -1,0 +1,205 @@
+/** The CLI as a user runs it: the bundled dlconform in a child process, real HTTP on loopback. */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startIssuer, type RunningIssuer } from '../fixtures/issuer/index.js';
+
+const CLI = join(process.cwd(), 'dist/dlconform.mjs');
+const KEY = 'cli-test-api-key-7c1f0e';
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+function dlconform(args: string[], env: Record<string, string> = {}): Promise<Result> {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, cwd: tmp });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started }));
+  });
+}
+
+let tmp: string;
+let issuer: RunningIssuer;
+
+function writeConfig(name: string, json: unknown): string {
+  const path = join(tmp, name);
+  writeFileSync(path, JSON.stringify(json, null, 2));
+  return path;
+}
+
+beforeAll(async () => {
+  tmp = mkdtempSync(join(tmpdir(), 'dlconform-cli-'));
+  issuer = await startIssuer({ apiKey: KEY, documents: 5 });
+});
+afterAll(async () => {
+  await issuer.close();
+});
+
+describe('dlconform run', () => {
+  it('exits 0 against the clean reference issuer and writes the three reports', async () => {
+    const config = writeConfig('ok.json', issuer.config('CLI_KEY'));
+    const r = await dlconform(['run', '--config', config, '--report-dir', 'out-ok'], { CLI_KEY: KEY });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/PASS\s+pulluri\.echo\.txn/);
+    for (const f of ['result.json', 'junit.xml', 'summary.md', 'transcript.jsonl']) expect(existsSync(join(tmp, 'out-ok', f)), f).toBe(true);
+    const result = JSON.parse(readFileSync(join(tmp, 'out-ok', 'result.json'), 'utf8'));
+    expect(result.schemaVersion).toBe(1);
+    expect(result.summary.fail).toBe(0);
+    expect(result.checks.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it('exits 1 when the issuer has a fault, naming the failing check', async () => {
+    const faulty = await startIssuer({ apiKey: KEY, documents: 5, faults: ['keyhash-not-verified'] });
+    try {
+      const config = writeConfig('faulty.json', faulty.config('CLI_KEY'));
+      const r = await dlconform(['run', '--config', config, '--report-dir', 'out-faulty', '--only', 'auth'], { CLI_KEY: KEY });
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(/FAIL\s+pulluri\.auth\.wrong-keyhash/);
+    } finally {
+      await faulty.close();
+    }
+  });
+
+  it('exit 2: a config with a misspelt field names the field and the fix', async () => {
+    const json = issuer.config('CLI_KEY') as Record<string, any>;
+    json.target = { pulluri: json.target.pullUri };
+    const r = await dlconform(['run', '--config', writeConfig('typo.json', json)], { CLI_KEY: KEY });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/target\.pulluri/);
+    expect(r.stderr).toMatch(/pullUri/);
+  });
+
+  it('exit 2: the API key variable is not set', async () => {
+    const r = await dlconform(['run', '--config', writeConfig('nokey.json', issuer.config('CLI_KEY_UNSET'))]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/CLI_KEY_UNSET/);
+  });
+
+  it('exit 2: unknown command and unknown option', async () => {
+    expect((await dlconform(['frobnicate'])).code).toBe(2);
+    const r = await dlconform(['run', '--confg', 'x.json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--confg/);
+  });
+
+  it('exit 3: nothing listens on the target port', async () => {
+    const port = await freePort();
+    const json = issuer.config('CLI_KEY') as Record<string, any>;
+    json.target = { pullUri: `http://127.0.0.1:${port}/pulluri`, pullDoc: `http://127.0.0.1:${port}/pulldoc` };
+    const r = await dlconform(['run', '--config', writeConfig('refused.json', json), '--report-dir', 'out-refused'], { CLI_KEY: KEY });
+    expect(r.code).toBe(3);
+    expect(r.stdout + r.stderr).toMatch(/unreachable/i);
+  });
+
+  it('exit 3 quickly: the target accepts connections but never answers', async () => {
+    const silent = await silentServer();
+    try {
+      const json = issuer.config('CLI_KEY') as Record<string, any>;
+      const port = (silent.address() as { port: number }).port;
+      json.target = { pullUri: `http://127.0.0.1:${port}/pulluri`, pullDoc: `http://127.0.0.1:${port}/pulldoc` };
+      json.client = { timeoutMs: 300 };
+      const r = await dlconform(['run', '--config', writeConfig('silent.json', json), '--report-dir', 'out-silent'], { CLI_KEY: KEY });
+      expect(r.code).toBe(3);
+      expect(r.ms).toBeLessThan(5000);
+    } finally {
+      silent.stop();
+    }
+  });
+
+  it('exit 4: the selection matches no check', async () => {
+    const config = writeConfig('ok4.json', issuer.config('CLI_KEY'));
+    const r = await dlconform(['run', '--config', config, '--only', 'no.such.check', '--report-dir', 'out-none'], { CLI_KEY: KEY });
+    expect(r.code).toBe(4);
+  });
+});
+
+describe('dlconform help, version, demo', () => {
+  it('--version and --help', async () => {
+    expect((await dlconform(['--version'])).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    const help = await dlconform(['--help']);
+    expect(help.code).toBe(0);
+    for (const cmd of ['run', 'serve', 'demo']) {
+      const r = await dlconform([cmd, '--help']);
+      expect(r.code, cmd).toBe(0);
+      expect(r.stdout).toMatch(/Usage: dlconform/);
+    }
+  });
+
+  it('demo runs the full suite against the embedded issuer and exits 0', async () => {
+    const r = await dlconform(['demo', '--quiet', '--report-dir', 'out-demo']);
+    expect(r.code).toBe(0);
+    expect(existsSync(join(tmp, 'out-demo', 'junit.xml'))).toBe(true);
+  });
+
+  it('serve --print-config prints a config that run accepts', async () => {
+    const child = spawn(process.execPath, [CLI, 'serve', '--print-config', '--profile', '1.13'], { env: { ...process.env, DLCONFORM_API_KEY: KEY }, cwd: tmp });
+    let out = '';
+    const config = await new Promise<object>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no config printed')), 10_000);
+      child.stdout.on('data', (d) => {
+        out += d;
+        try {
+          resolve(JSON.parse(out));
+          clearTimeout(timer);
+        } catch {}
+      });
+    });
+    try {
+      const r = await dlconform(['run', '--config', writeConfig('served.json', config), '--quiet', '--report-dir', 'out-served'], { DLCONFORM_API_KEY: KEY });
+      expect(r.code).toBe(0);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+
+  it('serve without an API key is a usage error with the fix', async () => {
+    const env = { ...process.env };
+    delete env.DLCONFORM_API_KEY;
+    const r = await new Promise<Result>((resolve) => {
+      const child = spawn(process.execPath, [CLI, 'serve'], { env, cwd: tmp });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('close', (code) => resolve({ code, stdout: '', stderr, ms: 0 }));
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/export DLCONFORM_API_KEY/);
+  });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Accepts TCP connections and never answers: the worst kind of target. */
+function silentServer(): Promise<Server & { stop(): void }> {
+  return new Promise((resolve) => {
+    const sockets = new Set<import('node:net').Socket>();
+    const s = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+    }) as Server & { stop(): void };
+    s.stop = () => {
+      for (const socket of sockets) socket.destroy();
+      s.close();
+    };
+    s.listen(0, '127.0.0.1', () => resolve(s));
+  });
+}

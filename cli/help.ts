@@ -1,0 +1,71 @@
+/** Help texts: `dlconform --help` and `dlconform <command> --help` describe every option. */
+
+export const MAIN_HELP = `dlconform — conformance, fuzzing and load-testing harness for DigiLocker issuer APIs
+
+Usage: dlconform <command> [options]
+
+Commands:
+  run     run the conformance suite against an issuer described by a config file
+  serve   start the reference issuer (the embedded default target) on loopback
+  demo    start the reference issuer and run the full suite against it (what \`npm start\` does)
+
+Options:
+  -h, --help       show help (also: dlconform <command> --help)
+  -v, --version    print the version
+
+Exit codes: 0 no MUST-level failure; 1 conformance failure (or a check could not run);
+2 usage or config error; 3 target unreachable; 4 nothing was executed.
+`;
+
+export const RUN_HELP = `Usage: dlconform run --config FILE [options]
+
+Runs the conformance suite against the Pull URI (and Pull Doc) endpoints in FILE.
+The API key is read from the environment variable the config names in "apiKeyEnv".
+
+Options:
+  -c, --config FILE      config file (JSON; schema: conformance/config.schema.json)
+      --only SELECTOR    run only matching checks; repeatable or comma-separated
+      --skip SELECTOR    leave out matching checks; repeatable or comma-separated
+                         A selector is a check id or id prefix (pulluri.auth), a clause id
+                         (echo-ts), an API (pulluri, pulldoc), a section (auth, content) or a
+                         tag (security); * globs (pulluri.*.format-*).
+      --report-dir DIR   where result.json, junit.xml, summary.md, transcript.jsonl go
+                         (default: reports/<run-id>)
+      --seed N           seed for txn values and the DigiLockerId (default: time-based; printed)
+      --list             list the selected checks and exit without sending anything
+  -q, --quiet            no progress lines, only the summary
+  -h, --help             this help
+`;
+
+export const SERVE_HELP = `Usage: dlconform serve [options]
+
+Starts the reference issuer on 127.0.0.1 until interrupted (Ctrl-C).
+Its API key is read from $DLCONFORM_API_KEY (or the variable named by --api-key-env).
+
+Options:
+      --profile P        1.0 | 3.0 | 1.13 (default 3.0)
+      --port N           port on 127.0.0.1 (default 0: a free port)
+      --documents N      documents in the seeded store (default 50)
+      --seed N           store seed (default 1)
+      --fault NAME       switch on a fault; repeatable or comma-separated (see --list-faults)
+      --list-faults      list the fault switches and exit
+      --hmac ENC         hex-base64 | raw-base64: the HMAC encoding it verifies (default hex-base64)
+      --print-config     print a ready dlconform config for this issuer on stdout
+      --api-key-env NAME environment variable holding the API key (default DLCONFORM_API_KEY)
+  -h, --help             this help
+`;
+
+export const DEMO_HELP = `Usage: dlconform demo [options]
+
+Starts the reference issuer on a free loopback port with a random API key, runs the full
+suite against it, writes the reports and stops the issuer. Exits with the suite's exit code.
+
+Options:
+      --profile P        1.0 | 3.0 | 1.13 (default 3.0)
+      --fault NAME       switch on a fault in the issuer; repeatable (to see checks fail)
+      --only/--skip      as for run
+      --report-dir DIR   as for run
+      --seed N           as for run
+  -q, --quiet            no progress lines, only the summary
+  -h, --help             this help
+`;

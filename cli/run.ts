@@ -1,0 +1,46 @@
+/** `dlconform run` and the shared part of `demo`: run the suite, print, write reports, exit code. */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Config } from '../conformance/config.js';
+import { Redactor } from '../conformance/redact.js';
+import { progressLine, summaryTable } from '../conformance/report/console.js';
+import { writeReports } from '../conformance/report/index.js';
+import { runSuite } from '../conformance/runner.js';
+import { PROFILES } from '../spec/profiles.js';
+import { ALL_CHECKS } from '../conformance/checks/index.js';
+import { selectChecks } from '../conformance/select.js';
+import { EXIT } from '../conformance/types.js';
+
+export interface SuiteOptions {
+  only: string[];
+  skip: string[];
+  reportDir?: string;
+  seed?: number;
+  quiet: boolean;
+  list?: boolean;
+}
+
+export async function runAndReport(config: Config, apiKey: string, opts: SuiteOptions, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+  const redactor = new Redactor({ apiKey, config });
+  const tty = (out as { isTTY?: boolean }).isTTY === true;
+  if (opts.list) {
+    const profile = PROFILES[config.profile];
+    const selected = selectChecks(ALL_CHECKS, profile, opts.only, opts.skip);
+    for (const c of selected) out.write(`${c.id}\t${c.title}\n`);
+    return selected.length === 0 ? EXIT.nothingExecuted : EXIT.ok;
+  }
+  const { result, transcript } = await runSuite({
+    config,
+    apiKey,
+    redactor,
+    only: opts.only,
+    skip: opts.skip,
+    seed: opts.seed,
+    onResult: opts.quiet ? undefined : (r) => out.write(redactor.redact(progressLine(r, { color: tty })) + '\n'),
+  });
+  const dir = opts.reportDir ?? join('reports', result.runId);
+  await writeReports(result, dir, redactor);
+  await writeFile(join(dir, 'transcript.jsonl'), transcript.map((t) => JSON.stringify(redactor.redactDeep(t))).join('\n') + '\n');
+  out.write(redactor.redact(summaryTable(result, { color: tty, reportDir: dir })) + '\n');
+  return result.exitCode;
+}

@@ -1,0 +1,56 @@
+/**
+ * What a check is: an id, the clause it enforces, and a short body that returns an outcome.
+ * Checks never throw on purpose; a throw becomes an `error` verdict in the runner.
+ */
+import type { Clause } from '../spec/clauses.js';
+import type { Profile } from '../spec/profiles.js';
+import type { RunContext, SentExchange } from './context.js';
+import type { Api, Level } from './types.js';
+
+export interface Outcome {
+  verdict: 'pass' | 'fail' | 'warn' | 'skip';
+  message: string;
+  expected?: string;
+  actual?: string;
+  evidence?: SentExchange[];
+}
+
+export interface Check {
+  id: string;
+  api: Api;
+  /** spec section group: transport, echo, auth, success, content, negative, robustness, security */
+  section: string;
+  title: string;
+  tags?: string[];
+  /** the clause enforced; a function when it depends on the profile */
+  clause: string | ((profile: Profile) => string);
+  /** overrides the clause level (rarely needed) */
+  level?: Level;
+  /** returns a reason when the check does not apply to this profile/config */
+  notApplicable?(ctx: RunContext): string | undefined;
+  run(ctx: RunContext): Promise<Outcome>;
+}
+
+export const pass = (message: string, evidence: SentExchange[] = []): Outcome => ({ verdict: 'pass', message, evidence });
+export const skip = (message: string, evidence: SentExchange[] = []): Outcome => ({ verdict: 'skip', message, evidence });
+export const fail = (message: string, detail: { expected?: string; actual?: string } = {}, evidence: SentExchange[] = []): Outcome => ({
+  verdict: 'fail',
+  message,
+  ...detail,
+  evidence,
+});
+export const warn = (message: string, detail: { expected?: string; actual?: string } = {}, evidence: SentExchange[] = []): Outcome => ({
+  verdict: 'warn',
+  message,
+  ...detail,
+  evidence,
+});
+
+export function clauseOf(check: Check, profile: Profile): string {
+  return typeof check.clause === 'function' ? check.clause(profile) : check.clause;
+}
+
+/** The effective level: a SHOULD/MAY clause turns failures into warnings. */
+export function levelOf(check: Check, clause: Clause): Level {
+  return check.level ?? clause.level;
+}

@@ -1,0 +1,81 @@
+/**
+ * Authentication (facts §1.2, C18, C19): a request that is not correctly signed, or comes from
+ * another orgId, is never served. Rejection may be HTTP 401/403 (any 4xx) or HTTP 200 with
+ * Status 0; a 5xx is reported by the no-5xx check, not here.
+ */
+import { fail, pass, skip, type Check, type Outcome } from '../check.js';
+import type { RequestVariant, RunContext, SentExchange } from '../context.js';
+import type { Api } from '../types.js';
+import { describeResponse, served, transportProblem } from './judge.js';
+
+interface AuthCase {
+  name: string;
+  title: string;
+  clause: string;
+  label: string;
+  variant: (ctx: RunContext) => RequestVariant;
+  needsHmac?: boolean;
+}
+
+/** One byte of the body changes after signing: the txn's last digit. keyhash stays valid. */
+function tamperTxn(body: string): string {
+  return body.replace(/ txn="([^"]*?)(.)"/, (_m, head: string, last: string) => ` txn="${head}${last === '7' ? '8' : '7'}"`);
+}
+
+const CASES: AuthCase[] = [
+  { name: 'wrong-keyhash', title: 'a request with a wrong keyhash is rejected', clause: 'keyhash', label: 'keyhash computed with a wrong API key', variant: () => ({ keyhashKey: 'dlconform-wrong-key' }) },
+  { name: 'wrong-hmac', title: 'a request with a wrong x-digilocker-hmac is rejected', clause: 'hmac', label: 'x-digilocker-hmac computed with a wrong API key', variant: () => ({ hmacKey: 'dlconform-wrong-key' }), needsHmac: true },
+  { name: 'missing-hmac', title: 'a request without x-digilocker-hmac is rejected', clause: 'hmac', label: 'no x-digilocker-hmac header', variant: () => ({ omitHmac: true }), needsHmac: true },
+  { name: 'tampered-body', title: 'a body changed after signing is rejected', clause: 'hmac', label: 'one byte of the body changed after signing', variant: () => ({ afterSigning: tamperTxn }), needsHmac: true },
+  { name: 'wrong-orgid', title: 'a correctly signed request from another orgId is rejected', clause: 'orgid', label: 'correctly signed, from another orgId', variant: (ctx) => ({ orgId: `in.gov.not.${ctx.config.orgId}` }) },
+];
+
+export function authExchange(ctx: RunContext, api: Api, c: AuthCase): Promise<SentExchange> {
+  return ctx.shared(`auth:${api}:${c.name}`, () => ctx.send(api, c.label, c.variant(ctx)));
+}
+
+export function wrongKeyhashExchange(ctx: RunContext, api: Api): Promise<SentExchange> {
+  return authExchange(ctx, api, CASES[0]!);
+}
+
+function judgeRejected(ex: SentExchange): Outcome {
+  const problem = transportProblem(ex);
+  if (problem) return fail(`no response: ${problem}`, { expected: 'HTTP 401/403, or 200 with Status="0"', actual: ex.raw.error!.kind }, [ex]);
+  if (served(ex)) {
+    return fail('the request was served: authentication is not enforced', { expected: 'HTTP 401/403, or 200 with Status="0"', actual: describeResponse(ex) }, [ex]);
+  }
+  return pass(`rejected (${describeResponse(ex)})`, [ex]);
+}
+
+export function authChecks(api: Api): Check[] {
+  const checks: Check[] = CASES.map((c) => ({
+    id: `${api}.auth.${c.name}`,
+    api,
+    section: 'auth',
+    title: c.title,
+    tags: ['security'],
+    clause: c.clause,
+    notApplicable: (ctx) => (c.needsHmac && ctx.config.hmac === 'none' ? 'hmac is "none" in the config (profile 1.0 predates x-digilocker-hmac)' : undefined),
+    run: async (ctx) => judgeRejected(await authExchange(ctx, api, c)),
+  }));
+  checks.push({
+    id: `${api}.auth.no-5xx`,
+    api,
+    section: 'auth',
+    title: 'an authentication failure is not answered with a 5xx',
+    clause: 'auth-no-5xx',
+    async run(ctx) {
+      const cases = CASES.filter((c) => !c.needsHmac || ctx.config.hmac !== 'none');
+      const exchanges = await Promise.all(cases.map((c) => authExchange(ctx, api, c)));
+      const answered = exchanges.filter((e) => e.raw.response);
+      if (answered.length === 0) return skip('no authentication failure got a response', exchanges);
+      const fivexx = answered.filter((e) => e.raw.response!.status >= 500);
+      if (fivexx.length === 0) return pass(`${answered.length} rejections, none 5xx`, answered);
+      return fail(`${fivexx.length} authentication failures answered with a 5xx`, {
+        expected: 'HTTP 401/403, or 200 with Status="0"',
+        actual: fivexx.map((e) => `${e.label}: HTTP ${e.raw.response!.status}`).join('; '),
+      }, fivexx);
+    },
+  });
+  return checks;
+}

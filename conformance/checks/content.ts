@@ -1,0 +1,184 @@
+/**
+ * Content by format (C5, C9) and what the content is: DocContent base64 of a PDF, DataContent
+ * base64 of well-formed XML with a Certificate root (C16), no whitespace inside base64.
+ */
+import { endsWithAsciiWithin, inspectBase64, startsWithAscii, utf8DecodeStrict } from '../../spec/bytes.js';
+import { readCertificateXml } from '../../spec/certificate.js';
+import type { ContentRule, FormatKey } from '../../spec/profiles.js';
+import { fail, pass, skip, warn, type Check, type Outcome } from '../check.js';
+import type { RunContext, SentExchange } from '../context.js';
+import type { Api } from '../types.js';
+import { isBlank, needParsed, needSuccess } from './judge.js';
+
+type Element = 'DocContent' | 'DataContent';
+
+function rulesFor(ctx: RunContext, format: FormatKey): Record<Element, ContentRule> {
+  const rules = ctx.profile.content[format];
+  const out: Record<Element, ContentRule> = { DocContent: rules.docContent, DataContent: rules.dataContent };
+  const expectAbsent = ctx.config.expect?.formatAbsent;
+  if (format === 'absent' && expectAbsent && expectAbsent !== 'any') {
+    out.DocContent = expectAbsent === 'pdf' ? 'must' : 'may';
+    out.DataContent = expectAbsent === 'xml' ? 'must' : 'may';
+    if (expectAbsent === 'none') out.DocContent = out.DataContent = 'should-not';
+  } else if (format === 'absent' && expectAbsent === 'any') {
+    out.DocContent = out.DataContent = 'may';
+  }
+  return out;
+}
+
+function formatCheck(api: Api, format: FormatKey): Check {
+  return {
+    id: `${api}.content.format-${format}`,
+    api,
+    section: 'content',
+    title: format === 'absent' ? 'without a format attribute the default content is sent' : `format="${format}" gets the content it asks for`,
+    clause: format === 'absent' ? 'format-absent' : format === 'xml' ? 'datacontent-format' : 'doccontent-format',
+    level: format === 'absent' ? 'SHOULD' : undefined,
+    notApplicable: (ctx) => (ctx.profile.formats.includes(format) ? undefined : `profile ${ctx.profile.id} sends no format attribute`),
+    async run(ctx) {
+      // judged only when the plain request works: otherwise the failure is status-1's, not the format's
+      const pre = needSuccess(await ctx.baseline(api), api);
+      if (pre) return pre;
+      const ex = await ctx.withFormat(api, format);
+      const unusable = needParsed(ex, true);
+      if (unusable) return unusable;
+      if (ex.parsed!.status !== '1') return fail(`no document for format ${format}`, { expected: 'Status="1"', actual: `Status="${ex.parsed!.status}"` }, [ex]);
+      const rules = rulesFor(ctx, format);
+      const failures: string[] = [];
+      const warnings: string[] = [];
+      for (const element of ['DocContent', 'DataContent'] as Element[]) {
+        const value = element === 'DocContent' ? ex.parsed!.docContent : ex.parsed!.dataContent;
+        const rule = rules[element];
+        const present = !isBlank(value);
+        if (rule === 'must' && !present) failures.push(`${element} ${value === undefined ? 'is missing' : 'is empty'}`);
+        if (rule === 'should' && !present) warnings.push(`${element} ${value === undefined ? 'is missing' : 'is empty'}`);
+        if (rule === 'should-not' && present) warnings.push(`${element} is sent although format=${format} did not ask for it`);
+      }
+      const expected = `DocContent ${rules.DocContent}, DataContent ${rules.DataContent}`;
+      const actual = `DocContent ${isBlank(ex.parsed!.docContent) ? 'absent' : 'present'}, DataContent ${isBlank(ex.parsed!.dataContent) ? 'absent' : 'present'}`;
+      if (failures.length) return fail(failures.join('; '), { expected, actual }, [ex]);
+      if (warnings.length) return warn(warnings.join('; '), { expected, actual }, [ex]);
+      return pass(actual, [ex]);
+    },
+  };
+}
+
+/** The content element of the baseline (format both, or absent in 1.0), or a skip when absent. */
+async function baselineContent(ctx: RunContext, api: Api, element: Element): Promise<{ ex: SentExchange; value: string } | Outcome> {
+  const ex = await ctx.baseline(api);
+  const pre = needSuccess(ex, api);
+  if (pre) return pre;
+  const value = element === 'DocContent' ? ex.parsed!.docContent : ex.parsed!.dataContent;
+  if (isBlank(value)) return skip(`no ${element} in the response (presence is judged by the format checks)`, [ex]);
+  return { ex, value: value! };
+}
+
+function isOutcome(x: unknown): x is Outcome {
+  return typeof x === 'object' && x !== null && 'verdict' in x;
+}
+
+function base64Check(api: Api, element: Element): Check {
+  return {
+    id: `${api}.content.${element.toLowerCase()}-base64`,
+    api,
+    section: 'content',
+    title: `${element} is valid base64`,
+    clause: 'base64-valid',
+    async run(ctx) {
+      const got = await baselineContent(ctx, api, element);
+      if (isOutcome(got)) return got;
+      const b64 = inspectBase64(got.value);
+      return b64.valid
+        ? pass(`${element}: ${b64.bytes!.length} bytes of base64`, [got.ex])
+        : fail(`${element} is not base64: ${b64.problem}`, { expected: 'RFC 4648 base64', actual: got.value.slice(0, 60) }, [got.ex]);
+    },
+  };
+}
+
+export function contentChecks(api: Api): Check[] {
+  return [
+    ...(['pdf', 'xml', 'both', 'absent'] as FormatKey[]).map((f) => formatCheck(api, f)),
+    base64Check(api, 'DocContent'),
+    {
+      id: `${api}.content.doccontent-pdf`,
+      api,
+      section: 'content',
+      title: 'DocContent decodes to a PDF (%PDF- … %%EOF)',
+      clause: 'doccontent-pdf',
+      async run(ctx) {
+        const got = await baselineContent(ctx, api, 'DocContent');
+        if (isOutcome(got)) return got;
+        const b64 = inspectBase64(got.value);
+        if (!b64.valid) return skip(`DocContent is not base64; see ${api}.content.doccontent-base64`, [got.ex]);
+        const bytes = b64.bytes!;
+        const head = Buffer.from(bytes.subarray(0, 8)).toString('latin1').replace(/[^\x20-\x7e]/g, '.');
+        if (!startsWithAscii(bytes, '%PDF-')) return fail('DocContent is not a PDF', { expected: 'bytes starting %PDF-', actual: JSON.stringify(head) }, [got.ex]);
+        if (!endsWithAsciiWithin(bytes, '%%EOF')) return fail('DocContent PDF is truncated: no %%EOF at the end', { expected: '%%EOF', actual: `${bytes.length} bytes without %%EOF` }, [got.ex]);
+        return pass(`PDF of ${bytes.length} bytes`, [got.ex]);
+      },
+    },
+    base64Check(api, 'DataContent'),
+    {
+      id: `${api}.content.datacontent-xml`,
+      api,
+      section: 'content',
+      title: 'DataContent decodes to well-formed XML',
+      clause: 'datacontent-xml',
+      async run(ctx) {
+        const got = await baselineContent(ctx, api, 'DataContent');
+        if (isOutcome(got)) return got;
+        const b64 = inspectBase64(got.value);
+        if (!b64.valid) return skip(`DataContent is not base64; see ${api}.content.datacontent-base64`, [got.ex]);
+        const text = utf8DecodeStrict(b64.bytes!);
+        if (text === undefined) return fail('decoded DataContent is not UTF-8', { expected: 'UTF-8 XML' }, [got.ex]);
+        const cert = readCertificateXml(text);
+        if (!cert.root) return fail(`decoded DataContent is not XML: ${cert.findings[0]?.message}`, { expected: 'well-formed XML', actual: text.slice(0, 80) }, [got.ex]);
+        return pass(`XML with root ${cert.root.name}`, [got.ex]);
+      },
+    },
+    {
+      id: `${api}.content.certificate-root`,
+      api,
+      section: 'content',
+      title: 'the certificate XML has root Certificate with IssuedBy, IssuedTo, CertificateData',
+      clause: 'certificate-root',
+      async run(ctx) {
+        const got = await baselineContent(ctx, api, 'DataContent');
+        if (isOutcome(got)) return got;
+        const b64 = inspectBase64(got.value);
+        const text = b64.valid ? utf8DecodeStrict(b64.bytes!) : undefined;
+        const cert = text === undefined ? undefined : readCertificateXml(text);
+        if (!cert?.root) return skip(`DataContent is not base64 XML; see ${api}.content.datacontent-xml`, [got.ex]);
+        const shape = cert.findings.filter((f) => f.code.startsWith('certificate'));
+        return shape.length === 0
+          ? pass('Certificate root with IssuedBy, IssuedTo, CertificateData', [got.ex])
+          : fail(shape.map((f) => f.message).join('; '), { expected: '<Certificate><IssuedBy/><IssuedTo/><CertificateData/></Certificate>', actual: `<${cert.root.name}>` }, [got.ex]);
+      },
+    },
+    {
+      id: `${api}.content.base64-clean`,
+      api,
+      section: 'content',
+      title: 'base64 content has no line breaks or other whitespace',
+      clause: 'base64-clean',
+      async run(ctx) {
+        const ex = await ctx.baseline(api);
+        const pre = needSuccess(ex, api);
+        if (pre) return pre;
+        const judged: string[] = [];
+        const dirty: string[] = [];
+        for (const [name, value] of [['DocContent', ex.parsed!.docContent], ['DataContent', ex.parsed!.dataContent]] as const) {
+          if (isBlank(value)) continue;
+          const b64 = inspectBase64(value!);
+          if (!b64.valid) continue;
+          judged.push(name);
+          if (b64.hadWhitespace) dirty.push(name);
+        }
+        if (judged.length === 0) return skip('no valid base64 content to judge', [ex]);
+        return dirty.length === 0
+          ? pass(`${judged.join(' and ')} without whitespace`, [ex])
+          : fail(`${dirty.join(' and ')} contain whitespace (line breaks?)`, { expected: 'one unbroken base64 string', actual: 'whitespace inside the value' }, [ex]);
+      },
+    },
+  ];
+}

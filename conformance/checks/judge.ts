@@ -1,0 +1,64 @@
+/** Small judgements several checks share: is there a usable response, was a document served. */
+import { fail, skip, type Outcome } from '../check.js';
+import type { SentExchange } from '../context.js';
+import type { Api } from '../types.js';
+
+export function transportProblem(ex: SentExchange): string | undefined {
+  if (ex.raw.error) return `${ex.label}: ${ex.raw.error.message}`;
+  return undefined;
+}
+
+const UNREADABLE = ['not-well-formed', 'dtd', 'too-large', 'too-deep'];
+
+/**
+ * A check needs a response that parsed. When the exchange is the check's own (`owns`), a missing
+ * or unreadable response is its failure; when it is shared, the check skips, since the check that
+ * owns that exchange reports it.
+ */
+export function needParsed(ex: SentExchange, owns = false): Outcome | undefined {
+  const problem = transportProblem(ex);
+  if (problem) {
+    return owns
+      ? fail(`no response: ${problem}`, { expected: 'an HTTP response', actual: ex.raw.error!.kind }, [ex])
+      : skip(`no usable response to "${ex.label}": ${ex.raw.error!.message}`, [ex]);
+  }
+  const unreadable = !ex.parsed ? undefined : ex.parsed.findings.find((f) => f.severity === 'error' && UNREADABLE.includes(f.code));
+  if (!ex.parsed || unreadable) {
+    const why = unreadable?.message ?? 'no body';
+    return owns
+      ? fail(`the response is not readable XML: ${why}`, { expected: 'an XML response', actual: describeResponse(ex) }, [ex])
+      : skip(`no usable response to "${ex.label}": ${why}`, [ex]);
+  }
+  return undefined;
+}
+
+/** The baseline must have succeeded before a variant of it can be judged. */
+export function needSuccess(ex: SentExchange, api: Api): Outcome | undefined {
+  const parsedProblem = needParsed(ex);
+  if (parsedProblem) return parsedProblem;
+  if (ex.parsed!.status !== '1') {
+    return skip(`the plain request did not return Status 1 (got ${JSON.stringify(ex.parsed!.status)}); see ${api}.success.status-1`, [ex]);
+  }
+  return undefined;
+}
+
+export function hasContent(ex: SentExchange): boolean {
+  const p = ex.parsed;
+  return !!p && [p.docContent, p.dataContent].some((c) => c !== undefined && c.trim() !== '');
+}
+
+/** A document was served: Status 1, or document content despite another status. */
+export function served(ex: SentExchange): boolean {
+  return ex.parsed?.status === '1' || hasContent(ex);
+}
+
+export function describeResponse(ex: SentExchange): string {
+  if (ex.raw.error) return ex.raw.error.message;
+  const r = ex.raw.response!;
+  const status = ex.parsed?.status;
+  return `HTTP ${r.status}${status !== undefined ? `, Status="${status}"` : ''}${hasContent(ex) ? ', with document content' : ''}`;
+}
+
+export function isBlank(value: string | undefined): boolean {
+  return value === undefined || value.trim() === '';
+}

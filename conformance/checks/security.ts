@@ -1,0 +1,110 @@
+/**
+ * Security: DTD entities are not expanded (XXE), malformed input does not crash the endpoint,
+ * error bodies carry no stack trace and echo no secret or personal value.
+ */
+import { escapeXml } from '../../spec/xml.js';
+import { fail, pass, skip, type Check } from '../check.js';
+import type { RunContext, SentExchange } from '../context.js';
+import type { Api } from '../types.js';
+import { wrongKeyhashExchange } from './auth.js';
+import { describeResponse, needSuccess, served } from './judge.js';
+
+const ENTITY = 'dlcq';
+
+/** The baseline body with an internal DTD whose entity stands for a real search value (or URI). */
+function withDtd(ctx: RunContext, api: Api) {
+  return (built: string): string => {
+    const [name, value] = api === 'pulluri' ? Object.entries(ctx.firstDocument.search)[0]! : ['URI', ctx.firstDocument.uri ?? ''];
+    const root = api === 'pulluri' ? 'PullURIRequest' : 'PullDocRequest';
+    const withRef = built.replace(`<${name}>${escapeXml(value)}</${name}>`, `<${name}>&${ENTITY};</${name}>`);
+    return withRef.replace('?>', `?><!DOCTYPE ${root} [<!ENTITY ${ENTITY} "${escapeXml(value)}">]>`);
+  };
+}
+
+function malformed(ctx: RunContext, api: Api): Promise<SentExchange> {
+  return ctx.shared(`malformed:${api}`, () =>
+    ctx.send(api, 'malformed XML (truncated document)', { rawBody: (built) => built.slice(0, Math.floor(built.length * 0.6)) }),
+  );
+}
+
+const STACK_TRACE = [
+  /\n\s+at [\w$.<>]+ ?\(?[^\n]*:\d+(:\d+)?\)?/, // Node / Java frames
+  /Traceback \(most recent call last\)/, // Python
+  /\bException in thread\b|\bjava\.lang\.\w+Exception\b|\bat [\w.$]+\([\w]+\.java:\d+\)/,
+  /System\.[\w.]+Exception|   at [\w.]+\(.*\) in .*:line \d+/, // .NET
+  /<b>(Fatal error|Warning)<\/b>:|Stack trace:\s*\n#0 /, // PHP
+];
+
+export function securityChecks(api: Api): Check[] {
+  return [
+    {
+      id: `${api}.security.dtd-refused`,
+      api,
+      section: 'security',
+      title: 'a request with a DTD entity is refused, not expanded',
+      tags: ['security'],
+      clause: 'dtd-refused',
+      async run(ctx) {
+        const base = await ctx.baseline(api);
+        const pre = needSuccess(base, api);
+        if (pre) return pre;
+        const ex = await ctx.send(api, `request whose ${api === 'pulluri' ? 'search value' : 'URI'} is an internal DTD entity`, { rawBody: withDtd(ctx, api) });
+        if (ex.raw.error) return fail(`no response: ${ex.raw.error.message}`, { expected: 'HTTP 4xx, or 200 with Status="0"', actual: ex.raw.error.kind }, [ex]);
+        return served(ex)
+          ? fail('the entity was expanded and the request served: the XML parser processes DTDs', { expected: 'refused (HTTP 4xx or Status="0")', actual: describeResponse(ex) }, [ex])
+          : pass(`refused (${describeResponse(ex)})`, [ex]);
+      },
+    },
+    {
+      id: `${api}.security.malformed-no-5xx`,
+      api,
+      section: 'security',
+      title: 'malformed XML gets a 4xx or Status 0, not a 5xx',
+      clause: 'malformed-no-5xx',
+      async run(ctx) {
+        const ex = await malformed(ctx, api);
+        if (ex.raw.error) return fail(`no response: ${ex.raw.error.message}`, { expected: 'HTTP 4xx, or 200 with Status="0"', actual: ex.raw.error.kind }, [ex]);
+        const status = ex.raw.response!.status;
+        if (status >= 500) return fail(`HTTP ${status} for malformed XML`, { expected: 'HTTP 400, or 200 with Status="0"', actual: String(status) }, [ex]);
+        if (status === 200 && ex.parsed?.status !== '0') {
+          return fail('HTTP 200 without Status="0" for malformed XML', { expected: 'HTTP 400, or 200 with Status="0"', actual: describeResponse(ex) }, [ex]);
+        }
+        return pass(describeResponse(ex), [ex]);
+      },
+    },
+    {
+      id: `${api}.security.no-stack-trace`,
+      api,
+      section: 'security',
+      title: 'error bodies contain no stack trace',
+      tags: ['security'],
+      clause: 'no-stack-trace',
+      async run(ctx) {
+        const exchanges = [await malformed(ctx, api), await wrongKeyhashExchange(ctx, api)].filter((e) => e.raw.response);
+        if (exchanges.length === 0) return skip('no error response to inspect', []);
+        const leaking = exchanges.filter((e) => STACK_TRACE.some((re) => re.test(e.raw.response!.text)));
+        if (leaking.length === 0) return pass(`${exchanges.length} error bodies without stack traces`, exchanges);
+        const excerpt = leaking[0]!.raw.response!.text.split('\n').slice(0, 3).join(' | ').slice(0, 160);
+        return fail('an error body contains a stack trace', { expected: 'a generic error message', actual: excerpt }, leaking);
+      },
+    },
+    {
+      id: `${api}.security.no-secret-echo`,
+      api,
+      section: 'security',
+      title: 'error bodies echo no keyhash, HMAC or personal value',
+      tags: ['security'],
+      clause: 'no-secret-echo',
+      async run(ctx) {
+        const ex = await wrongKeyhashExchange(ctx, api);
+        if (!ex.raw.response) return skip(`no response; see ${api}.auth.wrong-keyhash`, [ex]);
+        if (served(ex)) return skip(`the request was served, so there is no error body; see ${api}.auth.wrong-keyhash`, [ex]);
+        const body = ex.raw.response.text;
+        const echoed = ex.secretsSent.filter((s) => s.length >= 4 && (body.includes(s) || body.includes(escapeXml(s))));
+        return echoed.length === 0
+          ? pass(`${ex.secretsSent.length} sent secret values, none echoed`, [ex])
+          : fail(`the error body echoes ${echoed.length} secret or personal value(s) of the request`, { expected: 'none of the keyhash, HMAC, UID, FullName, DOB', actual: `${echoed.length} echoed (values redacted)` }, [ex]);
+      },
+    },
+  ];
+}

@@ -1,0 +1,179 @@
+/**
+ * The runner: selects checks, probes the target once, runs checks with bounded concurrency,
+ * turns outcomes into verdicts with redacted evidence, and decides the exit code (DESIGN.md).
+ */
+import { clause as clauseById } from '../spec/clauses.js';
+import { PROFILES } from '../spec/profiles.js';
+import { seededRandom } from '../spec/time.js';
+import { clauseOf, levelOf, type Check, type Outcome } from './check.js';
+import { ALL_CHECKS } from './checks/index.js';
+import { TargetClient, type RawExchange } from './client.js';
+import type { Config } from './config.js';
+import { RunContext, type SentExchange } from './context.js';
+import { curlLine } from './curl.js';
+import type { Redactor } from './redact.js';
+import { selectChecks } from './select.js';
+import { EXIT, type CheckResult, type Exchange, type RunResult, type RunSummary } from './types.js';
+
+export const TOOL_VERSION = '0.1.0';
+
+export interface RunOptions {
+  config: Config;
+  apiKey: string;
+  redactor: Redactor;
+  only?: string[];
+  skip?: string[];
+  seed?: number;
+  runId?: string;
+  /** called as each check completes, in completion order */
+  onResult?: (result: CheckResult) => void;
+  /** the check list; tests pass a subset */
+  checks?: readonly Check[];
+}
+
+const EXCERPT = 4000;
+
+/** A redacted record of one exchange, with a curl line that reproduces it. */
+export function toEvidence(r: RawExchange, redactor: Redactor, config: Config, apiKey: string): Exchange {
+  const body = typeof r.request.body === 'string' ? r.request.body : Buffer.from(r.request.body).toString('utf8');
+  const request = { method: r.request.method, url: r.request.url, headers: redactor.redactHeaders(r.request.headers), body: redactor.redact(body) };
+  const response = r.response && {
+    status: r.response.status,
+    headers: redactor.redactHeaders(r.response.headers),
+    body: redactor.redact(r.response.text.length > EXCERPT ? r.response.text.slice(0, EXCERPT) : r.response.text),
+    truncated: r.response.truncated || r.response.text.length > EXCERPT,
+  };
+  return {
+    request,
+    response,
+    error: r.error?.message,
+    durationMs: r.durationMs,
+    curl: curlLine(
+      { method: r.request.method, url: r.request.url, headers: r.request.headers, body },
+      { redactor, apiKey, apiKeyEnv: config.apiKeyEnv, timeoutMs: config.client.timeoutMs },
+    ),
+  };
+}
+
+function summarize(checks: CheckResult[]): RunSummary {
+  const s: RunSummary = { total: checks.length, pass: 0, fail: 0, warn: 0, skip: 0, error: 0, blocking: 0 };
+  for (const c of checks) {
+    s[c.verdict]++;
+    if (c.verdict === 'fail' && (c.level === 'MUST' || c.level === 'SECURITY')) s.blocking++;
+  }
+  return s;
+}
+
+export function exitCodeFor(summary: RunSummary, aborted?: { exitCode: number }): number {
+  if (aborted) return aborted.exitCode;
+  if (summary.pass + summary.fail + summary.warn === 0) return EXIT.nothingExecuted;
+  if (summary.blocking > 0 || summary.error > 0) return EXIT.conformanceFailure;
+  return EXIT.ok;
+}
+
+export interface SuiteRun {
+  result: RunResult;
+  /** every exchange of the run, in order, redacted */
+  transcript: Exchange[];
+}
+
+export async function runSuite(options: RunOptions): Promise<SuiteRun> {
+  const { config, apiKey, redactor } = options;
+  const profile = PROFILES[config.profile];
+  const seed = options.seed ?? Date.now() % 2 ** 31;
+  const startedAt = new Date();
+  const pullDocAvailable = profile.pullDoc && !!config.target.pullDoc;
+  const candidates = (options.checks ?? ALL_CHECKS).filter((c) => c.api === 'pulluri' || pullDocAvailable);
+  const selected = selectChecks(candidates, profile, options.only ?? [], options.skip ?? []);
+  const client = new TargetClient({
+    timeoutMs: config.client.timeoutMs,
+    concurrency: config.client.concurrency,
+    maxResponseBytes: config.client.maxResponseBytes,
+    maxRequestsPerSecond: config.client.maxRequestsPerSecond,
+    deadline: startedAt.getTime() + config.client.timeBudgetMs,
+  });
+  const ctx = new RunContext(config, profile, apiKey, client, seededRandom(seed), (value, label) => redactor.addSecret(value, label));
+  const results: CheckResult[] = [];
+  let aborted: RunResult['aborted'];
+
+  try {
+    if (selected.length > 0) {
+      // One probe before the suite: a target that does not answer at all ends the run at once.
+      const probe = await ctx.baseline('pulluri');
+      if (probe.raw.error && probe.raw.error.kind !== 'other') {
+        client.open(`target unreachable: ${probe.raw.error.message}`);
+        aborted = { reason: `${config.target.pullUri} is unreachable: ${probe.raw.error.message}`, exitCode: EXIT.unreachable };
+      }
+    }
+    if (!aborted) {
+      const queue = [...selected];
+      const worker = async () => {
+        for (let check = queue.shift(); check; check = queue.shift()) {
+          const result = await runOne(check, ctx, (e) => toEvidence(e, redactor, config, apiKey), redactor, startedAt.getTime() + config.client.timeBudgetMs);
+          results.push(result);
+          options.onResult?.(result);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.max(1, config.client.concurrency) }, worker));
+      if (client.circuitOpen) aborted = { reason: `the target stopped answering: ${client.circuitOpen}`, exitCode: EXIT.unreachable };
+    }
+  } finally {
+    await client.close();
+  }
+
+  const order = new Map(selected.map((c, i) => [c.id, i]));
+  results.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+  const summary = summarize(results);
+  const result: RunResult = {
+    schemaVersion: 1,
+    tool: { name: 'dlconform', version: TOOL_VERSION },
+    runId: options.runId ?? startedAt.toISOString().replace(/[:.]/g, '-'),
+    profile: profile.id,
+    target: { pullUri: config.target.pullUri, pullDoc: pullDocAvailable ? config.target.pullDoc : undefined },
+    startedAt: startedAt.toISOString(),
+    endedAt: new Date().toISOString(),
+    seed,
+    summary,
+    aborted,
+    exitCode: exitCodeFor(summary, aborted),
+    checks: results,
+  };
+  return { result, transcript: client.exchanges.map((e) => toEvidence(e, redactor, config, apiKey)) };
+}
+
+async function runOne(check: Check, ctx: RunContext, evidence: (e: RawExchange) => Exchange, redactor: Redactor, deadline: number): Promise<CheckResult> {
+  const started = Date.now();
+  const clause = clauseById(clauseOf(check, ctx.profile));
+  const level = levelOf(check, clause);
+  let outcome: Outcome | { verdict: 'error'; message: string; evidence?: SentExchange[]; expected?: string; actual?: string };
+  const reason = check.notApplicable?.(ctx);
+  if (reason) outcome = { verdict: 'skip', message: reason };
+  else if (ctx.client.circuitOpen) outcome = { verdict: 'error', message: `not run: ${ctx.client.circuitOpen}` };
+  else if (Date.now() >= deadline) outcome = { verdict: 'error', message: 'not run: the time budget (client.timeBudgetMs) is exhausted' };
+  else {
+    try {
+      outcome = await check.run(ctx);
+      const fatal = outcome.evidence?.find((e) => e.raw.error?.kind === 'circuit-open' || e.raw.error?.kind === 'budget');
+      if (fatal) outcome = { verdict: 'error', message: `not completed: ${fatal.raw.error!.message}`, evidence: outcome.evidence };
+    } catch (err) {
+      const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      outcome = { verdict: 'error', message: `the check crashed: ${message}` };
+    }
+  }
+  const verdict = outcome.verdict === 'fail' && (level === 'SHOULD' || level === 'MAY') ? 'warn' : outcome.verdict;
+  return {
+    id: check.id,
+    title: check.title,
+    api: check.api,
+    section: check.section,
+    tags: check.tags ?? [],
+    level,
+    clause: { id: clause.id, document: clause.document, section: clause.section, text: clause.text },
+    verdict,
+    message: redactor.redact(outcome.message),
+    expected: outcome.expected === undefined ? undefined : redactor.redact(outcome.expected),
+    actual: outcome.actual === undefined ? undefined : redactor.redact(outcome.actual),
+    evidence: (outcome.evidence ?? []).map((e) => evidence(e.raw)),
+    durationMs: Date.now() - started,
+  };
+}

@@ -1,0 +1,25 @@
+/** --only / --skip: a selector matches a check by id or any run of its dot-separated segments, clause, API, section or tag; `*` globs. */
+import type { Check } from './check.js';
+import { clauseOf } from './check.js';
+import type { Profile } from '../spec/profiles.js';
+
+function matcher(selector: string): (value: string) => boolean {
+  if (selector.includes('*')) {
+    const re = new RegExp('^' + selector.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
+    return (v) => re.test(v);
+  }
+  // segment-aligned: "auth" and "content.format-pdf" match inside "pulluri.auth.…", "pulldoc.content.format-pdf"
+  return (v) => `.${v}.`.includes(`.${selector}.`);
+}
+
+export function matches(check: Check, profile: Profile, selector: string): boolean {
+  const m = matcher(selector.trim());
+  const keys = [check.id, clauseOf(check, profile), check.api, check.section, ...(check.tags ?? [])];
+  return keys.some(m);
+}
+
+export function selectChecks(checks: readonly Check[], profile: Profile, only: string[], skipList: string[]): Check[] {
+  return checks.filter(
+    (c) => (only.length === 0 || only.some((s) => matches(c, profile, s))) && !skipList.some((s) => matches(c, profile, s)),
+  );
+}

@@ -1,0 +1,74 @@
+/** Shared shapes of the conformance runner: checks, verdicts, evidence, run results. */
+
+export type Level = 'MUST' | 'SHOULD' | 'MAY' | 'SECURITY';
+export type Verdict = 'pass' | 'fail' | 'warn' | 'skip' | 'error';
+export type Api = 'pulluri' | 'pulldoc';
+
+export interface ClauseRef {
+  id: string;
+  document: string;
+  section: string;
+  text: string;
+}
+
+/** One HTTP exchange, already redacted, kept as evidence. */
+export interface Exchange {
+  request: { method: string; url: string; headers: Record<string, string>; body: string };
+  response?: { status: number; headers: Record<string, string>; body: string; truncated: boolean };
+  error?: string;
+  durationMs: number;
+  /** A curl line reproducing the request, secrets replaced by shell variables / placeholders. */
+  curl: string;
+}
+
+export interface CheckResult {
+  id: string;
+  title: string;
+  api: Api;
+  section: string;
+  tags: string[];
+  level: Level;
+  clause: ClauseRef;
+  verdict: Verdict;
+  message: string;
+  expected?: string;
+  actual?: string;
+  evidence: Exchange[];
+  durationMs: number;
+}
+
+export interface RunSummary {
+  total: number;
+  pass: number;
+  fail: number;
+  warn: number;
+  skip: number;
+  error: number;
+  /** fail verdicts at MUST or SECURITY level: these set exit code 1 */
+  blocking: number;
+}
+
+export interface RunResult {
+  schemaVersion: 1;
+  tool: { name: 'dlconform'; version: string };
+  runId: string;
+  profile: string;
+  target: { pullUri: string; pullDoc?: string };
+  startedAt: string;
+  endedAt: string;
+  seed: number;
+  summary: RunSummary;
+  /** set when the run stopped early: target unreachable, time budget exhausted */
+  aborted?: { reason: string; exitCode: number };
+  exitCode: number;
+  checks: CheckResult[];
+}
+
+/** Exit codes: the user contract of DESIGN.md. */
+export const EXIT = {
+  ok: 0,
+  conformanceFailure: 1,
+  usage: 2,
+  unreachable: 3,
+  nothingExecuted: 4,
+} as const;
