@@ -1,0 +1,38 @@
+/** Renders conformance/CHECKS.md: every check, its clause and level per profile, and the fault switch that makes it fail. */
+import { clause as clauseById } from '../spec/clauses.js';
+import { PROFILES, type ProfileId } from '../spec/profiles.js';
+import { clauseOf, levelOf } from './check.js';
+import { ALL_CHECKS } from './checks/index.js';
+import { EXPECTED } from './fault-targets.js';
+
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+export function renderChecksDoc(): string {
+  const faultsFor = new Map<string, string[]>();
+  for (const [fault, e] of Object.entries(EXPECTED)) {
+    for (const id of e.targets) faultsFor.set(id, [...(faultsFor.get(id) ?? []), `\`${fault}\`${e.profile ? ` (${e.profile})` : ''}`]);
+  }
+  const lines = [
+    '# Conformance checks',
+    '',
+    'Generated from `conformance/checks/` and `conformance/fault-targets.ts` by `npm run docs`;',
+    'a test fails when this file is out of date. Level is for profile 3.0 (the default); a SHOULD',
+    'failure is reported as a warning. "Fault" names the reference-issuer switch that makes the',
+    'check fail (`dlconform demo --fault NAME` shows it).',
+    '',
+    '| id | level | clause | what it checks | fault |',
+    '|---|---|---|---|---|',
+  ];
+  for (const check of ALL_CHECKS) {
+    const profile = PROFILES['3.0'];
+    const c = clauseById(clauseOf(check, profile));
+    lines.push(`| \`${check.id}\` | ${levelOf(check, c)} | ${cell(`${c.id} (${c.document} ${c.section})`)} | ${cell(check.title)} | ${(faultsFor.get(check.id) ?? []).join(', ')} |`);
+  }
+  lines.push('', '## Clauses', '');
+  const used = new Set(ALL_CHECKS.flatMap((check) => (['1.0', '3.0', '1.13'] as ProfileId[]).map((p) => clauseOf(check, PROFILES[p]))));
+  for (const id of [...used].sort()) {
+    const c = clauseById(id);
+    lines.push(`- **${c.id}** — ${c.document} ${c.section}, ${c.level}: “${c.text}”`);
+  }
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,71 @@
+/**
+ * Which conformance checks each fault switch of the reference issuer makes fail (or warn): the
+ * proof that every check can fail. conformance/faults.test.ts runs the suite against each fault
+ * and requires exactly these; conformance/CHECKS.md is generated from it.
+ */
+import type { FaultName } from '../fixtures/issuer/index.js';
+import type { ProfileId } from '../spec/profiles.js';
+
+export const both = (...suffixes: string[]) => suffixes.flatMap((s) => [`pulluri.${s}`, `pulldoc.${s}`]);
+
+export interface Expectation {
+  profile?: ProfileId;
+  /** config changes the fault needs to be judged at all (e.g. the namespace the issuer insists on) */
+  configPatch?: Record<string, unknown>;
+  /** ids whose verdict is fail or warn; every other check must pass or skip */
+  targets: string[];
+}
+
+export const EXPECTED: Record<FaultName, Expectation> = {
+  'http-202': { targets: both('transport.http-200') },
+  'html-content-type': { targets: both('transport.content-type') },
+  'invalid-utf8': { targets: both('transport.utf8-xml') },
+  'wrong-root': { targets: both('transport.root-element') },
+  'ts-reformatted': { targets: both('echo.ts', 'echo.on-error') },
+  'txn-not-echoed': { targets: both('echo.txn', 'echo.on-error') },
+  'status-text-mismatch': { targets: both('echo.status-text') },
+  'no-echo-on-error': { targets: both('echo.on-error') },
+  'status-minus-one-on-error': { targets: both('status.values') },
+  'keyhash-not-verified': { targets: both('auth.wrong-keyhash') },
+  'hmac-not-verified': { targets: both('auth.wrong-hmac', 'auth.missing-hmac', 'auth.tampered-body') },
+  'hmac-optional': { targets: both('auth.missing-hmac') },
+  'orgid-not-verified': { targets: both('auth.wrong-orgid') },
+  'auth-error-500': { targets: both('auth.no-5xx') },
+  'udf-literal-names': { targets: ['pulluri.success.status-1'] },
+  'uri-wrong-prefix': { targets: ['pulluri.success.uri-format', 'pulluri.success.uri-expected'] },
+  'uri-other-document': { targets: ['pulluri.success.uri-expected'] },
+  'uri-unstable': { targets: ['pulluri.success.uri-expected', 'pulluri.success.uri-stable'] },
+  'no-issuedto': { profile: '1.13', targets: ['pulluri.success.issued-to'] },
+  'person-dob-iso': { profile: '1.13', targets: ['pulluri.success.person-attributes'] },
+  'no-search-echo': { targets: ['pulluri.success.search-echo'] },
+  'format-ignored': { targets: both('content.format-xml', 'content.format-both') },
+  'format-absent-nothing': { targets: both('content.format-absent') },
+  'doccontent-not-base64': { targets: both('content.doccontent-base64') },
+  'base64-line-breaks': { targets: both('content.base64-clean') },
+  'doccontent-not-pdf': { targets: both('content.doccontent-pdf') },
+  'datacontent-not-base64': { targets: both('content.datacontent-base64') },
+  'datacontent-json': { targets: both('content.datacontent-xml') },
+  'datacontent-wrong-root': { targets: both('content.certificate-root') },
+  'unknown-search-returns-doc': { targets: ['pulluri.negative.absent-search'] },
+  'not-found-404': { targets: ['pulluri.negative.absent-search-http', 'pulldoc.negative.unknown-uri-http'] },
+  'identity-not-checked': { targets: ['pulluri.negative.name-mismatch', 'pulluri.negative.dob-mismatch'] },
+  'pending-as-error': { targets: ['pulluri.pending.status-9'] },
+  'unknown-uri-returns-doc': { targets: ['pulldoc.negative.unknown-uri'] },
+  'pulldoc-status-9': { targets: ['pulldoc.status.values'] },
+  'pulldoc-not-found': { targets: ['pulldoc.success.status-1'] },
+  'namespace-digitallocker-only': {
+    configPatch: { namespace: 'digitallocker' },
+    targets: both('robustness.namespace-none', 'robustness.namespace-tempuri', 'robustness.namespace-ns2-tempuri'),
+  },
+  'namespace-strict': { targets: both('robustness.namespace-tempuri', 'robustness.namespace-digitallocker') },
+  'no-trim': { targets: both('robustness.whitespace') },
+  'strict-attributes': { targets: both('robustness.unknown-attribute') },
+  'strict-elements': { targets: both('robustness.unknown-element') },
+  'ts-no-fraction': { targets: both('robustness.ts-fraction') },
+  'dtd-expanded': { targets: both('security.dtd-refused') },
+  'malformed-500': { targets: both('security.malformed-no-5xx') },
+  'stack-trace': { targets: both('security.no-stack-trace') },
+  'secret-echo': { targets: both('security.no-secret-echo') },
+  'slow-pdf': { targets: both('content.format-pdf') },
+};
+
