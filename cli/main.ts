@@ -1,126 +1,15 @@
-/** The dlconform command line. */
-import { randomBytes } from 'node:crypto';
-import { ConfigError, loadConfig, parseConfig } from '../conformance/config.js';
-import { TOOL_VERSION } from '../conformance/runner.js';
-import { EXIT } from '../conformance/types.js';
-import { FAULTS, parseFaults, startIssuer } from '../fixtures/issuer/index.js';
-import type { ProfileId } from '../spec/profiles.js';
-import { profileById } from '../spec/profiles.js';
-import { integer, list, parse, UsageError } from './args.js';
-import { DEMO_HELP, MAIN_HELP, RUN_HELP, SERVE_HELP } from './help.js';
-import { runAndReport } from './run.js';
+/** The dlconform command line: dispatch only; each command's code is loaded when it runs. */
+import { UsageError } from './args.js';
+import { MAIN_HELP } from './help.js';
+import { TOOL_VERSION } from '../conformance/version.js';
 
-const suiteOptions = {
-  only: { type: 'string', multiple: true },
-  skip: { type: 'string', multiple: true },
-  'report-dir': { type: 'string' },
-  seed: { type: 'string' },
-  quiet: { type: 'boolean', short: 'q' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-function profileArg(value: string | undefined): ProfileId {
-  const id = value ?? '3.0';
-  if (!profileById(id)) throw new UsageError(`--profile must be 1.0, 3.0 or 1.13, got ${JSON.stringify(id)}`);
-  return id as ProfileId;
-}
-
-async function run(argv: string[]): Promise<number> {
-  const { values } = parse(argv, { ...suiteOptions, config: { type: 'string', short: 'c' }, list: { type: 'boolean' } }, 'run');
-  if (values.help) return print(RUN_HELP);
-  if (!values.config) throw new UsageError('run needs --config FILE (see dlconform run --help)');
-  const { config, apiKey } = await loadConfig(values.config, process.env);
-  return runAndReport(config, apiKey, {
-    only: list(values.only),
-    skip: list(values.skip),
-    reportDir: values['report-dir'],
-    seed: integer(values.seed, 'seed'),
-    quiet: !!values.quiet,
-    list: !!values.list,
-  });
-}
-
-async function serve(argv: string[]): Promise<number> {
-  const { values } = parse(
-    argv,
-    {
-      profile: { type: 'string' },
-      port: { type: 'string' },
-      documents: { type: 'string' },
-      seed: { type: 'string' },
-      fault: { type: 'string', multiple: true },
-      'list-faults': { type: 'boolean' },
-      hmac: { type: 'string' },
-      'print-config': { type: 'boolean' },
-      'api-key-env': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    'serve',
-  );
-  if (values.help) return print(SERVE_HELP);
-  if (values['list-faults']) {
-    for (const [name, f] of Object.entries(FAULTS)) process.stdout.write(`${name.padEnd(28)} ${f.description}\n`);
-    return EXIT.ok;
-  }
-  const keyEnv = values['api-key-env'] ?? 'DLCONFORM_API_KEY';
-  const apiKey = process.env[keyEnv];
-  if (!apiKey) {
-    throw new UsageError(`serve reads the issuer's API key from $${keyEnv}, which is not set.\nFix: export ${keyEnv}="$(node -e "console.log(require('crypto').randomBytes(16).toString('hex'))")"`);
-  }
-  const hmac = values.hmac ?? 'hex-base64';
-  if (hmac !== 'hex-base64' && hmac !== 'raw-base64') throw new UsageError(`--hmac must be hex-base64 or raw-base64, got ${JSON.stringify(hmac)}`);
-  const issuer = await startIssuer({
-    profile: profileArg(values.profile),
-    port: integer(values.port, 'port', 0),
-    documents: integer(values.documents, 'documents'),
-    seed: integer(values.seed, 'seed'),
-    faults: faultsArg(values.fault),
-    hmac,
-    apiKey,
-  });
-  if (values['print-config']) process.stdout.write(JSON.stringify(issuer.config(keyEnv), null, 2) + '\n');
-  process.stderr.write(`reference issuer (profile ${issuer.profile}${issuer.faults.length ? `, faults: ${issuer.faults.join(', ')}` : ''}) on ${issuer.url}\n  Pull URI: ${issuer.pullUriUrl}\n${issuer.pullDocUrl ? `  Pull Doc: ${issuer.pullDocUrl}\n` : ''}Ctrl-C stops it.\n`);
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  await issuer.close();
-  return EXIT.ok;
-}
-
-function faultsArg(values: string[] | undefined) {
-  try {
-    return parseFaults(list(values));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-}
-
-async function demo(argv: string[]): Promise<number> {
-  const { values } = parse(argv, { ...suiteOptions, profile: { type: 'string' }, fault: { type: 'string', multiple: true } }, 'demo');
-  if (values.help) return print(DEMO_HELP);
-  const apiKey = randomBytes(16).toString('hex');
-  const keyEnv = 'DLCONFORM_DEMO_API_KEY';
-  const issuer = await startIssuer({ profile: profileArg(values.profile), apiKey, faults: faultsArg(values.fault) });
-  try {
-    process.stdout.write(`dlconform ${TOOL_VERSION}: reference issuer (profile ${issuer.profile}) on ${issuer.url}\n`);
-    const { config } = parseConfig(issuer.config(keyEnv), { [keyEnv]: apiKey }, 'reference issuer');
-    return await runAndReport(config, apiKey, {
-      only: list(values.only),
-      skip: list(values.skip),
-      reportDir: values['report-dir'],
-      seed: integer(values.seed, 'seed'),
-      quiet: !!values.quiet,
-    });
-  } finally {
-    await issuer.close();
-  }
-}
+const EXIT_OK = 0;
+const EXIT_FAILURE = 1;
+const EXIT_USAGE = 2;
 
 function print(text: string): number {
   process.stdout.write(text);
-  return EXIT.ok;
+  return EXIT_OK;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -128,11 +17,11 @@ export async function main(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case 'run':
-        return await run(rest);
+        return await (await import('./commands.js')).run(rest);
       case 'serve':
-        return await serve(rest);
+        return await (await import('./commands.js')).serve(rest);
       case 'demo':
-        return await demo(rest);
+        return await (await import('./commands.js')).demo(rest);
       case '-v':
       case '--version':
         return print(`${TOOL_VERSION}\n`);
@@ -145,12 +34,13 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`unknown command ${JSON.stringify(command)}; commands: run, serve, demo (dlconform --help)`);
     }
   } catch (err) {
+    const { ConfigError } = await import('../conformance/config.js');
     if (err instanceof ConfigError || err instanceof UsageError) {
       process.stderr.write(`dlconform: ${err.message}\n`);
-      return EXIT.usage;
+      return EXIT_USAGE;
     }
     process.stderr.write(`dlconform: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    return EXIT.conformanceFailure;
+    return EXIT_FAILURE;
   }
 }
 

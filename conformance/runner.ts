@@ -15,7 +15,8 @@ import type { Redactor } from './redact.js';
 import { selectChecks } from './select.js';
 import { EXIT, type CheckResult, type Exchange, type RunResult, type RunSummary } from './types.js';
 
-export const TOOL_VERSION = '0.1.0';
+export { TOOL_VERSION } from './version.js';
+import { TOOL_VERSION } from './version.js';
 
 export interface RunOptions {
   config: Config;

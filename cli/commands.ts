@@ -1,0 +1,124 @@
+/** The commands behind the CLI, loaded only when a command runs (keeps --version and --help fast). */
+import { randomBytes } from 'node:crypto';
+import { loadConfig, parseConfig } from '../conformance/config.js';
+import { TOOL_VERSION } from '../conformance/version.js';
+import { EXIT } from '../conformance/types.js';
+import { FAULTS, parseFaults, startIssuer } from '../fixtures/issuer/index.js';
+import type { ProfileId } from '../spec/profiles.js';
+import { profileById } from '../spec/profiles.js';
+import { integer, list, parse, UsageError } from './args.js';
+import { DEMO_HELP, RUN_HELP, SERVE_HELP } from './help.js';
+import { runAndReport } from './run.js';
+
+const suiteOptions = {
+  only: { type: 'string', multiple: true },
+  skip: { type: 'string', multiple: true },
+  'report-dir': { type: 'string' },
+  seed: { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function profileArg(value: string | undefined): ProfileId {
+  const id = value ?? '3.0';
+  if (!profileById(id)) throw new UsageError(`--profile must be 1.0, 3.0 or 1.13, got ${JSON.stringify(id)}`);
+  return id as ProfileId;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parse(argv, { ...suiteOptions, config: { type: 'string', short: 'c' }, list: { type: 'boolean' } }, 'run');
+  if (values.help) return print(RUN_HELP);
+  if (!values.config) throw new UsageError('run needs --config FILE (see dlconform run --help)');
+  const { config, apiKey } = await loadConfig(values.config, process.env);
+  return runAndReport(config, apiKey, {
+    only: list(values.only),
+    skip: list(values.skip),
+    reportDir: values['report-dir'],
+    seed: integer(values.seed, 'seed'),
+    quiet: !!values.quiet,
+    list: !!values.list,
+  });
+}
+
+export async function serve(argv: string[]): Promise<number> {
+  const { values } = parse(
+    argv,
+    {
+      profile: { type: 'string' },
+      port: { type: 'string' },
+      documents: { type: 'string' },
+      seed: { type: 'string' },
+      fault: { type: 'string', multiple: true },
+      'list-faults': { type: 'boolean' },
+      hmac: { type: 'string' },
+      'print-config': { type: 'boolean' },
+      'api-key-env': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    'serve',
+  );
+  if (values.help) return print(SERVE_HELP);
+  if (values['list-faults']) {
+    for (const [name, f] of Object.entries(FAULTS)) process.stdout.write(`${name.padEnd(28)} ${f.description}\n`);
+    return EXIT.ok;
+  }
+  const keyEnv = values['api-key-env'] ?? 'DLCONFORM_API_KEY';
+  const apiKey = process.env[keyEnv];
+  if (!apiKey) {
+    throw new UsageError(`serve reads the issuer's API key from $${keyEnv}, which is not set.\nFix: export ${keyEnv}="$(node -e "console.log(require('crypto').randomBytes(16).toString('hex'))")"`);
+  }
+  const hmac = values.hmac ?? 'hex-base64';
+  if (hmac !== 'hex-base64' && hmac !== 'raw-base64') throw new UsageError(`--hmac must be hex-base64 or raw-base64, got ${JSON.stringify(hmac)}`);
+  const issuer = await startIssuer({
+    profile: profileArg(values.profile),
+    port: integer(values.port, 'port', 0),
+    documents: integer(values.documents, 'documents'),
+    seed: integer(values.seed, 'seed'),
+    faults: faultsArg(values.fault),
+    hmac,
+    apiKey,
+  });
+  if (values['print-config']) process.stdout.write(JSON.stringify(issuer.config(keyEnv), null, 2) + '\n');
+  process.stderr.write(`reference issuer (profile ${issuer.profile}${issuer.faults.length ? `, faults: ${issuer.faults.join(', ')}` : ''}) on ${issuer.url}\n  Pull URI: ${issuer.pullUriUrl}\n${issuer.pullDocUrl ? `  Pull Doc: ${issuer.pullDocUrl}\n` : ''}Ctrl-C stops it.\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await issuer.close();
+  return EXIT.ok;
+}
+
+function faultsArg(values: string[] | undefined) {
+  try {
+    return parseFaults(list(values));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+export async function demo(argv: string[]): Promise<number> {
+  const { values } = parse(argv, { ...suiteOptions, profile: { type: 'string' }, fault: { type: 'string', multiple: true } }, 'demo');
+  if (values.help) return print(DEMO_HELP);
+  const apiKey = randomBytes(16).toString('hex');
+  const keyEnv = 'DLCONFORM_DEMO_API_KEY';
+  const issuer = await startIssuer({ profile: profileArg(values.profile), apiKey, faults: faultsArg(values.fault) });
+  try {
+    process.stdout.write(`dlconform ${TOOL_VERSION}: reference issuer (profile ${issuer.profile}) on ${issuer.url}\n`);
+    const { config } = parseConfig(issuer.config(keyEnv), { [keyEnv]: apiKey }, 'reference issuer');
+    return await runAndReport(config, apiKey, {
+      only: list(values.only),
+      skip: list(values.skip),
+      reportDir: values['report-dir'],
+      seed: integer(values.seed, 'seed'),
+      quiet: !!values.quiet,
+    });
+  } finally {
+    await issuer.close();
+  }
+}
+
+function print(text: string): number {
+  process.stdout.write(text);
+  return EXIT.ok;
+}
