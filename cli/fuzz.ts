@@ -1,0 +1,138 @@
+/** `dlconform fuzz`: property-based fuzzing of the configured target (properties/fuzz). */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadConfig } from '../conformance/config.js';
+import { Redactor } from '../conformance/redact.js';
+import { oneLine, summaryTable, useColor } from '../conformance/report/console.js';
+import { writeReports } from '../conformance/report/index.js';
+import { EXIT } from '../conformance/types.js';
+import { DEFAULT_RATE, DEFAULT_RUNS, effectiveRate, parseReplay, runFuzz, type Counterexample } from '../properties/fuzz/engine.js';
+import { integer, parse, UsageError } from './args.js';
+
+export const FUZZ_JSON = 'fuzz.json';
+
+export const FUZZ_HELP = `Usage: dlconform fuzz --config FILE [options]
+
+Sends generated requests to the Pull URI (and Pull Doc) endpoints in FILE and checks what every
+conformant issuer does, whatever it is sent:
+  answers        every request is answered within client.timeoutMs
+  no-5xx         no request, valid or not, gets an HTTP 5xx
+  well-formed    every 2xx answer is UTF-8 XML with the right root and a ResponseStatus
+  no-stack-trace / no-secret-echo
+                 no stack trace; no API key, keyhash or HMAC, and no UID/FullName/DOB in errors
+  echo           every ResponseStatus carries the request ts and txn byte for byte
+  auth-enforced  a wrong keyhash, HMAC or orgId never gets Status 1
+  unknown-no-document
+                 a search or URI the config does not name never returns a document
+  malformed-refused
+                 not XML, not well-formed, a DTD, nothing to look up: a 4xx or Status 0
+  legal-variation
+                 attribute order, whitespace, namespace form, optional and unknown elements:
+                 the document is still returned (MUST)
+  tolerant-variation
+                 padded values, fractional ts, single quotes, CDATA, a BOM… (SHOULD: a warning)
+Each check is reported per API as fuzz.pulluri.<invariant> / fuzz.pulldoc.<invariant>.
+
+A failure is shrunk to the smallest request that still breaks the same invariant, re-signed at
+every step, and printed with the SEED:PATH that replays it and a curl line (secrets redacted).
+Requests go only to the configured target, at most --rate per second, within --time-budget.
+
+Options:
+  -c, --config FILE        config file (JSON; schema: conformance/config.schema.json); the API key
+                           is read from the environment variable named by "apiKeyEnv"
+      --runs N             generated cases (default ${DEFAULT_RUNS}); shrinking steps come on top
+      --time-budget S      stop after S seconds (default: client.timeBudgetMs of the config)
+      --rate R             requests per second (default ${DEFAULT_RATE}; never above
+                           client.maxRequestsPerSecond when the config sets it)
+      --seed N             seed of the generated cases (default: time-based; printed)
+      --replay SEED:PATH   send only the counterexample a previous run printed, and judge it
+      --open-search        the issuer answers searches the config does not list: do not judge
+                           unknown-no-document
+      --report-dir DIR     where result.json, junit.xml, summary.md and fuzz.json go
+                           (default: reports/<run-id>)
+  -q, --quiet              no progress lines, only the summary
+  -h, --help               this help
+
+Exit codes: 0 no MUST/SECURITY invariant broken; 1 an invariant broken (or the run could not
+complete); 2 usage or config error; 3 target unreachable; 4 nothing was executed.
+`;
+
+function positiveNumber(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d*\.?\d+$/.test(value) || !(n > 0)) throw new UsageError(`--${name} must be a positive number, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+export async function fuzzCommand(argv: string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
+  const { values } = parse(
+    argv,
+    {
+      config: { type: 'string', short: 'c' },
+      runs: { type: 'string' },
+      'time-budget': { type: 'string' },
+      rate: { type: 'string' },
+      seed: { type: 'string' },
+      replay: { type: 'string' },
+      'open-search': { type: 'boolean' },
+      'report-dir': { type: 'string' },
+      quiet: { type: 'boolean', short: 'q' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    'fuzz',
+  );
+  if (values.help) {
+    out.write(FUZZ_HELP);
+    return EXIT.ok;
+  }
+  if (!values.config) throw new UsageError('fuzz needs --config FILE (see dlconform fuzz --help)');
+  const runs = integer(values.runs, 'runs');
+  if (runs === 0) throw new UsageError('--runs must be at least 1');
+  const budgetSeconds = positiveNumber(values['time-budget'], 'time-budget');
+  const rate = positiveNumber(values.rate, 'rate');
+  const seed = integer(values.seed, 'seed');
+  if (seed !== undefined && seed >= 2 ** 31) throw new UsageError(`--seed must be below ${2 ** 31}`);
+  let replay: { seed: number; path: string } | undefined;
+  if (values.replay !== undefined) {
+    replay = parseReplay(values.replay);
+    if (!replay) throw new UsageError(`--replay takes SEED:PATH as a fuzz run prints it (e.g. 7:2:1:0), got ${JSON.stringify(values.replay)}`);
+  }
+  const { config, apiKey } = await loadConfig(values.config, process.env);
+  const redactor = new Redactor({ apiKey, config });
+  const color = useColor({ color: (out as { isTTY?: boolean }).isTTY === true });
+  const quiet = !!values.quiet;
+  const say = (text: string) => {
+    if (!quiet) out.write(redactor.redact(text) + '\n');
+  };
+
+  const effective = effectiveRate(rate, config);
+  if (rate !== undefined && effective !== undefined && effective < rate) say(`--rate ${rate} is above client.maxRequestsPerSecond of the config: using ${effective} per second`);
+  const targets = [config.target.pullUri, config.target.pullDoc].filter(Boolean).join(' and ');
+  say(
+    replay
+      ? `dlconform fuzz: replaying ${replay.seed}:${replay.path} against ${targets}`
+      : `dlconform fuzz: ${runs ?? DEFAULT_RUNS} cases against ${targets} (profile ${config.profile}), at most ${effective ?? 'unlimited'} requests/s, within ${Math.round((budgetSeconds ?? config.client.timeBudgetMs / 1000) * 10) / 10} s`,
+  );
+  const { result, details, counterexamples } = await runFuzz({
+    config,
+    apiKey,
+    redactor,
+    runs,
+    timeBudgetMs: budgetSeconds === undefined ? undefined : Math.round(budgetSeconds * 1000),
+    rate,
+    seed,
+    replay,
+    openSearch: !!values['open-search'],
+    onFinding: (c: Counterexample) => say(`${color ? '\x1b[1;31mFOUND\x1b[0m' : 'FOUND'}  ${c.id}  ${oneLine(c.violation.message, 100)} — ${oneLine(c.description, 160)}`),
+  });
+  const dir = values['report-dir'] ?? join('reports', result.runId);
+  await writeReports(result, dir, redactor);
+  await writeFile(join(dir, FUZZ_JSON), JSON.stringify(redactor.redactDeep(details), null, 2) + '\n');
+  out.write(redactor.redact(summaryTable(result, { color, reportDir: dir })) + '\n');
+  out.write(
+    `${details.casesRun} cases, ${details.requestsSent} requests in ${(details.durationMs / 1000).toFixed(1)} s (${details.requestsPerSecond}/s), seed ${details.seed}${details.stopped ? `; stopped: ${details.stopped}` : ''}\n`,
+  );
+  if (counterexamples.length > 0) out.write('Replay a counterexample (the same request, signed afresh):\n');
+  for (const c of counterexamples) out.write(redactor.redact(`  ${c.id}: dlconform fuzz --config ${values.config} --replay ${c.replay}`) + '\n');
+  return result.exitCode;
+}

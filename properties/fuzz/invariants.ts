@@ -1,0 +1,185 @@
+/**
+ * The invariants every conformant issuer keeps, whatever it is sent, and the judge that checks
+ * one answer against them. Each invariant quotes a clause of spec/clauses.ts; its check id is
+ * `fuzz.<api>.<invariant>` (e.g. fuzz.pulluri.no-5xx).
+ */
+import type { RawExchange } from '../../conformance/client.js';
+import type { Api } from '../../conformance/types.js';
+import { findStackTrace } from '../../spec/leaks.js';
+import { RESPONSE_ROOT } from '../../spec/requests.js';
+import { readResponse, type ParsedResponse } from '../../spec/responses.js';
+import { escapeXml } from '../../spec/xml.js';
+import { expectationOf } from '../arbitraries/mutations.js';
+import type { CaseClass, FuzzCase } from './cases.js';
+import type { Wire } from './sign.js';
+
+export interface Invariant {
+  id: string;
+  title: string;
+  clause: string;
+  /** the case classes it judges ('all': every case) */
+  judges: readonly CaseClass[] | 'all';
+}
+
+/** In the order they are judged: the first one an answer breaks is the one a finding is filed under. */
+export const INVARIANTS: readonly Invariant[] = [
+  { id: 'answers', title: 'every request is answered within client.timeoutMs (no timeout, reset or refused connection)', clause: 'timeout', judges: 'all' },
+  { id: 'no-5xx', title: 'no request, valid or not, gets an HTTP 5xx', clause: 'no-5xx', judges: 'all' },
+  { id: 'well-formed', title: 'every 2xx answer is well-formed UTF-8 XML with the right root and a ResponseStatus@Status', clause: 'response-xml', judges: 'all' },
+  { id: 'no-stack-trace', title: 'no answer contains a stack trace', clause: 'no-stack-trace', judges: 'all' },
+  { id: 'no-secret-echo', title: 'no answer echoes the API key, keyhash or HMAC, and no error echoes the UID, FullName or DOB sent', clause: 'no-secret-echo', judges: 'all' },
+  { id: 'echo', title: 'every ResponseStatus carries the request ts and txn byte for byte', clause: 'echo', judges: 'all' },
+  { id: 'auth-enforced', title: 'a request with a wrong keyhash, HMAC or orgId never gets Status 1', clause: 'auth-enforced', judges: ['unsigned'] },
+  { id: 'unknown-no-document', title: 'a search or URI the config does not name never returns a document', clause: 'not-found', judges: ['unknown'] },
+  { id: 'malformed-refused', title: 'malformed input (not XML, not well-formed, a DTD, nothing to look up) gets a 4xx or Status 0, never a document', clause: 'malformed-no-5xx', judges: ['malformed'] },
+  { id: 'legal-variation', title: 'a request varied only where XML and the spec allow (attribute order, whitespace, namespace form, optional and unknown elements) gets the document', clause: 'legal-variation', judges: ['legal'] },
+  { id: 'tolerant-variation', title: 'padded values, fractional ts, single quotes, reordered children, CDATA, character references and a BOM are read as the plain request', clause: 'tolerant-variation', judges: ['tolerant'] },
+];
+
+export const INVARIANT_IDS = INVARIANTS.map((i) => i.id);
+
+export function checkId(api: Api, invariant: string): string {
+  return `fuzz.${api}.${invariant}`;
+}
+
+export interface Violation {
+  invariant: string;
+  message: string;
+  expected: string;
+  actual: string;
+}
+
+export interface Judgement {
+  /** the invariants this case was judged by */
+  judged: string[];
+  violations: Violation[];
+  parsed?: ParsedResponse;
+  /** the transport failed with a refused connection: the target went away */
+  refused: boolean;
+}
+
+export interface JudgeOptions {
+  apiKey: string;
+  openSearch: boolean;
+  /** the legal/tolerant classes are not judged when the plain request did not succeed */
+  skipVariation: ReadonlySet<Api>;
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+function decodeStrict(bytes: Uint8Array): string | undefined {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+function hasContent(p: ParsedResponse | undefined): boolean {
+  return !!p && [p.docContent, p.dataContent].some((c) => c !== undefined && c.trim() !== '');
+}
+
+/** A document was served: Status 1, or document content whatever the status. */
+export function served(p: ParsedResponse | undefined): boolean {
+  return p?.status === '1' || hasContent(p);
+}
+
+export function describeAnswer(ex: RawExchange, p: ParsedResponse | undefined): string {
+  if (ex.error) return ex.error.message;
+  const r = ex.response!;
+  const status = p?.status;
+  return `HTTP ${r.status}${status !== undefined ? `, Status="${status}"` : ''}${hasContent(p) ? ', with document content' : ''}`;
+}
+
+const READ_PROBLEMS = new Set(['not-well-formed', 'dtd', 'too-large', 'too-deep', 'wrong-root', 'no-response-status', 'no-status-attribute']);
+
+function echoed(body: string, value: string): boolean {
+  return value.length >= 6 && (body.includes(value) || body.includes(escapeXml(value)));
+}
+
+export function judge(c: FuzzCase, wire: Wire, ex: RawExchange, opts: JudgeOptions): Judgement {
+  const judged: string[] = [];
+  const violations: Violation[] = [];
+  const applies = (inv: Invariant) => inv.judges === 'all' || (inv.judges.includes(c.cls) && !((c.cls === 'legal' || c.cls === 'tolerant') && opts.skipVariation.has(c.api)));
+  const add = (invariant: string, message: string, expected: string, actual: string) => violations.push({ invariant, message, expected, actual });
+  const byId = new Map(INVARIANTS.map((i) => [i.id, i]));
+  const judging = (id: string) => {
+    const inv = byId.get(id)!;
+    if (!applies(inv) || (id === 'unknown-no-document' && opts.openSearch)) return false;
+    judged.push(id);
+    return true;
+  };
+
+  judging('answers');
+  if (ex.error || !ex.response) {
+    const kind = ex.error?.kind ?? 'other';
+    add('answers', `no answer: ${ex.error?.message ?? 'no response'}`, `an HTTP response within the timeout`, kind);
+    return { judged, violations, refused: kind === 'refused' };
+  }
+  const res = ex.response;
+  const text = res.text;
+  const parsed = readResponse(c.api, text);
+
+  if (judging('no-5xx') && res.status >= 500) add('no-5xx', `HTTP ${res.status}`, 'HTTP 200 (or a 4xx for a request that is refused)', `HTTP ${res.status}`);
+
+  if (judging('well-formed') && res.status >= 200 && res.status < 300) {
+    const strict = decodeStrict(res.bytes);
+    const problem = strict === undefined ? { message: 'the body is not valid UTF-8' } : parsed.findings.find((f) => f.severity === 'error' && READ_PROBLEMS.has(f.code));
+    if (problem) {
+      add('well-formed', `HTTP ${res.status} whose body is not a usable ${RESPONSE_ROOT[c.api]}: ${problem.message}`, `well-formed UTF-8 XML, root ${RESPONSE_ROOT[c.api]}, ResponseStatus@Status`, problem.message);
+    }
+  }
+
+  if (judging('no-stack-trace')) {
+    const frame = findStackTrace(text);
+    if (frame) add('no-stack-trace', 'the answer contains a stack trace', 'a generic error message', frame);
+  }
+
+  if (judging('no-secret-echo')) {
+    const secrets = [opts.apiKey, ...wire.secrets].filter((s) => echoed(text, s));
+    const personal = served(parsed) ? [] : wire.personal.filter((s) => echoed(text, s));
+    if (secrets.length + personal.length > 0) {
+      const what = [secrets.length && `${secrets.length} secret value(s) (API key, keyhash or HMAC)`, personal.length && `${personal.length} personal value(s) (UID, FullName, DOB)`].filter(Boolean).join(' and ');
+      add('no-secret-echo', `the answer echoes ${what} of the request`, 'none of them in the body', `${secrets.length + personal.length} echoed (values redacted)`);
+    }
+  }
+
+  if (wire.echo && hasResponseStatus(parsed) && judging('echo')) {
+    const want = wire.echo;
+    const wrong: string[] = [];
+    if (want.ts !== undefined && parsed.ts !== want.ts) wrong.push(`ts ${parsed.ts === undefined ? 'missing' : JSON.stringify(parsed.ts)} (sent ${JSON.stringify(want.ts)})`);
+    if (want.txn !== undefined && parsed.txn !== want.txn) wrong.push(`txn ${parsed.txn === undefined ? 'missing' : JSON.stringify(clip(parsed.txn))} (sent ${JSON.stringify(clip(want.txn))})`);
+    if (wrong.length > 0) add('echo', `ResponseStatus does not echo the request: ${wrong.join('; ')}`, `ts=${JSON.stringify(want.ts)} txn=${JSON.stringify(clip(want.txn ?? ''))}`, wrong.join('; '));
+  }
+
+  const answered = res.status < 500;
+  if (judging('auth-enforced') && answered && served(parsed)) {
+    add('auth-enforced', 'a request that is not correctly signed was served', 'HTTP 401/403, or 200 with Status="0"', describeAnswer(ex, parsed));
+  }
+  if (judging('unknown-no-document') && answered && served(parsed)) {
+    add('unknown-no-document', `a ${c.api === 'pulluri' ? 'search' : 'URI'} the config does not name returned a document`, 'Status="0" (or 9) and no document content', describeAnswer(ex, parsed));
+  }
+  if (judging('malformed-refused') && answered) {
+    const expectation = c.mutation ? expectationOf(c.mutation) : 'refuse';
+    const refused = (res.status >= 400 && res.status < 500) || (res.status === 200 && parsed.status === '0' && !hasContent(parsed));
+    if (expectation === 'refuse' && !refused) {
+      add('malformed-refused', 'malformed input was not refused', 'HTTP 4xx, or 200 with Status="0"', describeAnswer(ex, parsed));
+    } else if (expectation === 'no-document' && served(parsed)) {
+      add('malformed-refused', 'a request with nothing to look up was served a document', 'HTTP 4xx, or Status="0"', describeAnswer(ex, parsed));
+    }
+  }
+  for (const id of ['legal-variation', 'tolerant-variation'] as const) {
+    if (judging(id) && !(res.status === 200 && parsed.status === '1')) {
+      add(id, `the document was not returned for a request that differs from the plain one only in how it is written`, 'HTTP 200 with Status="1"', describeAnswer(ex, parsed));
+    }
+  }
+  return { judged, violations, parsed, refused: false };
+}
+
+function hasResponseStatus(p: ParsedResponse): boolean {
+  return p.rootName !== undefined && !p.findings.some((f) => f.code === 'no-response-status');
+}
+
+function clip(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 77)}…` : text;
+}

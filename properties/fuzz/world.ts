@@ -1,0 +1,106 @@
+/**
+ * What the fuzzer knows about the target, from the config: the documents it may ask for (with
+ * the identity fields the issuer opted into), the searches and URIs that name a document (so an
+ * "unknown" case never names one), and the fixed values of every request (orgId, DigiLockerId).
+ */
+import type { Config } from '../../conformance/config.js';
+import { md5Hex, type HashFunctions } from '../../spec/auth.js';
+import { PROFILES, type OptInField, type Profile } from '../../spec/profiles.js';
+import type { Api } from '../../conformance/types.js';
+import type { Identity } from '../arbitraries/requests.js';
+
+export interface WorldDocument {
+  index: number;
+  docType: string;
+  search: ReadonlyArray<readonly [string, string]>;
+  uri?: string;
+  /** opted-in identity of the owner for Pull URI / Pull Doc (what DigiLocker sends) */
+  identity: { pulluri: Identity; pulldoc: Identity };
+}
+
+export interface FuzzWorld {
+  profile: Profile;
+  orgId: string;
+  digiLockerId: string;
+  apis: Api[];
+  documents: WorldDocument[];
+  /** documents with a URI, for Pull Doc */
+  withUri: WorldDocument[];
+  absent: { docType: string; search: ReadonlyArray<readonly [string, string]> };
+  absentUri: string;
+  /** search keys (lower-cased, trimmed values by element name) that name a document or the pending search */
+  namedSearches: ReadonlySet<string>;
+  /** URIs that name a document, lower-cased */
+  namedUris: ReadonlySet<string>;
+  /** search element names of the issuer (the first document's) */
+  searchNames: readonly string[];
+}
+
+/** A tiny JPEG (SOI, APP0, EOI): enough to exercise the Photo opt-in without personal data. */
+const TINY_JPEG = '/9j/4AAQSkZJRgABAQAAAQABAAD/2Q==';
+
+export function searchKey(search: ReadonlyArray<readonly [string, string]>): string {
+  return [...search]
+    .map(([n, v]) => [n, v.trim().toLowerCase()] as const)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([n, v]) => `${n}=${v}`)
+    .join('\u0000');
+}
+
+function identityFor(config: Config, owner: Config['documents'][number]['owner'], fields: readonly OptInField[], hash: HashFunctions): Identity {
+  const o = owner ?? {};
+  const allowed = new Set(fields);
+  const id: Identity = {};
+  if (config.optIn.uid && allowed.has('UID') && o.aadhaar) id.uid = config.uidMode === 'md5' ? md5Hex(hash, o.aadhaar) : o.aadhaar;
+  if (config.optIn.fullName && allowed.has('FullName') && o.fullName) id.fullName = o.fullName;
+  if (config.optIn.dob && allowed.has('DOB') && o.dob) id.dob = o.dob;
+  if (config.optIn.photo && allowed.has('Photo')) id.photo = TINY_JPEG;
+  return id;
+}
+
+/** A DigiLockerId from the seed: 36 characters, UUID-shaped, like DigiLocker's. */
+function digiLockerIdFrom(seed: number): string {
+  let x = (seed >>> 0) || 1;
+  let hex = '';
+  while (hex.length < 32) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    hex += (x >>> 0).toString(16).padStart(8, '0');
+  }
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+export function worldFrom(config: Config, hash: HashFunctions, seed: number): FuzzWorld {
+  const profile = PROFILES[config.profile];
+  const apis: Api[] = ['pulluri'];
+  if (profile.pullDoc && config.target.pullDoc) apis.push('pulldoc');
+  const documents: WorldDocument[] = config.documents.map((d, index) => ({
+    index,
+    docType: d.docType,
+    search: Object.entries(d.search),
+    uri: d.uri,
+    identity: {
+      pulluri: identityFor(config, d.owner, profile.optInFields, hash),
+      pulldoc: identityFor(config, d.owner, profile.pullDocOptInFields, hash),
+    },
+  }));
+  const named = new Set(documents.map((d) => searchKey(d.search)));
+  if (config.pending) named.add(searchKey(Object.entries(config.pending.search)));
+  const first = documents[0]!;
+  const absentUri =
+    config.absentUri ?? (first.uri ? `${first.uri.slice(0, first.uri.lastIndexOf('-') + 1)}ZZ9NOTISSUED` : `${config.issuerId}-${first.docType}-ZZ9NOTISSUED`);
+  return {
+    profile,
+    orgId: config.orgId,
+    digiLockerId: digiLockerIdFrom(seed),
+    apis,
+    documents,
+    withUri: documents.filter((d) => d.uri !== undefined),
+    absent: { docType: config.absent.docType, search: Object.entries(config.absent.search) },
+    absentUri,
+    namedSearches: named,
+    namedUris: new Set(documents.flatMap((d) => (d.uri ? [d.uri.trim().toLowerCase()] : []))),
+    searchNames: first.search.map(([n]) => n),
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * The requests the timing tests send: the plain Pull URI request of the conformance suite (the
+ * first configured document, the configured namespace and identity opt-ins), built through
+ * spec/, with the keyhash or the HMAC replaced by a near miss. Everything that is not under test
+ * is correctly signed: the HMAC always covers the exact body sent (also the one carrying a wrong
+ * keyhash), and the keyhash is right when the HMAC is under test, so an issuer reaches the
+ * comparison under test whichever order it checks them in.
+ */
+import { digilockerHmac, HMAC_HEADER, keyhash, type HmacEncoding } from '../../spec/auth.js';
+import { PROFILES, type Format, type Profile } from '../../spec/profiles.js';
+import { buildPullUriRequest, envelopeFor, signedHeaders, type Signer } from '../../spec/requests.js';
+import { newTxn, type Random } from '../../spec/time.js';
+import type { Config } from '../../conformance/config.js';
+import type { Identity } from '../../conformance/context.js';
+import { nodeHash } from '../../conformance/node-hash.js';
+import { hmacNearMiss, keyhashNearMiss, type Prefix } from './nearmiss.js';
+import type { Built } from './sampler.js';
+import { tsAt } from './window.js';
+
+export interface RequestFactoryInit {
+  config: Config;
+  apiKey: string;
+  /** identity fields sent for the first document (RunContext.identityFor) */
+  identity: Identity;
+  digiLockerId: string;
+  random: Random;
+  /** the harness clock, injectable for tests */
+  now?: () => number;
+}
+
+export interface Variant {
+  /** ts as sent; default: now in the configured offset */
+  ts?: string;
+  keyhash?: { prefix: Prefix } | 'correct';
+  hmac?: { prefix: Prefix } | 'correct';
+}
+
+export class RequestFactory {
+  readonly profile: Profile;
+  private readonly signer: Signer;
+
+  constructor(private readonly init: RequestFactoryInit) {
+    this.profile = PROFILES[init.config.profile];
+    this.signer = { hash: nodeHash, apiKey: init.apiKey, hmac: init.config.hmac };
+  }
+
+  /** Whether the profile and config send x-digilocker-hmac at all. */
+  get hasHmac(): boolean {
+    return this.init.config.hmac !== 'none';
+  }
+
+  get hmacEncoding(): HmacEncoding {
+    return this.init.config.hmac;
+  }
+
+  /** The correct x-digilocker-hmac for a body ('' without HMAC). */
+  correctHmac(body: string): string {
+    return digilockerHmac(nodeHash, this.init.apiKey, body, this.init.config.hmac) ?? '';
+  }
+
+  now(): Date {
+    return new Date(this.init.now ? this.init.now() : Date.now());
+  }
+
+  /** ts for an instant `offsetSeconds` from now, in `offset` (or `Z`). */
+  tsAt(offsetSeconds: number, offset = this.init.config.tsOffset): string {
+    return tsAt(offsetSeconds, offset, this.now().getTime());
+  }
+
+  build(variant: Variant = {}): Built & { ts: string } {
+    const { config, random } = this.init;
+    const ts = variant.ts ?? this.tsAt(0);
+    const doc = config.documents[0]!;
+    const format: Format | undefined = this.profile.sendsFormat ? 'both' : undefined;
+    const env = envelopeFor(this.profile, this.signer, { ts, txn: newTxn(random), orgId: config.orgId, namespace: config.namespace, format });
+    const correctKeyhash = keyhash(nodeHash, this.init.apiKey, ts);
+    env.keyhash = variant.keyhash === undefined || variant.keyhash === 'correct' ? correctKeyhash : keyhashNearMiss(correctKeyhash, variant.keyhash.prefix, random);
+    const body = buildPullUriRequest(env, {
+      docType: this.profile.sendsDocType ? doc.docType : undefined,
+      digiLockerId: this.profile.sendsDigiLockerId ? this.init.digiLockerId : undefined,
+      ...this.init.identity,
+      search: Object.entries(doc.search),
+    });
+    const headers = signedHeaders(this.signer, body);
+    if (variant.hmac !== undefined && variant.hmac !== 'correct' && config.hmac !== 'none') {
+      headers[HMAC_HEADER] = hmacNearMiss(nodeHash, this.init.apiKey, body, config.hmac, variant.hmac.prefix, random);
+    }
+    return { body, headers, ts };
+  }
+}
