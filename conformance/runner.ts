@@ -33,6 +33,9 @@ export interface RunOptions {
 }
 
 const EXCERPT = 4000;
+/** expected/actual come from the target: a hostile one must not bloat the reports */
+const VALUE_LIMIT = 500;
+const bounded = (text: string) => (text.length > VALUE_LIMIT ? `${text.slice(0, VALUE_LIMIT)}… (${text.length} characters)` : text);
 
 /** A redacted record of one exchange, with a curl line that reproduces it. */
 export function toEvidence(r: RawExchange, redactor: Redactor, config: Config, apiKey: string): Exchange {
@@ -102,8 +105,9 @@ export async function runSuite(options: RunOptions): Promise<SuiteRun> {
       // One probe before the suite: a target that does not answer at all ends the run at once.
       const probe = await ctx.baseline('pulluri');
       if (probe.raw.error && probe.raw.error.kind !== 'other') {
-        client.open(`target unreachable: ${probe.raw.error.message}`);
-        aborted = { reason: `${config.target.pullUri} is unreachable: ${probe.raw.error.message}`, exitCode: EXIT.unreachable };
+        const what = probe.raw.error.phase === 'body' ? 'does not complete a response' : 'is unreachable';
+        client.open(`target ${what}: ${probe.raw.error.message}`);
+        aborted = { reason: `${config.target.pullUri} ${what}: ${probe.raw.error.message}`, exitCode: EXIT.unreachable };
       }
     }
     if (!aborted) {
@@ -172,8 +176,8 @@ async function runOne(check: Check, ctx: RunContext, evidence: (e: RawExchange) 
     clause: { id: clause.id, document: clause.document, section: clause.section, text: clause.text },
     verdict,
     message: redactor.redact(outcome.message),
-    expected: outcome.expected === undefined ? undefined : redactor.redact(outcome.expected),
-    actual: outcome.actual === undefined ? undefined : redactor.redact(outcome.actual),
+    expected: outcome.expected === undefined ? undefined : redactor.redact(bounded(outcome.expected)),
+    actual: outcome.actual === undefined ? undefined : redactor.redact(bounded(outcome.actual)),
     evidence: (outcome.evidence ?? []).map((e) => evidence(e.raw)),
     durationMs: Date.now() - started,
   };

@@ -1,8 +1,12 @@
 /**
  * Content by format (C5, C9) and what the content is: DocContent base64 of a PDF, DataContent
  * base64 of well-formed XML with a Certificate root (C16), no whitespace inside base64.
+ *
+ * Large documents: a 20 MB PDF is 27 MB of base64. Each content value is scanned once per
+ * exchange (validity, whitespace, length: no decoding), and the PDF check decodes only the
+ * windows it reads (header, tail, the xref table and trailer), never the whole document.
  */
-import { endsWithAsciiWithin, inspectBase64, startsWithAscii, utf8DecodeStrict } from '../../spec/bytes.js';
+import { base64Reader, decodeBase64Range, inspectBase64, inspectPdf, scanBase64, utf8DecodeStrict, type Base64Inspection, type Base64Scan } from '../../spec/bytes.js';
 import { readCertificateXml } from '../../spec/certificate.js';
 import type { ContentRule, FormatKey } from '../../spec/profiles.js';
 import { fail, pass, skip, warn, type Check, type Outcome } from '../check.js';
@@ -73,6 +77,28 @@ async function baselineContent(ctx: RunContext, api: Api, element: Element): Pro
   return { ex, value: value! };
 }
 
+/** One scan per exchange and element: several checks judge the same (possibly 27 MB) string. */
+const scans = new WeakMap<SentExchange, Map<string, Base64Scan>>();
+function scanOf(ex: SentExchange, element: Element, value: string): Base64Scan {
+  let perExchange = scans.get(ex);
+  if (!perExchange) scans.set(ex, (perExchange = new Map()));
+  let scan = perExchange.get(element);
+  if (!scan) perExchange.set(element, (scan = scanBase64(value)));
+  return scan;
+}
+
+/** DataContent decoded once per exchange (it is small; the certificate checks both need it). */
+const decodedData = new WeakMap<SentExchange, { b64: Base64Inspection; text?: string }>();
+function dataOf(ex: SentExchange, value: string): { b64: Base64Inspection; text?: string } {
+  let d = decodedData.get(ex);
+  if (!d) {
+    const b64 = inspectBase64(value);
+    d = { b64, text: b64.valid ? utf8DecodeStrict(b64.bytes!) : undefined };
+    decodedData.set(ex, d);
+  }
+  return d;
+}
+
 function isOutcome(x: unknown): x is Outcome {
   return typeof x === 'object' && x !== null && 'verdict' in x;
 }
@@ -87,9 +113,9 @@ function base64Check(api: Api, element: Element): Check {
     async run(ctx) {
       const got = await baselineContent(ctx, api, element);
       if (isOutcome(got)) return got;
-      const b64 = inspectBase64(got.value);
+      const b64 = scanOf(got.ex, element, got.value);
       return b64.valid
-        ? pass(`${element}: ${b64.bytes!.length} bytes of base64`, [got.ex])
+        ? pass(`${element}: ${b64.byteLength} bytes of base64`, [got.ex])
         : fail(`${element} is not base64: ${b64.problem}`, { expected: 'RFC 4648 base64', actual: got.value.slice(0, 60) }, [got.ex]);
     },
   };
@@ -108,13 +134,25 @@ export function contentChecks(api: Api): Check[] {
       async run(ctx) {
         const got = await baselineContent(ctx, api, 'DocContent');
         if (isOutcome(got)) return got;
-        const b64 = inspectBase64(got.value);
+        const b64 = scanOf(got.ex, 'DocContent', got.value);
         if (!b64.valid) return skip(`DocContent is not base64; see ${api}.content.doccontent-base64`, [got.ex]);
-        const bytes = b64.bytes!;
-        const head = Buffer.from(bytes.subarray(0, 8)).toString('latin1').replace(/[^\x20-\x7e]/g, '.');
-        if (!startsWithAscii(bytes, '%PDF-')) return fail('DocContent is not a PDF', { expected: 'bytes starting %PDF-', actual: JSON.stringify(head) }, [got.ex]);
-        if (!endsWithAsciiWithin(bytes, '%%EOF')) return fail('DocContent PDF is truncated: no %%EOF at the end', { expected: '%%EOF', actual: `${bytes.length} bytes without %%EOF` }, [got.ex]);
-        return pass(`PDF of ${bytes.length} bytes`, [got.ex]);
+        // decode only what the structure check reads; a copy without whitespace only if it has some
+        const compact = b64.hadWhitespace ? got.value.replace(/\s+/g, '') : got.value;
+        const size = b64.byteLength;
+        const pdf = inspectPdf(size, base64Reader(compact));
+        if (!pdf.header) {
+          const head = Buffer.from(decodeBase64Range(compact, 0, 8)).toString('latin1').replace(/[^\x20-\x7e]/g, '.');
+          return fail('DocContent is not a PDF', { expected: 'bytes starting %PDF-', actual: JSON.stringify(head) }, [got.ex]);
+        }
+        if (!pdf.eof) return fail('DocContent PDF is truncated: no %%EOF at the end', { expected: '%%EOF', actual: `${size} bytes without %%EOF` }, [got.ex]);
+        if (pdf.problem) {
+          return fail(
+            `DocContent PDF of ${size} bytes is damaged: ${pdf.problem}`,
+            { expected: 'startxref pointing at an xref table followed by a trailer with /Root (or at a cross-reference stream)', actual: pdf.problem },
+            [got.ex],
+          );
+        }
+        return pass(`PDF of ${size} bytes (${pdf.header}, xref ${pdf.xref}, trailer with /Root)`, [got.ex]);
       },
     },
     base64Check(api, 'DataContent'),
@@ -127,9 +165,8 @@ export function contentChecks(api: Api): Check[] {
       async run(ctx) {
         const got = await baselineContent(ctx, api, 'DataContent');
         if (isOutcome(got)) return got;
-        const b64 = inspectBase64(got.value);
+        const { b64, text } = dataOf(got.ex, got.value);
         if (!b64.valid) return skip(`DataContent is not base64; see ${api}.content.datacontent-base64`, [got.ex]);
-        const text = utf8DecodeStrict(b64.bytes!);
         if (text === undefined) return fail('decoded DataContent is not UTF-8', { expected: 'UTF-8 XML' }, [got.ex]);
         const cert = readCertificateXml(text);
         if (!cert.root) return fail(`decoded DataContent is not XML: ${cert.findings[0]?.message}`, { expected: 'well-formed XML', actual: text.slice(0, 80) }, [got.ex]);
@@ -145,8 +182,7 @@ export function contentChecks(api: Api): Check[] {
       async run(ctx) {
         const got = await baselineContent(ctx, api, 'DataContent');
         if (isOutcome(got)) return got;
-        const b64 = inspectBase64(got.value);
-        const text = b64.valid ? utf8DecodeStrict(b64.bytes!) : undefined;
+        const { text } = dataOf(got.ex, got.value);
         const cert = text === undefined ? undefined : readCertificateXml(text);
         if (!cert?.root) return skip(`DataContent is not base64 XML; see ${api}.content.datacontent-xml`, [got.ex]);
         const shape = cert.findings.filter((f) => f.code.startsWith('certificate'));
@@ -169,7 +205,7 @@ export function contentChecks(api: Api): Check[] {
         const dirty: string[] = [];
         for (const [name, value] of [['DocContent', ex.parsed!.docContent], ['DataContent', ex.parsed!.dataContent]] as const) {
           if (isBlank(value)) continue;
-          const b64 = inspectBase64(value!);
+          const b64 = scanOf(ex, name, value!);
           if (!b64.valid) continue;
           judged.push(name);
           if (b64.hadWhitespace) dirty.push(name);

@@ -24,7 +24,8 @@ export function needParsed(ex: SentExchange, owns = false): Outcome | undefined 
   }
   const unreadable = !ex.parsed ? undefined : ex.parsed.findings.find((f) => f.severity === 'error' && UNREADABLE.includes(f.code));
   if (!ex.parsed || unreadable) {
-    const why = unreadable?.message ?? 'no body';
+    const message = unreadable?.message ?? 'no body';
+    const why = message + responseContext(ex, message);
     return owns
       ? fail(`the response is not readable XML: ${why}`, { expected: 'an XML response', actual: describeResponse(ex) }, [ex])
       : skip(`no usable response to "${ex.label}": ${why}`, [ex]);
@@ -56,7 +57,22 @@ export function describeResponse(ex: SentExchange): string {
   if (ex.raw.error) return ex.raw.error.message;
   const r = ex.raw.response!;
   const status = ex.parsed?.status;
-  return `HTTP ${r.status}${status !== undefined ? `, Status="${status}"` : ''}${hasContent(ex) ? ', with document content' : ''}`;
+  const notes = r.notes?.length ? `; ${r.notes.join('; ')}` : '';
+  return `HTTP ${r.status}${status !== undefined ? `, Status="${status}"` : ''}${hasContent(ex) ? ', with document content' : ''}${notes}`;
+}
+
+/**
+ * What a reader of "not readable XML" needs besides the parser's message: the HTTP status when it
+ * is not 200, and what the client noticed (a redirect not followed, a content coding, UTF-16, an
+ * empty body). Empty for a plain HTTP 200.
+ */
+export function responseContext(ex: SentExchange, alreadySaid = ''): string {
+  const r = ex.raw.response;
+  if (!r) return '';
+  const notes = (r.notes ?? []).filter((n) => !(n.startsWith('the body is empty') && /the body is empty/.test(alreadySaid)));
+  const statusSaid = notes.some((n) => n.startsWith(`HTTP ${r.status} `));
+  const parts = [...(r.status === 200 || statusSaid ? [] : [`HTTP ${r.status}`]), ...notes];
+  return parts.length ? ` (${parts.join('; ')})` : '';
 }
 
 export function isBlank(value: string | undefined): boolean {

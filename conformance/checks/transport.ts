@@ -4,7 +4,7 @@ import { RESPONSE_ROOT } from '../../spec/requests.js';
 import { readXml } from '../../spec/xml.js';
 import { fail, pass, skip, type Check } from '../check.js';
 import type { Api } from '../types.js';
-import { describeResponse, needParsed } from './judge.js';
+import { describeResponse, needParsed, responseContext } from './judge.js';
 
 export function transportChecks(api: Api): Check[] {
   return [
@@ -18,7 +18,7 @@ export function transportChecks(api: Api): Check[] {
         const ex = await ctx.baseline(api);
         if (ex.raw.error) return fail(`no response: ${ex.raw.error.message}`, { expected: 'HTTP 200', actual: ex.raw.error.kind }, [ex]);
         const status = ex.raw.response!.status;
-        return status === 200 ? pass('HTTP 200', [ex]) : fail(`HTTP ${status} for a valid request`, { expected: '200', actual: String(status) }, [ex]);
+        return status === 200 ? pass('HTTP 200', [ex]) : fail(`HTTP ${status} for a valid request${responseContext(ex, `HTTP ${status}`)}`, { expected: '200', actual: String(status) }, [ex]);
       },
     },
     {
@@ -49,10 +49,10 @@ export function transportChecks(api: Api): Check[] {
         const text = utf8DecodeStrict(bytes);
         if (text === undefined) {
           const at = firstInvalidUtf8(ex.raw.response!.text);
-          return fail(`the body is not valid UTF-8 (first undecodable sequence at character ${at})`, { expected: 'UTF-8', actual: 'invalid byte sequence' }, [ex]);
+          return fail(`the body is not valid UTF-8 (first undecodable sequence at character ${at})${responseContext(ex)}`, { expected: 'UTF-8', actual: 'invalid byte sequence' }, [ex]);
         }
         const { root, findings } = readXml(text);
-        if (!root) return fail(findings[0]?.message ?? 'not XML', { expected: 'well-formed XML', actual: describeResponse(ex) }, [ex]);
+        if (!root) return fail(`${findings[0]?.message ?? 'not XML'}${responseContext(ex, findings[0]?.message)}`, { expected: 'well-formed XML', actual: describeResponse(ex) }, [ex]);
         return pass(`well-formed UTF-8 XML, root ${root.name}`, [ex]);
       },
     },
