@@ -41,6 +41,7 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 export async function serve(argv: string[]): Promise<number> {
+  if (argv.includes('--chaos')) return (await import('../fixtures/chaos/index.js')).serveChaos(argv);
   const { values } = parse(
     argv,
     {
@@ -53,6 +54,7 @@ export async function serve(argv: string[]): Promise<number> {
       hmac: { type: 'string' },
       'print-config': { type: 'boolean' },
       'api-key-env': { type: 'string' },
+      'large-documents': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     'serve',
@@ -77,6 +79,7 @@ export async function serve(argv: string[]): Promise<number> {
     faults: faultsArg(values.fault),
     hmac,
     apiKey,
+    largeDocumentBytes: integer(values['large-documents'], 'large-documents'),
   });
   if (values['print-config']) process.stdout.write(JSON.stringify(issuer.config(keyEnv), null, 2) + '\n');
   process.stderr.write(`reference issuer (profile ${issuer.profile}${issuer.faults.length ? `, faults: ${issuer.faults.join(', ')}` : ''}) on ${issuer.url}\n  Pull URI: ${issuer.pullUriUrl}\n${issuer.pullDocUrl ? `  Pull Doc: ${issuer.pullDocUrl}\n` : ''}Ctrl-C stops it.\n`);

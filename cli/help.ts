@@ -6,6 +6,8 @@ Usage: dlconform <command> [options]
 
 Commands:
   run     run the conformance suite against an issuer described by a config file
+  fuzz    generate requests against an issuer, check invariants, shrink failures to a replayable case
+  timing  ts window and keyhash/HMAC timing side-channel tests against an issuer
   serve   start the reference issuer (the embedded default target) on loopback
   demo    start the reference issuer and run the full suite against it (what \`npm start\` does)
 
@@ -50,6 +52,8 @@ Options:
       --fault NAME       switch on a fault; repeatable or comma-separated (see --list-faults)
       --list-faults      list the fault switches and exit
       --hmac ENC         hex-base64 | raw-base64: the HMAC encoding it verifies (default hex-base64)
+      --large-documents N  pad every certificate PDF to about N bytes (20000000: a 20 MB certificate)
+      --chaos            start the chaos target instead (dlconform serve --chaos --help)
       --print-config     print a ready dlconform config for this issuer on stdout
       --api-key-env NAME environment variable holding the API key (default DLCONFORM_API_KEY)
   -h, --help             this help

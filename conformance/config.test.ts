@@ -41,7 +41,7 @@ describe('parseConfig: defaults', () => {
       optIn: { uid: false, fullName: false, dob: false, photo: false },
       identityCheck: true,
       expect: {},
-      client: { timeoutMs: 10000, concurrency: 4, timeBudgetMs: 300000, maxResponseBytes: 26214400 },
+      client: { timeoutMs: 10000, concurrency: 4, timeBudgetMs: 300000, maxResponseBytes: 67108864 },
     });
     expect(config.client.maxRequestsPerSecond).toBeUndefined();
     expect(config.pending).toBeUndefined();
@@ -278,5 +278,20 @@ describe('helpers', () => {
     expect(closest('pull_doc', ['pullUri', 'pullDoc'])).toBe('pullDoc');
     expect(closest('docTyp', ['docType', 'search'])).toBe('docType');
     expect(closest('zzz', ['docType', 'search'])).toBeUndefined();
+  });
+});
+
+describe('tsWindow (dlconform timing)', () => {
+  it('is unset by default, and its sides default to 1800 s past and 300 s future', () => {
+    expect(parseConfig(minimal(), ENV, 'x').config.tsWindow).toBeUndefined();
+    expect(parseConfig({ ...minimal(), tsWindow: {} }, ENV, 'x').config.tsWindow).toEqual({ pastSeconds: 1800, futureSeconds: 300 });
+    expect(parseConfig({ ...minimal(), tsWindow: { pastSeconds: 600 } }, ENV, 'x').config.tsWindow).toEqual({ pastSeconds: 600, futureSeconds: 300 });
+    expect(parseConfig({ ...minimal(), tsWindow: { pastSeconds: 60, futureSeconds: 0 } }, ENV, 'x').config.tsWindow).toEqual({ pastSeconds: 60, futureSeconds: 0 });
+  });
+
+  it('names the field when a value is wrong', () => {
+    expect(errorOf({ ...minimal(), tsWindow: { pastSeconds: -1 } }).message).toMatch(/tsWindow\.pastSeconds: must be >= 0/);
+    expect(errorOf({ ...minimal(), tsWindow: { futureSeconds: 1.5 } }).message).toMatch(/tsWindow\.futureSeconds: must be an integer/);
+    expect(errorOf({ ...minimal(), tsWindow: { pastSecond: 60 } }).message).toMatch(/tsWindow\.pastSecond: unknown field \(did you mean "pastSeconds"\?\)/);
   });
 });

@@ -59,6 +59,12 @@ export interface Config {
   absentUri?: string;
   /** formatAbsent unset: the profile's reading of C5 applies (spec/profiles.ts content.absent) */
   expect: { formatAbsent?: FormatAbsentExpectation };
+  /** the ts freshness window the issuer intends (C4: no spec sets one); unset: only measured, never judged */
+  tsWindow?: TsWindow;
+  /** hosts `dlconform load` may target besides loopback (load/safety.ts); default none */
+  loadAllowedHosts: string[];
+  /** `dlconform load` settings as written; load/settings.ts applies their defaults */
+  load?: LoadConfig;
   client: {
     timeoutMs: number;
     concurrency: number;
@@ -67,6 +73,46 @@ export interface Config {
     /** unset: no rate cap beyond concurrency */
     maxRequestsPerSecond?: number;
   };
+}
+
+/** A ts freshness window in seconds either side of the issuer's clock. */
+export interface TsWindow {
+  pastSeconds: number;
+  futureSeconds: number;
+}
+
+/** The sides of a declared tsWindow left out: the 30-minute rule of other DigiLocker APIs (C4), 5 minutes of clock skew. */
+export const TS_WINDOW_DEFAULTS: TsWindow = { pastSeconds: 1800, futureSeconds: 300 };
+
+/** The `load` block of the config file (dlconform load; defaults in load/settings.ts). */
+export interface LoadConfig {
+  scenario?: 'pull-doc' | 'pull-uri';
+  format?: 'pdf' | 'xml' | 'both';
+  sampleRate?: number;
+  requestTimeoutMs?: number;
+  /** path of a JSON list of documents, relative to the config file */
+  dataset?: string;
+  thresholds?: { p95Ms?: number; p99Ms?: number; errorRate?: number; checksRate?: number };
+  smoke?: LoadConstantConfig;
+  ci?: LoadConstantConfig;
+  soak?: LoadConstantConfig;
+  capacity?: {
+    startRate?: number;
+    stepRate?: number;
+    maxSteps?: number;
+    stepSeconds?: number;
+    settleSeconds?: number;
+    minAchievedRatio?: number;
+    preAllocatedVUs?: number;
+    maxVUs?: number;
+  };
+}
+
+export interface LoadConstantConfig {
+  rate?: number;
+  durationSeconds?: number;
+  preAllocatedVUs?: number;
+  maxVUs?: number;
 }
 
 export interface ConfigIssue {
@@ -98,7 +144,8 @@ export const CLIENT_DEFAULTS = {
   timeoutMs: 10_000,
   concurrency: 4,
   timeBudgetMs: 300_000,
-  maxResponseBytes: 25 * 1024 * 1024,
+  // a 20 MB certificate PDF is ≈ 27 MB of base64 in DocContent; 64 MiB leaves room above that
+  maxResponseBytes: 64 * 1024 * 1024,
 } as const;
 
 export const DEFAULT_TS_OFFSET = '+05:30';
@@ -153,7 +200,10 @@ interface RawConfig {
   pending?: SearchSpec;
   absentUri?: string;
   expect?: { formatAbsent?: FormatAbsentExpectation };
+  tsWindow?: Partial<TsWindow>;
   client?: Partial<Config['client']>;
+  loadAllowedHosts?: string[];
+  load?: LoadConfig;
 }
 
 function resolve(raw: RawConfig): Config {
@@ -186,6 +236,14 @@ function resolve(raw: RawConfig): Config {
     ...(raw.pending !== undefined && { pending: { docType: raw.pending.docType, search: { ...raw.pending.search } } }),
     ...(raw.absentUri !== undefined && { absentUri: raw.absentUri }),
     expect: raw.expect?.formatAbsent !== undefined ? { formatAbsent: raw.expect.formatAbsent } : {},
+    ...(raw.tsWindow !== undefined && {
+      tsWindow: {
+        pastSeconds: raw.tsWindow.pastSeconds ?? TS_WINDOW_DEFAULTS.pastSeconds,
+        futureSeconds: raw.tsWindow.futureSeconds ?? TS_WINDOW_DEFAULTS.futureSeconds,
+      },
+    }),
+    loadAllowedHosts: [...(raw.loadAllowedHosts ?? [])],
+    ...(raw.load !== undefined && { load: structuredClone(raw.load) }),
     client: {
       timeoutMs: raw.client?.timeoutMs ?? CLIENT_DEFAULTS.timeoutMs,
       concurrency: raw.client?.concurrency ?? CLIENT_DEFAULTS.concurrency,

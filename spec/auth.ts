@@ -11,6 +11,19 @@ export interface HashFunctions {
   hmacSha256(key: string, data: Uint8Array): Uint8Array;
   /** MD5 of the UTF-8 bytes of `text`, as raw bytes (UID in profile 1.13 is the MD5 of the Aadhaar number) */
   md5(text: string): Uint8Array;
+  /**
+   * Optional native shortcuts for runtimes whose byte loops are slow (k6's JavaScript VM runs the
+   * portable path at ~1 ms per request). Each must give exactly what the portable path gives;
+   * load/ tests check that inside k6.
+   */
+  text?: {
+    /** lowercase hex of SHA-256 of the UTF-8 bytes of `text` */
+    sha256Hex(text: string): string;
+    /** HMAC-SHA256 with the UTF-8 bytes of `key` over the UTF-8 bytes of `text`, as Base64 of the lowercase hex digest */
+    hmacSha256HexBase64(key: string, text: string): string;
+    /** the same HMAC as Base64 of the raw 32-byte digest */
+    hmacSha256RawBase64(key: string, text: string): string;
+  };
 }
 
 export type HmacEncoding = 'hex-base64' | 'raw-base64' | 'none';
@@ -18,6 +31,7 @@ export const HMAC_HEADER = 'x-digilocker-hmac';
 
 /** keyhash = lowercase hex of SHA-256(apiKey + ts): the concatenation in this order, ts byte-for-byte as sent. */
 export function keyhash(hash: HashFunctions, apiKey: string, ts: string): string {
+  if (hash.text) return hash.text.sha256Hex(apiKey + ts);
   return toHex(hash.sha256(apiKey + ts));
 }
 
@@ -33,6 +47,9 @@ export function digilockerHmac(
   encoding: HmacEncoding,
 ): string | undefined {
   if (encoding === 'none') return undefined;
+  if (hash.text && typeof body === 'string') {
+    return encoding === 'raw-base64' ? hash.text.hmacSha256RawBase64(apiKey, body) : hash.text.hmacSha256HexBase64(apiKey, body);
+  }
   const bytes = typeof body === 'string' ? utf8Encode(body) : body;
   const digest = hash.hmacSha256(apiKey, bytes);
   return encoding === 'raw-base64' ? base64Encode(digest) : base64Encode(utf8Encode(toHex(digest)));

@@ -4,7 +4,20 @@
  */
 
 export function utf8Encode(text: string): Uint8Array {
-  const out: number[] = [];
+  // One pass to size the output, one to fill it: no intermediate number[] (8 bytes per element)
+  // for large texts.
+  let size = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) size += 1;
+    else if (code < 0x800) size += 2;
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      size += 4;
+      i++;
+    } else size += 3;
+  }
+  const out = new Uint8Array(size);
+  let pos = 0;
   for (let i = 0; i < text.length; i++) {
     let code = text.charCodeAt(i);
     if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
@@ -14,23 +27,83 @@ export function utf8Encode(text: string): Uint8Array {
         i++;
       }
     }
-    if (code < 0x80) out.push(code);
-    else if (code < 0x800) out.push(0xc0 | (code >> 6), 0x80 | (code & 63));
-    else if (code < 0x10000) out.push(0xe0 | (code >> 12), 0x80 | ((code >> 6) & 63), 0x80 | (code & 63));
-    else out.push(0xf0 | (code >> 18), 0x80 | ((code >> 12) & 63), 0x80 | ((code >> 6) & 63), 0x80 | (code & 63));
+    if (code < 0x80) out[pos++] = code;
+    else if (code < 0x800) {
+      out[pos++] = 0xc0 | (code >> 6);
+      out[pos++] = 0x80 | (code & 63);
+    } else if (code < 0x10000) {
+      out[pos++] = 0xe0 | (code >> 12);
+      out[pos++] = 0x80 | ((code >> 6) & 63);
+      out[pos++] = 0x80 | (code & 63);
+    } else {
+      out[pos++] = 0xf0 | (code >> 18);
+      out[pos++] = 0x80 | ((code >> 12) & 63);
+      out[pos++] = 0x80 | ((code >> 6) & 63);
+      out[pos++] = 0x80 | (code & 63);
+    }
   }
-  return Uint8Array.from(out);
+  return out;
 }
 
-/** Strict UTF-8 decoding; returns undefined when the bytes are not valid UTF-8. */
+/**
+ * Strings already known to be the strict UTF-8 decoding of a byte array (the target client
+ * registers every body it decoded strictly), so that a check decoding the same bytes again gets
+ * the same string instead of a second copy of a large body. Keyed by the array object: callers
+ * register only arrays they never mutate.
+ */
+const knownUtf8 = new WeakMap<Uint8Array, string>();
+
+/** Records that `text` is the strict UTF-8 decoding of `bytes` (which must not change afterwards). */
+export function rememberUtf8(bytes: Uint8Array, text: string): void {
+  knownUtf8.set(bytes, text);
+}
+
+type Decoder = { decode(bytes: Uint8Array): string };
+let fatalDecoder: Decoder | null | undefined;
+function nativeDecoder(): Decoder | null {
+  if (fatalDecoder === undefined) {
+    // TextDecoder where the platform has one (Node, browsers); k6 (goja) may not: fall back to JS
+    const TD = (globalThis as { TextDecoder?: new (label: string, options: { fatal: boolean; ignoreBOM: boolean }) => Decoder }).TextDecoder;
+    try {
+      fatalDecoder = TD ? new TD('utf-8', { fatal: true, ignoreBOM: true }) : null;
+    } catch {
+      fatalDecoder = null;
+    }
+  }
+  return fatalDecoder;
+}
+
+/** Strict UTF-8 decoding; returns undefined when the bytes are not valid UTF-8. A BOM is kept as U+FEFF. */
 export function utf8DecodeStrict(bytes: Uint8Array): string | undefined {
-  let out = '';
+  const known = knownUtf8.get(bytes);
+  if (known !== undefined) return known;
+  const native = nativeDecoder();
+  if (native) {
+    try {
+      return native.decode(bytes);
+    } catch {
+      return undefined;
+    }
+  }
+  return utf8DecodeStrictJs(bytes);
+}
+
+/** The pure-JS strict decoder (platforms without TextDecoder); output built in chunks, not char by char. */
+export function utf8DecodeStrictJs(bytes: Uint8Array): string | undefined {
+  const pieces: string[] = [];
+  const units = new Uint16Array(8192);
+  let n = 0;
+  const flush = () => {
+    pieces.push(String.fromCharCode.apply(null, units.subarray(0, n) as unknown as number[]));
+    n = 0;
+  };
   let i = 0;
   while (i < bytes.length) {
+    if (n > units.length - 2) flush();
     const b0 = bytes[i]!;
     let code: number;
     let need: number;
-    if (b0 < 0x80) { code = b0; need = 0; }
+    if (b0 < 0x80) { units[n++] = b0; i++; continue; }
     else if (b0 >= 0xc2 && b0 <= 0xdf) { code = b0 & 0x1f; need = 1; }
     else if (b0 >= 0xe0 && b0 <= 0xef) { code = b0 & 0x0f; need = 2; }
     else if (b0 >= 0xf0 && b0 <= 0xf4) { code = b0 & 0x07; need = 3; }
@@ -43,10 +116,38 @@ export function utf8DecodeStrict(bytes: Uint8Array): string | undefined {
     if ((need === 2 && (code < 0x800 || (code >= 0xd800 && code <= 0xdfff))) || (need === 3 && (code < 0x10000 || code > 0x10ffff))) {
       return undefined;
     }
-    out += String.fromCodePoint(code);
+    if (code >= 0x10000) {
+      code -= 0x10000;
+      units[n++] = 0xd800 + (code >> 10);
+      units[n++] = 0xdc00 + (code & 0x3ff);
+    } else units[n++] = code;
     i += need + 1;
   }
-  return out;
+  flush();
+  return pieces.length === 1 ? pieces[0]! : pieces.join('');
+}
+
+/**
+ * What the first bytes of a body say about its encoding: a byte-order mark, or the NUL pattern of
+ * UTF-16 text without one. For messages ("the body is UTF-16LE"), not for decoding.
+ */
+export function sniffEncoding(bytes: Uint8Array): 'utf-8-bom' | 'utf-16le-bom' | 'utf-16be-bom' | 'utf-16le' | 'utf-16be' | undefined {
+  const [a, b, c] = [bytes[0], bytes[1], bytes[2]];
+  if (a === 0xef && b === 0xbb && c === 0xbf) return 'utf-8-bom';
+  if (a === 0xff && b === 0xfe) return 'utf-16le-bom';
+  if (a === 0xfe && b === 0xff) return 'utf-16be-bom';
+  if (bytes.length >= 4) {
+    let evenNul = 0;
+    let oddNul = 0;
+    const n = Math.min(bytes.length & ~1, 64);
+    for (let i = 0; i < n; i += 2) {
+      if (bytes[i] === 0 && bytes[i + 1] !== 0) evenNul++;
+      if (bytes[i + 1] === 0 && bytes[i] !== 0) oddNul++;
+    }
+    if (oddNul >= n / 4 && evenNul === 0) return 'utf-16le';
+    if (evenNul >= n / 4 && oddNul === 0) return 'utf-16be';
+  }
+  return undefined;
 }
 
 const HEX = '0123456789abcdef';
@@ -59,23 +160,41 @@ export function toHex(bytes: Uint8Array): string {
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
+/** Standard base64 of the bytes; built in blocks, so a 20 MB document makes no 27-million-node string. */
 export function base64Encode(bytes: Uint8Array): string {
-  let out = '';
-  let i = 0;
-  for (; i + 2 < bytes.length; i += 3) {
-    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    out += B64[n >> 18]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + B64[n & 63]!;
+  const BLOCK = 3 * 4096;
+  const pieces: string[] = [];
+  const codes = new Uint16Array((BLOCK / 3) * 4);
+  const full = bytes.length - (bytes.length % 3);
+  for (let start = 0; start < full; start += BLOCK) {
+    const end = Math.min(full, start + BLOCK);
+    let n = 0;
+    for (let i = start; i < end; i += 3) {
+      const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+      codes[n++] = B64_CODES[v >> 18]!;
+      codes[n++] = B64_CODES[(v >> 12) & 63]!;
+      codes[n++] = B64_CODES[(v >> 6) & 63]!;
+      codes[n++] = B64_CODES[v & 63]!;
+    }
+    pieces.push(String.fromCharCode.apply(null, codes.subarray(0, n) as unknown as number[]));
   }
-  const rest = bytes.length - i;
+  const rest = bytes.length - full;
   if (rest === 1) {
-    const n = bytes[i]! << 16;
-    out += B64[n >> 18]! + B64[(n >> 12) & 63]! + '==';
+    const v = bytes[full]! << 16;
+    pieces.push(B64[v >> 18]! + B64[(v >> 12) & 63]! + '==');
   } else if (rest === 2) {
-    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
-    out += B64[n >> 18]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + '=';
+    const v = (bytes[full]! << 16) | (bytes[full + 1]! << 8);
+    pieces.push(B64[v >> 18]! + B64[(v >> 12) & 63]! + B64[(v >> 6) & 63]! + '=');
   }
-  return out;
+  return pieces.length === 1 ? pieces[0]! : pieces.join('');
 }
+
+// a loop, not Uint16Array.from(B64, …): k6's JavaScript VM cannot build a typed array from a string
+const B64_CODES: Uint16Array = (() => {
+  const codes = new Uint16Array(B64.length);
+  for (let i = 0; i < B64.length; i++) codes[i] = B64.charCodeAt(i);
+  return codes;
+})();
 
 export interface Base64Inspection {
   /** true when the text, whitespace removed, is canonical standard base64 */
@@ -90,38 +209,82 @@ export interface Base64Inspection {
 
 const B64_LOOKUP: Int16Array = (() => {
   const table = new Int16Array(128).fill(-1);
+  // '=' (padding) stays -1: decodeBase64Range never emits the bytes a padding character covers
   for (let i = 0; i < B64.length; i++) table[B64.charCodeAt(i)] = i;
   return table;
 })();
 
+const WHITESPACE = /\s/;
+
 /** Validates and decodes standard (RFC 4648 §4) base64, tolerating whitespace but reporting it. */
 export function inspectBase64(text: string): Base64Inspection {
-  const compact = text.replace(/[\s]+/g, '');
+  // no copy of a large value unless it really has whitespace in it
+  const compact = WHITESPACE.test(text) ? text.replace(/[\s]+/g, '') : text;
   const hadWhitespace = compact.length !== text.length;
-  if (compact.length === 0) return { valid: false, hadWhitespace, problem: 'empty' };
-  if (compact.length % 4 !== 0) {
-    return { valid: false, hadWhitespace, problem: `length ${compact.length} is not a multiple of 4` };
-  }
+  const scan = scanCompact(compact);
+  if (!scan.valid) return { valid: false, hadWhitespace, problem: scan.problem };
+  return { valid: true, hadWhitespace, bytes: decodeBase64Range(compact, 0, scan.byteLength) };
+}
+
+export interface Base64Scan {
+  valid: boolean;
+  hadWhitespace: boolean;
+  /** decoded length in bytes, when valid */
+  byteLength: number;
+  problem?: string;
+}
+
+/**
+ * inspectBase64 without decoding: validity, whitespace and decoded length, in one pass and no
+ * allocation (but a compacted copy when the text has whitespace). For large content.
+ */
+export function scanBase64(text: string): Base64Scan {
+  const hadWhitespace = WHITESPACE.test(text);
+  const scan = scanCompact(hadWhitespace ? text.replace(/[\s]+/g, '') : text);
+  return { ...scan, hadWhitespace };
+}
+
+function scanCompact(compact: string): Omit<Base64Scan, 'hadWhitespace'> {
+  if (compact.length === 0) return { valid: false, byteLength: 0, problem: 'empty' };
+  if (compact.length % 4 !== 0) return { valid: false, byteLength: 0, problem: `length ${compact.length} is not a multiple of 4` };
   const padding = compact.endsWith('==') ? 2 : compact.endsWith('=') ? 1 : 0;
   const body = compact.length - padding;
-  const bytes = new Uint8Array((compact.length / 4) * 3 - padding);
-  let acc = 0;
-  let bits = 0;
-  let pos = 0;
   for (let i = 0; i < body; i++) {
     const code = compact.charCodeAt(i);
-    const value = code < 128 ? B64_LOOKUP[code]! : -1;
-    if (value < 0) {
-      return { valid: false, hadWhitespace, problem: `character ${JSON.stringify(compact[i])} at ${i} is not in the base64 alphabet` };
-    }
-    acc = (acc << 6) | value;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      bytes[pos++] = (acc >> bits) & 0xff;
+    if (code >= 128 || B64_LOOKUP[code]! < 0) {
+      return { valid: false, byteLength: 0, problem: `character ${JSON.stringify(compact[i])} at ${i} is not in the base64 alphabet` };
     }
   }
-  return { valid: true, hadWhitespace, bytes };
+  return { valid: true, byteLength: (compact.length / 4) * 3 - padding };
+}
+
+/**
+ * Bytes [start, end) of the data encoded by canonical base64 text (validated, no whitespace),
+ * decoding only the characters that cover them: the PDF check reads a header, a tail and an xref
+ * table out of 27 MB of base64 without decoding the rest.
+ */
+export function decodeBase64Range(compact: string, start: number, end: number): Uint8Array {
+  const padding = compact.endsWith('==') ? 2 : compact.endsWith('=') ? 1 : 0;
+  const total = (compact.length / 4) * 3 - padding;
+  const from = Math.max(0, Math.min(start, total));
+  const to = Math.max(from, Math.min(end, total));
+  const out = new Uint8Array(to - from);
+  let pos = 0;
+  const firstQuad = Math.floor(from / 3);
+  const lastQuad = Math.ceil(to / 3);
+  for (let q = firstQuad; q < lastQuad; q++) {
+    const c = q * 4;
+    const v =
+      (B64_LOOKUP[compact.charCodeAt(c)]! << 18) |
+      (B64_LOOKUP[compact.charCodeAt(c + 1)]! << 12) |
+      ((B64_LOOKUP[compact.charCodeAt(c + 2)] ?? 0) & 63) << 6 |
+      ((B64_LOOKUP[compact.charCodeAt(c + 3)] ?? 0) & 63);
+    for (let k = 0; k < 3; k++) {
+      const at = q * 3 + k;
+      if (at >= from && at < to) out[pos++] = (v >> (16 - 8 * k)) & 0xff;
+    }
+  }
+  return out;
 }
 
 export function startsWithAscii(bytes: Uint8Array, prefix: string): boolean {
@@ -138,4 +301,117 @@ export function endsWithAsciiWithin(bytes: Uint8Array, marker: string, window = 
     return true;
   }
   return false;
+}
+
+// ---------------------------------------------------------------- PDF structure
+
+export interface PdfStructure {
+  /** the header, e.g. `%PDF-1.4`, when the data starts with %PDF- */
+  header?: string;
+  /** %%EOF within the last 1024 bytes */
+  eof: boolean;
+  /** the offset given by the last startxref */
+  startxref?: number;
+  /** what startxref points at */
+  xref?: 'table' | 'stream';
+  /** a trailer dictionary (after an xref table) or an XRef stream dictionary, with /Root */
+  trailer: boolean;
+  /** the first structural problem, in words; undefined when the structure is sound */
+  problem?: string;
+}
+
+/** Random access to the bytes of a document: [start, end), clamped to its length. */
+export type ByteReader = (start: number, end: number) => Uint8Array;
+
+export const bytesReader = (bytes: Uint8Array): ByteReader => (start, end) => bytes.subarray(start, end);
+
+/** A reader over canonical base64 text (validated, no whitespace) that decodes only what is read. */
+export const base64Reader = (compact: string): ByteReader => (start, end) => decodeBase64Range(compact, start, end);
+
+function ascii(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i++) out += String.fromCharCode(bytes[i]!);
+  return out;
+}
+
+const TAIL = 1024;
+
+/**
+ * The skeleton of a PDF (ISO 32000-1 §7.5): `%PDF-` header, `%%EOF` at the end, `startxref`
+ * before it, and at that offset a cross-reference table followed by a trailer with /Root, or a
+ * cross-reference stream (/Type /XRef) whose dictionary has /Root. Reads a few small windows
+ * through `read`, never the whole document.
+ */
+export function inspectPdf(length: number, read: ByteReader): PdfStructure {
+  const out: PdfStructure = { eof: false, trailer: false };
+  const head = ascii(read(0, Math.min(length, 32)));
+  if (!head.startsWith('%PDF-')) {
+    out.problem = 'no %PDF- header';
+    return out;
+  }
+  out.header = /^%PDF-[0-9.]*/.exec(head)![0];
+  const tailStart = Math.max(0, length - TAIL);
+  const tail = ascii(read(tailStart, length));
+  const eofAt = tail.lastIndexOf('%%EOF');
+  out.eof = eofAt >= 0;
+  if (!out.eof) {
+    out.problem = 'no %%EOF at the end';
+    return out;
+  }
+  const sx = /startxref\s+(\d+)\s*$/.exec(tail.slice(0, eofAt));
+  if (!sx) {
+    out.problem = 'no startxref before %%EOF';
+    return out;
+  }
+  const offset = Number(sx[1]);
+  out.startxref = offset;
+  if (offset >= length) {
+    out.problem = `startxref points to byte ${offset}, past the end of the ${length}-byte document`;
+    return out;
+  }
+  const at = ascii(read(offset, Math.min(length, offset + 64)));
+  const lead = /^\s*/.exec(at)![0].length;
+  if (at.startsWith('xref', lead)) {
+    out.xref = 'table';
+    return walkXrefTable(out, offset + lead + 4, length, read);
+  }
+  if (/^\s*\d+\s+\d+\s+obj\b/.test(at)) {
+    const dict = ascii(read(offset, Math.min(length, offset + 4096)));
+    if (!/\/Type\s*\/XRef\b/.test(dict)) {
+      out.problem = `startxref points to byte ${offset}, an object that is not a cross-reference stream`;
+      return out;
+    }
+    out.xref = 'stream';
+    out.trailer = /\/Root\b/.test(dict);
+    if (!out.trailer) out.problem = `the cross-reference stream at byte ${offset} has no /Root`;
+    return out;
+  }
+  out.problem = `startxref points to byte ${offset}, where there is no xref table or cross-reference stream`;
+  return out;
+}
+
+function walkXrefTable(out: PdfStructure, from: number, length: number, read: ByteReader): PdfStructure {
+  let pos = from;
+  for (let sections = 0; sections < 10_000; sections++) {
+    const window = ascii(read(pos, Math.min(length, pos + 64)));
+    const ws = /^\s*/.exec(window)![0].length;
+    if (window.startsWith('trailer', ws)) {
+      const dict = ascii(read(pos + ws, Math.min(length, pos + ws + 4096)));
+      out.trailer = /\/Root\b/.test(dict);
+      if (!out.trailer) out.problem = `the trailer at byte ${pos + ws} has no /Root`;
+      return out;
+    }
+    const sub = /^(\d+)[ \t]+(\d+)[ \t]*\r?\n?/.exec(window.slice(ws));
+    if (!sub) {
+      out.problem = `the xref table starting at byte ${from - 4} is malformed at byte ${pos + ws} (no subsection header or trailer)`;
+      return out;
+    }
+    pos += ws + sub[0].length + Number(sub[2]) * 20;
+    if (pos >= length) {
+      out.problem = `the xref table starting at byte ${from - 4} runs past the end of the document`;
+      return out;
+    }
+  }
+  out.problem = `the xref table starting at byte ${from - 4} has no trailer`;
+  return out;
 }

@@ -62,6 +62,12 @@ const list: Clause[] = [
   { id: 'no-stack-trace', document: 'OWASP ASVS', section: 'V7.4.1', level: 'SECURITY', text: 'A generic message is shown when an unexpected or security sensitive error occurs: no stack traces, file paths or framework internals.' },
   { id: 'no-secret-echo', document: 'OWASP ASVS', section: 'V7.1.1', level: 'SECURITY', text: 'The application does not log or echo credentials or personal data: error bodies must not contain the keyhash, HMAC, Aadhaar number/UID, name or date of birth of the request.' },
   { id: 'timeout', document: 'FACTS', section: '§1.1 #4, §8', level: 'MUST', text: 'The response is synchronous; DigiLocker gives up on issuers that do not answer in time (repository_service_unresponsive).' },
+  // properties/fuzz invariants that no single clause above states
+  { id: 'no-5xx', document: 'FACTS', section: 'C18; §1.1 #6', level: 'MUST', text: 'Only HTTP 200 is defined; errors are signalled in-band with Status="0" (or a 4xx, C18). An issuer answers every request (valid, unknown, unauthenticated or malformed) without a server error: a 5xx is never a valid answer.' },
+  { id: 'echo', document: 'SPEC-1.13', section: '8.1.4 #1–2', level: 'MUST', text: 'ts (M): A timestamp value as sent in the request. txn (M): Transaction id value as sent in the request. (Every ResponseStatus, also on errors, carries both byte for byte.)' },
+  { id: 'auth-enforced', document: 'SPEC-1.13', section: '8.1.1–8.1.2; FACTS C18, C19', level: 'SECURITY', text: 'A request whose keyhash, x-digilocker-hmac or orgId does not verify must not be served: HTTP 401/403 or 200 with Status="0", never Status="1".' },
+  { id: 'legal-variation', document: 'FACTS', section: 'C6, C21, §2.4; XML 1.0 §3.1', level: 'MUST', text: 'A request that differs from the plain one only where XML and the spec leave it free (attribute order, whitespace between markup, the XML declaration, namespace form, optional elements present or absent, unknown extra elements and attributes, the ts offset, the format) is answered as the plain request is.' },
+  { id: 'tolerant-variation', document: 'FACTS', section: '§2.4; XML 1.0 §2.4, §2.7, §3.1', level: 'SHOULD', text: 'Padded element values, fractional seconds in ts, reordered DocDetails children, single-quoted attributes, CDATA sections and character references should be read as what they mean: the request is answered as the plain one.' },
 ];
 
 export const CLAUSES: ReadonlyMap<string, Clause> = new Map(list.map((c) => [c.id, c]));

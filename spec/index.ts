@@ -1,8 +1,10 @@
 /** spec/: the protocol, pure TypeScript with no node: imports (bundled into k6 as well). */
+export * from './aadhaar.js';
 export * from './auth.js';
 export * from './bytes.js';
 export * from './certificate.js';
 export * from './clauses.js';
+export * from './leaks.js';
 export * from './profiles.js';
 export * from './requests.js';
 export * from './responses.js';

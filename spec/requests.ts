@@ -52,6 +52,41 @@ export interface BuildOptions {
   pad?: string;
   /** attribute name for keyhash; `keyHash` is a robustness variant (C2) */
   keyhashAttribute?: string;
+  // Legal variation (properties/fuzz): none of these changes what the document means in XML.
+  /** root attributes named here come first, in this order; the others follow in the default order */
+  attributeOrder?: readonly string[];
+  /** the attribute quote character (default `"`) */
+  quote?: '"' | "'";
+  /** the whitespace between root attributes (default one space), e.g. "\n    " */
+  attributeSpace?: string;
+  /** pretty-printing: when set, each element starts on a new line indented by this unit per depth */
+  indent?: string;
+  /** the line break of pretty-printing (default "\n") */
+  newline?: '\n' | '\r\n';
+  /** the XML declaration: `standalone` (default, as DigiLocker sends it), `plain` (no standalone), `none` */
+  declaration?: 'standalone' | 'plain' | 'none';
+  /** DocDetails children named here come first, in this order; the others keep theirs */
+  elementOrder?: readonly string[];
+}
+
+const DECLARATIONS = {
+  standalone: '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>',
+  plain: '<?xml version="1.0" encoding="UTF-8"?>',
+  none: '',
+} as const;
+
+/** `list` reordered so the names in `first` lead, in that order (a stable partition). */
+function ordered<T extends readonly [string, unknown]>(list: readonly T[], first: readonly string[] | undefined): readonly T[] {
+  if (!first || first.length === 0) return list;
+  const rank = (name: string) => {
+    const i = first.indexOf(name);
+    return i < 0 ? first.length : i;
+  };
+  return list.map((item, i) => ({ item, i })).sort((a, b) => rank(a.item[0]) - rank(b.item[0]) || a.i - b.i).map((x) => x.item);
+}
+
+function lineBreak(options: BuildOptions, depth: number): string {
+  return options.indent === undefined ? '' : (options.newline ?? '\n') + options.indent.repeat(depth);
 }
 
 function namespaceFor(kind: RequestKind, form: NamespaceForm): string {
@@ -71,29 +106,51 @@ function openRoot(kind: RequestKind, env: Envelope, options: BuildOptions): stri
   if (env.keyhash !== undefined) attrs.push([options.keyhashAttribute ?? 'keyhash', env.keyhash]);
   if (env.format !== undefined) attrs.push(['format', env.format]);
   for (const [k, v] of env.extraAttributes ?? []) attrs.push([k, v]);
-  const rendered = attrs.map(([k, v]) => ` ${k}="${escapeXml(v)}"`).join('');
-  return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><${REQUEST_ROOT[kind]}${namespaceFor(kind, env.namespace)}${rendered}>`;
+  const q = options.quote ?? '"';
+  const space = options.attributeSpace ?? ' ';
+  const rendered = ordered(attrs, options.attributeOrder).map(([k, v]) => `${space}${k}=${q}${escapeXml(v)}${q}`).join('');
+  const declaration = DECLARATIONS[options.declaration ?? 'standalone'];
+  // pretty-printing puts the root on its own line after the declaration
+  const beforeRoot = declaration === '' ? '' : lineBreak(options, 0);
+  return `${declaration}${beforeRoot}<${REQUEST_ROOT[kind]}${namespaceFor(kind, env.namespace)}${rendered}>`;
 }
 
-function element(name: string, value: string | undefined, pad: string): string {
-  return value === undefined ? '' : `<${name}>${pad}${escapeXml(value)}${pad}</${name}>`;
+type Element = readonly [string, string | undefined];
+
+/** DocDetails and its children, in order, pretty-printed when `options.indent` is set. */
+function docDetails(kind: RequestKind, children: Element[], options: BuildOptions): string {
+  const pad = options.pad ?? '';
+  let inner = '';
+  for (const [name, value] of ordered(children, options.elementOrder)) {
+    if (value !== undefined) inner += `${lineBreak(options, 2)}<${name}>${pad}${escapeXml(value)}${pad}</${name}>`;
+  }
+  return `${lineBreak(options, 1)}<DocDetails>${inner}${lineBreak(options, 1)}</DocDetails>${lineBreak(options, 0)}</${REQUEST_ROOT[kind]}>`;
 }
 
 export function buildPullUriRequest(env: Envelope, details: PullUriDetails, options: BuildOptions = {}): string {
-  const pad = options.pad ?? '';
-  let inner = element('DocType', details.docType, pad) + element('DigiLockerId', details.digiLockerId, pad);
-  inner += element('UID', details.uid, pad) + element('FullName', details.fullName, pad) + element('DOB', details.dob, pad) + element('Photo', details.photo, pad);
-  for (const [name, value] of details.search) inner += element(name, value, pad);
-  for (const [name, value] of details.extraElements ?? []) inner += element(name, value, pad);
-  return `${openRoot('pulluri', env, options)}<DocDetails>${inner}</DocDetails></${REQUEST_ROOT.pulluri}>`;
+  const children: Element[] = [
+    ['DocType', details.docType],
+    ['DigiLockerId', details.digiLockerId],
+    ['UID', details.uid],
+    ['FullName', details.fullName],
+    ['DOB', details.dob],
+    ['Photo', details.photo],
+    ...details.search,
+    ...(details.extraElements ?? []),
+  ];
+  return openRoot('pulluri', env, options) + docDetails('pulluri', children, options);
 }
 
 export function buildPullDocRequest(env: Envelope, details: PullDocDetails, options: BuildOptions = {}): string {
-  const pad = options.pad ?? '';
-  let inner = element('URI', details.uri, pad) + element('DigiLockerId', details.digiLockerId, pad);
-  inner += element('UID', details.uid, pad) + element('FullName', details.fullName, pad) + element('DOB', details.dob, pad);
-  for (const [name, value] of details.extraElements ?? []) inner += element(name, value, pad);
-  return `${openRoot('pulldoc', env, options)}<DocDetails>${inner}</DocDetails></${REQUEST_ROOT.pulldoc}>`;
+  const children: Element[] = [
+    ['URI', details.uri],
+    ['DigiLockerId', details.digiLockerId],
+    ['UID', details.uid],
+    ['FullName', details.fullName],
+    ['DOB', details.dob],
+    ...(details.extraElements ?? []),
+  ];
+  return openRoot('pulldoc', env, options) + docDetails('pulldoc', children, options);
 }
 
 export interface Signer {
