@@ -8,6 +8,7 @@ Commands:
   run     run the conformance suite against an issuer described by a config file
   fuzz    generate requests against an issuer, check invariants, shrink failures to a replayable case
   timing  ts window and keyhash/HMAC timing side-channel tests against an issuer
+  load    load-test the Pull Doc / Pull URI path with k6 (smoke, ci, capacity, soak)
   serve   start the reference issuer (the embedded default target) on loopback
   demo    start the reference issuer and run the full suite against it (what \`npm start\` does)
 
