@@ -59,7 +59,8 @@ export function toEvidence(r: RawExchange, redactor: Redactor, config: Config, a
   };
 }
 
-function summarize(checks: CheckResult[]): RunSummary {
+/** Counts by verdict; `blocking` = fail at MUST or SECURITY level (what sets exit 1). */
+export function summarize(checks: readonly CheckResult[]): RunSummary {
   const s: RunSummary = { total: checks.length, pass: 0, fail: 0, warn: 0, skip: 0, error: 0, blocking: 0 };
   for (const c of checks) {
     s[c.verdict]++;

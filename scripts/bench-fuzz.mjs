@@ -6,46 +6,26 @@
 // in this one with the rate cap lifted, as `dlconform fuzz --rate N` would run it. Prints the
 // median of BENCH_ROUNDS runs of BENCH_RUNS cases each (defaults 5 × 3000), for profile 3.0 with
 // both APIs. The machine is shared: medians, not single runs, are the figure.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { parseConfig } from '../conformance/config.ts';
 import { Redactor } from '../conformance/redact.ts';
 import { runFuzz } from '../properties/fuzz/engine.ts';
+import { CLI, median, startServe } from './bench-util.mjs';
 
-const CLI = 'dist/dlconform.mjs';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3000);
 const PROFILE = process.env.BENCH_PROFILE ?? '3.0';
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 if (!existsSync(CLI)) {
   console.error(`${CLI} is missing: run node scripts/build.mjs first`);
   process.exit(2);
 }
 
-async function startServe(env) {
-  const child = spawn(process.execPath, [CLI, 'serve', '--print-config', '--profile', PROFILE], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.setEncoding('utf8');
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('serve did not start in 10 s')), 10_000);
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      try {
-        JSON.parse(out);
-        clearTimeout(timer);
-        resolve();
-      } catch {}
-    });
-    child.on('exit', (code) => reject(new Error(`serve exited with ${code}`)));
-  });
-  return { child, config: JSON.parse(out) };
-}
 
 const apiKey = randomBytes(16).toString('hex');
 const env = { ...process.env, DLCONFORM_API_KEY: apiKey };
-const { child, config: json } = await startServe(env);
+const { child, config: json } = await startServe(env, ['--profile', PROFILE]);
 try {
   const { config } = parseConfig(json, env, 'reference issuer');
   const redactor = new Redactor({ apiKey, config });

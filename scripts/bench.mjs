@@ -1,15 +1,14 @@
 // npm run bench: wall time of the full default suite against the reference issuer, and of
 // `dlconform --version` next to bare `node -e 0`, all measured in this run (the machine is shared
 // and noisy, so the figures that matter are the ratios and medians, not single timings).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CLI, median, startServe } from './bench-util.mjs';
 
-const CLI = 'dist/dlconform.mjs';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function timeCommand(args, env = process.env) {
   const t0 = process.hrtime.bigint();
@@ -18,28 +17,10 @@ function timeCommand(args, env = process.env) {
   return { ms, status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-async function startServe(env) {
-  const child = spawn(process.execPath, [CLI, 'serve', '--print-config'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.setEncoding('utf8');
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('serve did not start in 10 s')), 10_000);
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      try {
-        JSON.parse(out);
-        clearTimeout(timer);
-        resolve();
-      } catch {}
-    });
-    child.on('exit', (code) => reject(new Error(`serve exited with ${code}`)));
-  });
-  return { child, config: JSON.parse(out) };
-}
 
 const env = { ...process.env, DLCONFORM_API_KEY: randomBytes(16).toString('hex'), NO_COLOR: '1' };
 const dir = mkdtempSync(join(tmpdir(), 'dlconform-bench-'));
-const { child, config } = await startServe(env);
+const { child, config } = await startServe(env, []);
 try {
   const configPath = join(dir, 'config.json');
   writeFileSync(configPath, JSON.stringify(config));

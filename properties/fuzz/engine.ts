@@ -20,8 +20,8 @@ import { TargetClient, type RawExchange } from '../../conformance/client.js';
 import type { Config } from '../../conformance/config.js';
 import { nodeHash } from '../../conformance/node-hash.js';
 import type { Redactor } from '../../conformance/redact.js';
-import { exitCodeFor, toEvidence } from '../../conformance/runner.js';
-import { EXIT, type Api, type CheckResult, type Level, type RunResult, type RunSummary, type Verdict } from '../../conformance/types.js';
+import { exitCodeFor, summarize, toEvidence } from '../../conformance/runner.js';
+import { EXIT, type Api, type CheckResult, type Level, type RunResult, type Verdict } from '../../conformance/types.js';
 import { TOOL_VERSION } from '../../conformance/version.js';
 import { clause as clauseById } from '../../spec/clauses.js';
 import { baseRequest, CASE_CLASSES, describeCase, fuzzCase, type CaseClass, type FuzzCase } from './cases.js';
@@ -427,14 +427,6 @@ function checkResults(
   return out;
 }
 
-function summarize(checks: readonly CheckResult[]): RunSummary {
-  const s: RunSummary = { total: checks.length, pass: 0, fail: 0, warn: 0, skip: 0, error: 0, blocking: 0 };
-  for (const c of checks) {
-    s[c.verdict]++;
-    if (c.verdict === 'fail' && (c.level === 'MUST' || c.level === 'SECURITY')) s.blocking++;
-  }
-  return s;
-}
 
 /** Parses `SEED:PATH` as printed with a counterexample. */
 export function parseReplay(text: string): { seed: number; path: string } | undefined {

@@ -12,9 +12,9 @@ import { TargetClient, type RawExchange } from '../../conformance/client.js';
 import type { Config } from '../../conformance/config.js';
 import { RunContext } from '../../conformance/context.js';
 import type { Redactor } from '../../conformance/redact.js';
-import { exitCodeFor, toEvidence } from '../../conformance/runner.js';
+import { exitCodeFor, summarize, toEvidence } from '../../conformance/runner.js';
 import { selectChecks } from '../../conformance/select.js';
-import { EXIT, type CheckResult, type Level, type RunResult, type RunSummary } from '../../conformance/types.js';
+import { EXIT, type CheckResult, type Level, type RunResult } from '../../conformance/types.js';
 import { TOOL_VERSION } from '../../conformance/version.js';
 import type { Clause } from '../../spec/clauses.js';
 import { PROFILES } from '../../spec/profiles.js';
@@ -99,14 +99,6 @@ export function selectTimingChecks(config: Config, only: string[] = [], skip: st
   return selectChecks(TIMING_CHECKS, PROFILES[config.profile], only, skip) as TimingCheck[];
 }
 
-function summarize(checks: CheckResult[]): RunSummary {
-  const s: RunSummary = { total: checks.length, pass: 0, fail: 0, warn: 0, skip: 0, error: 0, blocking: 0 };
-  for (const c of checks) {
-    s[c.verdict]++;
-    if (c.verdict === 'fail' && (c.level === 'MUST' || c.level === 'SECURITY')) s.blocking++;
-  }
-  return s;
-}
 
 type AnyOutcome = Outcome | { verdict: 'error'; message: string; expected?: string; actual?: string };
 
