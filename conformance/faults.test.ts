@@ -16,9 +16,9 @@ import type { CheckResult } from './types.js';
 const API_KEY = 'fault-test-key-0123456789';
 
 async function suiteAgainst(profile: ProfileId, faults: FaultName[], configPatch: Record<string, unknown> = {}): Promise<CheckResult[]> {
-  const issuer = await startIssuer({ profile, apiKey: API_KEY, faults, documents: 8, slowMs: 1500 });
+  const issuer = await startIssuer({ profile, apiKey: API_KEY, faults, documents: 8, slowMs: 6000 });
   try {
-    const json = { ...issuer.config('FAULT_TEST_KEY'), ...configPatch, client: { timeoutMs: 700, concurrency: 4 } };
+    const json = { ...issuer.config('FAULT_TEST_KEY'), ...configPatch, client: { timeoutMs: 2500, concurrency: 4 } };
     const { config, apiKey } = parseConfig(json, { FAULT_TEST_KEY: API_KEY }, 'fault test');
     const { result } = await runSuite({ config, apiKey, redactor: new Redactor({ apiKey, config }), seed: 7 });
     return result.checks;
