@@ -2,6 +2,7 @@
  * Security: DTD entities are not expanded (XXE), malformed input does not crash the endpoint,
  * error bodies carry no stack trace and echo no secret or personal value.
  */
+import { findStackTrace } from '../../spec/leaks.js';
 import { escapeXml } from '../../spec/xml.js';
 import { fail, pass, skip, type Check } from '../check.js';
 import type { RunContext, SentExchange } from '../context.js';
@@ -27,13 +28,6 @@ function malformed(ctx: RunContext, api: Api): Promise<SentExchange> {
   );
 }
 
-const STACK_TRACE = [
-  /\n\s+at [\w$.<>]+ ?\(?[^\n]*:\d+(:\d+)?\)?/, // Node / Java frames
-  /Traceback \(most recent call last\)/, // Python
-  /\bException in thread\b|\bjava\.lang\.\w+Exception\b|\bat [\w.$]+\([\w]+\.java:\d+\)/,
-  /System\.[\w.]+Exception|   at [\w.]+\(.*\) in .*:line \d+/, // .NET
-  /<b>(Fatal error|Warning)<\/b>:|Stack trace:\s*\n#0 /, // PHP
-];
 
 export function securityChecks(api: Api): Check[] {
   return [
@@ -82,9 +76,9 @@ export function securityChecks(api: Api): Check[] {
       async run(ctx) {
         const exchanges = [await malformed(ctx, api), await wrongKeyhashExchange(ctx, api)].filter((e) => e.raw.response);
         if (exchanges.length === 0) return skip('no error response to inspect', []);
-        const leaking = exchanges.filter((e) => STACK_TRACE.some((re) => re.test(e.raw.response!.text)));
+        const leaking = exchanges.filter((e) => findStackTrace(e.raw.response!.text) !== undefined);
         if (leaking.length === 0) return pass(`${exchanges.length} error bodies without stack traces`, exchanges);
-        const excerpt = leaking[0]!.raw.response!.text.split('\n').slice(0, 3).join(' | ').slice(0, 160);
+        const excerpt = findStackTrace(leaking[0]!.raw.response!.text)!;
         return fail('an error body contains a stack trace', { expected: 'a generic error message', actual: excerpt }, leaking);
       },
     },
