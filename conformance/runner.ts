@@ -59,6 +59,34 @@ export function toEvidence(r: RawExchange, redactor: Redactor, config: Config, a
   };
 }
 
+/** The RunResult every command writes (run, fuzz, timing): summary and exit code from the checks. */
+export function runResult(fields: {
+  runId: string;
+  profile: string;
+  target: RunResult['target'];
+  startedAt: Date;
+  endedAt?: Date;
+  seed: number;
+  aborted?: RunResult['aborted'];
+  checks: CheckResult[];
+}): RunResult {
+  const summary = summarize(fields.checks);
+  return {
+    schemaVersion: 1,
+    tool: { name: 'dlconform', version: TOOL_VERSION },
+    runId: fields.runId,
+    profile: fields.profile,
+    target: fields.target,
+    startedAt: fields.startedAt.toISOString(),
+    endedAt: (fields.endedAt ?? new Date()).toISOString(),
+    seed: fields.seed,
+    summary,
+    aborted: fields.aborted,
+    exitCode: exitCodeFor(summary, fields.aborted),
+    checks: fields.checks,
+  };
+}
+
 /** Counts by verdict; `blocking` = fail at MUST or SECURITY level (what sets exit 1). */
 export function summarize(checks: readonly CheckResult[]): RunSummary {
   const s: RunSummary = { total: checks.length, pass: 0, fail: 0, warn: 0, skip: 0, error: 0, blocking: 0 };
@@ -129,21 +157,15 @@ export async function runSuite(options: RunOptions): Promise<SuiteRun> {
 
   const order = new Map(selected.map((c, i) => [c.id, i]));
   results.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
-  const summary = summarize(results);
-  const result: RunResult = {
-    schemaVersion: 1,
-    tool: { name: 'dlconform', version: TOOL_VERSION },
+  const result = runResult({
     runId: options.runId ?? startedAt.toISOString().replace(/[:.]/g, '-'),
     profile: profile.id,
     target: { pullUri: config.target.pullUri, pullDoc: pullDocAvailable ? config.target.pullDoc : undefined },
-    startedAt: startedAt.toISOString(),
-    endedAt: new Date().toISOString(),
+    startedAt,
     seed,
-    summary,
     aborted,
-    exitCode: exitCodeFor(summary, aborted),
     checks: results,
-  };
+  });
   return { result, transcript: client.exchanges.map((e) => toEvidence(e, redactor, config, apiKey)) };
 }
 

@@ -20,9 +20,8 @@ import { TargetClient, type RawExchange } from '../../conformance/client.js';
 import type { Config } from '../../conformance/config.js';
 import { nodeHash } from '../../conformance/node-hash.js';
 import type { Redactor } from '../../conformance/redact.js';
-import { exitCodeFor, summarize, toEvidence } from '../../conformance/runner.js';
+import { runResult, toEvidence } from '../../conformance/runner.js';
 import { EXIT, type Api, type CheckResult, type Level, type RunResult, type Verdict } from '../../conformance/types.js';
-import { TOOL_VERSION } from '../../conformance/version.js';
 import { clause as clauseById } from '../../spec/clauses.js';
 import { baseRequest, CASE_CLASSES, describeCase, fuzzCase, type CaseClass, type FuzzCase } from './cases.js';
 import { checkId, describeAnswer, INVARIANTS, judge, type Judgement, type Violation } from './invariants.js';
@@ -316,22 +315,17 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzRun> {
     counterexamples.splice(0, counterexamples.length, ...[...chosen.values()].sort((a, b) => order.get(a.id)! - order.get(b.id)!));
   }
   const checks = checkResults(world, counterexamples, exercised, skipVariation, opts, redactor, config, apiKey, !!opts.replay);
-  const summary = summarize(checks);
   if (!aborted && stopped && counterexamples.length === 0 && casesRun === 0) aborted = { reason: `nothing was fuzzed: ${stopped}`, exitCode: EXIT.nothingExecuted };
-  const result: RunResult = {
-    schemaVersion: 1,
-    tool: { name: 'dlconform', version: TOOL_VERSION },
+  const result = runResult({
     runId: opts.runId ?? `fuzz-${startedAt.toISOString().replace(/[:.]/g, '-')}`,
     profile: world.profile.id,
     target: { pullUri: config.target.pullUri, ...(world.apis.includes('pulldoc') && { pullDoc: config.target.pullDoc }) },
-    startedAt: startedAt.toISOString(),
-    endedAt: endedAt.toISOString(),
+    startedAt,
+    endedAt,
     seed,
-    summary,
     aborted,
-    exitCode: exitCodeFor(summary, aborted),
     checks,
-  };
+  });
   const durationMs = endedAt.getTime() - startedAt.getTime();
   const details: FuzzDetails = {
     schemaVersion: 1,

@@ -12,10 +12,9 @@ import { TargetClient, type RawExchange } from '../../conformance/client.js';
 import type { Config } from '../../conformance/config.js';
 import { RunContext } from '../../conformance/context.js';
 import type { Redactor } from '../../conformance/redact.js';
-import { exitCodeFor, summarize, toEvidence } from '../../conformance/runner.js';
+import { runResult, toEvidence } from '../../conformance/runner.js';
 import { selectChecks } from '../../conformance/select.js';
 import { EXIT, type CheckResult, type Level, type RunResult } from '../../conformance/types.js';
-import { TOOL_VERSION } from '../../conformance/version.js';
 import type { Clause } from '../../spec/clauses.js';
 import { PROFILES } from '../../spec/profiles.js';
 import { seededRandom } from '../../spec/time.js';
@@ -210,21 +209,15 @@ export async function runTiming(o: TimingOptions): Promise<TimingRun> {
 
   const order = new Map(selected.map((c, i) => [c.id, i]));
   results.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
-  const summary = summarize(results);
-  const result: RunResult = {
-    schemaVersion: 1,
-    tool: { name: 'dlconform', version: TOOL_VERSION },
+  const result = runResult({
     runId: o.runId ?? `timing-${startedAt.toISOString().replace(/[:.]/g, '-')}`,
     profile: profile.id,
     target: { pullUri: config.target.pullUri },
-    startedAt: startedAt.toISOString(),
-    endedAt: new Date().toISOString(),
+    startedAt,
     seed,
-    summary,
     aborted,
-    exitCode: exitCodeFor(summary, aborted),
     checks: results,
-  };
+  });
   return { result, details };
 }
 
