@@ -9,6 +9,7 @@ Commands:
   fuzz    generate requests against an issuer, check invariants, shrink failures to a replayable case
   timing  ts window and keyhash/HMAC timing side-channel tests against an issuer
   load    load-test the Pull Doc / Pull URI path with k6 (smoke, ci, capacity, soak)
+  csv     csv lint FILE: check a Push CSV file (columns, Aadhaar, URIs, dates, duplicates, guessable doc IDs) before upload
   serve   start the reference issuer (the embedded default target) on loopback
   demo    start the reference issuer and run the full suite against it (what \`npm start\` does)
 

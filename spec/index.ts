@@ -6,6 +6,7 @@ export * from './certificate.js';
 export * from './clauses.js';
 export * from './leaks.js';
 export * from './profiles.js';
+export * from './push.js';
 export * from './requests.js';
 export * from './responses.js';
 export * from './time.js';
