@@ -48,14 +48,16 @@ describe('runLoad when k6 fails', () => {
 
   it('k6 exiting with an error is an error verdict (exit 1), with reports, and the API key is not in its arguments', async () => {
     const fake = join(mkdtempSync(join(tmpdir(), 'dlconform-fakek6-')), 'k6');
-    writeFileSync(fake, `#!/bin/sh\necho "$@" > "${fake}.args"\necho "$${target.config.apiKeyEnv}" | wc -c > "${fake}.keylen"\nexit 107\n`);
+    writeFileSync(fake, `#!/bin/sh\necho "$@" >> "${fake}.args"\necho "$${target.config.apiKeyEnv}" | wc -c > "${fake}.keylen"\nexit 107\n`);
     chmodSync(fake, 0o755);
     const { outcome, dir } = await withK6(fake, 2);
     expect(outcome.exitCode).toBe(1);
     expect(outcome.result?.verdict).toBe('error');
     expect(outcome.message).toMatch(/k6 failed \(exit 107 in segment 1, 107 in segment 2\)/);
     expect(existsSync(join(dir, 'junit.xml'))).toBe(true);
+    // the two segments run concurrently and append in either order
     const args = readFileSync(`${fake}.args`, 'utf8');
+    expect(args).toMatch(/--no-usage-report --address= .*--execution-segment=0:1\/2 --execution-segment-sequence=0,1\/2,1 /);
     expect(args).toMatch(/--no-usage-report --address= .*--execution-segment=1\/2:1 --execution-segment-sequence=0,1\/2,1 /);
     expect(args).not.toContain(target.apiKey);
     expect(Number(readFileSync(`${fake}.keylen`, 'utf8').trim())).toBe(target.apiKey.length + 1); // passed in the environment
