@@ -10,7 +10,8 @@ Commands:
   timing  ts window and keyhash/HMAC timing side-channel tests against an issuer
   load    load-test the Pull Doc / Pull URI path with k6 (smoke, ci, capacity, soak)
   csv     csv lint FILE: check a Push CSV file (columns, Aadhaar, URIs, dates, duplicates, guessable doc IDs) before upload
-  serve   start the reference issuer (the embedded default target) on loopback
+  report  report push --db FILE: the uploads a mock DigiLocker received, their findings, and (--config) whether each pushed URI is pullable
+  serve   start the reference issuer (the embedded default target) on loopback (--chaos: the chaos target; --digilocker: a mock DigiLocker)
   demo    start the reference issuer and run the full suite against it (what \`npm start\` does)
 
 Options:
@@ -56,6 +57,7 @@ Options:
       --hmac ENC         hex-base64 | raw-base64: the HMAC encoding it verifies (default hex-base64)
       --large-documents N  pad every certificate PDF to about N bytes (20000000: a 20 MB certificate)
       --chaos            start the chaos target instead (dlconform serve --chaos --help)
+      --digilocker       start a mock DigiLocker for Push CSV / Push URI instead (dlconform serve --digilocker --help)
       --print-config     print a ready dlconform config for this issuer on stdout
       --api-key-env NAME environment variable holding the API key (default DLCONFORM_API_KEY)
   -h, --help             this help

@@ -26,6 +26,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./fuzz.js')).fuzzCommand(rest);
       case 'csv':
         return await (await import('./csv.js')).csvCommand(rest);
+      case 'report':
+        return await (await import('./digilocker.js')).reportPush(rest);
       case 'load':
         return await (await import('./load.js')).loadCommand(rest);
       case 'timing':
@@ -39,7 +41,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'help':
         return print(MAIN_HELP);
       default:
-        throw new UsageError(`unknown command ${JSON.stringify(command)}; commands: run, fuzz, timing, load, csv, serve, demo (dlconform --help)`);
+        throw new UsageError(`unknown command ${JSON.stringify(command)}; commands: run, fuzz, timing, load, csv, report, serve, demo (dlconform --help)`);
     }
   } catch (err) {
     const { ConfigError } = await import('../conformance/config.js');

@@ -8,6 +8,8 @@ await build({
   outExtension: { '.js': '.mjs' },
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
+  // a native addon: loaded from node_modules at run time, never bundled
+  external: ['better-sqlite3'],
   bundle: true,
   platform: 'node',
   target: 'node20',

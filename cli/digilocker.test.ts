@@ -1,0 +1,80 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startMockDigiLocker } from '../fixtures/digilocker/index.js';
+import { startIssuer } from '../fixtures/issuer/index.js';
+import { pushCsv } from '../fixtures/issuer/push-client.js';
+import { DocumentStore } from '../fixtures/issuer/store.js';
+import { UsageError } from './args.js';
+import { reportPush, serveDigiLocker } from './digilocker.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'dlconform-report-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function capture() {
+  let out = '';
+  return { io: { stdout: (t: string) => void (out += t), stderr: () => {} }, text: () => out };
+}
+
+describe('dlconform report push / serve --digilocker', () => {
+  it('prints uploads and findings from the mock database, exit 1 when one was rejected', async () => {
+    const apiKey = 'report-key';
+    const orgId = 'in.gov.dlconform.demo';
+    const dbPath = join(dir, 'r.sqlite');
+    const store = new DocumentStore({ orgId, documents: 4, seed: 2 });
+    const mock = await startMockDigiLocker({ apiKey, orgId, dbPath });
+    await pushCsv({ digiLockerUrl: mock.url, apiKey, orgId, store });
+    await pushCsv({ digiLockerUrl: mock.url, apiKey, orgId, store, faults: ['push-bad-checkdigit'] });
+    await mock.close();
+
+    const c = capture();
+    expect(await reportPush(['push', '--db', dbPath], c.io)).toBe(1);
+    expect(c.text()).toMatch(/#1 Push CSV .* rows=4 status=1: CSV accepted: 4 rows/);
+    expect(c.text()).toMatch(/#2 Push CSV .* status=0: rejected: 4 errors: aadhaar-checksum 4/);
+    expect(c.text()).toMatch(/1:1: error \[aadhaar-checksum\] \(push-csv-aadhaar\) Aadhaar X{8}\d{4} fails/);
+    expect(c.text()).toContain('2 uploads: 1 accepted, 1 rejected; 4 distinct URIs added');
+    expect(c.text()).not.toMatch(/\d{12}/);
+
+    const j = capture();
+    await reportPush(['--db', dbPath, '--format', 'json'], j.io);
+    const json = JSON.parse(j.text()) as { uploads: Array<{ findings: unknown[]; uris: unknown[] }>; acceptedUris: string[] };
+    expect(json.uploads).toHaveLength(2);
+    expect(json.acceptedUris).toEqual(store.documents.map((d) => d.uri));
+  });
+
+  it('usage errors', async () => {
+    await expect(reportPush(['push'], capture().io)).rejects.toThrow(UsageError);
+    await expect(reportPush(['push', '--db', join(dir, 'missing.sqlite')], capture().io)).rejects.toThrow(/does not exist/);
+    await expect(serveDigiLocker(['--digilocker'], capture().io)).rejects.toThrow(/--db FILE/);
+    const c = capture();
+    expect(await serveDigiLocker(['--digilocker', '--list-faults'], c.io)).toBe(0);
+    expect(c.text()).toMatch(/^slow .*\nhttp-500 .*\nmalformed-ack /);
+  });
+
+  it('report push --config checks that the pushed URIs are pullable', async () => {
+    const apiKey = 'report-consistency-key';
+    const issuer = await startIssuer({ apiKey, documents: 6 });
+    const dbPath = join(dir, 'c.sqlite');
+    const configPath = join(dir, 'issuer.json');
+    writeFileSync(configPath, JSON.stringify(issuer.config('DLC_REPORT_KEY')));
+    const env = { DLC_REPORT_KEY: apiKey };
+    try {
+      const mock = await startMockDigiLocker({ apiKey, orgId: issuer.store.orgId, dbPath });
+      await pushCsv({ digiLockerUrl: mock.url, apiKey, orgId: issuer.store.orgId, store: issuer.store, count: 3 });
+      await mock.close();
+      const ok = capture();
+      expect(await reportPush(['push', '--db', dbPath, '--config', configPath], ok.io, env)).toBe(0);
+      expect(ok.text()).toContain('OK: 3 pushed URIs are pullable');
+
+      const again = await startMockDigiLocker({ apiKey, orgId: issuer.store.orgId, dbPath });
+      await pushCsv({ digiLockerUrl: again.url, apiKey, orgId: issuer.store.orgId, store: issuer.store, count: 3, faults: ['push-unpullable-uri'] });
+      await again.close();
+      const bad = capture();
+      expect(await reportPush(['push', '--db', dbPath, '-c', configPath], bad.io, env)).toBe(1);
+      expect(bad.text()).toMatch(/FAIL: 1 of 4 pushed URIs are not pullable: .*-L0L1O0I1L0/);
+    } finally {
+      await issuer.close();
+    }
+  });
+});

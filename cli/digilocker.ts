@@ -1,0 +1,183 @@
+/**
+ * `dlconform serve --digilocker` (the mock DigiLocker, fixtures/digilocker/) and
+ * `dlconform report push --db FILE` (what the mock received, read from its SQLite file).
+ */
+import { existsSync } from 'node:fs';
+import { TargetClient } from '../conformance/client.js';
+import { loadConfig } from '../conformance/config.js';
+import { checkConsistency, formatConsistency, pushedFromConfig } from '../conformance/consistency.js';
+import { RunContext } from '../conformance/context.js';
+import { EXIT } from '../conformance/types.js';
+import { profileById } from '../spec/profiles.js';
+import { seededRandom } from '../spec/time.js';
+import { MOCK_FAULTS, parseMockFaults, PushDb, startMockDigiLocker } from '../fixtures/digilocker/index.js';
+import { DEFAULT_ORG_ID } from '../fixtures/issuer/index.js';
+import { integer, list, parse, UsageError } from './args.js';
+
+export const SERVE_DIGILOCKER_HELP = `Usage: dlconform serve --digilocker --db FILE [options]
+
+A mock DigiLocker for the Push APIs on 127.0.0.1: receives an issuer's PushCSVRequest
+(POST /public/issuer/api/csvupload/1/xml) and PushUriRequest (POST /public/issuer/api/issuedoc/1/xml),
+checks envelope, orgId, keyhash (sha256 of API key + the ts sent), DocContent base64 and every CSV
+row, answers PushCSVResponse / PushUriResponse (ResponseStatus 1 or 0 with a ResponseMessage), and
+stores every upload with its findings in the SQLite file --db (reopened as is on a restart).
+
+Options:
+      --db FILE            the SQLite file (required; created when missing)
+      --port N             port (default: a free one)
+      --org-id ID          the issuer's orgId (default ${DEFAULT_ORG_ID})
+      --api-key-env NAME   environment variable holding the issuer's API key (default DLCONFORM_API_KEY)
+      --fault NAME         mock fault, repeatable: ${Object.keys(MOCK_FAULTS).join(', ')}
+      --slow-ms N          delay of the slow fault (default 5000)
+      --list-faults        list the mock faults and exit
+  -h, --help               this help
+`;
+
+export const REPORT_PUSH_HELP = `Usage: dlconform report push --db FILE [--config FILE] [--format text|json] [--max-findings N]
+
+Prints what a mock DigiLocker (dlconform serve --digilocker) received: every upload (kind, time,
+txn, file, rows, ResponseStatus and message), its findings (line:column, severity, rule, message)
+and its URIs. Aadhaar numbers are stored and shown masked (last 4 digits).
+With --config, also checks cross-API consistency: every URI the mock accepted must be fetched by
+the issuer's Pull Doc, and found by Pull URI with the search values of the config's document of
+that URI (when the config lists it).
+
+Options:
+      --db FILE            the mock's SQLite file (required; opened read-only)
+  -c, --config FILE        a dlconform config of the issuer: check the pushed URIs are pullable
+      --format text|json   output format (default text)
+      --max-findings N     findings printed per upload (default 20; all are counted)
+  -h, --help               this help
+
+Exit codes: 0 every upload accepted (and every pushed URI pullable); 1 an upload was rejected\n(ResponseStatus 0) or a pushed URI is not pullable; 2 usage error.
+`;
+
+export interface DigiLockerIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+const defaultIo: DigiLockerIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
+
+export async function serveDigiLocker(argv: string[], io: DigiLockerIo = defaultIo): Promise<number> {
+  const { values } = parse(
+    argv.filter((a) => a !== '--digilocker'),
+    {
+      db: { type: 'string' },
+      port: { type: 'string' },
+      'org-id': { type: 'string' },
+      'api-key-env': { type: 'string' },
+      fault: { type: 'string', multiple: true },
+      'slow-ms': { type: 'string' },
+      'list-faults': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    'serve --digilocker',
+  );
+  if (values.help) {
+    io.stdout(SERVE_DIGILOCKER_HELP);
+    return EXIT.ok;
+  }
+  if (values['list-faults']) {
+    for (const [name, f] of Object.entries(MOCK_FAULTS)) io.stdout(`${name.padEnd(16)} ${f.description}\n`);
+    return EXIT.ok;
+  }
+  if (!values.db) throw new UsageError('serve --digilocker needs --db FILE (the SQLite file uploads are stored in)');
+  const keyEnv = values['api-key-env'] ?? 'DLCONFORM_API_KEY';
+  const apiKey = process.env[keyEnv];
+  if (!apiKey) throw new UsageError(`serve --digilocker reads the issuer's API key from $${keyEnv}, which is not set`);
+  let faults;
+  try {
+    faults = parseMockFaults(list(values.fault));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const mock = await startMockDigiLocker({
+    apiKey,
+    orgId: values['org-id'] ?? DEFAULT_ORG_ID,
+    dbPath: values.db,
+    port: integer(values.port, 'port', 0),
+    faults,
+    slowMs: integer(values['slow-ms'], 'slow-ms'),
+  });
+  io.stderr(
+    `mock DigiLocker${mock.faults.length ? ` (faults: ${mock.faults.join(', ')})` : ''} on ${mock.url}, storing in ${values.db}\n  Push CSV: ${mock.pushCsvUrl}\n  Push URI: ${mock.pushUriUrl}\nCtrl-C stops it.\n`,
+  );
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await mock.close();
+  return EXIT.ok;
+}
+
+export async function reportPush(argv: string[], io: DigiLockerIo = defaultIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const args = argv[0] === 'push' ? argv.slice(1) : argv;
+  const { values } = parse(
+    args,
+    { db: { type: 'string' }, config: { type: 'string', short: 'c' }, format: { type: 'string' }, 'max-findings': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    'report push',
+  );
+  if (values.help) {
+    io.stdout(REPORT_PUSH_HELP);
+    return EXIT.ok;
+  }
+  if (!values.db) throw new UsageError('report push needs --db FILE (the mock DigiLocker\'s SQLite file)');
+  if (!existsSync(values.db)) throw new UsageError(`report push: ${values.db} does not exist`);
+  const format = values.format ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, got ${JSON.stringify(format)}`);
+  const maxFindings = integer(values['max-findings'], 'max-findings', 20)!;
+  let db: PushDb;
+  try {
+    db = new PushDb(values.db, { readonly: true });
+  } catch (err) {
+    throw new UsageError(`report push: cannot open ${values.db}: ${(err as Error).message}`);
+  }
+  try {
+    const uploads = db.uploads().map((u) => ({ ...u, findings: db.findings(u.id), uris: db.uris(u.id).map(({ uploadId: _, ...x }) => x) }));
+    const rejected = uploads.filter((u) => u.status !== '1').length;
+    const consistency = values.config ? await consistencyOf(values.config, db.acceptedUris(), env) : undefined;
+    if (format === 'json') {
+      io.stdout(JSON.stringify({ version: 1, db: values.db, uploads, acceptedUris: db.acceptedUris(), ...(consistency && { consistency }) }, null, 2) + '\n');
+    } else {
+      const out: string[] = [];
+      for (const u of uploads) {
+        out.push(
+          `#${u.id} ${u.kind === 'csv' ? 'Push CSV' : 'Push URI'} ${u.receivedAt} txn=${u.txn} orgId=${u.orgId}${u.fileName ? ` file=${u.fileName}` : ''} rows=${u.rows} ` +
+            `status=${u.status}${u.answeredWith ? ` (answered with fault ${u.answeredWith})` : ''}: ${u.message}`,
+        );
+        for (const f of u.findings.slice(0, maxFindings)) {
+          const at = f.line === 0 ? 'upload' : f.column === 0 ? `line ${f.line}` : `${f.line}:${f.column}`;
+          out.push(`    ${at}: ${f.severity} [${f.code}] (${f.clause}) ${f.message}`);
+        }
+        if (u.findings.length > maxFindings) out.push(`    … ${u.findings.length - maxFindings} more findings (--max-findings)`);
+        const accepted = u.uris.filter((x) => x.accepted).length;
+        if (u.uris.length > 0) out.push(`    URIs: ${accepted} accepted, ${u.uris.length - accepted} rejected`);
+      }
+      out.push('');
+      out.push(`${uploads.length} uploads: ${uploads.length - rejected} accepted, ${rejected} rejected; ${db.acceptedUris().length} distinct URIs added`);
+      if (consistency) out.push('', 'cross-API consistency (pushed URIs → Pull URI, Pull Doc):', formatConsistency(consistency).trimEnd());
+      io.stdout(out.join('\n') + '\n');
+    }
+    return rejected > 0 || consistency?.ok === false ? EXIT.conformanceFailure : EXIT.ok;
+  } finally {
+    db.close();
+  }
+}
+
+async function consistencyOf(configPath: string, uris: string[], env: NodeJS.ProcessEnv) {
+  const { config, apiKey } = await loadConfig(configPath, env);
+  const client = new TargetClient({
+    timeoutMs: config.client.timeoutMs,
+    concurrency: config.client.concurrency,
+    maxResponseBytes: config.client.maxResponseBytes,
+    maxRequestsPerSecond: config.client.maxRequestsPerSecond,
+  });
+  try {
+    const ctx = new RunContext(config, profileById(config.profile)!, apiKey, client, seededRandom(Date.now() % 2_147_483_647), () => {});
+    return await checkConsistency(ctx, pushedFromConfig(config, uris));
+  } finally {
+    await client.close();
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * Cross-API consistency (issue 5 item 5): every URI the issuer pushed to DigiLocker (as stored by
+ * the mock DigiLocker, or listed in a Push CSV) must be found by Pull URI with its owner's search
+ * values and fetched by Pull Doc, with the same content both ways. A pushed URI DigiLocker cannot
+ * pull is a broken document in a citizen's locker.
+ */
+import { parse as parseCsvSync } from 'csv-parse/sync';
+import { isHeaderRow } from '../spec/push.js';
+import type { Config } from './config.js';
+import type { RunContext, SearchTarget, SentExchange } from './context.js';
+
+export interface PushedDocument {
+  uri: string;
+  /** how to find it with Pull URI; unknown when the harness has no search values for this URI */
+  target?: SearchTarget;
+}
+
+export type PullUriOutcome = 'found' | 'not-found' | 'other-uri' | 'no-search' | 'error';
+export type PullDocOutcome = 'fetched' | 'not-found' | 'no-content' | 'error' | 'not-available';
+
+export interface ConsistencyItem {
+  uri: string;
+  pullUri: PullUriOutcome;
+  pullDoc: PullDocOutcome;
+  /** Pull URI and Pull Doc returned the same DocContent / DataContent (undefined: not compared) */
+  sameContent?: boolean;
+  ok: boolean;
+  /** what went wrong, in a sentence */
+  problems: string[];
+}
+
+export interface ConsistencyReport {
+  items: ConsistencyItem[];
+  /** URIs that were pushed but are not pullable */
+  unpullable: string[];
+  ok: boolean;
+}
+
+function transportProblem(ex: SentExchange): string | undefined {
+  if (ex.raw.error) return `${ex.raw.error.kind}: ${ex.raw.error.message}`;
+  if (!ex.raw.response) return 'no response';
+  return undefined;
+}
+
+/** Checks one pushed URI with Pull URI (when search values are known) and Pull Doc. */
+export async function checkPushedDocument(ctx: RunContext, doc: PushedDocument): Promise<ConsistencyItem> {
+  const problems: string[] = [];
+  let pullUri: PullUriOutcome = 'no-search';
+  let uriContent: { doc?: string; data?: string } | undefined;
+  if (doc.target) {
+    const ex = await ctx.send('pulluri', `consistency: Pull URI for pushed ${doc.uri}`, { target: doc.target });
+    const t = transportProblem(ex);
+    if (t) {
+      pullUri = 'error';
+      problems.push(`Pull URI failed (${t})`);
+    } else if (ex.parsed?.status !== '1') {
+      pullUri = 'not-found';
+      problems.push(`Pull URI with the owner's search values answered Status ${ex.parsed?.status ?? '(none)'}, not the pushed document`);
+    } else if (ex.parsed.uri !== doc.uri) {
+      pullUri = 'other-uri';
+      problems.push(`Pull URI with the owner's search values returned URI ${JSON.stringify(ex.parsed.uri ?? '')}, not the pushed one`);
+    } else {
+      pullUri = 'found';
+      uriContent = { doc: ex.parsed.docContent?.replace(/\s+/g, ''), data: ex.parsed.dataContent?.replace(/\s+/g, '') };
+    }
+  } else problems.push('no search values known for this URI: Pull URI not tried');
+
+  let pullDoc: PullDocOutcome = 'not-available';
+  let sameContent: boolean | undefined;
+  if (ctx.config.target.pullDoc && ctx.profile.pullDoc) {
+    const ex = await ctx.send('pulldoc', `consistency: Pull Doc for pushed ${doc.uri}`, { uri: doc.uri });
+    const t = transportProblem(ex);
+    if (t) {
+      pullDoc = 'error';
+      problems.push(`Pull Doc failed (${t})`);
+    } else if (ex.parsed?.status !== '1') {
+      pullDoc = 'not-found';
+      problems.push(`Pull Doc answered Status ${ex.parsed?.status ?? '(none)'} for the pushed URI`);
+    } else if (!ex.parsed.docContent?.trim() && !ex.parsed.dataContent?.trim()) {
+      pullDoc = 'no-content';
+      problems.push('Pull Doc answered Status 1 without DocContent or DataContent');
+    } else {
+      pullDoc = 'fetched';
+      if (uriContent) {
+        const d = ex.parsed.docContent?.replace(/\s+/g, '');
+        const x = ex.parsed.dataContent?.replace(/\s+/g, '');
+        const pairs: Array<[string | undefined, string | undefined]> = [
+          [uriContent.doc, d],
+          [uriContent.data, x],
+        ];
+        const compared = pairs.filter(([a, b]) => a !== undefined && b !== undefined);
+        if (compared.length > 0) {
+          sameContent = compared.every(([a, b]) => a === b);
+          if (!sameContent) problems.push('Pull URI and Pull Doc returned different content for the pushed URI');
+        }
+      }
+    }
+  }
+  const uriOk = pullUri === 'found' || (pullUri === 'no-search' && pullDoc === 'fetched');
+  const docOk = pullDoc === 'fetched' || (pullDoc === 'not-available' && pullUri === 'found');
+  const ok = uriOk && docOk && sameContent !== false;
+  return { uri: doc.uri, pullUri, pullDoc, sameContent, ok, problems: ok ? problems.filter((p) => !p.startsWith('no search values')) : problems };
+}
+
+/** Checks every pushed URI in order (duplicates once). */
+export async function checkConsistency(ctx: RunContext, pushed: readonly PushedDocument[]): Promise<ConsistencyReport> {
+  const seen = new Set<string>();
+  const items: ConsistencyItem[] = [];
+  for (const doc of pushed) {
+    if (seen.has(doc.uri)) continue;
+    seen.add(doc.uri);
+    items.push(await checkPushedDocument(ctx, doc));
+  }
+  const unpullable = items.filter((i) => !i.ok).map((i) => i.uri);
+  return { items, unpullable, ok: unpullable.length === 0 };
+}
+
+/** Pushed URIs with the search values of the config's document of the same URI, when there is one. */
+export function pushedFromConfig(config: Config, uris: readonly string[]): PushedDocument[] {
+  const byUri = new Map(config.documents.filter((d) => d.uri).map((d) => [d.uri!, d]));
+  return uris.map((uri) => {
+    const d = byUri.get(uri);
+    return d ? { uri, target: { docType: d.docType, search: d.search, owner: d.owner } } : { uri };
+  });
+}
+
+/** The URIs (column 2) of a Push CSV's data rows, header row skipped. */
+export function urisFromCsv(csv: string): string[] {
+  const records = parseCsvSync(csv, { bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, skip_records_with_error: true }) as string[][];
+  return records.filter((r, i) => !(i === 0 && isHeaderRow(r))).map((r) => (r[1] ?? '').trim()).filter((u) => u !== '');
+}
+
+/** One line per URI and a verdict, for the CLI and reports. */
+export function formatConsistency(report: ConsistencyReport): string {
+  const lines = report.items.map((i) => `${i.ok ? 'ok  ' : 'FAIL'} ${i.uri}  pullUri=${i.pullUri} pullDoc=${i.pullDoc}${i.sameContent === false ? ' content differs' : ''}${i.problems.length ? `: ${i.problems.join('; ')}` : ''}`);
+  lines.push(report.ok ? `OK: ${report.items.length} pushed URIs are pullable` : `FAIL: ${report.unpullable.length} of ${report.items.length} pushed URIs are not pullable: ${report.unpullable.join(', ')}`);
+  return lines.join('\n') + '\n';
+}
