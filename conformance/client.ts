@@ -21,6 +21,7 @@
  */
 import { Agent, request } from 'undici';
 import { rememberUtf8, sniffEncoding, utf8DecodeStrict } from '../spec/bytes.js';
+import { Pacer } from './pacer.js';
 
 export interface ClientOptions {
   /** the default of the two phase timeouts below, and the connect timeout */
@@ -127,7 +128,7 @@ export class TargetClient {
   private active = 0;
   private readonly waiting: Array<() => void> = [];
   private consecutiveFailures = 0;
-  private nextStart = 0;
+  private readonly pacer: Pacer;
   private openReason?: string;
   private closed = false;
   private readonly inFlight = new Set<AbortController>();
@@ -135,6 +136,7 @@ export class TargetClient {
   requestCount = 0;
 
   constructor(private readonly options: ClientOptions) {
+    this.pacer = new Pacer(options.maxRequestsPerSecond);
     this.agent = new Agent({
       keepAliveTimeout: 10_000,
       connections: Math.max(1, options.concurrency),
@@ -392,12 +394,8 @@ export class TargetClient {
   }
 
   private async pace(): Promise<void> {
-    const rate = this.options.maxRequestsPerSecond;
-    if (!rate) return;
     const now = Date.now();
-    const start = Math.max(now, this.nextStart);
-    this.nextStart = start + 1000 / rate;
-    let wait = start - now;
+    let wait = this.pacer.nextDelay(now);
     if (this.options.deadline !== undefined) wait = Math.min(wait, Math.max(0, this.options.deadline - now));
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   }

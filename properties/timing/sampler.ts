@@ -7,6 +7,7 @@
  */
 import { Client } from 'undici';
 import type { Random } from '../../spec/time.js';
+import { Pacer } from '../../conformance/pacer.js';
 
 export interface Built {
   body: string;
@@ -34,13 +35,14 @@ export interface SamplerOptions {
 export class TimingClient {
   private readonly client: Client;
   private readonly path: string;
-  private nextStart = 0;
+  private readonly pacer: Pacer;
   requestCount = 0;
 
   constructor(
     url: string,
     private readonly options: SamplerOptions,
   ) {
+    this.pacer = new Pacer(options.maxRequestsPerSecond);
     const u = new URL(url);
     this.path = `${u.pathname}${u.search}`;
     this.client = new Client(u.origin, {
@@ -80,12 +82,8 @@ export class TimingClient {
   }
 
   private async pace(): Promise<void> {
-    const rate = this.options.maxRequestsPerSecond;
-    if (!rate) return;
-    const now = Date.now();
-    const start = Math.max(now, this.nextStart);
-    this.nextStart = start + 1000 / rate;
-    if (start > now) await new Promise((r) => setTimeout(r, start - now));
+    const wait = this.pacer.nextDelay();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   }
 
   async close(): Promise<void> {
