@@ -3,7 +3,7 @@ import { clause as clauseById } from '../spec/clauses.js';
 import { PROFILES, type ProfileId } from '../spec/profiles.js';
 import { clauseOf, levelOf } from './check.js';
 import { ALL_CHECKS } from './checks/index.js';
-import { EXPECTED } from './fault-targets.js';
+import { EXPECTED, PUSH_EXPECTED } from './fault-targets.js';
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -12,13 +12,18 @@ export function renderChecksDoc(): string {
   for (const [fault, e] of Object.entries(EXPECTED)) {
     for (const id of e.targets) faultsFor.set(id, [...(faultsFor.get(id) ?? []), `\`${fault}\`${e.profile ? ` (${e.profile})` : ''}`]);
   }
+  for (const [fault, e] of Object.entries(PUSH_EXPECTED)) {
+    for (const id of e?.targets ?? []) faultsFor.set(id, [...(faultsFor.get(id) ?? []), `mock \`${fault}\``]);
+  }
   const lines = [
     '# Conformance checks',
     '',
     'Generated from `conformance/checks/` and `conformance/fault-targets.ts` by `npm run docs`;',
     'a test fails when this file is out of date. Level is for profile 3.0 (the default); a SHOULD',
     'failure is reported as a warning. "Fault" names the reference-issuer switch that makes the',
-    'check fail (`dlconform demo --fault NAME` shows it).',
+    'check fail (`dlconform demo --fault NAME` shows it); "mock NAME" is a fault switch of the mock',
+    'DigiLocker (`dlconform serve --digilocker --fault NAME`), for the push checks (pushcsv.*, pushuri.*),',
+    'which run only when the config sets target.pushCsv / target.pushUri.',
     '',
     '| id | level | clause | what it checks | fault |',
     '|---|---|---|---|---|',

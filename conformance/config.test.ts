@@ -295,3 +295,25 @@ describe('tsWindow (dlconform timing)', () => {
     expect(errorOf({ ...minimal(), tsWindow: { pastSecond: 60 } }).message).toMatch(/tsWindow\.pastSecond: unknown field \(did you mean "pastSeconds"\?\)/);
   });
 });
+
+describe('target.pushCsv / target.pushUri (push endpoint checks)', () => {
+  it('are optional, absent by default, and kept when set', () => {
+    expect(parseConfig(minimal(), ENV, 'my.json').config.target).not.toHaveProperty('pushCsv');
+    const json = minimal();
+    json.target.pushCsv = 'http://127.0.0.1:8090/public/issuer/api/csvupload/1/xml';
+    json.target.pushUri = 'http://127.0.0.1:8090/public/issuer/api/issuedoc/1/xml';
+    const { config } = parseConfig(json, ENV, 'my.json');
+    expect(config.target).toMatchObject({ pushCsv: json.target.pushCsv, pushUri: json.target.pushUri });
+  });
+
+  it('must be http(s) URLs', () => {
+    const err = errorOf({ ...minimal(), target: { pullUri: 'http://127.0.0.1:8080/pulluri', pushCsv: 'ftp://x/y' } });
+    expect(err.message).toContain('target.pushCsv: must be an http(s) URL (got "ftp://x/y")');
+    expect(errorOf({ ...minimal(), target: { pullUri: 'http://127.0.0.1:8080/pulluri', pushUri: 'not a url' } }).message).toContain('target.pushUri');
+  });
+
+  it('are described in the schema', async () => {
+    const schema = JSON.parse(await (await import('node:fs/promises')).readFile(new URL('./config.schema.json', import.meta.url), 'utf8'));
+    for (const key of ['pushCsv', 'pushUri']) expect(schema.properties.target.properties[key].description).toMatch(/push/i);
+  });
+});

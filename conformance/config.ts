@@ -41,7 +41,7 @@ export interface DocumentSpec extends SearchSpec {
 /** The config with every default applied. The API key is not part of it (see loadConfig). */
 export interface Config {
   profile: ProfileId;
-  target: { pullUri: string; pullDoc?: string };
+  target: { pullUri: string; pullDoc?: string; pushCsv?: string; pushUri?: string };
   orgId: string;
   /** prefix of document URIs; defaults to orgId */
   issuerId: string;
@@ -185,7 +185,7 @@ export function parseConfig(json: unknown, env: NodeJS.ProcessEnv, sourceName: s
 
 interface RawConfig {
   profile?: ProfileId;
-  target: { pullUri: string; pullDoc?: string };
+  target: { pullUri: string; pullDoc?: string; pushCsv?: string; pushUri?: string };
   orgId: string;
   issuerId?: string;
   apiKeyEnv: string;
@@ -211,7 +211,12 @@ function resolve(raw: RawConfig): Config {
   const defaults = defaultsFor(profile);
   const config: Config = {
     profile,
-    target: { pullUri: raw.target.pullUri, ...(raw.target.pullDoc !== undefined && { pullDoc: raw.target.pullDoc }) },
+    target: {
+      pullUri: raw.target.pullUri,
+      ...(raw.target.pullDoc !== undefined && { pullDoc: raw.target.pullDoc }),
+      ...(raw.target.pushCsv !== undefined && { pushCsv: raw.target.pushCsv }),
+      ...(raw.target.pushUri !== undefined && { pushUri: raw.target.pushUri }),
+    },
     orgId: raw.orgId,
     issuerId: raw.issuerId ?? raw.orgId,
     apiKeyEnv: raw.apiKeyEnv,
@@ -266,7 +271,7 @@ function crossFieldIssues(config: Config): ConfigIssue[] {
       message: 'must not be set with profile "1.13": Pull Doc was removed in spec v1.13; remove target.pullDoc or choose profile "3.0"',
     });
   }
-  for (const key of ['pullUri', 'pullDoc'] as const) {
+  for (const key of ['pullUri', 'pullDoc', 'pushCsv', 'pushUri'] as const) {
     const url = config.target[key];
     if (url === undefined) continue;
     const problem = urlProblem(url);

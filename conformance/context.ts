@@ -3,7 +3,7 @@
  * spec/, sends them with the target client, parses responses, and shares the exchanges several
  * checks judge (the baseline search, the absent search) so each is sent once per run.
  */
-import { md5Hex, type HmacEncoding } from '../spec/auth.js';
+import { keyhash, md5Hex, type HmacEncoding } from '../spec/auth.js';
 import { type Format, type FormatKey, type NamespaceForm, type Profile } from '../spec/profiles.js';
 import {
   buildPullDocRequest,
@@ -20,7 +20,7 @@ import { formatTs, newTxn, type Random } from '../spec/time.js';
 import type { RawExchange, TargetClient } from './client.js';
 import type { Config } from './config.js';
 import { nodeHash } from './node-hash.js';
-import type { Api } from './types.js';
+import type { Api, PullApi } from './types.js';
 
 export interface SearchTarget {
   docType: string;
@@ -94,6 +94,11 @@ export class RunContext {
     this.digiLockerId = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
   }
 
+  /** keyhash = sha256(API key + ts) for messages spec/ builds elsewhere (the push checks). */
+  keyhashFor(ts: string): string {
+    return keyhash(nodeHash, this.apiKey, ts);
+  }
+
   /** Runs `make` once per key and shares its promise between checks. */
   shared<T>(key: string, make: () => Promise<T>): Promise<T> {
     let p = this.sharedResults.get(key) as Promise<T> | undefined;
@@ -143,7 +148,7 @@ export class RunContext {
   }
 
   /** Builds, signs and sends one request; parses the response when there is one. */
-  async send(api: Api, label: string, variant: RequestVariant = {}): Promise<SentExchange> {
+  async send(api: PullApi, label: string, variant: RequestVariant = {}): Promise<SentExchange> {
     const ts = variant.ts ?? formatTs(new Date(), this.config.tsOffset);
     const txn = variant.txn ?? newTxn(this.random);
     const env = this.envelope(variant, ts, txn);
@@ -190,12 +195,12 @@ export class RunContext {
   }
 
   /** The plain, correctly signed request for the first document, shared by many checks. */
-  baseline(api: Api): Promise<SentExchange> {
+  baseline(api: PullApi): Promise<SentExchange> {
     return this.shared(`baseline:${api}`, () => this.send(api, 'baseline: valid request for the first configured document'));
   }
 
   /** A request that matches no document: the configured absent search, or an unissued URI. */
-  absent(api: Api): Promise<SentExchange> {
+  absent(api: PullApi): Promise<SentExchange> {
     return this.shared(`absent:${api}`, () =>
       api === 'pulluri'
         ? this.send(api, 'search that matches no document', { target: this.config.absent, identity: 'none' })
@@ -204,7 +209,7 @@ export class RunContext {
   }
 
   /** A format variant of the baseline (the baseline itself for the default format). */
-  withFormat(api: Api, format: FormatKey): Promise<SentExchange> {
+  withFormat(api: PullApi, format: FormatKey): Promise<SentExchange> {
     if (format === this.defaultFormat()) return this.baseline(api);
     return this.shared(`format:${api}:${format}`, () => this.send(api, `valid request with format ${format}`, { format }));
   }

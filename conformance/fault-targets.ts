@@ -3,6 +3,7 @@
  * proof that every check can fail. conformance/faults.test.ts runs the suite against each fault
  * and requires exactly these; conformance/CHECKS.md is generated from it.
  */
+import type { MockFaultName } from '../fixtures/digilocker/index.js';
 import type { FaultName } from '../fixtures/issuer/index.js';
 import type { ProfileId } from '../spec/profiles.js';
 
@@ -80,3 +81,19 @@ export const EXPECTED: Record<FaultName, Expectation> = {
   'saturate-at': { targets: [] },
 };
 
+
+/**
+ * The push checks (conformance/checks/push.ts) run against the mock DigiLocker: which checks each
+ * of its fault switches makes fail. The transport faults (slow, http-500, malformed-ack) are for
+ * issuers' retry behaviour; against the push checks they fail everything that needs an answer.
+ * conformance/checks/push.test.ts runs the push checks with each conformance fault.
+ */
+export const PUSH_EXPECTED: Partial<Record<MockFaultName, Expectation>> = {
+  'accept-bad-keyhash': { targets: ['pushcsv.invalid.bad-keyhash', 'pushuri.invalid.bad-keyhash'] },
+  'accept-wrong-orgid': { targets: ['pushcsv.invalid.wrong-orgid'] },
+  'accept-bad-base64': { targets: ['pushcsv.invalid.bad-base64'] },
+  'accept-malformed-csv': { targets: ['pushcsv.invalid.malformed-csv'] },
+  'accept-bad-aadhaar': { targets: ['pushuri.invalid.bad-aadhaar'] },
+  'no-echo': { targets: ['pushcsv.valid.echo', 'pushuri.valid.echo'] },
+  'reject-valid': { targets: ['pushcsv.valid.status-1', 'pushuri.valid.status-1'] },
+};

@@ -116,7 +116,13 @@ export async function runSuite(options: RunOptions): Promise<SuiteRun> {
   const seed = options.seed ?? Date.now() % 2 ** 31;
   const startedAt = new Date();
   const pullDocAvailable = profile.pullDoc && !!config.target.pullDoc;
-  const candidates = (options.checks ?? ALL_CHECKS).filter((c) => c.api === 'pulluri' || pullDocAvailable);
+  // Push checks run only against a configured push endpoint (target.pushCsv / target.pushUri).
+  const available = (c: Check) =>
+    c.api === 'pulluri' ||
+    (c.api === 'pulldoc' && pullDocAvailable) ||
+    (c.api === 'pushcsv' && !!config.target.pushCsv) ||
+    (c.api === 'pushuri' && !!config.target.pushUri);
+  const candidates = (options.checks ?? ALL_CHECKS).filter(available);
   const selected = selectChecks(candidates, profile, options.only ?? [], options.skip ?? []);
   const client = new TargetClient({
     timeoutMs: config.client.timeoutMs,
@@ -132,11 +138,16 @@ export async function runSuite(options: RunOptions): Promise<SuiteRun> {
   try {
     if (selected.length > 0) {
       // One probe before the suite: a target that does not answer at all ends the run at once.
-      const probe = await ctx.baseline('pulluri');
-      if (probe.raw.error && probe.raw.error.kind !== 'other') {
-        const what = probe.raw.error.phase === 'body' ? 'does not complete a response' : 'is unreachable';
-        client.open(`target ${what}: ${probe.raw.error.message}`);
-        aborted = { reason: `${config.target.pullUri} ${what}: ${probe.raw.error.message}`, exitCode: EXIT.unreachable };
+      // Pull checks selected: the Pull URI baseline. Only push checks selected (e.g. --only push):
+      // a GET on the push endpoint, which sends no upload (any HTTP answer, even 405, is reachable).
+      const pullSelected = selected.some((c) => c.api === 'pulluri' || c.api === 'pulldoc');
+      const pushUrl = selected.some((c) => c.api === 'pushcsv') ? config.target.pushCsv : config.target.pushUri;
+      const probeUrl = pullSelected || !pushUrl ? config.target.pullUri : pushUrl;
+      const raw = pullSelected || !pushUrl ? (await ctx.baseline('pulluri')).raw : await client.send({ method: 'GET', url: pushUrl, headers: {}, body: '' });
+      if (raw.error && raw.error.kind !== 'other') {
+        const what = raw.error.phase === 'body' ? 'does not complete a response' : 'is unreachable';
+        client.open(`target ${what}: ${raw.error.message}`);
+        aborted = { reason: `${probeUrl} ${what}: ${raw.error.message}`, exitCode: EXIT.unreachable };
       }
     }
     if (!aborted) {
@@ -160,7 +171,12 @@ export async function runSuite(options: RunOptions): Promise<SuiteRun> {
   const result = runResult({
     runId: options.runId ?? startedAt.toISOString().replace(/[:.]/g, '-'),
     profile: profile.id,
-    target: { pullUri: config.target.pullUri, pullDoc: pullDocAvailable ? config.target.pullDoc : undefined },
+    target: {
+      pullUri: config.target.pullUri,
+      pullDoc: pullDocAvailable ? config.target.pullDoc : undefined,
+      ...(config.target.pushCsv !== undefined && { pushCsv: config.target.pushCsv }),
+      ...(config.target.pushUri !== undefined && { pushUri: config.target.pushUri }),
+    },
     startedAt,
     seed,
     aborted,

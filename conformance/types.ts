@@ -2,7 +2,11 @@
 
 export type Level = 'MUST' | 'SHOULD' | 'MAY' | 'SECURITY';
 export type Verdict = 'pass' | 'fail' | 'warn' | 'skip' | 'error';
-export type Api = 'pulluri' | 'pulldoc';
+/** The Pull APIs an issuer serves (the request builders, fuzz and load speak only these). */
+export type PullApi = 'pulluri' | 'pulldoc';
+/** A DigiLocker-like push endpoint the issuer uploads to (target.pushCsv / target.pushUri). */
+export type PushApi = 'pushcsv' | 'pushuri';
+export type Api = PullApi | PushApi;
 
 export interface ClauseRef {
   id: string;
@@ -53,7 +57,7 @@ export interface RunResult {
   tool: { name: 'dlconform'; version: string };
   runId: string;
   profile: string;
-  target: { pullUri: string; pullDoc?: string };
+  target: { pullUri: string; pullDoc?: string; pushCsv?: string; pushUri?: string };
   startedAt: string;
   endedAt: string;
   seed: number;

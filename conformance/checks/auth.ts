@@ -5,7 +5,7 @@
  */
 import { fail, pass, skip, type Check, type Outcome } from '../check.js';
 import type { RequestVariant, RunContext, SentExchange } from '../context.js';
-import type { Api } from '../types.js';
+import type { PullApi } from '../types.js';
 import { describeResponse, served, transportProblem } from './judge.js';
 
 interface AuthCase {
@@ -30,11 +30,11 @@ const CASES: AuthCase[] = [
   { name: 'wrong-orgid', title: 'a correctly signed request from another orgId is rejected', clause: 'orgid', label: 'correctly signed, from another orgId', variant: (ctx) => ({ orgId: `in.gov.not.${ctx.config.orgId}` }) },
 ];
 
-export function authExchange(ctx: RunContext, api: Api, c: AuthCase): Promise<SentExchange> {
+export function authExchange(ctx: RunContext, api: PullApi, c: AuthCase): Promise<SentExchange> {
   return ctx.shared(`auth:${api}:${c.name}`, () => ctx.send(api, c.label, c.variant(ctx)));
 }
 
-export function wrongKeyhashExchange(ctx: RunContext, api: Api): Promise<SentExchange> {
+export function wrongKeyhashExchange(ctx: RunContext, api: PullApi): Promise<SentExchange> {
   return authExchange(ctx, api, CASES[0]!);
 }
 
@@ -47,7 +47,7 @@ function judgeRejected(ex: SentExchange): Outcome {
   return pass(`rejected (${describeResponse(ex)})`, [ex]);
 }
 
-export function authChecks(api: Api): Check[] {
+export function authChecks(api: PullApi): Check[] {
   const checks: Check[] = CASES.map((c) => ({
     id: `${api}.auth.${c.name}`,
     api,

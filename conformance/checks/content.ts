@@ -11,7 +11,7 @@ import { readCertificateXml } from '../../spec/certificate.js';
 import type { ContentRule, FormatKey } from '../../spec/profiles.js';
 import { fail, pass, skip, warn, type Check, type Outcome } from '../check.js';
 import type { RunContext, SentExchange } from '../context.js';
-import type { Api } from '../types.js';
+import type { PullApi } from '../types.js';
 import { isBlank, needParsed, needSuccess } from './judge.js';
 
 type Element = 'DocContent' | 'DataContent';
@@ -30,7 +30,7 @@ function rulesFor(ctx: RunContext, format: FormatKey): Record<Element, ContentRu
   return out;
 }
 
-function formatCheck(api: Api, format: FormatKey): Check {
+function formatCheck(api: PullApi, format: FormatKey): Check {
   return {
     id: `${api}.content.format-${format}`,
     api,
@@ -68,7 +68,7 @@ function formatCheck(api: Api, format: FormatKey): Check {
 }
 
 /** The content element of the baseline (format both, or absent in 1.0), or a skip when absent. */
-async function baselineContent(ctx: RunContext, api: Api, element: Element): Promise<{ ex: SentExchange; value: string } | Outcome> {
+async function baselineContent(ctx: RunContext, api: PullApi, element: Element): Promise<{ ex: SentExchange; value: string } | Outcome> {
   const ex = await ctx.baseline(api);
   const pre = needSuccess(ex, api);
   if (pre) return pre;
@@ -103,7 +103,7 @@ function isOutcome(x: unknown): x is Outcome {
   return typeof x === 'object' && x !== null && 'verdict' in x;
 }
 
-function base64Check(api: Api, element: Element): Check {
+function base64Check(api: PullApi, element: Element): Check {
   return {
     id: `${api}.content.${element.toLowerCase()}-base64`,
     api,
@@ -121,7 +121,7 @@ function base64Check(api: Api, element: Element): Check {
   };
 }
 
-export function contentChecks(api: Api): Check[] {
+export function contentChecks(api: PullApi): Check[] {
   return [
     ...(['pdf', 'xml', 'both', 'absent'] as FormatKey[]).map((f) => formatCheck(api, f)),
     base64Check(api, 'DocContent'),

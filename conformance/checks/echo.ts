@@ -1,10 +1,10 @@
 /** Echo: ts and txn byte for byte, Status text equal to the attribute, Status values (facts §1.4). */
 import { fail, pass, skip, type Check } from '../check.js';
 import type { RunContext, SentExchange } from '../context.js';
-import type { Api } from '../types.js';
+import type { PullApi } from '../types.js';
 import { needParsed } from './judge.js';
 
-function echoCheck(api: Api, field: 'ts' | 'txn'): Check {
+function echoCheck(api: PullApi, field: 'ts' | 'txn'): Check {
   return {
     id: `${api}.echo.${field}`,
     api,
@@ -23,11 +23,11 @@ function echoCheck(api: Api, field: 'ts' | 'txn'): Check {
   };
 }
 
-async function statusesSeen(ctx: RunContext, api: Api): Promise<SentExchange[]> {
+async function statusesSeen(ctx: RunContext, api: PullApi): Promise<SentExchange[]> {
   return Promise.all([ctx.baseline(api), ctx.absent(api)]);
 }
 
-export function echoChecks(api: Api): Check[] {
+export function echoChecks(api: PullApi): Check[] {
   return [
     echoCheck(api, 'ts'),
     echoCheck(api, 'txn'),

@@ -1,16 +1,17 @@
-/** The suite: every check, in report order, for both APIs. */
+/** The suite: every check, in report order, for both Pull APIs, then the Push endpoint checks. */
 import type { Check } from '../check.js';
-import type { Api } from '../types.js';
+import type { PullApi } from '../types.js';
 import { authChecks } from './auth.js';
 import { contentChecks } from './content.js';
 import { echoChecks } from './echo.js';
 import { negativeChecks } from './negative.js';
+import { PUSH_CHECKS } from './push.js';
 import { robustnessChecks } from './robustness.js';
 import { securityChecks } from './security.js';
 import { successChecks } from './success.js';
 import { transportChecks } from './transport.js';
 
-function checksFor(api: Api): Check[] {
+function checksFor(api: PullApi): Check[] {
   return [
     ...transportChecks(api),
     ...echoChecks(api),
@@ -23,4 +24,5 @@ function checksFor(api: Api): Check[] {
   ];
 }
 
-export const ALL_CHECKS: readonly Check[] = [...checksFor('pulluri'), ...checksFor('pulldoc')];
+/** Push checks run only when target.pushCsv / target.pushUri is set (conformance/checks/push.ts). */
+export const ALL_CHECKS: readonly Check[] = [...checksFor('pulluri'), ...checksFor('pulldoc'), ...PUSH_CHECKS];

@@ -1,7 +1,7 @@
 /** Small judgements several checks share: is there a usable response, was a document served. */
 import { fail, skip, type Outcome } from '../check.js';
 import type { SentExchange } from '../context.js';
-import type { Api } from '../types.js';
+import type { PullApi } from '../types.js';
 
 export function transportProblem(ex: SentExchange): string | undefined {
   if (ex.raw.error) return `${ex.label}: ${ex.raw.error.message}`;
@@ -34,7 +34,7 @@ export function needParsed(ex: SentExchange, owns = false): Outcome | undefined 
 }
 
 /** The baseline must have succeeded before a variant of it can be judged. */
-export function needSuccess(ex: SentExchange, api: Api): Outcome | undefined {
+export function needSuccess(ex: SentExchange, api: PullApi): Outcome | undefined {
   const parsedProblem = needParsed(ex);
   if (parsedProblem) return parsedProblem;
   if (ex.parsed!.status !== '1') {

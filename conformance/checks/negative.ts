@@ -1,7 +1,7 @@
 /** Negative cases: no document for an absent search or unissued URI, identity mismatch, pending (9). */
 import { fail, pass, skip, type Check } from '../check.js';
 import type { Identity, RunContext } from '../context.js';
-import type { Api } from '../types.js';
+import type { PullApi } from '../types.js';
 import { describeResponse, needParsed, needSuccess, served } from './judge.js';
 
 function mismatchCheck(field: 'fullName' | 'dob'): Check {
@@ -40,7 +40,7 @@ function otherDob(dob: string): string {
   return m ? `${m[1]}-${m[2]}-${Number(m[3]) + 1}` : '01-01-1901';
 }
 
-export function negativeChecks(api: Api): Check[] {
+export function negativeChecks(api: PullApi): Check[] {
   const name = api === 'pulluri' ? 'absent-search' : 'unknown-uri';
   const checks: Check[] = [
     {

@@ -7,10 +7,10 @@ import { NAMESPACE_FORMS, type NamespaceForm } from '../../spec/profiles.js';
 import { formatTs } from '../../spec/time.js';
 import { fail, pass, type Check } from '../check.js';
 import type { RequestVariant, RunContext } from '../context.js';
-import type { Api } from '../types.js';
+import type { PullApi } from '../types.js';
 import { describeResponse, needParsed, needSuccess } from './judge.js';
 
-function variantCheck(api: Api, name: string, title: string, clause: string, label: string, variant: (ctx: RunContext) => RequestVariant): Check {
+function variantCheck(api: PullApi, name: string, title: string, clause: string, label: string, variant: (ctx: RunContext) => RequestVariant): Check {
   return {
     id: `${api}.robustness.${name}`,
     api,
@@ -38,7 +38,7 @@ const NS_LABEL: Record<NamespaceForm, string> = {
   digitallocker: 'xmlns="https://www.digitallocker.gov.in/schema/issuer/v1/…"',
 };
 
-export function robustnessChecks(api: Api): Check[] {
+export function robustnessChecks(api: PullApi): Check[] {
   return [
     ...NAMESPACE_FORMS.map((ns) =>
       variantCheck(api, `namespace-${ns}`, `a request with ${NS_LABEL[ns]} is served`, 'namespace-forms', `request with ${NS_LABEL[ns]}`, () => ({ namespace: ns })),

@@ -6,14 +6,14 @@ import { findStackTrace } from '../../spec/leaks.js';
 import { escapeXml } from '../../spec/xml.js';
 import { fail, pass, skip, type Check } from '../check.js';
 import type { RunContext, SentExchange } from '../context.js';
-import type { Api } from '../types.js';
+import type { PullApi } from '../types.js';
 import { wrongKeyhashExchange } from './auth.js';
 import { describeResponse, needSuccess, served } from './judge.js';
 
 const ENTITY = 'dlcq';
 
 /** The baseline body with an internal DTD whose entity stands for a real search value (or URI). */
-function withDtd(ctx: RunContext, api: Api) {
+function withDtd(ctx: RunContext, api: PullApi) {
   return (built: string): string => {
     const [name, value] = api === 'pulluri' ? Object.entries(ctx.firstDocument.search)[0]! : ['URI', ctx.firstDocument.uri ?? ''];
     const root = api === 'pulluri' ? 'PullURIRequest' : 'PullDocRequest';
@@ -22,14 +22,14 @@ function withDtd(ctx: RunContext, api: Api) {
   };
 }
 
-function malformed(ctx: RunContext, api: Api): Promise<SentExchange> {
+function malformed(ctx: RunContext, api: PullApi): Promise<SentExchange> {
   return ctx.shared(`malformed:${api}`, () =>
     ctx.send(api, 'malformed XML (truncated document)', { rawBody: (built) => built.slice(0, Math.floor(built.length * 0.6)) }),
   );
 }
 
 
-export function securityChecks(api: Api): Check[] {
+export function securityChecks(api: PullApi): Check[] {
   return [
     {
       id: `${api}.security.dtd-refused`,

@@ -2,10 +2,10 @@
 import { isDdMmYyyy } from '../../spec/time.js';
 import { checkUri } from '../../spec/uri.js';
 import { fail, pass, skip, warn, type Check } from '../check.js';
-import type { Api } from '../types.js';
+import type { PullApi } from '../types.js';
 import { describeResponse, needParsed, needSuccess } from './judge.js';
 
-function statusOne(api: Api): Check {
+function statusOne(api: PullApi): Check {
   return {
     id: `${api}.success.status-1`,
     api,
@@ -26,7 +26,7 @@ function statusOne(api: Api): Check {
 const GENDERS = new Set(['male', 'female', 'other', 'transgender']);
 const PHOTO_FORMATS = new Set(['PNG', 'JPG', 'JPEG']);
 
-export function successChecks(api: Api): Check[] {
+export function successChecks(api: PullApi): Check[] {
   if (api === 'pulldoc') return [statusOne(api)];
   return [
     statusOne(api),

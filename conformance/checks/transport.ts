@@ -3,10 +3,10 @@ import { utf8DecodeStrict } from '../../spec/bytes.js';
 import { RESPONSE_ROOT } from '../../spec/requests.js';
 import { readXml } from '../../spec/xml.js';
 import { fail, pass, skip, type Check } from '../check.js';
-import type { Api } from '../types.js';
+import type { PullApi } from '../types.js';
 import { describeResponse, needParsed, responseContext } from './judge.js';
 
-export function transportChecks(api: Api): Check[] {
+export function transportChecks(api: PullApi): Check[] {
   return [
     {
       id: `${api}.transport.http-200`,

@@ -16,7 +16,7 @@
  * with the right root, ts/txn echoed, no stack trace, no echoed secret).
  */
 import fc from 'fast-check';
-import type { Api } from '../../conformance/types.js';
+import type { PullApi } from '../../conformance/types.js';
 import type { Format } from '../../spec/profiles.js';
 import { NAMESPACE_FORMS, type NamespaceForm } from '../../spec/profiles.js';
 import type { HashFunctions } from '../../spec/auth.js';
@@ -81,7 +81,7 @@ export type AuthDefect =
   | { on: 'ts'; how: 'missing' };
 
 export interface FuzzCase {
-  api: Api;
+  api: PullApi;
   cls: CaseClass;
   request: LogicalRequest;
   defect?: AuthDefect;
@@ -97,7 +97,7 @@ export interface CaseOptions {
 }
 
 /** The plain legal request for a document (what shrinking goes to). */
-export function baseRequest(world: FuzzWorld, api: Api, doc: WorldDocument, format: Format | undefined): LogicalRequest {
+export function baseRequest(world: FuzzWorld, api: PullApi, doc: WorldDocument, format: Format | undefined): LogicalRequest {
   const p = world.profile;
   return {
     kind: api,
@@ -127,7 +127,7 @@ function someIdentity(full: Identity): fc.Arbitrary<Identity> {
 }
 
 /** A legal request for one configured document: every variation the spec and XML leave free. */
-function docRequest(world: FuzzWorld, api: Api, doc: WorldDocument, opts: { plainBuild?: boolean } = {}): fc.Arbitrary<LogicalRequest> {
+function docRequest(world: FuzzWorld, api: PullApi, doc: WorldDocument, opts: { plainBuild?: boolean } = {}): fc.Arbitrary<LogicalRequest> {
   const p = world.profile;
   const formats: Array<Format | undefined> = p.sendsFormat ? ['both', 'pdf', 'xml'] : [undefined];
   const namespaces: NamespaceForm[] = ['none', ...NAMESPACE_FORMS.filter((n) => n !== 'none')];
@@ -147,7 +147,7 @@ function docRequest(world: FuzzWorld, api: Api, doc: WorldDocument, opts: { plai
 }
 
 /** What a mutation of a document's requests works on: every child the request may carry. */
-function docTarget(world: FuzzWorld, api: Api, doc: WorldDocument): MutationTarget {
+function docTarget(world: FuzzWorld, api: PullApi, doc: WorldDocument): MutationTarget {
   return mutationTarget(baseRequest(world, api, doc, undefined));
 }
 
@@ -174,7 +174,7 @@ export function mutationTarget(req: LogicalRequest): MutationTarget {
   return { key: lookup[0] ?? 'DocDetails', lookup, children: childNames(req) };
 }
 
-function tolerantCase(world: FuzzWorld, api: Api, docs: readonly WorldDocument[]): fc.Arbitrary<FuzzCase> {
+function tolerantCase(world: FuzzWorld, api: PullApi, docs: readonly WorldDocument[]): fc.Arbitrary<FuzzCase> {
   return perDoc(docs, (doc) => {
     const legal = docRequest(world, api, doc);
     const target = docTarget(world, api, doc);
@@ -208,7 +208,7 @@ function searchChanges(world: FuzzWorld, doc: WorldDocument, hash: HashFunctions
 const memoSearchValue = memo((_hash: HashFunctions) => searchValue(_hash));
 
 function unknownPullUri(world: FuzzWorld, docs: readonly WorldDocument[], hash: HashFunctions): fc.Arbitrary<FuzzCase> {
-  const api: Api = 'pulluri';
+  const api: PullApi = 'pulluri';
   return fc.oneof(
     ...docs.map((doc) =>
       fc.tuple(docRequest(world, api, doc), searchChanges(world, doc, hash)).map(([req, change]): FuzzCase => ({
@@ -236,7 +236,7 @@ function uriChanges(world: FuzzWorld, doc: WorldDocument): fc.Arbitrary<{ uri: s
 }
 
 function unknownPullDoc(world: FuzzWorld, docs: readonly WorldDocument[]): fc.Arbitrary<FuzzCase> {
-  const api: Api = 'pulldoc';
+  const api: PullApi = 'pulldoc';
   return fc.oneof(
     ...docs.map((doc) =>
       fc.tuple(docRequest(world, api, doc), uriChanges(world, doc)).map(([req, change]): FuzzCase => ({ api, cls: 'unknown', request: { ...req, uri: change.uri }, unknown: change.how })),

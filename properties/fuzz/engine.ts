@@ -21,7 +21,7 @@ import type { Config } from '../../conformance/config.js';
 import { nodeHash } from '../../conformance/node-hash.js';
 import type { Redactor } from '../../conformance/redact.js';
 import { runResult, toEvidence } from '../../conformance/runner.js';
-import { EXIT, type Api, type CheckResult, type Level, type RunResult, type Verdict } from '../../conformance/types.js';
+import { EXIT, type PullApi, type CheckResult, type Level, type RunResult, type Verdict } from '../../conformance/types.js';
 import { clause as clauseById } from '../../spec/clauses.js';
 import { baseRequest, CASE_CLASSES, describeCase, fuzzCase, type CaseClass, type FuzzCase } from './cases.js';
 import { checkId, describeAnswer, INVARIANTS, judge, type Judgement, type Violation } from './invariants.js';
@@ -59,7 +59,7 @@ export interface FuzzOptions {
 
 export interface Counterexample {
   id: string;
-  api: Api;
+  api: PullApi;
   invariant: string;
   /** the round's seed and the path of the shrunk case: `--replay SEED:PATH` */
   seed: number;
@@ -133,8 +133,8 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzRun> {
     breakerThreshold: Number.MAX_SAFE_INTEGER,
   });
   const arb = fuzzCase(world, { hmac: config.hmac !== 'none', hash: nodeHash });
-  const skipVariation = new Map<Api, string>();
-  const judgeOpts = { apiKey, openSearch: !!opts.openSearch, skipVariation: new Set<Api>() };
+  const skipVariation = new Map<PullApi, string>();
+  const judgeOpts = { apiKey, openSearch: !!opts.openSearch, skipVariation: new Set<PullApi>() };
   const exercised = new Map<string, number>();
   const classes = Object.fromEntries(CASE_CLASSES.map((c) => [c, 0])) as Record<CaseClass, number>;
   let requestsSent = 0;
@@ -360,7 +360,7 @@ function checkResults(
   world: FuzzWorld,
   found: readonly Counterexample[],
   exercised: ReadonlyMap<string, number>,
-  skipVariation: ReadonlyMap<Api, string>,
+  skipVariation: ReadonlyMap<PullApi, string>,
   opts: FuzzOptions,
   redactor: Redactor,
   config: Config,

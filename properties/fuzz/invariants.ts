@@ -4,7 +4,7 @@
  * `fuzz.<api>.<invariant>` (e.g. fuzz.pulluri.no-5xx).
  */
 import type { RawExchange } from '../../conformance/client.js';
-import type { Api } from '../../conformance/types.js';
+import type { PullApi } from '../../conformance/types.js';
 import { findStackTrace } from '../../spec/leaks.js';
 import { RESPONSE_ROOT } from '../../spec/requests.js';
 import { readResponse, type ParsedResponse } from '../../spec/responses.js';
@@ -38,7 +38,7 @@ export const INVARIANTS: readonly Invariant[] = [
 
 export const INVARIANT_IDS = INVARIANTS.map((i) => i.id);
 
-export function checkId(api: Api, invariant: string): string {
+export function checkId(api: PullApi, invariant: string): string {
   return `fuzz.${api}.${invariant}`;
 }
 
@@ -62,7 +62,7 @@ export interface JudgeOptions {
   apiKey: string;
   openSearch: boolean;
   /** the legal/tolerant classes are not judged when the plain request did not succeed */
-  skipVariation: ReadonlySet<Api>;
+  skipVariation: ReadonlySet<PullApi>;
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });

@@ -6,7 +6,7 @@
 import type { Config } from '../../conformance/config.js';
 import { md5Hex, type HashFunctions } from '../../spec/auth.js';
 import { PROFILES, type OptInField, type Profile } from '../../spec/profiles.js';
-import type { Api } from '../../conformance/types.js';
+import type { PullApi } from '../../conformance/types.js';
 import type { Identity } from '../arbitraries/requests.js';
 
 export interface WorldDocument {
@@ -22,7 +22,7 @@ export interface FuzzWorld {
   profile: Profile;
   orgId: string;
   digiLockerId: string;
-  apis: Api[];
+  apis: PullApi[];
   documents: WorldDocument[];
   /** documents with a URI, for Pull Doc */
   withUri: WorldDocument[];
@@ -73,7 +73,7 @@ function digiLockerIdFrom(seed: number): string {
 
 export function worldFrom(config: Config, hash: HashFunctions, seed: number): FuzzWorld {
   const profile = PROFILES[config.profile];
-  const apis: Api[] = ['pulluri'];
+  const apis: PullApi[] = ['pulluri'];
   if (profile.pullDoc && config.target.pullDoc) apis.push('pulldoc');
   const documents: WorldDocument[] = config.documents.map((d, index) => ({
     index,
