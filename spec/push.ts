@@ -251,7 +251,12 @@ function rootAttrs(env: PushEnvelope): string {
 
 /** The envelope an issuer sends: keyhash = sha256hex(apiKey + ts), with the same ts string (§1.7 item 43). */
 export function pushEnvelope(hash: HashFunctions, apiKey: string, fields: { ts: string; txn: string; orgId: string; ver?: string }): PushEnvelope {
-  return { ver: fields.ver ?? '1.0', ts: fields.ts, txn: fields.txn, orgId: fields.orgId, keyhash: keyhash(hash, apiKey, fields.ts) };
+  return pushEnvelopeSigned((ts) => keyhash(hash, apiKey, ts), fields);
+}
+
+/** The same envelope with the keyhash computed by `sign` (for callers that hold the key elsewhere). */
+export function pushEnvelopeSigned(sign: (ts: string) => string, fields: { ts: string; txn: string; orgId: string; ver?: string }): PushEnvelope {
+  return { ver: fields.ver ?? '1.0', ts: fields.ts, txn: fields.txn, orgId: fields.orgId, keyhash: sign(fields.ts) };
 }
 
 export interface ReadEnvelope {

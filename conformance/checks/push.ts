@@ -11,6 +11,7 @@ import {
   buildPushUriRequest,
   formatCsvRecord,
   pushCsvDocContent,
+  pushEnvelopeSigned,
   readPushCsvResponse,
   readPushUriResponse,
   rowFields,
@@ -71,7 +72,7 @@ async function pushSend(ctx: RunContext, api: PushApi, label: string, m: Mutatio
   const url = urlOf(ctx, api)!;
   const ts = formatTs(new Date(), ctx.config.tsOffset);
   const txn = newTxn(ctx.random);
-  const env: PushEnvelope = { ver: '1.0', ts, txn, orgId: m.orgId ?? ctx.config.orgId, keyhash: ctx.keyhashFor(m.keyhashTs ? m.keyhashTs(ts) : ts) };
+  const env = pushEnvelopeSigned((sent) => ctx.keyhashFor(m.keyhashTs ? m.keyhashTs(sent) : sent), { ts, txn, orgId: m.orgId ?? ctx.config.orgId });
   const row = (m.row ?? ((r) => r))(validRow(ctx));
   let body: string;
   if (api === 'pushcsv') {
