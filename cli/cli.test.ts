@@ -4,7 +4,9 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import resultSchema from '../conformance/result.schema.json' with { type: 'json' };
 import { startIssuer, type RunningIssuer } from '../fixtures/issuer/index.js';
 
 const CLI = join(process.cwd(), 'dist/dlconform.mjs');
@@ -137,10 +139,27 @@ describe('dlconform help, version, demo', () => {
     }
   });
 
-  it('demo runs the full suite against the embedded issuer and exits 0', async () => {
+  it('demo runs the full suite against the embedded issuer and a mock DigiLocker, and exits 0', async () => {
     const r = await dlconform(['demo', '--quiet', '--report-dir', 'out-demo']);
     expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/the issuer's push client pushed 50 URIs: accepted/);
     expect(existsSync(join(tmp, 'out-demo', 'junit.xml'))).toBe(true);
+    const result = JSON.parse(readFileSync(join(tmp, 'out-demo', 'result.json'), 'utf8')) as { checks: Array<{ id: string; api: string; verdict: string }> };
+    const ajv = new Ajv2020({ strict: false });
+    expect(ajv.validate(resultSchema, result), ajv.errorsText()).toBe(true);
+    const byApi = (api: string) => result.checks.filter((c) => c.api === api);
+    for (const api of ['pulluri', 'pulldoc', 'pushcsv', 'pushuri', 'consistency']) expect(byApi(api).length, api).toBeGreaterThan(0);
+    expect(byApi('consistency').map((c) => c.verdict)).toEqual(['pass']);
+  });
+
+  it('demo --fault push-unpullable-uri fails the consistency check (exit 1); an unknown fault is a usage error', async () => {
+    const r = await dlconform(['demo', '--quiet', '--fault', 'push-unpullable-uri', '--report-dir', 'out-demo-fault']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('consistency.pushed.pullable');
+    expect(r.stdout).toContain('L0L1O0I1L0');
+    const bad = await dlconform(['demo', '--fault', 'push-nonsense']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/push-client faults: push-/);
   });
 
   it('serve --print-config prints a config that run accepts', async () => {

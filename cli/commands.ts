@@ -1,9 +1,14 @@
 /** The commands behind the CLI, loaded only when a command runs (keeps --version and --help fast). */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadConfig, parseConfig } from '../conformance/config.js';
 import { TOOL_VERSION } from '../conformance/version.js';
 import { EXIT } from '../conformance/types.js';
-import { FAULTS, parseFaults, startIssuer } from '../fixtures/issuer/index.js';
+import { startMockDigiLocker, type RunningMockDigiLocker } from '../fixtures/digilocker/index.js';
+import { FAULTS, parseFaults, startIssuer, type FaultName } from '../fixtures/issuer/index.js';
+import { parsePushFaults, pushCsv, PUSH_FAULT_NAMES, type PushFaultName } from '../fixtures/issuer/push-client.js';
 import type { ProfileId } from '../spec/profiles.js';
 import { profileById } from '../spec/profiles.js';
 import { integer, list, parse, UsageError } from './args.js';
@@ -104,12 +109,24 @@ function faultsArg(values: string[] | undefined) {
 export async function demo(argv: string[]): Promise<number> {
   const { values } = parse(argv, { ...suiteOptions, profile: { type: 'string' }, fault: { type: 'string', multiple: true } }, 'demo');
   if (values.help) return print(DEMO_HELP);
+  const { issuerFaults, pushFaults } = demoFaults(values.fault);
   const apiKey = randomBytes(16).toString('hex');
   const keyEnv = 'DLCONFORM_DEMO_API_KEY';
-  const issuer = await startIssuer({ profile: profileArg(values.profile), apiKey, faults: faultsArg(values.fault) });
+  const issuer = await startIssuer({ profile: profileArg(values.profile), apiKey, faults: issuerFaults });
+  const dbDir = mkdtempSync(join(tmpdir(), 'dlconform-demo-'));
+  const dbPath = join(dbDir, 'pushes.sqlite');
+  let digiLocker: RunningMockDigiLocker | undefined;
   try {
-    process.stdout.write(`dlconform ${TOOL_VERSION}: reference issuer (profile ${issuer.profile}) on ${issuer.url}\n`);
-    const { config } = parseConfig(issuer.config(keyEnv), { [keyEnv]: apiKey }, 'reference issuer');
+    // both sides, as an issuer has them: it pushes its documents to (mock) DigiLocker, then the
+    // suite checks its Pull endpoints, the push endpoint and that every pushed URI is pullable
+    digiLocker = await startMockDigiLocker({ apiKey, orgId: issuer.store.orgId, dbPath });
+    const pushed = await pushCsv({ digiLockerUrl: digiLocker.url, apiKey, orgId: issuer.store.orgId, store: issuer.store, faults: pushFaults });
+    process.stdout.write(
+      `dlconform ${TOOL_VERSION}: reference issuer (profile ${issuer.profile}) on ${issuer.url}; mock DigiLocker on ${digiLocker.url}\n` +
+        `  the issuer's push client pushed ${pushed.uris.length} URIs: ${pushed.accepted ? 'accepted' : `rejected (${pushed.error ?? pushed.response?.message ?? `HTTP ${pushed.httpStatus}`})`}\n`,
+    );
+    const json = { ...issuer.config(keyEnv), target: { ...issuer.config(keyEnv).target, pushCsv: digiLocker.pushCsvUrl, pushUri: digiLocker.pushUriUrl }, pushed: { db: dbPath } };
+    const { config } = parseConfig(json, { [keyEnv]: apiKey }, 'reference issuer');
     return await runAndReport(config, apiKey, {
       only: list(values.only),
       skip: list(values.skip),
@@ -118,7 +135,20 @@ export async function demo(argv: string[]): Promise<number> {
       quiet: !!values.quiet,
     });
   } finally {
+    await digiLocker?.close();
     await issuer.close();
+    rmSync(dbDir, { recursive: true, force: true });
+  }
+}
+
+/** demo --fault takes the issuer's faults and its push client's (push-*) alike. */
+function demoFaults(values: string[] | undefined): { issuerFaults: FaultName[]; pushFaults: PushFaultName[] } {
+  const names = list(values);
+  const isPush = (n: string) => (PUSH_FAULT_NAMES as readonly string[]).includes(n);
+  try {
+    return { issuerFaults: parseFaults(names.filter((n) => !isPush(n))), pushFaults: parsePushFaults(names.filter(isPush)) };
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}; push-client faults: ${PUSH_FAULT_NAMES.join(', ')}`);
   }
 }
 

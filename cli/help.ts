@@ -32,7 +32,8 @@ Options:
       --only SELECTOR    run only matching checks; repeatable or comma-separated
       --skip SELECTOR    leave out matching checks; repeatable or comma-separated
                          A selector is a check id or id prefix (pulluri.auth), a clause id
-                         (echo-ts), an API (pulluri, pulldoc, pushcsv, pushuri), a section (auth, content) or a
+                         (echo-ts), an API (pulluri, pulldoc, pushcsv, pushuri, consistency), a section (auth,
+                         content) or a
                          tag (security); * globs (pulluri.*.format-*).
       --report-dir DIR   where result.json, junit.xml, summary.md, transcript.jsonl go
                          (default: reports/<run-id>)

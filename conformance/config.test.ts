@@ -224,6 +224,15 @@ describe('loadConfig', () => {
     expect(apiKey).toBe('TESTAPIKEY123');
   });
 
+  it('pushed: paths are read from the config file\'s folder; limit defaults; a wrong type names the field', async () => {
+    const path = await file('pushed.json', JSON.stringify({ ...minimal(), pushed: { db: 'pushes.sqlite', csv: ['push/a.csv', '/abs/b.csv'] } }));
+    const { config } = await loadConfig(path, ENV);
+    const dir = path.slice(0, path.lastIndexOf('/'));
+    expect(config.pushed).toEqual({ db: join(dir, 'pushes.sqlite'), csv: [join(dir, 'push/a.csv'), '/abs/b.csv'], limit: 200 });
+    expect(() => parseConfig({ ...minimal(), pushed: { csv: 'a.csv' } }, ENV, 'x')).toThrow(/pushed\.csv/);
+    expect(() => parseConfig({ ...minimal(), pushed: {} }, ENV, 'x')).toThrow(/pushed/);
+  });
+
   it('file not found', async () => {
     await expect(loadConfig('/nonexistent/dlconform.json', ENV)).rejects.toThrow(/config \/nonexistent\/dlconform\.json: file not found/);
   });

@@ -6,6 +6,7 @@
  * appear in a message: config errors end up in CI logs.
  */
 import { readFile } from 'node:fs/promises';
+import { dirname, resolve as resolvePath } from 'node:path';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import schema from './config.schema.json' with { type: 'json' };
 import type { HmacEncoding } from '../spec/auth.js';
@@ -38,6 +39,16 @@ export interface DocumentSpec extends SearchSpec {
   owner?: Owner;
 }
 
+/** Where the URIs an issuer pushed are read from: the mock DigiLocker's database, Push CSV files. */
+export interface PushedSource {
+  db?: string;
+  csv: string[];
+  /** at most this many distinct URIs are pulled */
+  limit: number;
+}
+
+export const PUSHED_LIMIT_DEFAULT = 200;
+
 /** The config with every default applied. The API key is not part of it (see loadConfig). */
 export interface Config {
   profile: ProfileId;
@@ -61,6 +72,8 @@ export interface Config {
   expect: { formatAbsent?: FormatAbsentExpectation };
   /** the ts freshness window the issuer intends (C4: no spec sets one); unset: only measured, never judged */
   tsWindow?: TsWindow;
+  /** what the issuer pushed, for the cross-API consistency check (conformance/checks/consistency.ts) */
+  pushed?: PushedSource;
   /** hosts `dlconform load` may target besides loopback (load/safety.ts); default none */
   loadAllowedHosts: string[];
   /** `dlconform load` settings as written; load/settings.ts applies their defaults */
@@ -158,7 +171,14 @@ export async function loadConfig(path: string, env: NodeJS.ProcessEnv): Promise<
   } catch (err) {
     throw new ConfigError(path, [{ field: '', message: fileProblem(err) }]);
   }
-  return parseConfig(parseJson(text, path), env, path);
+  const parsed = parseConfig(parseJson(text, path), env, path);
+  const pushed = parsed.config.pushed;
+  if (pushed) {
+    // the config names its pushed files relative to itself, wherever dlconform runs from
+    const dir = dirname(path);
+    parsed.config.pushed = { ...pushed, ...(pushed.db !== undefined && { db: resolvePath(dir, pushed.db) }), csv: pushed.csv.map((f) => resolvePath(dir, f)) };
+  }
+  return parsed;
 }
 
 /** Validates an already-parsed config value. `sourceName` only labels error messages. */
@@ -202,6 +222,7 @@ interface RawConfig {
   expect?: { formatAbsent?: FormatAbsentExpectation };
   tsWindow?: Partial<TsWindow>;
   client?: Partial<Config['client']>;
+  pushed?: { db?: string; csv?: string[]; limit?: number };
   loadAllowedHosts?: string[];
   load?: LoadConfig;
 }
@@ -247,6 +268,9 @@ function resolve(raw: RawConfig): Config {
         futureSeconds: raw.tsWindow.futureSeconds ?? TS_WINDOW_DEFAULTS.futureSeconds,
       },
     }),
+    ...(raw.pushed !== undefined && {
+      pushed: { ...(raw.pushed.db !== undefined && { db: raw.pushed.db }), csv: [...(raw.pushed.csv ?? [])], limit: raw.pushed.limit ?? PUSHED_LIMIT_DEFAULT },
+    }),
     loadAllowedHosts: [...(raw.loadAllowedHosts ?? [])],
     ...(raw.load !== undefined && { load: structuredClone(raw.load) }),
     client: {
@@ -270,6 +294,9 @@ function crossFieldIssues(config: Config): ConfigIssue[] {
       field: 'target.pullDoc',
       message: 'must not be set with profile "1.13": Pull Doc was removed in spec v1.13; remove target.pullDoc or choose profile "3.0"',
     });
+  }
+  if (config.pushed && config.pushed.db === undefined && config.pushed.csv.length === 0) {
+    issues.push({ field: 'pushed', message: 'names no source of pushed URIs; add pushed.db (the mock DigiLocker\'s database file) or pushed.csv (Push CSV files), or remove pushed' });
   }
   for (const key of ['pullUri', 'pullDoc', 'pushCsv', 'pushUri'] as const) {
     const url = config.target[key];

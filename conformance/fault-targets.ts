@@ -5,6 +5,7 @@
  */
 import type { MockFaultName } from '../fixtures/digilocker/index.js';
 import type { FaultName } from '../fixtures/issuer/index.js';
+import type { PushFaultName } from '../fixtures/issuer/push-client.js';
 import type { ProfileId } from '../spec/profiles.js';
 
 export const both = (...suffixes: string[]) => suffixes.flatMap((s) => [`pulluri.${s}`, `pulldoc.${s}`]);
@@ -96,4 +97,13 @@ export const PUSH_EXPECTED: Partial<Record<MockFaultName, Expectation>> = {
   'accept-bad-aadhaar': { targets: ['pushuri.invalid.bad-aadhaar'] },
   'no-echo': { targets: ['pushcsv.valid.echo', 'pushuri.valid.echo'] },
   'reject-valid': { targets: ['pushcsv.valid.status-1', 'pushuri.valid.status-1'] },
+};
+
+/**
+ * The consistency check against the reference issuer whose push client runs with a fault and
+ * pushes to the mock DigiLocker (conformance/checks/consistency.test.ts); the other push-client
+ * faults break CSV rules that `dlconform csv lint` and the mock's findings report, not this check.
+ */
+export const CONSISTENCY_EXPECTED: Partial<Record<PushFaultName, Expectation>> = {
+  'push-unpullable-uri': { targets: ['consistency.pushed.pullable'] },
 };

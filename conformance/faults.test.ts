@@ -8,7 +8,7 @@ import { FAULT_NAMES, startIssuer, type FaultName } from '../fixtures/issuer/ind
 import type { ProfileId } from '../spec/profiles.js';
 import { ALL_CHECKS } from './checks/index.js';
 import { parseConfig } from './config.js';
-import { EXPECTED, PUSH_EXPECTED } from './fault-targets.js';
+import { CONSISTENCY_EXPECTED, EXPECTED, PUSH_EXPECTED } from './fault-targets.js';
 import { Redactor } from './redact.js';
 import { runSuite } from './runner.js';
 import type { CheckResult } from './types.js';
@@ -57,8 +57,9 @@ describe('each fault switch fails exactly the checks it targets', () => {
 
 describe('every check can fail', () => {
   it('each conformance check is the target of at least one fault switch', () => {
-    // the issuer's faults target the Pull checks; the mock DigiLocker's faults the push checks
-    const targeted = new Set([...Object.values(EXPECTED), ...Object.values(PUSH_EXPECTED)].flatMap((e) => e?.targets ?? []));
+    // the issuer's faults target the Pull checks; the mock DigiLocker's faults the push checks;
+    // the issuer's push-client faults the consistency check
+    const targeted = new Set([...Object.values(EXPECTED), ...Object.values(PUSH_EXPECTED), ...Object.values(CONSISTENCY_EXPECTED)].flatMap((e) => e?.targets ?? []));
     const untargeted = ALL_CHECKS.map((c) => c.id).filter((id) => !targeted.has(id));
     expect(untargeted).toEqual([]);
   });

@@ -116,12 +116,14 @@ export async function runSuite(options: RunOptions): Promise<SuiteRun> {
   const seed = options.seed ?? Date.now() % 2 ** 31;
   const startedAt = new Date();
   const pullDocAvailable = profile.pullDoc && !!config.target.pullDoc;
-  // Push checks run only against a configured push endpoint (target.pushCsv / target.pushUri).
+  // Push checks run only against a configured push endpoint (target.pushCsv / target.pushUri),
+  // the consistency check only when the config says what was pushed (pushed).
   const available = (c: Check) =>
     c.api === 'pulluri' ||
     (c.api === 'pulldoc' && pullDocAvailable) ||
     (c.api === 'pushcsv' && !!config.target.pushCsv) ||
-    (c.api === 'pushuri' && !!config.target.pushUri);
+    (c.api === 'pushuri' && !!config.target.pushUri) ||
+    (c.api === 'consistency' && !!config.pushed);
   const candidates = (options.checks ?? ALL_CHECKS).filter(available);
   const selected = selectChecks(candidates, profile, options.only ?? [], options.skip ?? []);
   const client = new TargetClient({

@@ -6,7 +6,9 @@ export type Verdict = 'pass' | 'fail' | 'warn' | 'skip' | 'error';
 export type PullApi = 'pulluri' | 'pulldoc';
 /** A DigiLocker-like push endpoint the issuer uploads to (target.pushCsv / target.pushUri). */
 export type PushApi = 'pushcsv' | 'pushuri';
-export type Api = PullApi | PushApi;
+/** Checks that join both sides: what the issuer pushed must be pullable (conformance/checks/consistency.ts). */
+export type CrossApi = 'consistency';
+export type Api = PullApi | PushApi | CrossApi;
 
 export interface ClauseRef {
   id: string;

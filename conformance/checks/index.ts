@@ -2,6 +2,7 @@
 import type { Check } from '../check.js';
 import type { PullApi } from '../types.js';
 import { authChecks } from './auth.js';
+import { CONSISTENCY_CHECKS } from './consistency.js';
 import { contentChecks } from './content.js';
 import { echoChecks } from './echo.js';
 import { negativeChecks } from './negative.js';
@@ -24,5 +25,8 @@ function checksFor(api: PullApi): Check[] {
   ];
 }
 
-/** Push checks run only when target.pushCsv / target.pushUri is set (conformance/checks/push.ts). */
-export const ALL_CHECKS: readonly Check[] = [...checksFor('pulluri'), ...checksFor('pulldoc'), ...PUSH_CHECKS];
+/**
+ * Push checks run only when target.pushCsv / target.pushUri is set (conformance/checks/push.ts),
+ * the consistency check only when pushed is (conformance/checks/consistency.ts).
+ */
+export const ALL_CHECKS: readonly Check[] = [...checksFor('pulluri'), ...checksFor('pulldoc'), ...PUSH_CHECKS, ...CONSISTENCY_CHECKS];

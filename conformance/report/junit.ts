@@ -12,8 +12,8 @@ import type { Api, CheckResult, RunResult } from '../types.js';
 
 export const JUNIT_XML = 'junit.xml';
 
-const API_ORDER: readonly Api[] = ['pulluri', 'pulldoc', 'pushcsv', 'pushuri'];
-const API_TITLE: Record<string, string> = { pulluri: 'Pull URI', pulldoc: 'Pull Doc', pushcsv: 'Push CSV', pushuri: 'Push URI' };
+const API_ORDER: readonly Api[] = ['pulluri', 'pulldoc', 'pushcsv', 'pushuri', 'consistency'];
+const API_TITLE: Record<string, string> = { pulluri: 'Pull URI', pulldoc: 'Pull Doc', pushcsv: 'Push CSV', pushuri: 'Push URI', consistency: 'Pushed URIs pullable' };
 
 /** Removes code points that are not allowed in XML 1.0 (C0 controls but tab/LF/CR, lone surrogates, U+FFFE/FFFF). */
 export function stripInvalidXmlChars(text: string): string {
@@ -72,7 +72,7 @@ function testsuite(api: string, checks: CheckResult[], run: RunResult): Record<s
   const count = (v: CheckResult['verdict']) => checks.filter((c) => c.verdict === v).length;
   const properties = [
     ['profile', run.profile],
-    ['target', api === 'pulldoc' ? (run.target.pullDoc ?? '') : api === 'pushcsv' ? (run.target.pushCsv ?? '') : api === 'pushuri' ? (run.target.pushUri ?? '') : run.target.pullUri],
+    ['target', api === 'pulldoc' ? (run.target.pullDoc ?? '') : api === 'pushcsv' ? (run.target.pushCsv ?? '') : api === 'pushuri' ? (run.target.pushUri ?? '') : api === 'consistency' ? (run.target.pullDoc ?? run.target.pullUri) : run.target.pullUri],
     ['runId', run.runId],
     ['seed', String(run.seed)],
     ['dlconform', run.tool.version],
