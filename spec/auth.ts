@@ -24,6 +24,16 @@ export interface HashFunctions {
     /** the same HMAC as Base64 of the raw 32-byte digest */
     hmacSha256RawBase64(key: string, text: string): string;
   };
+  /**
+   * Optional native shortcuts for a body held as bytes (the issuer verifying what it received),
+   * with the same contract as `text`: each must give exactly what the portable path gives.
+   */
+  bytes?: {
+    /** HMAC-SHA256 with the UTF-8 bytes of `key` over `data`, as Base64 of the lowercase hex digest */
+    hmacSha256HexBase64(key: string, data: Uint8Array): string;
+    /** the same HMAC as Base64 of the raw 32-byte digest */
+    hmacSha256RawBase64(key: string, data: Uint8Array): string;
+  };
 }
 
 export type HmacEncoding = 'hex-base64' | 'raw-base64' | 'none';
@@ -49,6 +59,9 @@ export function digilockerHmac(
   if (encoding === 'none') return undefined;
   if (hash.text && typeof body === 'string') {
     return encoding === 'raw-base64' ? hash.text.hmacSha256RawBase64(apiKey, body) : hash.text.hmacSha256HexBase64(apiKey, body);
+  }
+  if (hash.bytes && typeof body !== 'string') {
+    return encoding === 'raw-base64' ? hash.bytes.hmacSha256RawBase64(apiKey, body) : hash.bytes.hmacSha256HexBase64(apiKey, body);
   }
   const bytes = typeof body === 'string' ? utf8Encode(body) : body;
   const digest = hash.hmacSha256(apiKey, bytes);

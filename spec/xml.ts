@@ -91,6 +91,8 @@ const parser = (maxDepth: number) =>
     ignoreDeclaration: true,
     ignorePiTags: true,
     maxNestedTags: maxDepth,
+    // no callbacks read paths: without this the parser builds a path string for every attribute
+    jPath: false,
   });
 
 const parsers = new Map<number, XMLParser>();
