@@ -231,6 +231,7 @@ describe('the client itself', () => {
       expect(Buffer.from(r.bytes).equals(big)).toBe(true);
       expect(r.size).toBe(big.length);
       expect(utf8DecodeStrict(r.bytes)).toBe(r.text);
+      expect(r.utf8).toBe(true);
     } finally {
       await closeRaw(server);
     }
@@ -241,10 +242,13 @@ describe('the client itself', () => {
     big[1_500_000] = 0xff;
     const { url, server } = await rawServer((s) => s.end(Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${big.length}\r\n\r\n`), big])));
     try {
-      const ex = await client({ maxResponseBytes: 4 * 1024 * 1024 }).send({ url, headers: {}, body: 'x' });
+      const c = client({ maxResponseBytes: 4 * 1024 * 1024 });
+      const ex = await c.send({ url, headers: {}, body: 'x' });
       expect(Buffer.from(ex.response!.bytes).equals(big)).toBe(true);
       expect(ex.response!.text.charAt(1_500_000)).toBe('\uFFFD');
       expect(utf8DecodeStrict(ex.response!.bytes)).toBeUndefined();
+      expect(ex.response!.utf8).toBe(false);
+      expect(c.exchanges.at(-1)!.response).toMatchObject({ truncated: true, utf8: false }); // the excerpt says what the whole body was
     } finally {
       await closeRaw(server);
     }

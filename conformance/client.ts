@@ -58,6 +58,12 @@ export interface RawResponse {
   bytes: Uint8Array;
   /** UTF-8 decoding of the bytes (lenient: invalid sequences become U+FFFD) */
   text: string;
+  /**
+   * Whether the whole body is valid UTF-8 (then `text` is its exact decoding), as the client found
+   * when it decoded it; checks use it instead of decoding `bytes` again (which, for a large body,
+   * re-encodes it first). Undefined for responses not read by the client.
+   */
+  utf8?: boolean;
   /** `bytes` and `text` are not the whole body (the excerpt kept in `exchanges` for a large body) */
   truncated: boolean;
   /** the whole body's length in bytes */
@@ -263,6 +269,7 @@ export class TargetClient {
         headers: p.headers,
         text,
         truncated: false,
+        utf8: strict !== undefined,
         size: bytes.length,
         headersMs: p.headersAt - started,
       } as RawResponse;
@@ -364,7 +371,7 @@ export class TargetClient {
     const source = LAZY.has(r) ? Buffer.from(r.text.slice(0, limit), 'utf8') : r.bytes;
     const bytes = Uint8Array.prototype.slice.call(source, 0, limit);
     const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
-    return { ...ex, response: { status: r.status, headers: r.headers, bytes, text, truncated: true, size, headersMs: r.headersMs, interim: r.interim, notes: r.notes } };
+    return { ...ex, response: { status: r.status, headers: r.headers, bytes, text, truncated: true, utf8: r.utf8, size, headersMs: r.headersMs, interim: r.interim, notes: r.notes } };
   }
 
   private noteFailure(url: string, error: TransportError): void {

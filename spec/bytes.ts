@@ -164,8 +164,9 @@ const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 export function base64Encode(bytes: Uint8Array): string {
   const BLOCK = 3 * 4096;
   const pieces: string[] = [];
-  const codes = new Uint16Array((BLOCK / 3) * 4);
   const full = bytes.length - (bytes.length % 3);
+  // sized for the input when it is shorter than a block: a 32-byte hash needs no 32 KB scratch
+  const codes = new Uint16Array((Math.min(BLOCK, full) / 3) * 4);
   for (let start = 0; start < full; start += BLOCK) {
     const end = Math.min(full, start + BLOCK);
     let n = 0;

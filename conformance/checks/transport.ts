@@ -45,10 +45,11 @@ export function transportChecks(api: PullApi): Check[] {
       async run(ctx) {
         const ex = await ctx.baseline(api);
         if (ex.raw.error) return skip(`no response; see ${api}.transport.http-200`, [ex]);
-        const bytes = ex.raw.response!.bytes;
-        const text = utf8DecodeStrict(bytes);
+        const r = ex.raw.response!;
+        // the client already knows; decoding `bytes` again would re-encode a large body first
+        const text = r.utf8 === undefined ? utf8DecodeStrict(r.bytes) : r.utf8 ? r.text : undefined;
         if (text === undefined) {
-          const at = firstInvalidUtf8(ex.raw.response!.text);
+          const at = firstInvalidUtf8(r.text);
           return fail(`the body is not valid UTF-8 (first undecodable sequence at character ${at})${responseContext(ex)}`, { expected: 'UTF-8', actual: 'invalid byte sequence' }, [ex]);
         }
         const { root, findings } = readXml(text);
