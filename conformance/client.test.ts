@@ -8,7 +8,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChaos, type ChaosBehaviourName, type RunningChaos } from '../fixtures/chaos/index.js';
 import { utf8DecodeStrict } from '../spec/bytes.js';
-import { TargetClient, type ClientOptions, type RawExchange } from './client.js';
+import { bodyExcerpt, TargetClient, type ClientOptions, type RawExchange } from './client.js';
 
 let chaos: RunningChaos;
 const clients: TargetClient[] = [];
@@ -221,20 +221,29 @@ describe('the client itself', () => {
     }
   });
 
-  it('a large valid UTF-8 body is held once, as text: bytes are re-encoded on access, byte for byte', async () => {
+  it('a large valid UTF-8 body is held once, as bytes: text is decoded on access, exactly; the excerpt decodes only a prefix', async () => {
     const big = Buffer.from(`<a>${'é'.repeat(700_000)}</a>`, 'utf8');
     const { url, server } = await rawServer((s) => s.end(Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${big.length}\r\n\r\n`), big])));
     try {
       const ex = await client({ maxResponseBytes: 4 * 1024 * 1024 }).send({ url, headers: {}, body: 'x' });
       const r = ex.response!;
-      expect(Object.getOwnPropertyDescriptor(r, 'bytes')?.get).toBeTypeOf('function');
+      expect(r.lazyText).toBe(true);
+      expect(Object.getOwnPropertyDescriptor(r, 'text')?.get).toBeTypeOf('function');
       expect(Buffer.from(r.bytes).equals(big)).toBe(true);
+      expect(r.text).toBe(big.toString('utf8'));
       expect(r.size).toBe(big.length);
-      expect(utf8DecodeStrict(r.bytes)).toBe(r.text);
       expect(r.utf8).toBe(true);
+      expect(bodyExcerpt(r, 10)).toEqual({ text: '<a>ééééééé', truncated: true });
+      expect(JSON.stringify(r)).not.toContain('éééé'); // the text is not a property anything copies by accident
     } finally {
       await closeRaw(server);
     }
+  });
+
+  it('bodyExcerpt of a small body is its text, cut at the limit', () => {
+    const r = { status: 200, headers: {}, bytes: Buffer.from('<a>xyz</a>'), text: '<a>xyz</a>', truncated: false };
+    expect(bodyExcerpt(r, 100)).toEqual({ text: '<a>xyz</a>', truncated: false });
+    expect(bodyExcerpt(r, 4)).toEqual({ text: '<a>x', truncated: true });
   });
 
   it('a large body that is not UTF-8 keeps its exact bytes', async () => {
@@ -245,6 +254,7 @@ describe('the client itself', () => {
       const c = client({ maxResponseBytes: 4 * 1024 * 1024 });
       const ex = await c.send({ url, headers: {}, body: 'x' });
       expect(Buffer.from(ex.response!.bytes).equals(big)).toBe(true);
+      expect(ex.response!.lazyText).toBe(true);
       expect(ex.response!.text.charAt(1_500_000)).toBe('\uFFFD');
       expect(utf8DecodeStrict(ex.response!.bytes)).toBeUndefined();
       expect(ex.response!.utf8).toBe(false);

@@ -15,11 +15,12 @@
  *   with a note naming the Location and whether it is another host;
  * - 1xx interim responses are counted; an unsolicited 100 Continue is refused by undici and
  *   reported as such.
- * Large bodies are read into one buffer when Content-Length is known and decoded to text once;
- * a large body that is valid UTF-8 is then held only as text (`bytes` re-encodes it on access),
- * and the exchange log keeps an excerpt of it.
+ * Large bodies are read into one buffer when Content-Length is known and held as those bytes
+ * only: their `text` is decoded on each access (spec/body.ts reads their XML from the bytes, so a
+ * 20 MB certificate never becomes a string), and the exchange log keeps an excerpt.
  */
 import { Agent, request } from 'undici';
+import { isUtf8 } from 'node:buffer';
 import { rememberUtf8, sniffEncoding, utf8DecodeStrict } from '../spec/bytes.js';
 import { Pacer } from './pacer.js';
 
@@ -51,17 +52,20 @@ export interface RawRequest {
 export interface RawResponse {
   status: number;
   headers: Record<string, string>;
-  /**
-   * The body. For a body over 1 MiB that is valid UTF-8 this is a getter that re-encodes `text`
-   * (byte for byte) on each access, so the body is held once.
-   */
+  /** the body */
   bytes: Uint8Array;
-  /** UTF-8 decoding of the bytes (lenient: invalid sequences become U+FFFD) */
+  /**
+   * UTF-8 decoding of the bytes (lenient: invalid sequences become U+FFFD). For a body over 1 MiB
+   * (`lazyText`) a getter that decodes on each access: read `bytes`, bodyExcerpt() or
+   * readResponseBytes() where you can.
+   */
   text: string;
+  /** `text` is decoded from `bytes` on each access (the body is over 1 MiB) */
+  lazyText?: boolean;
   /**
    * Whether the whole body is valid UTF-8 (then `text` is its exact decoding), as the client found
-   * when it decoded it; checks use it instead of decoding `bytes` again (which, for a large body,
-   * re-encodes it first). Undefined for responses not read by the client.
+   * when it read it; checks use it instead of decoding `bytes` again. Undefined for responses not
+   * read by the client.
    */
   utf8?: boolean;
   /** `bytes` and `text` are not the whole body (the excerpt kept in `exchanges` for a large body) */
@@ -262,25 +266,26 @@ export class TargetClient {
         p.bytes += chunk.length;
       }
       const bytes = buffer ? (p.bytes === buffer.length ? buffer : buffer.subarray(0, p.bytes)) : concat(chunks, p.bytes);
-      const strict = utf8DecodeStrict(bytes);
-      const text = strict ?? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
       const response = {
         status: res.statusCode,
         headers: p.headers,
-        text,
+        bytes,
         truncated: false,
-        utf8: strict !== undefined,
         size: bytes.length,
         headersMs: p.headersAt - started,
       } as RawResponse;
-      if (p.interim.length) response.interim = p.interim;
-      const notes = responseNotes(req.url, { ...response, bytes });
-      if (notes.length) response.notes = notes;
-      if (strict !== undefined && bytes.length > EAGER_BYTES) lazyBytes(response, strict);
-      else {
-        response.bytes = bytes;
+      if (bytes.length > EAGER_BYTES) {
+        response.utf8 = isUtf8(bytes);
+        textOnDemand(response, bytes);
+      } else {
+        const strict = utf8DecodeStrict(bytes);
+        response.utf8 = strict !== undefined;
+        response.text = strict ?? lenientUtf8(bytes);
         if (strict !== undefined) rememberUtf8(bytes, strict);
       }
+      if (p.interim.length) response.interim = p.interim;
+      const notes = responseNotes(req.url, response);
+      if (notes.length) response.notes = notes;
       return response;
     } catch (err) {
       throw this.describe(err, controller.signal.reason, p, started);
@@ -366,10 +371,8 @@ export class TargetClient {
     const limit = this.options.logBodyBytes ?? DEFAULT_LOG_BODY_BYTES;
     const size = r?.size ?? r?.bytes.length ?? 0;
     if (!r || size <= limit) return ex;
-    // the first `limit` bytes as a copy (a view would keep the whole body alive); re-encoded from
-    // the text when the response re-encodes its bytes on demand anyway
-    const source = LAZY.has(r) ? Buffer.from(r.text.slice(0, limit), 'utf8') : r.bytes;
-    const bytes = Uint8Array.prototype.slice.call(source, 0, limit);
+    // the first `limit` bytes as a copy (a view would keep the whole body alive)
+    const bytes = r.bytes.slice(0, limit);
     const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
     return { ...ex, response: { status: r.status, headers: r.headers, bytes, text, truncated: true, utf8: r.utf8, size, headersMs: r.headersMs, interim: r.interim, notes: r.notes } };
   }
@@ -447,30 +450,35 @@ function summarizeCodes(codes: number[]): string {
   return [...counts].map(([c, n]) => (n === 1 ? `${c}` : `${n}× ${c}`)).join(', ');
 }
 
-/** Bodies up to this size keep their bytes; larger valid UTF-8 ones re-encode them on access. */
+/** Bodies up to this size keep their text beside their bytes; larger ones decode it on access. */
 const EAGER_BYTES = 1024 * 1024;
 
-/** Responses whose `bytes` are re-encoded from `text` on each access. */
-const LAZY = new WeakSet<RawResponse>();
+/**
+ * A large body is held once, as bytes: `text` becomes a getter that decodes it on each access (a
+ * 27 MB string each time, which only code that cannot use the bytes pays for).
+ */
+function textOnDemand(response: RawResponse, bytes: Uint8Array): void {
+  response.lazyText = true;
+  Object.defineProperty(response, 'text', {
+    enumerable: false,
+    configurable: true,
+    get: (): string => lenientUtf8(bytes),
+  });
+}
+
+function lenientUtf8(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
+}
 
 /**
- * A large body that is valid UTF-8 is held once, as text: `bytes` becomes a getter that
- * re-encodes it (exactly: strict UTF-8 round-trips, BOM included) and registers the copy with
- * spec/bytes.ts, so utf8DecodeStrict(response.bytes) returns `text` without decoding again. A run
- * against 20 MB certificates then holds 27 MB per response instead of 54.
+ * The first `chars` characters of the body, for evidence, without decoding all of a large one;
+ * `truncated` when the body is longer.
  */
-function lazyBytes(response: RawResponse, text: string): void {
-  Object.defineProperty(response, 'bytes', {
-    enumerable: true,
-    configurable: true,
-    get(): Uint8Array {
-      const b = Buffer.from(text, 'utf8');
-      const bytes = new Uint8Array(b.buffer, b.byteOffset, b.length);
-      rememberUtf8(bytes, text);
-      return bytes;
-    },
-  });
-  LAZY.add(response);
+export function bodyExcerpt(r: RawResponse, chars: number): { text: string; truncated: boolean } {
+  if (!r.lazyText) return r.text.length > chars ? { text: r.text.slice(0, chars), truncated: true } : { text: r.text, truncated: false };
+  // a character is at most 4 bytes: this prefix holds the first `chars` characters
+  const head = lenientUtf8(r.bytes.subarray(0, chars * 4));
+  return { text: head.slice(0, chars), truncated: head.length > chars || chars * 4 < r.bytes.length };
 }
 
 function concat(chunks: Uint8Array[], size: number): Uint8Array {

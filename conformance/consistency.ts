@@ -5,7 +5,9 @@
  * pull is a broken document in a citizen's locker.
  */
 import { parse as parseCsvSync } from 'csv-parse/sync';
+import { compactBase64, isBlankText, sameText, type Base64Text } from '../spec/bytes.js';
 import { isHeaderRow } from '../spec/push.js';
+import { contentOf } from '../spec/responses.js';
 import type { Config } from './config.js';
 import type { RunContext, SearchTarget, SentExchange } from './context.js';
 
@@ -51,7 +53,7 @@ export async function checkPushedDocument(ctx: RunContext, doc: PushedDocument):
   const problems: string[] = [];
   const evidence: SentExchange[] = [];
   let pullUri: PullUriOutcome = 'no-search';
-  let uriContent: { doc?: string; data?: string } | undefined;
+  let uriContent: { doc?: Base64Text; data?: Base64Text } | undefined;
   if (doc.target) {
     const ex = await ctx.send('pulluri', `consistency: Pull URI for pushed ${doc.uri}`, { target: doc.target });
     evidence.push(ex);
@@ -67,7 +69,7 @@ export async function checkPushedDocument(ctx: RunContext, doc: PushedDocument):
       problems.push(`Pull URI with the owner's search values returned URI ${JSON.stringify(ex.parsed.uri ?? '')}, not the pushed one`);
     } else {
       pullUri = 'found';
-      uriContent = { doc: ex.parsed.docContent?.replace(/\s+/g, ''), data: ex.parsed.dataContent?.replace(/\s+/g, '') };
+      uriContent = { doc: compacted(contentOf(ex.parsed, 'DocContent')), data: compacted(contentOf(ex.parsed, 'DataContent')) };
     }
   } else problems.push('no search values known for this URI: Pull URI not tried');
 
@@ -83,21 +85,21 @@ export async function checkPushedDocument(ctx: RunContext, doc: PushedDocument):
     } else if (ex.parsed?.status !== '1') {
       pullDoc = 'not-found';
       problems.push(`Pull Doc answered Status ${ex.parsed?.status ?? '(none)'} for the pushed URI`);
-    } else if (!ex.parsed.docContent?.trim() && !ex.parsed.dataContent?.trim()) {
+    } else if (isBlankText(contentOf(ex.parsed, 'DocContent')) && isBlankText(contentOf(ex.parsed, 'DataContent'))) {
       pullDoc = 'no-content';
       problems.push('Pull Doc answered Status 1 without DocContent or DataContent');
     } else {
       pullDoc = 'fetched';
       if (uriContent) {
-        const d = ex.parsed.docContent?.replace(/\s+/g, '');
-        const x = ex.parsed.dataContent?.replace(/\s+/g, '');
-        const pairs: Array<[string | undefined, string | undefined]> = [
+        const d = compacted(contentOf(ex.parsed, 'DocContent'));
+        const x = compacted(contentOf(ex.parsed, 'DataContent'));
+        const pairs: Array<[Base64Text | undefined, Base64Text | undefined]> = [
           [uriContent.doc, d],
           [uriContent.data, x],
         ];
         const compared = pairs.filter(([a, b]) => a !== undefined && b !== undefined);
         if (compared.length > 0) {
-          sameContent = compared.every(([a, b]) => a === b);
+          sameContent = compared.every(([a, b]) => sameText(a!, b!));
           if (!sameContent) problems.push('Pull URI and Pull Doc returned different content for the pushed URI');
         }
       }
@@ -155,4 +157,9 @@ export function formatConsistency(report: ConsistencyReport): string {
   const note = unjudged > 0 ? ` (${unjudged} not checked: no Pull Doc endpoint and no search values for them)` : '';
   lines.push(report.ok ? `OK: ${report.items.length - unjudged} pushed URIs are pullable${note}` : `FAIL: ${report.unpullable.length} of ${report.items.length} pushed URIs are not pullable: ${report.unpullable.join(', ')}`);
   return lines.join('\n') + '\n';
+}
+
+/** Content without whitespace, in the form it is held (large content stays bytes). */
+function compacted(value: Base64Text | undefined): Base64Text | undefined {
+  return value === undefined ? undefined : compactBase64(value);
 }

@@ -15,7 +15,7 @@ import {
   type PullDocDetails,
   type PullUriDetails,
 } from '../spec/requests.js';
-import { readResponse, type ParsedResponse } from '../spec/responses.js';
+import { readResponse, readResponseBytes, type ParsedResponse } from '../spec/responses.js';
 import { formatTs, newTxn, type Random } from '../spec/time.js';
 import type { RawExchange, TargetClient } from './client.js';
 import type { Config } from './config.js';
@@ -190,7 +190,9 @@ export class RunContext {
     if (variant.afterSigning) body = variant.afterSigning(body);
     const url = api === 'pulluri' ? this.config.target.pullUri : this.config.target.pullDoc!;
     const raw = await this.client.send({ url, headers, body });
-    const parsed = raw.response ? readResponse(api, raw.response.text) : undefined;
+    const r = raw.response;
+    // a large body is read from its bytes: its base64 content never becomes a string
+    const parsed = r ? (r.lazyText && r.utf8 ? readResponseBytes(api, r.bytes) : readResponse(api, r.text)) : undefined;
     return { api, label, ts, txn, raw, parsed, secretsSent };
   }
 

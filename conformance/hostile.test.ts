@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIssuer, type RunningIssuer } from '../fixtures/issuer/index.js';
 import { inspectPdf, bytesReader } from '../spec/bytes.js';
 import { parseConfig } from './config.js';
+import { EXPECTED } from './fault-targets.js';
 import { Redactor } from './redact.js';
 import { runSuite } from './runner.js';
 
@@ -57,4 +58,24 @@ describe('large documents: a 20 MB PDF through Pull Doc', () => {
     const all = [result.aborted?.reason ?? '', ...result.checks.map((c) => c.message)].join('\n');
     expect(all).toMatch(/HTTP 200 declares a body of 2\d{7} bytes \(Content-Length\), over the 26214400-byte cap \(client\.maxResponseBytes\); not read/);
   });
+});
+
+describe('large documents held as bytes: every Pull Doc content and transport check still fails on its fault', () => {
+  // a 2 MB PDF: a body over the client's 1 MiB, so its content is read from the bytes (spec/body.ts).
+  // Not doccontent-not-base64: the large dataset's PDF holds control bytes, so as Latin-1 text it
+  // makes the body ill-formed XML (a utf8-xml failure) rather than bad base64.
+  for (const fault of ['base64-line-breaks', 'doccontent-not-pdf', 'datacontent-not-base64', 'datacontent-json', 'invalid-utf8'] as const) {
+    it(fault, async () => {
+      const target = await startIssuer({ apiKey: KEY, documents: 2, largeDocumentBytes: 2_000_000, faults: [fault] });
+      try {
+        const json = { ...target.config(ENV), client: { timeoutMs: 60_000, concurrency: 2 } };
+        const { config, apiKey } = parseConfig(json, { [ENV]: KEY }, 'large documents, faulty');
+        const { result } = await runSuite({ config, apiKey, redactor: new Redactor({ apiKey, config }), only: ['pulldoc.transport', 'pulldoc.content'], seed: 5 });
+        const failing = result.checks.filter((c) => c.verdict === 'fail' || c.verdict === 'warn' || c.verdict === 'error').map((c) => c.id);
+        expect(failing).toEqual(EXPECTED[fault].targets.filter((id) => id.startsWith('pulldoc.')));
+      } finally {
+        await target.close();
+      }
+    });
+  }
 });

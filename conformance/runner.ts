@@ -7,7 +7,7 @@ import { PROFILES } from '../spec/profiles.js';
 import { seededRandom } from '../spec/time.js';
 import { clauseOf, levelOf, type Check, type Outcome } from './check.js';
 import { ALL_CHECKS } from './checks/index.js';
-import { TargetClient, type RawExchange } from './client.js';
+import { bodyExcerpt, TargetClient, type RawExchange } from './client.js';
 import type { Config } from './config.js';
 import { RunContext, type SentExchange } from './context.js';
 import { curlLine } from './curl.js';
@@ -41,11 +41,12 @@ const bounded = (text: string) => (text.length > VALUE_LIMIT ? `${text.slice(0, 
 export function toEvidence(r: RawExchange, redactor: Redactor, config: Config, apiKey: string): Exchange {
   const body = typeof r.request.body === 'string' ? r.request.body : Buffer.from(r.request.body).toString('utf8');
   const request = { method: r.request.method, url: r.request.url, headers: redactor.redactHeaders(r.request.headers), body: redactor.redact(body) };
+  const excerpt = r.response && bodyExcerpt(r.response, EXCERPT);
   const response = r.response && {
     status: r.response.status,
     headers: redactor.redactHeaders(r.response.headers),
-    body: redactor.redact(r.response.text.length > EXCERPT ? r.response.text.slice(0, EXCERPT) : r.response.text),
-    truncated: r.response.truncated || r.response.text.length > EXCERPT,
+    body: redactor.redact(excerpt!.text),
+    truncated: r.response.truncated || excerpt!.truncated,
   };
   return {
     request,

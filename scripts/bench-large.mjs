@@ -46,7 +46,7 @@ async function main() {
     console.log(`pull + verify one Pull Doc response (the client, readResponse, and the transport and content checks on it):`);
     console.log(`  peak RSS above the process before the pull: median ${median(peaks).toFixed(2)}× the document (${range(peaks)}; +${MB(median(one.map((r) => r.peak - r.before)))}; process before: ${MB(median(one.map((r) => r.before)))})  (goal ≤ 4×)`);
     console.log(`  of which the pull alone (until the response is parsed): median ${median(one.map((r) => x(r, 'peakPull'))).toFixed(2)}×`);
-    console.log(`  live memory held once the checks ran (V8 heap + external, after a full GC): ${median(held).toFixed(2)}× (the response, held once as text: 1.33×)`);
+    console.log(`  live memory held once the checks ran (V8 heap + external, after a full GC): ${median(held).toFixed(2)}× (the response, held once as bytes: 1.33×)`);
     console.log(`  pull (transfer, decode, parse): median ${median(one.map((r) => r.pullMs)).toFixed(0)} ms; verify (the ${one[0].checks} checks): median ${median(one.map((r) => r.verifyMs)).toFixed(0)} ms`);
     console.log(`  verdicts: ${one[0].verdicts}`);
     console.log(`the Pull Doc transport and content checks through the runner (the probe, the baseline and 3 format variants: 4 of these 5 responses carry the document, and the run keeps each until it ends):`);

@@ -217,10 +217,66 @@ const B64_LOOKUP: Int16Array = (() => {
 
 const WHITESPACE = /\s/;
 
+/**
+ * Base64 text: a string, or its ASCII bytes, as a large run of a response body is held (a 20 MB
+ * certificate's DocContent is never made a 27-million-character string; see spec/body.ts).
+ */
+export type Base64Text = string | Uint8Array;
+
+/** The character code at `i` of either form. */
+function codeAt(text: Base64Text, i: number): number {
+  return typeof text === 'string' ? text.charCodeAt(i) : text[i]!;
+}
+
+/** ASCII whitespace in a byte run (the only whitespace a run of base64 bytes can hold). */
+function isSpaceByte(b: number): boolean {
+  return b === 0x20 || (b >= 0x09 && b <= 0x0d);
+}
+
+function hasWhitespace(text: Base64Text): boolean {
+  if (typeof text === 'string') return WHITESPACE.test(text);
+  for (let i = 0; i < text.length; i++) if (isSpaceByte(text[i]!)) return true;
+  return false;
+}
+
+/** The text without its whitespace (a copy only when it has some). */
+export function compactBase64(text: Base64Text): Base64Text {
+  if (!hasWhitespace(text)) return text;
+  if (typeof text === 'string') return text.replace(/[\s]+/g, '');
+  const out = new Uint8Array(text.length);
+  let n = 0;
+  for (let i = 0; i < text.length; i++) if (!isSpaceByte(text[i]!)) out[n++] = text[i]!;
+  return out.subarray(0, n);
+}
+
+/** The same characters, whichever form each is held in. */
+export function sameText(a: Base64Text, b: Base64Text): boolean {
+  if (typeof a === 'string' && typeof b === 'string') return a === b;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (codeAt(a, i) !== codeAt(b, i)) return false;
+  return true;
+}
+
+/** true when the text is absent, empty or only whitespace. */
+export function isBlankText(text: Base64Text | undefined): boolean {
+  if (text === undefined) return true;
+  if (typeof text === 'string') return text.trim() === '';
+  for (let i = 0; i < text.length; i++) if (!isSpaceByte(text[i]!)) return false;
+  return true;
+}
+
+/** The first `chars` characters, for messages. */
+export function textHead(text: Base64Text, chars: number): string {
+  if (typeof text === 'string') return text.slice(0, chars);
+  let out = '';
+  for (let i = 0; i < Math.min(chars, text.length); i++) out += String.fromCharCode(text[i]!);
+  return out;
+}
+
 /** Validates and decodes standard (RFC 4648 §4) base64, tolerating whitespace but reporting it. */
-export function inspectBase64(text: string): Base64Inspection {
+export function inspectBase64(text: Base64Text): Base64Inspection {
   // no copy of a large value unless it really has whitespace in it
-  const compact = WHITESPACE.test(text) ? text.replace(/[\s]+/g, '') : text;
+  const compact = compactBase64(text);
   const hadWhitespace = compact.length !== text.length;
   const scan = scanCompact(compact);
   if (!scan.valid) return { valid: false, hadWhitespace, problem: scan.problem };
@@ -239,24 +295,43 @@ export interface Base64Scan {
  * inspectBase64 without decoding: validity, whitespace and decoded length, in one pass and no
  * allocation (but a compacted copy when the text has whitespace). For large content.
  */
-export function scanBase64(text: string): Base64Scan {
-  const hadWhitespace = WHITESPACE.test(text);
-  const scan = scanCompact(hadWhitespace ? text.replace(/[\s]+/g, '') : text);
-  return { ...scan, hadWhitespace };
+export function scanBase64(text: Base64Text): Base64Scan {
+  const compact = compactBase64(text);
+  return { ...scanCompact(compact), hadWhitespace: compact.length !== text.length };
 }
 
-function scanCompact(compact: string): Omit<Base64Scan, 'hadWhitespace'> {
+function padding(compact: Base64Text): number {
+  const n = compact.length;
+  if (n === 0 || codeAt(compact, n - 1) !== 0x3d /* = */) return 0;
+  return n >= 2 && codeAt(compact, n - 2) === 0x3d ? 2 : 1;
+}
+
+function scanCompact(compact: Base64Text): Omit<Base64Scan, 'hadWhitespace'> {
   if (compact.length === 0) return { valid: false, byteLength: 0, problem: 'empty' };
   if (compact.length % 4 !== 0) return { valid: false, byteLength: 0, problem: `length ${compact.length} is not a multiple of 4` };
-  const padding = compact.endsWith('==') ? 2 : compact.endsWith('=') ? 1 : 0;
-  const body = compact.length - padding;
-  for (let i = 0; i < body; i++) {
-    const code = compact.charCodeAt(i);
-    if (code >= 128 || B64_LOOKUP[code]! < 0) {
-      return { valid: false, byteLength: 0, problem: `character ${JSON.stringify(compact[i])} at ${i} is not in the base64 alphabet` };
-    }
+  const body = compact.length - padding(compact);
+  const bad = typeof compact === 'string' ? firstNonBase64(compact, body) : firstNonBase64Byte(compact, body);
+  if (bad >= 0) {
+    return { valid: false, byteLength: 0, problem: `character ${JSON.stringify(String.fromCharCode(codeAt(compact, bad)))} at ${bad} is not in the base64 alphabet` };
   }
-  return { valid: true, byteLength: (compact.length / 4) * 3 - padding };
+  return { valid: true, byteLength: (compact.length / 4) * 3 - padding(compact) };
+}
+
+// two loops, one per form: a 27 MB run is scanned in a tight loop, not through codeAt
+function firstNonBase64(text: string, end: number): number {
+  for (let i = 0; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 128 || B64_LOOKUP[code]! < 0) return i;
+  }
+  return -1;
+}
+
+function firstNonBase64Byte(bytes: Uint8Array, end: number): number {
+  for (let i = 0; i < end; i++) {
+    const code = bytes[i]!;
+    if (code >= 128 || B64_LOOKUP[code]! < 0) return i;
+  }
+  return -1;
 }
 
 /**
@@ -264,9 +339,8 @@ function scanCompact(compact: string): Omit<Base64Scan, 'hadWhitespace'> {
  * decoding only the characters that cover them: the PDF check reads a header, a tail and an xref
  * table out of 27 MB of base64 without decoding the rest.
  */
-export function decodeBase64Range(compact: string, start: number, end: number): Uint8Array {
-  const padding = compact.endsWith('==') ? 2 : compact.endsWith('=') ? 1 : 0;
-  const total = (compact.length / 4) * 3 - padding;
+export function decodeBase64Range(compact: Base64Text, start: number, end: number): Uint8Array {
+  const total = (compact.length / 4) * 3 - padding(compact);
   const from = Math.max(0, Math.min(start, total));
   const to = Math.max(from, Math.min(end, total));
   const out = new Uint8Array(to - from);
@@ -276,10 +350,10 @@ export function decodeBase64Range(compact: string, start: number, end: number): 
   for (let q = firstQuad; q < lastQuad; q++) {
     const c = q * 4;
     const v =
-      (B64_LOOKUP[compact.charCodeAt(c)]! << 18) |
-      (B64_LOOKUP[compact.charCodeAt(c + 1)]! << 12) |
-      ((B64_LOOKUP[compact.charCodeAt(c + 2)] ?? 0) & 63) << 6 |
-      ((B64_LOOKUP[compact.charCodeAt(c + 3)] ?? 0) & 63);
+      (B64_LOOKUP[codeAt(compact, c)]! << 18) |
+      (B64_LOOKUP[codeAt(compact, c + 1)]! << 12) |
+      ((B64_LOOKUP[codeAt(compact, c + 2)] ?? 0) & 63) << 6 |
+      ((B64_LOOKUP[codeAt(compact, c + 3)] ?? 0) & 63);
     for (let k = 0; k < 3; k++) {
       const at = q * 3 + k;
       if (at >= from && at < to) out[pos++] = (v >> (16 - 8 * k)) & 0xff;
@@ -327,7 +401,7 @@ export type ByteReader = (start: number, end: number) => Uint8Array;
 export const bytesReader = (bytes: Uint8Array): ByteReader => (start, end) => bytes.subarray(start, end);
 
 /** A reader over canonical base64 text (validated, no whitespace) that decodes only what is read. */
-export const base64Reader = (compact: string): ByteReader => (start, end) => decodeBase64Range(compact, start, end);
+export const base64Reader = (compact: Base64Text): ByteReader => (start, end) => decodeBase64Range(compact, start, end);
 
 function ascii(bytes: Uint8Array): string {
   let out = '';

@@ -1,6 +1,7 @@
 /** spec/: the protocol, pure TypeScript with no node: imports (bundled into k6 as well). */
 export * from './aadhaar.js';
 export * from './auth.js';
+export * from './body.js';
 export * from './bytes.js';
 export * from './certificate.js';
 export * from './clauses.js';

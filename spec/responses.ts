@@ -4,7 +4,9 @@
  * and report structure problems as findings instead of throwing.
  */
 import { REQUEST_ROOT, RESPONSE_ROOT, type RequestKind } from './requests.js';
-import { child, childIgnoringCase, childrenNamed, escapeXml, readXml, type Finding, type XmlLimits, type XmlNode } from './xml.js';
+import { readXmlBytes } from './body.js';
+import type { Base64Text } from './bytes.js';
+import { child, childIgnoringCase, childrenNamed, escapeXml, readXml, type Finding, type XmlLimits, type XmlNode, type XmlReadResult } from './xml.js';
 
 export type Status = '0' | '1' | '9';
 
@@ -77,9 +79,15 @@ export interface ParsedResponse {
   statusText?: string;
   docDetails?: XmlNode;
   uri?: string;
-  /** raw (untrimmed) element text; undefined when the element is absent */
+  /**
+   * raw (untrimmed) element text; undefined when the element is absent. When the response was
+   * read from its bytes and the content was a large run, these decode it on each access: read
+   * contentOf() instead, which gives the bytes (`docContentBytes`, `dataContentBytes`).
+   */
   docContent?: string;
   dataContent?: string;
+  docContentBytes?: Uint8Array;
+  dataContentBytes?: Uint8Array;
   persons?: ReadPerson[];
   findings: Finding[];
 }
@@ -93,9 +101,26 @@ function readPersons(docDetails: XmlNode): ReadPerson[] | undefined {
   });
 }
 
+/** DocContent or DataContent as held: the bytes of a large run, else the string. */
+export function contentOf(p: ParsedResponse | undefined, element: 'DocContent' | 'DataContent'): Base64Text | undefined {
+  if (!p) return undefined;
+  return element === 'DocContent' ? (p.docContentBytes ?? p.docContent) : (p.dataContentBytes ?? p.dataContent);
+}
+
 /** Reads a Pull URI / Pull Doc response; never throws. */
 export function readResponse(kind: RequestKind, text: string, limits?: XmlLimits): ParsedResponse {
-  const { root, findings } = readXml(text, limits);
+  return responseFrom(kind, readXml(text, limits));
+}
+
+/**
+ * readResponse for a body held as bytes (valid UTF-8): large base64 content stays bytes
+ * (docContentBytes, dataContentBytes) instead of becoming a string; see body.ts.
+ */
+export function readResponseBytes(kind: RequestKind, bytes: Uint8Array, limits?: XmlLimits, minRun?: number): ParsedResponse {
+  return responseFrom(kind, readXmlBytes(bytes, limits, minRun));
+}
+
+function responseFrom(kind: RequestKind, { root, findings }: XmlReadResult): ParsedResponse {
   const out: ParsedResponse = { kind, findings: [...findings] };
   if (!root) return out;
   out.rootName = root.name;
@@ -117,8 +142,8 @@ export function readResponse(kind: RequestKind, text: string, limits?: XmlLimits
   if (dd) {
     out.docDetails = dd;
     out.uri = child(dd, 'URI')?.text.trim();
-    out.docContent = child(dd, 'DocContent')?.text;
-    out.dataContent = child(dd, 'DataContent')?.text;
+    setContent(out, 'docContent', 'docContentBytes', child(dd, 'DocContent'));
+    setContent(out, 'dataContent', 'dataContentBytes', child(dd, 'DataContent'));
     out.persons = readPersons(dd);
     for (const name of ['DocContent', 'DataContent', 'URI']) {
       const near = childIgnoringCase(dd, name);
@@ -126,4 +151,14 @@ export function readResponse(kind: RequestKind, text: string, limits?: XmlLimits
     }
   }
   return out;
+}
+
+function setContent(out: ParsedResponse, field: 'docContent' | 'dataContent', bytesField: 'docContentBytes' | 'dataContentBytes', node: XmlNode | undefined): void {
+  if (!node) return;
+  if (!node.bytes) {
+    out[field] = node.text;
+    return;
+  }
+  out[bytesField] = node.bytes;
+  Object.defineProperty(out, field, { enumerable: false, configurable: true, get: () => node.text });
 }

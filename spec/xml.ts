@@ -19,6 +19,11 @@ export interface XmlNode {
   attrs: Record<string, string>;
   /** concatenated direct text content, untrimmed */
   text: string;
+  /**
+   * The text as its ASCII bytes, when it was a large base64 run of a body read from its bytes
+   * (readXmlBytes in body.ts); `text` then decodes them on each access.
+   */
+  bytes?: Uint8Array;
   children: XmlNode[];
 }
 

@@ -6,7 +6,8 @@
  * exchange (validity, whitespace, length: no decoding), and the PDF check decodes only the
  * windows it reads (header, tail, the xref table and trailer), never the whole document.
  */
-import { base64Reader, decodeBase64Range, inspectBase64, inspectPdf, scanBase64, utf8DecodeStrict, type Base64Inspection, type Base64Scan } from '../../spec/bytes.js';
+import { base64Reader, compactBase64, decodeBase64Range, inspectBase64, inspectPdf, scanBase64, textHead, utf8DecodeStrict, type Base64Inspection, type Base64Scan, type Base64Text } from '../../spec/bytes.js';
+import { contentOf } from '../../spec/responses.js';
 import { readCertificateXml } from '../../spec/certificate.js';
 import type { ContentRule, FormatKey } from '../../spec/profiles.js';
 import { fail, pass, skip, warn, type Check, type Outcome } from '../check.js';
@@ -51,7 +52,7 @@ function formatCheck(api: PullApi, format: FormatKey): Check {
       const failures: string[] = [];
       const warnings: string[] = [];
       for (const element of ['DocContent', 'DataContent'] as Element[]) {
-        const value = element === 'DocContent' ? ex.parsed!.docContent : ex.parsed!.dataContent;
+        const value = contentOf(ex.parsed, element);
         const rule = rules[element];
         const present = !isBlank(value);
         if (rule === 'must' && !present) failures.push(`${element} ${value === undefined ? 'is missing' : 'is empty'}`);
@@ -59,7 +60,7 @@ function formatCheck(api: PullApi, format: FormatKey): Check {
         if (rule === 'should-not' && present) warnings.push(`${element} is sent although format=${format} did not ask for it`);
       }
       const expected = `DocContent ${rules.DocContent}, DataContent ${rules.DataContent}`;
-      const actual = `DocContent ${isBlank(ex.parsed!.docContent) ? 'absent' : 'present'}, DataContent ${isBlank(ex.parsed!.dataContent) ? 'absent' : 'present'}`;
+      const actual = `DocContent ${isBlank(contentOf(ex.parsed, 'DocContent')) ? 'absent' : 'present'}, DataContent ${isBlank(contentOf(ex.parsed, 'DataContent')) ? 'absent' : 'present'}`;
       if (failures.length) return fail(failures.join('; '), { expected, actual }, [ex]);
       if (warnings.length) return warn(warnings.join('; '), { expected, actual }, [ex]);
       return pass(actual, [ex]);
@@ -68,18 +69,18 @@ function formatCheck(api: PullApi, format: FormatKey): Check {
 }
 
 /** The content element of the baseline (format both, or absent in 1.0), or a skip when absent. */
-async function baselineContent(ctx: RunContext, api: PullApi, element: Element): Promise<{ ex: SentExchange; value: string } | Outcome> {
+async function baselineContent(ctx: RunContext, api: PullApi, element: Element): Promise<{ ex: SentExchange; value: Base64Text } | Outcome> {
   const ex = await ctx.baseline(api);
   const pre = needSuccess(ex, api);
   if (pre) return pre;
-  const value = element === 'DocContent' ? ex.parsed!.docContent : ex.parsed!.dataContent;
+  const value = contentOf(ex.parsed, element);
   if (isBlank(value)) return skip(`no ${element} in the response (presence is judged by the format checks)`, [ex]);
   return { ex, value: value! };
 }
 
-/** One scan per exchange and element: several checks judge the same (possibly 27 MB) string. */
+/** One scan per exchange and element: several checks judge the same (possibly 27 MB) value. */
 const scans = new WeakMap<SentExchange, Map<string, Base64Scan>>();
-function scanOf(ex: SentExchange, element: Element, value: string): Base64Scan {
+function scanOf(ex: SentExchange, element: Element, value: Base64Text): Base64Scan {
   let perExchange = scans.get(ex);
   if (!perExchange) scans.set(ex, (perExchange = new Map()));
   let scan = perExchange.get(element);
@@ -89,7 +90,7 @@ function scanOf(ex: SentExchange, element: Element, value: string): Base64Scan {
 
 /** DataContent decoded once per exchange (it is small; the certificate checks both need it). */
 const decodedData = new WeakMap<SentExchange, { b64: Base64Inspection; text?: string }>();
-function dataOf(ex: SentExchange, value: string): { b64: Base64Inspection; text?: string } {
+function dataOf(ex: SentExchange, value: Base64Text): { b64: Base64Inspection; text?: string } {
   let d = decodedData.get(ex);
   if (!d) {
     const b64 = inspectBase64(value);
@@ -116,7 +117,7 @@ function base64Check(api: PullApi, element: Element): Check {
       const b64 = scanOf(got.ex, element, got.value);
       return b64.valid
         ? pass(`${element}: ${b64.byteLength} bytes of base64`, [got.ex])
-        : fail(`${element} is not base64: ${b64.problem}`, { expected: 'RFC 4648 base64', actual: got.value.slice(0, 60) }, [got.ex]);
+        : fail(`${element} is not base64: ${b64.problem}`, { expected: 'RFC 4648 base64', actual: textHead(got.value, 60) }, [got.ex]);
     },
   };
 }
@@ -137,7 +138,7 @@ export function contentChecks(api: PullApi): Check[] {
         const b64 = scanOf(got.ex, 'DocContent', got.value);
         if (!b64.valid) return skip(`DocContent is not base64; see ${api}.content.doccontent-base64`, [got.ex]);
         // decode only what the structure check reads; a copy without whitespace only if it has some
-        const compact = b64.hadWhitespace ? got.value.replace(/\s+/g, '') : got.value;
+        const compact = b64.hadWhitespace ? compactBase64(got.value) : got.value;
         const size = b64.byteLength;
         const pdf = inspectPdf(size, base64Reader(compact));
         if (!pdf.header) {
@@ -203,7 +204,8 @@ export function contentChecks(api: PullApi): Check[] {
         if (pre) return pre;
         const judged: string[] = [];
         const dirty: string[] = [];
-        for (const [name, value] of [['DocContent', ex.parsed!.docContent], ['DataContent', ex.parsed!.dataContent]] as const) {
+        for (const name of ['DocContent', 'DataContent'] as const) {
+          const value = contentOf(ex.parsed, name);
           if (isBlank(value)) continue;
           const b64 = scanOf(ex, name, value!);
           if (!b64.valid) continue;

@@ -1,4 +1,6 @@
 /** Small judgements several checks share: is there a usable response, was a document served. */
+import { isBlankText } from '../../spec/bytes.js';
+import { contentOf } from '../../spec/responses.js';
 import { fail, skip, type Outcome } from '../check.js';
 import type { SentExchange } from '../context.js';
 import type { PullApi } from '../types.js';
@@ -44,8 +46,7 @@ export function needSuccess(ex: SentExchange, api: PullApi): Outcome | undefined
 }
 
 export function hasContent(ex: SentExchange): boolean {
-  const p = ex.parsed;
-  return !!p && [p.docContent, p.dataContent].some((c) => c !== undefined && c.trim() !== '');
+  return !isBlank(contentOf(ex.parsed, 'DocContent')) || !isBlank(contentOf(ex.parsed, 'DataContent'));
 }
 
 /** A document was served: Status 1, or document content despite another status. */
@@ -75,6 +76,5 @@ export function responseContext(ex: SentExchange, alreadySaid = ''): string {
   return parts.length ? ` (${parts.join('; ')})` : '';
 }
 
-export function isBlank(value: string | undefined): boolean {
-  return value === undefined || value.trim() === '';
-}
+/** Absent, empty or only whitespace (content held as bytes too: see contentOf). */
+export const isBlank = isBlankText;

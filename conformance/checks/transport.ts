@@ -1,4 +1,5 @@
 /** Transport: HTTP status, content type, well-formed UTF-8 XML, root element (facts §1.1). */
+import { readXmlBytes } from '../../spec/body.js';
 import { utf8DecodeStrict } from '../../spec/bytes.js';
 import { RESPONSE_ROOT } from '../../spec/requests.js';
 import { readXml } from '../../spec/xml.js';
@@ -46,13 +47,13 @@ export function transportChecks(api: PullApi): Check[] {
         const ex = await ctx.baseline(api);
         if (ex.raw.error) return skip(`no response; see ${api}.transport.http-200`, [ex]);
         const r = ex.raw.response!;
-        // the client already knows; decoding `bytes` again would re-encode a large body first
-        const text = r.utf8 === undefined ? utf8DecodeStrict(r.bytes) : r.utf8 ? r.text : undefined;
-        if (text === undefined) {
+        const utf8 = r.utf8 ?? utf8DecodeStrict(r.bytes) !== undefined;
+        if (!utf8) {
           const at = firstInvalidUtf8(r.text);
           return fail(`the body is not valid UTF-8 (first undecodable sequence at character ${at})${responseContext(ex)}`, { expected: 'UTF-8', actual: 'invalid byte sequence' }, [ex]);
         }
-        const { root, findings } = readXml(text);
+        // a large body is read from its bytes, as the exchange's own parse was
+        const { root, findings } = r.lazyText ? readXmlBytes(r.bytes) : readXml(r.text);
         if (!root) return fail(`${findings[0]?.message ?? 'not XML'}${responseContext(ex, findings[0]?.message)}`, { expected: 'well-formed XML', actual: describeResponse(ex) }, [ex]);
         return pass(`well-formed UTF-8 XML, root ${root.name}`, [ex]);
       },

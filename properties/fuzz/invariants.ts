@@ -7,7 +7,8 @@ import type { RawExchange } from '../../conformance/client.js';
 import type { PullApi } from '../../conformance/types.js';
 import { findStackTrace } from '../../spec/leaks.js';
 import { RESPONSE_ROOT } from '../../spec/requests.js';
-import { readResponse, type ParsedResponse } from '../../spec/responses.js';
+import { isBlankText } from '../../spec/bytes.js';
+import { contentOf, readResponse, type ParsedResponse } from '../../spec/responses.js';
 import { escapeXml } from '../../spec/xml.js';
 import { expectationOf } from '../arbitraries/mutations.js';
 import type { CaseClass, FuzzCase } from './cases.js';
@@ -76,7 +77,7 @@ function decodeStrict(bytes: Uint8Array): string | undefined {
 }
 
 function hasContent(p: ParsedResponse | undefined): boolean {
-  return !!p && [p.docContent, p.dataContent].some((c) => c !== undefined && c.trim() !== '');
+  return !isBlankText(contentOf(p, 'DocContent')) || !isBlankText(contentOf(p, 'DataContent'));
 }
 
 /** A document was served: Status 1, or document content whatever the status. */
