@@ -2,9 +2,10 @@
  * Content by format (C5, C9) and what the content is: DocContent base64 of a PDF, DataContent
  * base64 of well-formed XML with a Certificate root (C16), no whitespace inside base64.
  *
- * Large documents: a 20 MB PDF is 27 MB of base64. Each content value is scanned once per
- * exchange (validity, whitespace, length: no decoding), and the PDF check decodes only the
- * windows it reads (header, tail, the xref table and trailer), never the whole document.
+ * Large documents: a 20 MB PDF is 27 MB of base64, held as bytes (a view into the body, see
+ * spec/body.ts and contentOf). Each content value is scanned once per exchange (validity,
+ * whitespace, length: no decoding), and the PDF check decodes only the windows it reads (header,
+ * tail, the xref table and trailer), never the whole document.
  */
 import { base64Reader, compactBase64, decodeBase64Range, inspectBase64, inspectPdf, scanBase64, textHead, utf8DecodeStrict, type Base64Inspection, type Base64Scan, type Base64Text } from '../../spec/bytes.js';
 import { contentOf } from '../../spec/responses.js';
