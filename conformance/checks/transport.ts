@@ -1,8 +1,6 @@
 /** Transport: HTTP status, content type, well-formed UTF-8 XML, root element (facts §1.1). */
-import { readXmlBytes } from '../../spec/body.js';
 import { utf8DecodeStrict } from '../../spec/bytes.js';
 import { RESPONSE_ROOT } from '../../spec/requests.js';
-import { readXml } from '../../spec/xml.js';
 import { fail, pass, skip, type Check } from '../check.js';
 import type { PullApi } from '../types.js';
 import { describeResponse, needParsed, responseContext } from './judge.js';
@@ -52,10 +50,11 @@ export function transportChecks(api: PullApi): Check[] {
           const at = firstInvalidUtf8(r.text);
           return fail(`the body is not valid UTF-8 (first undecodable sequence at character ${at})${responseContext(ex)}`, { expected: 'UTF-8', actual: 'invalid byte sequence' }, [ex]);
         }
-        // a large body is read from its bytes, as the exchange's own parse was
-        const { root, findings } = r.lazyText ? readXmlBytes(r.bytes) : readXml(r.text);
-        if (!root) return fail(`${findings[0]?.message ?? 'not XML'}${responseContext(ex, findings[0]?.message)}`, { expected: 'well-formed XML', actual: describeResponse(ex) }, [ex]);
-        return pass(`well-formed UTF-8 XML, root ${root.name}`, [ex]);
+        // the exchange was read once when it arrived (from its bytes when large): judge that reading
+        const parsed = ex.parsed!;
+        const problem = parsed.findings[0]?.message;
+        if (parsed.rootName === undefined) return fail(`${problem ?? 'not XML'}${responseContext(ex, problem)}`, { expected: 'well-formed XML', actual: describeResponse(ex) }, [ex]);
+        return pass(`well-formed UTF-8 XML, root ${parsed.rootName}`, [ex]);
       },
     },
     {
