@@ -80,6 +80,8 @@ export const EXPECTED: Record<FaultName, Expectation> = {
   'search-first-element-only': { targets: [] },
   // a capacity fault: answers are right, only delayed past saturateRps; dlconform load finds the knee
   'saturate-at': { targets: [] },
+  // a pause fault: answers are right, only held stallMs when they arrive in a pause; dlconform load sees the tail
+  'periodic-stall': { targets: [] },
 };
 
 
