@@ -1,6 +1,6 @@
 /**
- * Byte helpers with no runtime dependency: spec/ runs inside k6 (goja), which has neither
- * Buffer nor a reliable TextEncoder, so these few conversions are kept here.
+ * Byte helpers with no runtime dependency: spec/ stays runnable outside Node (no Buffer, no
+ * reliance on TextEncoder), so these few conversions are kept here.
  */
 
 export function utf8Encode(text: string): Uint8Array {
@@ -27,6 +27,9 @@ export function utf8Encode(text: string): Uint8Array {
         i++;
       }
     }
+    // an unpaired surrogate goes out as U+FFFD, as TextEncoder and Buffer send it: the HMAC is
+    // over the bytes on the wire
+    if (code >= 0xd800 && code <= 0xdfff) code = 0xfffd;
     if (code < 0x80) out[pos++] = code;
     else if (code < 0x800) {
       out[pos++] = 0xc0 | (code >> 6);
@@ -62,7 +65,7 @@ type Decoder = { decode(bytes: Uint8Array): string };
 let fatalDecoder: Decoder | null | undefined;
 function nativeDecoder(): Decoder | null {
   if (fatalDecoder === undefined) {
-    // TextDecoder where the platform has one (Node, browsers); k6 (goja) may not: fall back to JS
+    // TextDecoder where the platform has one (Node, browsers); a runtime without one falls back to JS
     const TD = (globalThis as { TextDecoder?: new (label: string, options: { fatal: boolean; ignoreBOM: boolean }) => Decoder }).TextDecoder;
     try {
       fatalDecoder = TD ? new TD('utf-8', { fatal: true, ignoreBOM: true }) : null;
@@ -190,7 +193,7 @@ export function base64Encode(bytes: Uint8Array): string {
   return pieces.length === 1 ? pieces[0]! : pieces.join('');
 }
 
-// a loop, not Uint16Array.from(B64, …): k6's JavaScript VM cannot build a typed array from a string
+// a loop, not Uint16Array.from(B64, …): not every JavaScript engine builds a typed array from a string
 const B64_CODES: Uint16Array = (() => {
   const codes = new Uint16Array(B64.length);
   for (let i = 0; i < B64.length; i++) codes[i] = B64.charCodeAt(i);
