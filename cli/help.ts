@@ -8,7 +8,7 @@ Commands:
   run     run the conformance suite against an issuer described by a config file
   fuzz    generate requests against an issuer, check invariants, shrink failures to a replayable case
   timing  ts window and keyhash/HMAC timing side-channel tests against an issuer
-  load    load-test the Pull Doc / Pull URI path with k6 (smoke, ci, capacity, soak)
+  load    load-test the Pull Doc / Pull URI path with vegeta (smoke, ci, capacity, soak)
   csv     csv lint FILE: check a Push CSV file (columns, Aadhaar, URIs, dates, duplicates, guessable doc IDs) before upload
   report  report push --db FILE: the uploads a mock DigiLocker received, their findings, and (--config) whether each pushed URI is pullable
   serve   start the reference issuer (the embedded default target) on loopback (--chaos: the chaos target; --digilocker: a mock DigiLocker)

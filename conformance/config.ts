@@ -102,10 +102,11 @@ export interface LoadConfig {
   scenario?: 'pull-doc' | 'pull-uri';
   format?: 'pdf' | 'xml' | 'both';
   sampleRate?: number;
+  captureBytes?: number;
   requestTimeoutMs?: number;
   /** path of a JSON list of documents, relative to the config file */
   dataset?: string;
-  thresholds?: { p95Ms?: number; p99Ms?: number; errorRate?: number; checksRate?: number };
+  thresholds?: { p95Ms?: number; p99Ms?: number; errorRate?: number; checksRate?: number; lateStartRate?: number };
   smoke?: LoadConstantConfig;
   ci?: LoadConstantConfig;
   soak?: LoadConstantConfig;
@@ -116,16 +117,16 @@ export interface LoadConfig {
     stepSeconds?: number;
     settleSeconds?: number;
     minAchievedRatio?: number;
-    preAllocatedVUs?: number;
-    maxVUs?: number;
+    workers?: number;
+    maxWorkers?: number;
   };
 }
 
 export interface LoadConstantConfig {
   rate?: number;
   durationSeconds?: number;
-  preAllocatedVUs?: number;
-  maxVUs?: number;
+  workers?: number;
+  maxWorkers?: number;
 }
 
 export interface ConfigIssue {

@@ -188,7 +188,7 @@ export async function runSuite(options: RunOptions): Promise<SuiteRun> {
   return { result, transcript: client.exchanges.map((e) => toEvidence(e, redactor, config, apiKey)) };
 }
 
-async function runOne(check: Check, ctx: RunContext, evidence: (e: RawExchange) => Exchange, redactor: Redactor, deadline: number): Promise<CheckResult> {
+export async function runOne(check: Check, ctx: RunContext, evidence: (e: RawExchange) => Exchange, redactor: Redactor, deadline: number): Promise<CheckResult> {
   const started = Date.now();
   const clause = clauseById(clauseOf(check, ctx.profile));
   const level = levelOf(check, clause);

@@ -1,11 +1,8 @@
 /**
- * The plan: everything a k6 instance needs to run one load test, written by `dlconform load` as
- * JSON and read by the bundled script (load/k6/main.ts) in its init context. Types only and pure
- * helpers: this module is imported by the k6 bundle as well as by Node, so it has no node: imports.
- *
- * The dataset (URIs, searches and, when the issuer opted into them, owners' names and dates of
- * birth) is a separate file loaded with SharedArray; the API key is never in either file: the
- * script reads it from the environment variable the config names.
+ * The plan: everything one load run needs to build its requests and judge its responses, written
+ * to the report folder as plan.json (no secret in it: the API key is read from the environment
+ * variable the config names, and the dataset, which may hold owners' names and dates of birth,
+ * never leaves the process). Types and pure helpers only, no node: imports.
  */
 import type { HmacEncoding } from '../spec/auth.js';
 import type { Format, NamespaceForm, ProfileId } from '../spec/profiles.js';
@@ -17,9 +14,9 @@ export type LoadProfileName = 'smoke' | 'ci' | 'capacity' | 'soak';
 export const LOAD_PROFILES: readonly LoadProfileName[] = ['smoke', 'ci', 'capacity', 'soak'];
 
 /**
- * One step of the offered load. Times are milliseconds from the scenario's start. Requests that
- * start in [measureFrom, end) are tagged `step=<index>` and make the step's statistics; the
- * [start, measureFrom) part lets the target and k6 settle after the rate changes.
+ * One step of the offered load: one vegeta attack. Times are milliseconds from the start of the
+ * profile. Requests that start in [measureFrom, end) make the step's statistics; the
+ * [start, measureFrom) part lets the target settle after the rate changes.
  */
 export interface StepWindow {
   index: number;
@@ -41,10 +38,12 @@ export interface DatasetItem {
   dob?: string;
 }
 
-export interface K6Plan {
+export interface LoadPlan {
   planVersion: 1;
   /** 16 hex characters; the first half of every txn */
   runId: string;
+  /** this run's share of the rate: segment `index` (1-based) of `count` */
+  segment: { index: number; count: number };
   scenario: ScenarioName;
   profile: LoadProfileName;
   /** the endpoint requests are POSTed to */
@@ -59,23 +58,18 @@ export interface K6Plan {
   format?: Format;
   /** name of the environment variable holding the API key */
   apiKeyEnv: string;
-  /** fraction of responses given the full spec/ validation (0..1) */
+  /** fraction of the rate sent again by dlconform's client and judged in full (at least one a second) */
   sampleRate: number;
   requestTimeoutMs: number;
+  /** bytes of each response vegeta keeps for the cheap check */
+  captureBytes: number;
   /** cheap per-response markers: DocContent carrying a PDF (base64 `JVBERi0`), DataContent present */
   expectPdf: boolean;
   expectXml: boolean;
   steps: StepWindow[];
-  /** k6 options as JSON: scenarios, thresholds, and the safety settings */
-  options: Record<string, unknown>;
+  /** vegeta's bounds, the same for every step */
+  limits: { workers: number; maxWorkers: number; maxConnections: number };
 }
-
-/** Names of the checks and metrics the script emits; the sample reader looks for exactly these. */
-export const CHECK_OK = 'response ok (HTTP 200, Status="1", content marker)';
-export const CHECK_SAMPLED = 'spec validation (sampled)';
-export const METRIC_SCENARIO_START = 'dlc_scenario_start';
-export const METRIC_FAILURE = 'dlc_failures';
-export const STEP_TAG = 'step';
 
 /** The step whose measured window contains `elapsedMs`, or -1. `hint` is where the last lookup ended. */
 export function stepAt(steps: readonly StepWindow[], elapsedMs: number, hint = 0): number {

@@ -1,23 +1,39 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Redactor } from '../conformance/redact.js';
-import { Histogram } from './histogram.js';
+import { LatencyHistogram } from './histogram.js';
 import { findKnee, type StepResult } from './knee.js';
-import { renderJunit, renderSummary, type LoadResult } from './report.js';
+import { CAPACITY_SVG, LOAD_JSON, LOAD_JUNIT, LOAD_SUMMARY, renderJunit, renderSummary, writeLoadReports, type LoadResult } from './report.js';
 import { capacitySvg } from './svg.js';
 
-const step = (index: number, offered: number, achieved: number, p99: number, dropped = 0): StepResult => ({
-  index, offeredRate: offered, achievedRate: achieved, windowSeconds: 10, requests: achieved * 10, completed: achieved * 10, dropped,
-  errorRate: 0, httpFailedRate: 0, p50Ms: p99 / 4, p90Ms: p99 / 2, p95Ms: p99 / 1.5, p99Ms: p99, maxMs: p99 * 2, sampled: { pass: 3, fail: 0 }, reasons: {},
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+const criteria = { minAchievedRatio: 0.99, errorRate: 0.01, p99Ms: 500, lateStartRate: 0.001 };
+
+const step = (index: number, offered: number, achieved: number, p99: number, lateStarts = 0): StepResult => ({
+  index, offeredRate: offered, achievedRate: achieved, windowSeconds: 10, requests: achieved * 10, completed: achieved * 10, lateStarts,
+  errorRate: 0, httpFailedRate: 0, p50Ms: p99 / 4, p90Ms: p99 / 2, p95Ms: p99 / 1.5, p99Ms: p99, maxMs: p99 * 2, sampled: { pass: 3, fail: 0 }, reasons: {}, beyondCapture: 0,
 });
 
 function result(extra: Partial<LoadResult>): LoadResult {
   return {
-    schemaVersion: 1, tool: { name: 'dlconform', version: 't' }, runId: 'r1', profile: 'smoke', scenario: 'pull-doc', specProfile: '3.0',
+    schemaVersion: 2, tool: { name: 'dlconform', version: 't' }, runId: 'r1', profile: 'smoke', scenario: 'pull-doc', specProfile: '3.0',
     target: 'http://127.0.0.1:8080/pulldoc', startedAt: '2026-01-01T00:00:00.000Z', endedAt: '2026-01-01T00:00:10.000Z',
-    k6: { version: 'v1.8.1', segments: 1 },
-    settings: { format: 'pdf', sampleRate: 0.005, requestTimeoutMs: 10000, thresholds: { p95Ms: 1000, p99Ms: 2000, errorRate: 0.01, checksRate: 0.99 }, datasetSize: 3, profile: { rate: 20, durationSeconds: 10 } },
-    steps: [step(0, 20, 20, 5)], total: step(0, 20, 20, 5), segments: [], thresholds: [], verdict: 'pass', message: 'All thresholds met.', exitCode: 0,
-    histogram: new Histogram().toJSON(), files: ['load.json'], ...extra,
+    engine: { name: 'vegeta', version: 'v12.13.0', segments: 1 },
+    settings: {
+      format: 'pdf', sampleRate: 0.005, captureBytes: 4096, requestTimeoutMs: 10000,
+      thresholds: { p95Ms: 1000, p99Ms: 2000, errorRate: 0.01, checksRate: 0.99, lateStartRate: 0.001 },
+      datasetSize: 3, profile: { rate: 20, durationSeconds: 10 }, limits: { workers: 10, maxWorkers: 60, maxConnections: 60 },
+    },
+    steps: [step(0, 20, 20, 5)], total: step(0, 20, 20, 5), segments: [], thresholds: [],
+    conformance: { samples: 0, pass: 0, fail: 0, byCheck: {}, failures: [] },
+    verdict: 'pass', message: 'All thresholds met.', exitCode: 0,
+    histogram: new LatencyHistogram().encode(), files: ['load.json'], ...extra,
   };
 }
 
@@ -26,24 +42,31 @@ describe('load reports', () => {
     const r = result({
       verdict: 'fail',
       thresholds: [
-        { metric: 'http_req_duration', expression: 'p(95)<1000', actual: 1520.5, ok: false },
-        { metric: 'dropped_iterations', expression: 'count==0', actual: 0, ok: true },
+        { metric: 'latency', expression: 'p(95)<1000', actual: 1520.5, ok: false },
+        { metric: 'late_starts', expression: 'rate<=0.001', actual: 0, ok: true },
       ],
     });
     const xml = renderJunit(r);
     expect(xml).toMatch(/<testsuites name="dlconform load" tests="2" failures="1" errors="0" time="10.000">/);
-    expect(xml).toMatch(/<testcase classname="load.smoke.pull-doc" name="http_req_duration p\(95\)&lt;1000" time="0"><failure message="http_req_duration p\(95\)&lt;1000 failed: actual 1520.5"\/><\/testcase>/);
-    expect(xml).toMatch(/name="dropped_iterations count==0" time="0"><\/testcase>/);
+    expect(xml).toMatch(/<testcase classname="load.smoke.pull-doc" name="latency p\(95\)&lt;1000" time="0"><failure message="latency p\(95\)&lt;1000 failed: actual 1520.5"\/><\/testcase>/);
+    expect(xml).toMatch(/name="late_starts rate&lt;=0.001" time="0"><\/testcase>/);
+  });
+
+  it('junit: an error verdict is an error test case carrying the message', () => {
+    const xml = renderJunit(result({ verdict: 'error', exitCode: 1, message: 'segment 1/1: vegeta attack exited with 1 <boom>' }));
+    expect(xml).toMatch(/tests="1" failures="0" errors="1"/);
+    expect(xml).toMatch(/<testcase classname="load.smoke.pull-doc" name="run" time="0"><error message="segment 1\/1: vegeta attack exited with 1 &lt;boom&gt;"\/><\/testcase>/);
   });
 
   it('capacity: the knee test case, the summary with the plot, and an SVG that marks the knee', () => {
     const steps = [step(0, 100, 100, 5), step(1, 200, 200, 6), step(2, 300, 250, 900, 40)];
-    const capacity = findKnee(steps, { minAchievedRatio: 0.99, errorRate: 0.01, p99Ms: 500 });
-    const r = result({ profile: 'capacity', steps, capacity, message: 'Capacity knee: 200 req/s.' });
+    const capacity = findKnee(steps, criteria);
+    const r = result({ profile: 'capacity', steps, capacity, message: 'Capacity knee: 200 req/s.', settings: { ...result({}).settings, profile: { startRate: 100, stepRate: 100, minAchievedRatio: 0.99 } } });
     expect(renderJunit(r)).toMatch(/name="capacity knee" time="0"><system-out>knee 200 req\/s<\/system-out><\/testcase>/);
     const md = renderSummary(r);
     expect(md).toMatch(/\*\*Knee: 200 req\/s\*\*/);
-    expect(md).toMatch(/First step past the knee: step 2 at 300 req\/s: achieved 250 req\/s < 99% of offered 300 req\/s; 40 iterations dropped/);
+    expect(md).toMatch(/First step past the knee: step 2 at 300 req\/s: achieved 250 req\/s < 99% of offered 300 req\/s; 40 requests started late/);
+    expect(md).toMatch(/A step is sustained when achieved ≥ 99% of offered, late starts ≤ 0.10%, errors ≤ 1.00% and p99 < 2000 ms/);
     expect(md).toMatch(/\| 1 \*\*knee\*\* \| 200 \| 200 \|/);
     expect(md).toMatch(/!\[latency percentiles against offered rate\]\(capacity.svg\)/);
     const svg = capacitySvg(steps, { kneeRate: 200, sloMs: 500 });
@@ -51,21 +74,50 @@ describe('load reports', () => {
     expect(svg).toMatch(/knee 200 req\/s/);
     expect(svg).toMatch(/p99 SLO 500 ms/);
     expect(svg.match(/<polyline /g)).toHaveLength(4);
-    const none = result({ profile: 'capacity', steps: [step(0, 100, 10, 900)], capacity: findKnee([step(0, 100, 10, 900)], { minAchievedRatio: 0.99, errorRate: 0.01, p99Ms: 500 }) });
+    const none = result({ profile: 'capacity', steps: [step(0, 100, 10, 900)], capacity: findKnee([step(0, 100, 10, 900)], criteria) });
     expect(renderJunit(none)).toMatch(/failures="1"[\s\S]*<failure message="no step was sustained: achieved 10 req\/s/);
+    expect(renderSummary(none)).toMatch(/\*\*No step was sustained\*\*/);
   });
 
-  it('segments are listed; percentiles are said to come from the union of samples', () => {
-    const r = result({ k6: { version: 'v1.8.1', segments: 2 }, segments: [
-      { index: 0, segment: '0:1/2', exitCode: 0, requests: 100, achievedRate: 10, p95Ms: 3, dropped: 0 },
-      { index: 1, segment: '1/2:1', exitCode: 0, requests: 100, achievedRate: 10, p95Ms: 4, dropped: 0 },
+  it('the summary names the engine, the bounds and the cheap check; late starts are a column', () => {
+    const md = renderSummary(result({ total: step(0, 20, 20, 5, 3) }));
+    expect(md).toMatch(/^# dlconform load: smoke \(pull-doc\) — PASS/);
+    expect(md).toMatch(/vegeta v12\.13\.0; at most 60 requests in flight/);
+    expect(md).toMatch(/every response cheaply checked from its first 4096 bytes/);
+    expect(md).toMatch(/\| errors \| late starts \|/);
+    expect(md).toMatch(/\| 0 \| 20 \| 20 \| 200 \|.*\| 0\.00% \| 3 \|/);
+    expect(md).not.toMatch(/## Segments/);
+    expect(md).not.toMatch(/longer than the/);
+    // responses whose content marker lay beyond the capture are said to be left to the sampled checks
+    const beyond = renderSummary(result({ total: { ...step(0, 20, 20, 5), beyondCapture: 12 } }));
+    expect(beyond).toMatch(/12 responses were longer than the 4096 bytes captured .*raise load\.captureBytes/);
+  });
+
+  it('segments are listed; percentiles are said to come from the merged HdrHistogram', () => {
+    const r = result({ engine: { name: 'vegeta', version: 'v12.13.0', segments: 2 }, segments: [
+      { index: 1, segment: '1/2', exitCode: 0, requests: 100, p95Ms: 3, lateStarts: 0 },
+      { index: 2, segment: '2/2', exitCode: 107, requests: 100, p95Ms: 4, lateStarts: 2, error: 'vegeta attack exited with 107' },
     ] });
-    expect(renderSummary(r)).toMatch(/\| 1\/2:1 \| 100 \| 10 \| 4.00 \| 0 \| 0 \|[\s\S]*union of all segments' raw samples, never averaged/);
+    const md = renderSummary(r);
+    expect(md).toMatch(/2 segments merged \(HdrHistogram\)/);
+    expect(md).toMatch(/\| 2\/2 \| 100 \| 4.00 \| 2 \| 107 \(vegeta attack exited with 107\) \|[\s\S]*merged HdrHistogram of every segment, never from averaging/);
   });
 
-  it('what is written passes through the redactor', () => {
+  it('what is written passes through the redactor', async () => {
     const redactor = new Redactor({ apiKey: 'super-secret-key-123', config: { documents: [{ owner: { fullName: 'Sunil Kumar' } }] } });
-    const r = redactor.redactDeep(result({ message: 'k6 said: Sunil Kumar super-secret-key-123' }));
+    const r = redactor.redactDeep(result({ message: 'vegeta said: Sunil Kumar super-secret-key-123' }));
     expect(renderSummary(r)).not.toMatch(/Sunil Kumar|super-secret-key-123/);
+
+    const dir = mkdtempSync(join(tmpdir(), 'dlconform-report-'));
+    dirs.push(dir);
+    const raw = result({ profile: 'capacity', steps: [step(0, 100, 100, 5)], capacity: findKnee([step(0, 100, 100, 5)], criteria), message: 'Sunil Kumar super-secret-key-123' });
+    const written = await writeLoadReports(raw, dir, redactor);
+    expect(written).toEqual([LOAD_JSON, LOAD_JUNIT, LOAD_SUMMARY, CAPACITY_SVG]);
+    for (const f of written) expect(readFileSync(join(dir, f), 'utf8'), f).not.toMatch(/Sunil Kumar|super-secret-key-123/);
+    const json = JSON.parse(readFileSync(join(dir, LOAD_JSON), 'utf8')) as LoadResult;
+    expect(json.schemaVersion).toBe(2);
+    expect(json.engine.name).toBe('vegeta');
+    expect(json.files).toEqual(['load.json', 'junit.xml', 'summary.md', 'capacity.svg']);
+    expect(LatencyHistogram.decode(json.histogram).count).toBe(0);
   });
 });

@@ -1,15 +1,16 @@
 /**
  * What a load run leaves in its report directory: load.json (per step: offered and achieved
- * rate, p50/p90/p95/p99, error rate, dropped iterations; the thresholds; the knee), junit.xml
- * (one test case per threshold, or the knee for capacity), summary.md (tables, and for capacity
- * the latency plot capacity.svg with the knee marked). Everything passes through the redactor.
+ * rate, p50/p90/p95/p99, error rate, late starts; the thresholds; the knee; the sampled
+ * conformance checks with their evidence), junit.xml (one test case per threshold, or the knee
+ * for capacity, and one per failing sampled check), summary.md (tables, and for capacity the
+ * latency plot capacity.svg with the knee marked). Everything passes through the redactor.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Redactor } from '../conformance/redact.js';
-import type { HistogramJson } from './histogram.js';
 import type { KneeResult, StepResult } from './knee.js';
 import type { LoadProfileName, ScenarioName } from './plan.js';
+import type { SampledTally } from './sampled.js';
 import type { Thresholds } from './settings.js';
 import { capacitySvg } from './svg.js';
 
@@ -17,9 +18,10 @@ export const LOAD_JSON = 'load.json';
 export const LOAD_JUNIT = 'junit.xml';
 export const LOAD_SUMMARY = 'summary.md';
 export const CAPACITY_SVG = 'capacity.svg';
+export const LATENCY_HTML = 'latency.html';
 
 export interface ThresholdResult {
-  /** k6's metric and expression, e.g. http_req_duration p(95)<1000 */
+  /** the metric and its limit, e.g. latency p(95)<1000 */
   metric: string;
   expression: string;
   actual: number;
@@ -28,17 +30,18 @@ export interface ThresholdResult {
 
 export interface SegmentResult {
   index: number;
-  /** k6's --execution-segment value, e.g. 0:1/2 */
+  /** i/N */
   segment: string;
+  /** the first non-zero exit code of its vegeta attacks, else 0 */
   exitCode: number | null;
   requests: number;
-  achievedRate: number;
   p95Ms?: number;
-  dropped: number;
+  lateStarts: number;
+  error?: string;
 }
 
 export interface LoadResult {
-  schemaVersion: 1;
+  schemaVersion: 2;
   tool: { name: 'dlconform'; version: string };
   runId: string;
   profile: LoadProfileName;
@@ -47,15 +50,17 @@ export interface LoadResult {
   target: string;
   startedAt: string;
   endedAt: string;
-  k6: { version: string; segments: number };
+  engine: { name: 'vegeta'; version: string; segments: number };
   settings: {
     format?: string;
     sampleRate: number;
+    captureBytes: number;
     requestTimeoutMs: number;
     thresholds: Thresholds;
     datasetSize: number;
     /** the profile's own settings (rate and duration, or the staircase) */
     profile: Record<string, number>;
+    limits: { workers: number; maxWorkers: number; maxConnections: number };
   };
   /** measured windows; for smoke/ci/soak there is one */
   steps: StepResult[];
@@ -64,13 +69,15 @@ export interface LoadResult {
   segments: SegmentResult[];
   thresholds: ThresholdResult[];
   capacity?: KneeResult;
-  /** set when dlconform stopped k6 before the planned end */
+  /** set when dlconform stopped the run before the planned end */
   stopped?: { reason: string };
+  /** the sampled stream judged by the suite's checks */
+  conformance: SampledTally;
   verdict: 'pass' | 'fail' | 'error';
   message: string;
   exitCode: number;
-  /** the merged latency histogram of the whole run (µs buckets), so runs can be merged later */
-  histogram: HistogramJson;
+  /** the merged latency HdrHistogram of the whole run (µs, compressed base64), so runs can be merged later */
+  histogram: string;
   files: string[];
 }
 
@@ -93,8 +100,12 @@ export function renderJunit(r: LoadResult): string {
     const fail = t.ok ? '' : `<failure message="${xml(`${t.metric} ${t.expression} failed: actual ${t.actual}`)}"/>`;
     cases.push(`  <testcase classname="${xml(name)}" name="${xml(`${t.metric} ${t.expression}`)}" time="0">${fail}</testcase>`);
   }
+  for (const f of r.conformance.failures) {
+    const n = r.conformance.byCheck[f.id]?.fail ?? 1;
+    cases.push(`  <testcase classname="${xml(name)}.sampled" name="${xml(f.id)}" time="0"><failure message="${xml(`${n} sampled response${n === 1 ? '' : 's'} failed: ${f.message}`)}"/></testcase>`);
+  }
   if (r.verdict === 'error') cases.push(`  <testcase classname="${xml(name)}" name="run" time="0"><error message="${xml(r.message)}"/></testcase>`);
-  const failures = r.thresholds.filter((t) => !t.ok).length + (r.profile === 'capacity' && !r.capacity?.knee ? 1 : 0);
+  const failures = r.thresholds.filter((t) => !t.ok).length + (r.profile === 'capacity' && !r.capacity?.knee ? 1 : 0) + r.conformance.failures.length;
   const seconds = (Date.parse(r.endedAt) - Date.parse(r.startedAt)) / 1000;
   return (
     `<?xml version="1.0" encoding="UTF-8"?>\n` +
@@ -106,10 +117,10 @@ export function renderJunit(r: LoadResult): string {
 }
 
 function stepsTable(steps: readonly StepResult[], kneeIndex?: number): string {
-  const head = '| step | offered req/s | achieved req/s | requests | p50 ms | p90 ms | p95 ms | p99 ms | max ms | errors | dropped |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
+  const head = '| step | offered req/s | achieved req/s | requests | p50 ms | p90 ms | p95 ms | p99 ms | max ms | errors | late starts |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
   const rows = steps.map(
     (s) =>
-      `| ${s.index}${s.index === kneeIndex ? ' **knee**' : ''} | ${s.offeredRate} | ${s.achievedRate} | ${s.requests} | ${ms(s.p50Ms)} | ${ms(s.p90Ms)} | ${ms(s.p95Ms)} | ${ms(s.p99Ms)} | ${ms(s.maxMs)} | ${pct(s.errorRate)} | ${s.dropped} |`,
+      `| ${s.index}${s.index === kneeIndex ? ' **knee**' : ''} | ${s.offeredRate} | ${s.achievedRate} | ${s.requests} | ${ms(s.p50Ms)} | ${ms(s.p90Ms)} | ${ms(s.p95Ms)} | ${ms(s.p99Ms)} | ${ms(s.maxMs)} | ${pct(s.errorRate)} | ${s.lateStarts} |`,
   );
   return [head, ...rows].join('\n');
 }
@@ -120,8 +131,9 @@ export function renderSummary(r: LoadResult): string {
   lines.push(`# dlconform load: ${r.profile} (${r.scenario}) — ${icon}`, '');
   lines.push(`${r.message}`, '');
   lines.push(`- target: \`${r.target}\` (profile ${r.specProfile}${r.settings.format ? `, format ${r.settings.format}` : ''})`);
-  lines.push(`- run ${r.runId}, ${r.startedAt} → ${r.endedAt}; k6 ${r.k6.version}${r.k6.segments > 1 ? `, ${r.k6.segments} segments merged sample by sample` : ''}`);
-  lines.push(`- dataset: ${r.settings.datasetSize} documents; full spec/ validation on ${pct(r.settings.sampleRate)} of responses (${r.total.sampled.pass + r.total.sampled.fail} validated, ${r.total.sampled.fail} failed)`);
+  lines.push(`- run ${r.runId}, ${r.startedAt} → ${r.endedAt}; vegeta ${r.engine.version}${r.engine.segments > 1 ? `, ${r.engine.segments} segments merged (HdrHistogram)` : ''}; at most ${r.settings.limits.maxWorkers} requests in flight`);
+  lines.push(`- dataset: ${r.settings.datasetSize} documents; every response cheaply checked from its first ${r.settings.captureBytes} bytes; ${r.conformance.samples} sampled requests (${pct(r.settings.sampleRate)} of the rate, at least one a second) judged by the suite's checks: ${r.conformance.pass} passed, ${r.conformance.fail} failed`);
+  if (r.total.beyondCapture > 0) lines.push(`- ${r.total.beyondCapture} responses were longer than the ${r.settings.captureBytes} bytes captured with their content marker beyond them: not judged by the cheap check (the sampled checks read whole bodies); raise load.captureBytes to judge them`);
   if (r.stopped) lines.push(`- stopped early: ${r.stopped.reason}`);
   lines.push('');
   if (r.thresholds.length > 0) {
@@ -135,21 +147,36 @@ export function renderSummary(r: LoadResult): string {
     if (k.knee) lines.push(`**Knee: ${k.knee.rate} req/s** (achieved ${k.knee.achievedRate} req/s, p99 ${ms(k.knee.p99Ms)} ms)${k.saturated ? '' : ' — no step failed, so the capacity is at least this; raise load.capacity.maxSteps or stepRate to find the limit'}.`);
     else lines.push('**No step was sustained**: the target does not hold even the first step.');
     if (k.firstFailure) lines.push('', `First step past the knee: step ${k.firstFailure.index} at ${k.firstFailure.rate} req/s: ${k.firstFailure.problems.join('; ')}.`);
-    lines.push('', `A step is sustained when achieved ≥ ${Math.round((r.settings.profile.minAchievedRatio ?? 0.99) * 100)}% of offered, no iteration is dropped, errors ≤ ${pct(r.settings.thresholds.errorRate)} and p99 < ${r.settings.thresholds.p99Ms} ms.`);
+    lines.push('', `A step is sustained when achieved ≥ ${Math.round((r.settings.profile.minAchievedRatio ?? 0.99) * 100)}% of offered, late starts ≤ ${pct(r.settings.thresholds.lateStartRate)}, errors ≤ ${pct(r.settings.thresholds.errorRate)} and p99 < ${r.settings.thresholds.p99Ms} ms.`);
     lines.push('', `![latency percentiles against offered rate](${CAPACITY_SVG})`, '');
   }
   lines.push(r.profile === 'capacity' ? '## Steps' : '## Result', '');
   lines.push(stepsTable(r.profile === 'capacity' ? r.steps : [r.total], r.capacity?.knee?.index), '');
   if (r.segments.length > 1) {
-    lines.push('## Segments', '', '| segment | requests | achieved req/s | p95 ms | dropped | k6 exit |', '|---|---:|---:|---:|---:|---:|');
-    for (const s of r.segments) lines.push(`| ${s.segment} | ${s.requests} | ${s.achievedRate} | ${ms(s.p95Ms)} | ${s.dropped} | ${s.exitCode ?? '–'} |`);
-    lines.push('', 'Percentiles above are computed from the union of all segments\' raw samples, never averaged.', '');
+    lines.push('## Segments', '', '| segment | requests | p95 ms | late starts | vegeta exit |', '|---|---:|---:|---:|---:|');
+    for (const s of r.segments) lines.push(`| ${s.segment} | ${s.requests} | ${ms(s.p95Ms)} | ${s.lateStarts} | ${s.exitCode ?? '–'}${s.error ? ` (${s.error})` : ''} |`);
+    lines.push('', 'Percentiles above come from the merged HdrHistogram of every segment, never from averaging.', '');
   }
   const reasons = Object.entries(r.total.reasons).sort((a, b) => b[1] - a[1]);
   if (reasons.length > 0) {
     lines.push('## Failed responses', '', '| reason | count |', '|---|---:|');
     for (const [k, v] of reasons) lines.push(`| ${k} | ${v} |`);
     lines.push('');
+  }
+  const failing = Object.entries(r.conformance.byCheck).filter(([, c]) => c.fail > 0);
+  if (r.conformance.samples > 0) {
+    lines.push('## Sampled conformance', '', `${r.conformance.samples} requests sent alongside the load and judged by the conformance suite's checks of a served request.`, '');
+    lines.push('| check | pass | warn | fail | skip |', '|---|---:|---:|---:|---:|');
+    for (const [id, c] of Object.entries(r.conformance.byCheck)) lines.push(`| ${id} | ${c.pass} | ${c.warn} | ${c.fail > 0 ? `**${c.fail}**` : 0} | ${c.skip} |`);
+    lines.push('');
+    for (const f of r.conformance.failures) {
+      lines.push(`### ${f.id} (${f.level}) — ${f.verdict}`, '', `${f.message}`, '', `Clause ${f.clause.id} (${f.clause.document} ${f.clause.section}): “${f.clause.text}”`, '');
+      if (f.expected !== undefined) lines.push(`- expected: ${f.expected}`);
+      if (f.actual !== undefined) lines.push(`- actual: ${f.actual}`);
+      for (const e of f.evidence) lines.push('', 'Reproduce:', '', '```sh', e.curl, '```');
+      lines.push('');
+    }
+    if (failing.length === 0) lines.push('No sampled check failed.', '');
   }
   lines.push('## Files', '', ...r.files.map((f) => `- \`${f}\``), '');
   return lines.join('\n');

@@ -1,51 +1,65 @@
 /**
- * One `dlconform load` run: check the target is allowed, preflight one request from Node,
- * bundle the script, start N k6 instances (execution segments of the same test), stream their
- * progress, follow their raw samples as they are written (capacity stops at the first step past
- * the knee), bound the whole run in time, then merge the samples and write the reports.
+ * One `dlconform load` run: check the target is allowed, preflight one request from Node, then
+ * run the profile's steps one vegeta attack at a time (per local segment, side by side), with the
+ * sampled conformance stream alongside. Capacity stops at the first step past the knee when every
+ * segment runs here. Each segment writes its records (segment.json, results.json); the report is
+ * their merge, so a local run and `dlconform load merge` of segments from several hosts give the
+ * same figures.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { createInterface } from 'node:readline';
-import type { Config } from '../conformance/config.js';
+import type { Config, DocumentSpec } from '../conformance/config.js';
 import { nodeHash } from '../conformance/node-hash.js';
 import type { Redactor } from '../conformance/redact.js';
 import { EXIT } from '../conformance/types.js';
 import { PROFILES } from '../spec/profiles.js';
-import { bundleK6 } from './bundle.js';
-import type { K6Binary } from './k6bin.js';
-import { findKnee, judgeStep, stepResult, type StepResult } from './knee.js';
-import type { DatasetItem, K6Plan, LoadProfileName, StepWindow } from './plan.js';
-import { writeLoadReports, type LoadResult, type SegmentResult, type ThresholdResult } from './report.js';
-import { buildLoadRequest, cheapCheck, contentExpectation } from './request.js';
+import { startAttack, type RunningAttack } from './attack.js';
+import { LatencyHistogram } from './histogram.js';
+import { judgeStep, stepResult } from './knee.js';
+import { mergeSegments } from './merge.js';
+import type { DatasetItem, LoadPlan, LoadProfileName, StepWindow } from './plan.js';
+import { plotLatency } from './plot.js';
+import { LATENCY_HTML, writeLoadReports, type LoadResult } from './report.js';
+import { buildLoadRequest, cheapCheck, contentExpectation, txnFor } from './request.js';
+import { AttackCollector, type StepRecord } from './results.js';
 import { assertLoadTarget } from './safety.js';
-import { FileTail, SampleAggregator, type Tally } from './samples.js';
-import { gracefulStopSeconds, k6Options, plannedSeconds, stepsOf, type LoadSettings } from './settings.js';
+import { SampledConformance } from './sampled.js';
+import { RESULTS_JSON, slimResultLine, writeSegment, type SegmentFile } from './segment.js';
+import { attackLimits, drainSeconds, plannedSeconds, stepsOf, type LoadSettings } from './settings.js';
+import { SignedTargets } from './targets.js';
+import type { VegetaBinary } from './vegeta-bin.js';
 
 export interface LoadRunOptions {
   config: Config;
   apiKey: string;
   settings: LoadSettings;
   profile: LoadProfileName;
+  /** what each request asks for, and the documents they come from (same order) */
   dataset: DatasetItem[];
-  k6: K6Binary;
+  documents: DocumentSpec[];
+  vegeta: VegetaBinary;
   reportDir: string;
-  /** k6 instances, each running 1/N of the test (execution segments) */
-  segments: number;
+  /**
+   * Which segments run here, of how many: `{ count: N, indices: [1..N] }` for `--segments N` (all
+   * local, merged here), `{ count: N, indices: [i] }` for `--segment i/N` (one share; merged later).
+   */
+  segments: { count: number; indices: number[] };
   redactor: Redactor;
   toolVersion: string;
-  /** keep the raw k6 CSV files in the report dir (they are large) */
+  /** a run id shared by the segments of one test (default: random) */
+  runId?: string;
+  /** keep results.json (vegeta's results without bodies) in the report dir; segments always keep it */
   keepRaw?: boolean;
-  /** no k6 progress lines */
+  /** no progress lines */
   quiet?: boolean;
-  /** one request from Node before k6 starts (default true) */
+  /** one request from Node before vegeta starts (default true) */
   preflight?: boolean;
-  /** the k6 web dashboard HTML export (default true) */
-  dashboard?: boolean;
+  /** the sampled conformance stream (default true) */
+  sampled?: boolean;
+  /** tests: keep every latency in the collectors */
+  keepLatencies?: boolean;
   out?: NodeJS.WritableStream;
   err?: NodeJS.WritableStream;
 }
@@ -54,14 +68,11 @@ export interface LoadRunOutcome {
   result?: LoadResult;
   exitCode: number;
   message: string;
+  /** per segment index: every latency measured in its steps' windows, in ms (keepLatencies) */
+  latencies?: Map<number, number[]>;
 }
 
-/** Segment boundaries of k6's execution segments: 0, 1/N, …, 1. */
-export function segmentSequence(n: number): string[] {
-  return Array.from({ length: n + 1 }, (_, i) => (i === 0 ? '0' : i === n ? '1' : `${i}/${n}`));
-}
-
-export function buildPlan(o: Pick<LoadRunOptions, 'config' | 'settings' | 'profile'>, runId: string): K6Plan {
+export function buildPlan(o: Pick<LoadRunOptions, 'config' | 'settings' | 'profile'>, runId: string, segment: { index: number; count: number } = { index: 1, count: 1 }): LoadPlan {
   const { config, settings, profile } = o;
   const specProfile = PROFILES[config.profile];
   const url = settings.scenario === 'pull-doc' ? config.target.pullDoc! : config.target.pullUri;
@@ -69,6 +80,7 @@ export function buildPlan(o: Pick<LoadRunOptions, 'config' | 'settings' | 'profi
   return {
     planVersion: 1,
     runId,
+    segment,
     scenario: settings.scenario,
     profile,
     url,
@@ -82,15 +94,16 @@ export function buildPlan(o: Pick<LoadRunOptions, 'config' | 'settings' | 'profi
     apiKeyEnv: config.apiKeyEnv,
     sampleRate: settings.sampleRate,
     requestTimeoutMs: settings.requestTimeoutMs,
+    captureBytes: settings.captureBytes,
     ...contentExpectation(config.profile, format),
     steps: stepsOf(settings, profile),
-    options: k6Options(settings, profile),
+    limits: attackLimits(settings, profile),
   };
 }
 
-/** Sends the first dataset item once from Node with the same request builder; undefined when it is served. */
-export async function preflight(plan: K6Plan, apiKey: string, item: DatasetItem, timeoutMs: number): Promise<{ unreachable?: string; problem?: string }> {
-  const request = buildLoadRequest(plan, PROFILES[plan.specProfile], { hash: nodeHash, apiKey, hmac: plan.hmac }, item, 0, new Date());
+/** Sends the first dataset item once from Node with the same request builder; empty when it is served. */
+export async function preflight(plan: LoadPlan, apiKey: string, item: DatasetItem, timeoutMs: number): Promise<{ unreachable?: string; problem?: string }> {
+  const request = buildLoadRequest(plan, PROFILES[plan.specProfile], { hash: nodeHash, apiKey, hmac: plan.hmac }, item, txnFor(plan.runId, 0, 255, 0), new Date());
   let status: number;
   let body: string;
   try {
@@ -102,269 +115,230 @@ export async function preflight(plan: K6Plan, apiKey: string, item: DatasetItem,
     return { unreachable: `${plan.url}: ${cause?.code ?? cause?.message ?? (err as Error).message}` };
   }
   const problem = cheapCheck(plan, status, body);
-  return problem ? { problem: `the first request (sent from Node before k6 starts) was not served: ${problem}` } : {};
+  return problem ? { problem: `the first request (sent from Node before vegeta starts) was not served: ${problem}` } : {};
 }
 
-function thresholdResults(total: StepResult, t: Tally, s: LoadSettings): ThresholdResult[] {
-  const judged = t.ok + t.notOk + t.sampledPass + t.sampledFail;
-  const checksRate = judged > 0 ? (t.ok + t.sampledPass) / judged : 0;
-  const th = s.thresholds;
-  return [
-    { metric: 'http_req_duration', expression: `p(95)<${th.p95Ms}`, actual: total.p95Ms ?? 0, ok: total.p95Ms !== undefined && total.p95Ms < th.p95Ms },
-    { metric: 'http_req_failed', expression: `rate<${th.errorRate}`, actual: total.httpFailedRate, ok: total.requests > 0 && total.httpFailedRate < th.errorRate },
-    { metric: 'checks', expression: `rate>${th.checksRate}`, actual: Math.round(checksRate * 1e6) / 1e6, ok: checksRate > th.checksRate },
-    { metric: 'dropped_iterations', expression: 'count==0', actual: t.dropped, ok: t.dropped === 0 },
-  ];
-}
+/** A segment's share of a rate: the rate split evenly, in requests per second. */
+export const shareOf = (rate: number, count: number) => rate / count;
 
-const K6_THRESHOLDS_FAILED = 99;
-const K6_EXTERNAL_ABORT = 105;
+interface LocalSegment {
+  index: number;
+  plan: LoadPlan;
+  dir: string;
+  results: WriteStream;
+  records: StepRecord[];
+  total: AttackCollector[];
+  exitCodes: Array<number | null>;
+  sampler?: SampledConformance;
+  startedAt: Date;
+  error?: string;
+  latencies?: number[];
+}
 
 export async function runLoad(o: LoadRunOptions): Promise<LoadRunOutcome> {
-  const runId = randomBytes(8).toString('hex');
-  const plan = buildPlan(o, runId);
-  assertLoadTarget(plan.url, o.config.loadAllowedHosts);
+  const runId = o.runId ?? randomBytes(8).toString('hex');
+  const count = o.segments.count;
+  const plans = o.segments.indices.map((index) => buildPlan(o, runId, { index, count }));
+  const first = plans[0]!;
+  assertLoadTarget(first.url, o.config.loadAllowedHosts);
+  const out = o.out ?? process.stdout;
+  const say = (line: string) => {
+    if (!o.quiet) out.write(o.redactor.redact(line) + '\n');
+  };
 
   if (o.preflight !== false) {
-    const pre = await preflight(plan, o.apiKey, o.dataset[0]!, o.settings.requestTimeoutMs);
+    const pre = await preflight(first, o.apiKey, o.dataset[0]!, o.settings.requestTimeoutMs);
     if (pre.unreachable) return { exitCode: EXIT.unreachable, message: `target unreachable: ${pre.unreachable}` };
     if (pre.problem) return { exitCode: EXIT.conformanceFailure, message: `${pre.problem}. Run \`dlconform run\` against this config first: a load test of requests that fail measures nothing.` };
   }
 
-  // the dataset may hold owners' names and dates of birth: a private temporary file, never the report dir
-  const secretDir = await mkdtemp(join(tmpdir(), 'dlconform-load-'));
-  try {
-    await chmod(secretDir, 0o700);
-    return await runK6(o, plan, secretDir);
-  } finally {
-    await rm(secretDir, { recursive: true, force: true });
-  }
-}
-
-async function runK6(o: LoadRunOptions, plan: K6Plan, secretDir: string): Promise<LoadRunOutcome> {
-  const out = o.out ?? process.stdout;
-  const err = o.err ?? process.stderr;
-  const say = (line: string) => out.write(o.redactor.redact(line) + '\n');
-  const runId = plan.runId;
   const dir = o.reportDir;
-  const k6dir = join(dir, 'k6');
-  const rawDir = join(dir, 'raw');
-  await mkdir(k6dir, { recursive: true });
-  await mkdir(rawDir, { recursive: true });
-  const datasetPath = join(secretDir, 'dataset.json');
-  await writeFile(datasetPath, JSON.stringify(o.dataset), { mode: 0o600 });
-  const planPath = join(k6dir, 'plan.json');
-  await writeFile(planPath, JSON.stringify(plan, null, 2) + '\n');
-  const scripts = await bundleK6(k6dir, ['main']);
-
-  const n = o.segments;
-  const sequence = segmentSequence(n);
-  const steps = plan.steps;
-  const agg = new SampleAggregator(steps);
-  const csvPaths = Array.from({ length: n }, (_, i) => join(rawDir, n === 1 ? 'samples.csv' : `samples-${i + 1}.csv`));
-  const tails = csvPaths.map((p, i) => new FileTail(p, (text) => agg.feedText(i, text)));
-  const dashboards = Array.from({ length: n }, (_, i) => (n === 1 ? 'dashboard.html' : `dashboard-${i + 1}.html`));
-  const startedAt = new Date();
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    TMPDIR: process.env.TMPDIR,
-    LANG: process.env.LANG,
-    DLCONFORM_PLAN: planPath,
-    DLCONFORM_DATASET: datasetPath,
-    [o.config.apiKeyEnv]: o.apiKey,
-    K6_NO_USAGE_REPORT: 'true',
-    // the dashboard's HTML export needs two snapshots at least: about 30 per run, 1 to 10 s apart
-    ...(o.dashboard !== false && {
-      K6_WEB_DASHBOARD: 'true',
-      K6_WEB_DASHBOARD_PORT: '-1',
-      K6_WEB_DASHBOARD_OPEN: 'false',
-      K6_WEB_DASHBOARD_PERIOD: `${Math.min(10, Math.max(1, Math.floor(plannedSeconds(o.settings, o.profile) / 30)))}s`,
-    }),
-  };
-
-  const children: ChildProcess[] = [];
-  const exits: Array<Promise<number | null>> = [];
-  for (let i = 0; i < n; i++) {
-    const args = [
-      'run',
-      '--no-usage-report',
-      '--address=',
-      '--no-color',
-      '--log-format=raw',
-      `--out=csv=fileName=${csvPaths[i]},timeFormat=unix_milli`,
-      ...(o.quiet ? ['--quiet'] : []),
-      ...(n > 1 ? [`--execution-segment=${sequence[i]}:${sequence[i + 1]}`, `--execution-segment-sequence=${sequence.join(',')}`, '--summary-mode=disabled'] : []),
-      scripts.main,
-    ];
-    const childEnv = { ...env, ...(o.dashboard !== false && { K6_WEB_DASHBOARD_EXPORT: join(dir, dashboards[i]!) }) };
-    const child = spawn(o.k6.path, args, { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(child);
-    const prefix = n > 1 ? `[k6 ${i + 1}/${n}] ` : '';
-    for (const [stream, sink] of [
-      [child.stdout!, out],
-      [child.stderr!, err],
-    ] as const) {
-      createInterface({ input: stream }).on('line', (line) => {
-        sink.write(o.redactor.redact(prefix + line) + '\n');
+  const oneShare = o.segments.indices.length === 1 && count > 1;
+  const signer = { hash: nodeHash, apiKey: o.apiKey, hmac: first.hmac };
+  const locals: LocalSegment[] = [];
+  for (const plan of plans) {
+    const segDir = oneShare ? dir : join(dir, 'segments', String(plan.segment.index));
+    await mkdir(segDir, { recursive: true });
+    const local: LocalSegment = { index: plan.segment.index, plan, dir: segDir, results: createWriteStream(join(segDir, RESULTS_JSON)), records: [], total: [], exitCodes: [], startedAt: new Date(), ...(o.keepLatencies && { latencies: [] }) };
+    if (o.sampled !== false) {
+      local.sampler = new SampledConformance({
+        config: o.config,
+        apiKey: o.apiKey,
+        redactor: o.redactor,
+        scenario: plan.scenario,
+        ...(plan.format && { format: plan.format }),
+        documents: o.documents,
+        timeoutMs: plan.requestTimeoutMs,
+        offset: Math.floor(((plan.segment.index - 1) * o.documents.length) / count),
       });
     }
-    exits.push(
-      new Promise((resolve) => {
-        child.on('error', (e) => {
-          err.write(`dlconform load: cannot start k6 (${o.k6.path}): ${e.message}\n`);
-          resolve(null);
-        });
-        child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : null)));
-      }),
-    );
+    locals.push(local);
   }
 
+  // every run is bounded: each attack by its step, the drain and a margin; the whole run by the plan
+  const drain = drainSeconds(o.settings);
+  const steps = first.steps;
+  const runBoundMs = (plannedSeconds(o.settings, o.profile) + steps.length * (drain + 10) + 60) * 1000;
   let stopped: { reason: string } | undefined;
+  let running: RunningAttack[] = [];
   const stopAll = (reason: string) => {
     if (stopped) return;
     stopped = { reason };
-    say(`dlconform: stopping k6: ${reason}`);
-    for (const c of children) if (c.exitCode === null) c.kill('SIGINT');
+    say(`dlconform: stopping vegeta: ${reason}`);
+    for (const a of running) a.stop(reason);
   };
   const onSignal = () => stopAll('interrupted');
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  const runBound = setTimeout(() => stopAll(`the run passed its time bound of ${Math.round(runBoundMs / 1000)} s`), runBoundMs);
 
-  // every run is bounded: the plan, the graceful stop, and a margin for VU start-up
-  const boundMs = (plannedSeconds(o.settings, o.profile) + gracefulStopSeconds(o.settings) + 60) * 1000;
-  const bound = setTimeout(() => stopAll(`the run passed its time bound of ${Math.round(boundMs / 1000)} s`), boundMs);
-  const kill = setTimeout(() => {
-    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-  }, boundMs + 20_000);
-
-  /** a step's statistics; its achieved rate counts completions in its window shifted by its median latency (≤ 1 s) */
-  const shiftOf = (s: StepWindow) => Math.min(1000, Math.round(agg.perStep[s.index]!.latency.percentileMs(50) ?? 0));
-  const measure = (s: StepWindow) => stepResult(s, agg.perStep[s.index]!, agg.completedBetween(s.measureFrom + shiftOf(s), s.end + shiftOf(s)));
-  const judged = new Set<number>();
-  const criteria = { minAchievedRatio: o.settings.capacity.minAchievedRatio, errorRate: o.settings.thresholds.errorRate, p99Ms: o.settings.thresholds.p99Ms };
-  const watchSteps = () => {
-    if (o.profile !== 'capacity') return;
-    const starts = Array.from({ length: n }, (_, i) => agg.startOf(i));
-    if (starts.some((s) => s === undefined)) return;
-    const t0 = Math.max(...(starts as number[]));
-    for (const s of steps) {
-      // a step is judged once its window has closed and k6 has flushed it (every second)
-      if (judged.has(s.index) || Date.now() < t0 + s.end + shiftOf(s) + 2500) continue;
-      judged.add(s.index);
-      const r = measure(s);
-      const v = judgeStep(r, criteria);
-      say(`step ${s.index}: offered ${r.offeredRate} req/s, achieved ${r.achievedRate}, p95 ${r.p95Ms ?? '–'} ms, p99 ${r.p99Ms ?? '–'} ms, errors ${(r.errorRate * 100).toFixed(2)}%, dropped ${r.dropped} → ${v.ok ? 'sustained' : `not sustained (${v.problems.join('; ')})`}`);
-      if (!v.ok) stopAll(`step ${s.index} (${s.rate} req/s) is past the knee`);
-    }
-  };
-  let polling = true;
-  const poller = (async () => {
-    while (polling) {
-      await new Promise((r) => setTimeout(r, 500));
-      for (const t of tails) await t.poll();
-      watchSteps();
-    }
-  })();
-
-  let exitCodes: Array<number | null>;
+  const capacity = o.profile === 'capacity';
+  // a capacity staircase stops at the knee only when every segment runs here
+  const judgeHere = capacity && !oneShare;
+  const criteria = { minAchievedRatio: o.settings.capacity.minAchievedRatio, errorRate: o.settings.thresholds.errorRate, p99Ms: o.settings.thresholds.p99Ms, lateStartRate: o.settings.thresholds.lateStartRate };
+  let judgedSteps: number | undefined;
   try {
-    exitCodes = await Promise.all(exits);
+    for (const step of steps) {
+      if (stopped) break;
+      const rate = shareOf(step.rate, count);
+      const before = locals.map((l) => ({ pass: l.sampler?.tally.pass ?? 0, fail: l.sampler?.tally.fail ?? 0 }));
+      const attacks = locals.map((l) => {
+        const collector = new AttackCollector(step, rate, l.plan, { keepRaw: o.keepLatencies });
+        const targets = new SignedTargets(l.plan, signer, o.dataset, step.index);
+        const attack = startAttack(
+          {
+            vegeta: o.vegeta,
+            rate,
+            durationSeconds: (step.end - step.start) / 1000,
+            ...l.plan.limits,
+            timeoutMs: l.plan.requestTimeoutMs,
+            captureBytes: l.plan.captureBytes,
+            name: `step-${step.index}-segment-${l.index}`,
+          },
+          targets,
+          (r, line) => {
+            collector.add(r);
+            l.results.write(slimResultLine(line) + '\n');
+          },
+          { deadlineMs: ((step.end - step.start) / 1000 + drain + 10) * 1000 },
+        );
+        l.sampler?.start(Math.max(o.settings.sampleRate * rate, 1 / count));
+        return { local: l, collector, attack };
+      });
+      running = attacks.map((a) => a.attack);
+      const already = stopped as { reason: string } | undefined;
+      if (already) for (const a of running) a.stop(already.reason);
+      const outcomes = await Promise.all(attacks.map((a) => a.attack.done));
+      running = [];
+      for (const l of locals) await l.sampler?.stop();
+      attacks.forEach(({ local, collector }, i) => {
+        const outcome = outcomes[i]!;
+        const sampled = { pass: (local.sampler?.tally.pass ?? 0) - before[i]!.pass, fail: (local.sampler?.tally.fail ?? 0) - before[i]!.fail };
+        local.records.push(collector.finish(sampled));
+        local.total.push(collector);
+        local.exitCodes.push(outcome.exitCode);
+        if (collector.raw) local.latencies!.push(...collector.raw);
+        if (outcome.spawnError) local.error ??= outcome.spawnError;
+        else if (outcome.exitCode !== 0 && !outcome.stopped && !stopped) {
+          local.error ??= `vegeta attack exited with ${outcome.exitCode}${outcome.stderr ? `: ${outcome.stderr.split('\n').slice(-2).join(' | ')}` : ''}`;
+        } else if (outcome.results === 0 && !stopped) local.error ??= `vegeta sent no request in step ${step.index}${outcome.stderr ? `: ${outcome.stderr.split('\n').slice(-2).join(' | ')}` : ''}`;
+      });
+      if (locals.some((l) => l.error)) {
+        stopAll(locals.find((l) => l.error)!.error!);
+        break;
+      }
+      const merged = stepResult(step, locals.map((l) => l.records.at(-1)!));
+      const v = judgeStep(merged, criteria);
+      const verdict = capacity ? (v.ok ? ' → sustained' : ` → not sustained (${v.problems.join('; ')})`) : '';
+      say(`step ${step.index}: offered ${merged.offeredRate} req/s, achieved ${merged.achievedRate}, p95 ${merged.p95Ms ?? '–'} ms, p99 ${merged.p99Ms ?? '–'} ms, errors ${(merged.errorRate * 100).toFixed(2)}%, late starts ${merged.lateStarts}${verdict}`);
+      if (judgeHere && !v.ok) {
+        judgedSteps = step.index + 1;
+        stopAll(`step ${step.index} (${step.rate} req/s) is past the knee`);
+      }
+    }
   } finally {
-    clearTimeout(bound);
-    clearTimeout(kill);
+    clearTimeout(runBound);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    polling = false;
-    await poller;
-    for (let i = 0; i < n; i++) {
-      await tails[i]!.poll();
-      await tails[i]!.close();
-      agg.endSource(i);
+    for (const l of locals) {
+      await l.sampler?.close();
+      await new Promise<void>((resolve) => l.results.end(resolve));
     }
   }
+
   const endedAt = new Date();
-
-  // ---- results
-  // capacity stopped early: only the steps judged while it ran (a step cut short would look unsustained)
-  const measured = steps.filter((s) => (o.profile !== 'capacity' ? true : stopped ? judged.has(s.index) : agg.perStep[s.index]!.requests > 0));
-  const stepResults = measured.map(measure);
-  const totalWindow: StepWindow = { index: 0, rate: steps[0]!.rate, start: 0, measureFrom: 0, end: steps[steps.length - 1]!.end };
-  if (o.profile === 'capacity') totalWindow.rate = steps[Math.max(0, measured.length - 1)]?.rate ?? steps[0]!.rate;
-  const total = stepResult(totalWindow, { ...agg.total, completed: agg.total.completed });
-  if (o.profile !== 'capacity' && stepResults[0]) total.achievedRate = stepResults[0].achievedRate;
-  const segments: SegmentResult[] = agg.perSource.map((t, i) => {
-    const r = stepResult({ ...totalWindow, rate: 0 }, t);
-    return { index: i, segment: `${sequence[i]}:${sequence[i + 1]}`, exitCode: exitCodes[i] ?? null, requests: t.requests, achievedRate: r.achievedRate, ...(r.p95Ms !== undefined && { p95Ms: r.p95Ms }), dropped: t.dropped };
+  const profileSettings: Record<string, number> = capacity ? { ...o.settings.capacity } : { ...o.settings[o.profile as 'smoke'] };
+  const segmentFiles: SegmentFile[] = locals.map((l) => {
+    const totalWindow: StepWindow = { index: 0, rate: 0, start: 0, measureFrom: 0, end: steps.at(-1)!.end };
+    const totalRecord = totalOf(l, totalWindow);
+    return {
+      segmentVersion: 1,
+      tool: { name: 'dlconform', version: o.toolVersion },
+      engine: { name: 'vegeta', version: o.vegeta.version },
+      plan: l.plan,
+      settings: { thresholds: o.settings.thresholds, minAchievedRatio: o.settings.capacity.minAchievedRatio, datasetSize: o.dataset.length, profile: profileSettings },
+      startedAt: l.startedAt.toISOString(),
+      endedAt: endedAt.toISOString(),
+      steps: l.records,
+      total: totalRecord,
+      sampled: l.sampler ? (o.redactor.redactDeep(l.sampler.tally) as SegmentFile['sampled']) : { samples: 0, pass: 0, fail: 0, byCheck: {}, failures: [] },
+      exitCodes: l.exitCodes,
+      ...(stopped && { stopped: stopped.reason }),
+      ...((l.error ?? (l.records.length === 0 ? 'no step ran' : undefined)) && { error: l.error ?? 'no step ran' }),
+    };
   });
-  while (segments.length < n) segments.push({ index: segments.length, segment: `${sequence[segments.length]}:${sequence[segments.length + 1]}`, exitCode: exitCodes[segments.length] ?? null, requests: 0, achievedRate: 0, dropped: 0 });
+  for (const [i, s] of segmentFiles.entries()) await writeSegment(locals[i]!.dir, s);
 
-  const thresholds = o.profile === 'capacity' ? [] : thresholdResults(total, agg.total, o.settings);
-  const capacity = o.profile === 'capacity' ? findKnee(stepResults, criteria) : undefined;
-  const crashed = exitCodes
-    .map((c, i) => ({ c, i }))
-    .filter(({ c }) => c !== 0 && c !== K6_THRESHOLDS_FAILED && !(stopped && c === K6_EXTERNAL_ABORT));
-  let verdict: LoadResult['verdict'];
-  let message: string;
-  let exitCode: number;
-  if (crashed.length > 0 || agg.total.requests === 0) {
-    verdict = 'error';
-    exitCode = EXIT.conformanceFailure;
-    message = crashed.length > 0 ? `k6 failed (exit ${crashed.map(({ c, i }) => (n > 1 ? `${c} in segment ${i + 1}` : String(c))).join(', ')}); see its output above` : 'k6 sent no request';
-  } else if (stopped && o.profile !== 'capacity') {
-    verdict = 'error';
-    exitCode = EXIT.conformanceFailure;
-    message = `the run was stopped before its end (${stopped.reason}); the thresholds were not judged on a full run`;
-  } else if (capacity) {
-    verdict = capacity.knee ? 'pass' : 'fail';
-    exitCode = capacity.knee ? EXIT.ok : EXIT.conformanceFailure;
-    message = capacity.knee
-      ? `Capacity knee: ${capacity.knee.rate} req/s${capacity.saturated ? ` (step ${capacity.firstFailure!.index} at ${capacity.firstFailure!.rate} req/s was not sustained)` : ' (every step was sustained: the capacity is at least this)'}.`
-      : `No step was sustained: ${capacity.firstFailure?.problems.join('; ') ?? 'nothing measured'}.`;
-  } else {
-    const failed = thresholds.filter((t) => !t.ok);
-    verdict = failed.length === 0 ? 'pass' : 'fail';
-    exitCode = failed.length === 0 ? EXIT.ok : EXIT.conformanceFailure;
-    message = failed.length === 0 ? 'All thresholds met.' : `Thresholds failed: ${failed.map((t) => `${t.metric} ${t.expression} (actual ${t.actual})`).join('; ')}.`;
-  }
+  const files: string[] = [];
+  const resultFiles = locals.map((l) => join(l.dir, RESULTS_JSON));
+  const plotted = await plotLatency(o.vegeta, resultFiles, join(dir, LATENCY_HTML), `dlconform load ${o.profile} (${first.scenario})`);
+  if (plotted) files.push(LATENCY_HTML);
+  if (oneShare) files.push('segment.json', RESULTS_JSON);
+  else if (o.keepRaw) files.push(...locals.flatMap((l) => [relative(dir, join(l.dir, 'segment.json')), relative(dir, join(l.dir, RESULTS_JSON))]));
+  else await rm(join(dir, 'segments'), { recursive: true, force: true });
 
-  const files = [relative(dir, planPath), relative(dir, scripts.main)];
-  if (o.dashboard !== false) files.push(...dashboards.filter((d) => existsSync(join(dir, d))));
-  if (o.keepRaw) files.push(...csvPaths.map((p) => relative(dir, p)));
-  else await rm(rawDir, { recursive: true, force: true });
-
-  const profileSettings: Record<string, number> = o.profile === 'capacity' ? { ...o.settings.capacity } : { ...o.settings[o.profile] };
-  const result: LoadResult = {
-    schemaVersion: 1,
-    tool: { name: 'dlconform', version: o.toolVersion },
-    runId,
-    profile: o.profile,
-    scenario: plan.scenario,
-    specProfile: plan.specProfile,
-    target: plan.url,
-    startedAt: startedAt.toISOString(),
-    endedAt: endedAt.toISOString(),
-    k6: { version: o.k6.version, segments: n },
-    settings: {
-      ...(plan.format && { format: plan.format }),
-      sampleRate: plan.sampleRate,
-      requestTimeoutMs: plan.requestTimeoutMs,
-      thresholds: o.settings.thresholds,
-      datasetSize: o.dataset.length,
-      profile: profileSettings,
-    },
-    steps: stepResults,
-    total,
-    segments,
-    thresholds,
-    ...(capacity && { capacity }),
+  const result = mergeSegments({
+    segments: segmentFiles,
+    thresholds: o.settings.thresholds,
+    minAchievedRatio: o.settings.capacity.minAchievedRatio,
+    toolVersion: o.toolVersion,
     ...(stopped && { stopped }),
-    verdict,
-    message,
-    exitCode,
-    histogram: agg.total.latency.toJSON(),
+    ...(judgedSteps !== undefined && { judgedSteps }),
+    datasetSize: o.dataset.length,
+    profileSettings,
     files,
-  };
+    allowMissing: oneShare,
+  });
   await writeLoadReports(result, dir, o.redactor);
-  return { result, exitCode, message };
+  const latencies = o.keepLatencies ? new Map(locals.map((l) => [l.index, l.latencies!])) : undefined;
+  if (oneShare && result.verdict !== 'error') {
+    const message = `Segment ${first.segment.index}/${count} done (${result.total.requests} requests). Its share alone is not judged: merge the ${count} segment folders with \`dlconform load merge DIR…\`.`;
+    return { result, exitCode: EXIT.ok, message, ...(latencies && { latencies }) };
+  }
+  return { result, exitCode: result.exitCode, message: result.message, ...(latencies && { latencies }) };
+}
+
+/** The segment's totals: every result of every step, settle parts included. */
+function totalOf(l: LocalSegment, window: StepWindow): StepRecord {
+  const sum = (f: (r: StepRecord) => number) => l.records.reduce((n, r) => n + f(r), 0);
+  const reasons: Record<string, number> = {};
+  for (const r of l.records) for (const [k, v] of Object.entries(r.reasons)) reasons[k] = (reasons[k] ?? 0) + v;
+  return {
+    index: 0,
+    offeredRate: l.records.at(-1)?.offeredRate ?? 0,
+    windowSeconds: (window.end - window.measureFrom) / 1000,
+    requests: sum((r) => r.requests),
+    completed: sum((r) => r.completed),
+    lateStarts: sum((r) => r.lateStarts),
+    httpFailed: sum((r) => r.httpFailed),
+    ok: sum((r) => r.ok),
+    notOk: sum((r) => r.notOk),
+    reasons,
+    beyondCapture: sum((r) => r.beyondCapture),
+    sampledPass: sum((r) => r.sampledPass),
+    sampledFail: sum((r) => r.sampledFail),
+    histogram: LatencyHistogram.merged(l.total.map((c) => c.latency)).encode(),
+    sumUs: sum((r) => r.sumUs),
+    maxUs: Math.max(0, ...l.records.map((r) => r.maxUs)),
+  };
 }

@@ -1,7 +1,7 @@
 /**
  * Where load may go. An issuer must never load-test somebody else's servers (least of all
  * DigiLocker's production) by a slip in a config file, so `dlconform load` sends traffic only to
- * loopback or to a host the config lists in `loadAllowedHosts`, never to a DigiLocker host, and k6
+ * loopback or to a host the config lists in `loadAllowedHosts`, never to a DigiLocker host, and vegeta
  * follows no redirect.
  */
 import { isIP } from 'node:net';

@@ -1,8 +1,9 @@
 /**
- * The `load` block of the config with every default applied, and the k6 options each load
- * profile becomes: smoke, ci and soak are constant-arrival-rate (an open model: requests arrive at
- * the rate whatever the target does, as DigiLocker's users do), capacity is a ramping-arrival-rate
- * staircase. Durations are bounded, redirects are never followed.
+ * The `load` block of the config with every default applied, and what each load profile becomes
+ * for vegeta: smoke, ci and soak are one constant-rate attack (an open model: requests are sent at
+ * the rate whatever the target does, as DigiLocker's users do), capacity is a staircase of
+ * constant-rate attacks, one per step. Durations, workers and connections are always bounded;
+ * redirects are never followed.
  */
 import type { Config, LoadConfig } from '../conformance/config.js';
 import type { Format } from '../spec/profiles.js';
@@ -12,9 +13,9 @@ import type { LoadProfileName, ScenarioName, StepWindow } from './plan.js';
 export interface ConstantProfile {
   rate: number;
   durationSeconds: number;
-  /** unset: derived from the rate (vusFor) */
-  preAllocatedVUs?: number;
-  maxVUs?: number;
+  /** unset: derived from the rate (workersFor) */
+  workers?: number;
+  maxWorkers?: number;
 }
 
 export interface CapacityProfile {
@@ -24,9 +25,9 @@ export interface CapacityProfile {
   stepSeconds: number;
   settleSeconds: number;
   minAchievedRatio: number;
-  /** unset: derived from the highest step's rate (vusFor) */
-  preAllocatedVUs?: number;
-  maxVUs?: number;
+  /** unset: derived from the highest step's rate (workersFor) */
+  workers?: number;
+  maxWorkers?: number;
 }
 
 export interface Thresholds {
@@ -34,12 +35,14 @@ export interface Thresholds {
   p99Ms: number;
   errorRate: number;
   checksRate: number;
+  lateStartRate: number;
 }
 
 export interface LoadSettings {
   scenario: ScenarioName;
   format: Format;
   sampleRate: number;
+  captureBytes: number;
   requestTimeoutMs: number;
   dataset?: string;
   thresholds: Thresholds;
@@ -52,7 +55,8 @@ export interface LoadSettings {
 export const LOAD_DEFAULTS = {
   format: 'pdf' as Format,
   sampleRate: 0.001,
-  thresholds: { p95Ms: 1000, p99Ms: 2000, errorRate: 0.01, checksRate: 0.99 },
+  captureBytes: 1024,
+  thresholds: { p95Ms: 1000, p99Ms: 2000, errorRate: 0.01, checksRate: 0.99, lateStartRate: 0.001 },
   smoke: { rate: 20, durationSeconds: 10 },
   ci: { rate: 50, durationSeconds: 60 },
   soak: { rate: 20, durationSeconds: 1800 },
@@ -60,16 +64,15 @@ export const LOAD_DEFAULTS = {
 } as const;
 
 /**
- * VUs for an arrival rate when the config names none: enough started up front for 250 ms of
- * latency (a VU started mid-run takes time, and k6 drops the iterations that find no free VU),
- * and room for 2 s at most
- * (capped at 2000 VUs, about 1 MB each), beyond which requests pile up and k6 drops iterations,
- * which is what marks saturation.
+ * vegeta's workers for a rate when the config names none: enough started up front for 250 ms of
+ * latency, and at most three seconds' worth of requests in flight (from 50 to 10000). Past that
+ * every worker is busy, requests start late, and the late starts mark saturation; the cap keeps a
+ * stalled target from costing the generator unbounded goroutines and connections.
  */
-export function vusFor(rate: number, p: { preAllocatedVUs?: number; maxVUs?: number }): { preAllocatedVUs: number; maxVUs: number } {
-  const preAllocatedVUs = p.preAllocatedVUs ?? Math.min(2000, Math.max(10, Math.ceil(rate / 4)));
-  const maxVUs = p.maxVUs ?? Math.min(2000, Math.max(50, preAllocatedVUs, Math.ceil(rate * 2)));
-  return { preAllocatedVUs, maxVUs };
+export function workersFor(rate: number, p: { workers?: number; maxWorkers?: number }): { workers: number; maxWorkers: number } {
+  const maxWorkers = p.maxWorkers ?? Math.min(10_000, Math.max(50, Math.ceil(rate * 3)));
+  const workers = Math.min(maxWorkers, p.workers ?? Math.min(10_000, Math.max(10, Math.ceil(rate / 4))));
+  return { workers, maxWorkers };
 }
 
 /** Problems the schema cannot see; each names the field. */
@@ -95,6 +98,7 @@ export function loadSettings(config: Config): LoadSettings {
     scenario,
     format: raw.format ?? LOAD_DEFAULTS.format,
     sampleRate: raw.sampleRate ?? LOAD_DEFAULTS.sampleRate,
+    captureBytes: raw.captureBytes ?? LOAD_DEFAULTS.captureBytes,
     requestTimeoutMs: raw.requestTimeoutMs ?? config.client.timeoutMs,
     ...(raw.dataset !== undefined && { dataset: raw.dataset }),
     thresholds: { ...LOAD_DEFAULTS.thresholds, ...raw.thresholds },
@@ -103,13 +107,13 @@ export function loadSettings(config: Config): LoadSettings {
     soak: { ...LOAD_DEFAULTS.soak, ...raw.soak },
     capacity,
   };
-  for (const name of ['smoke', 'ci', 'soak'] as const) checkVus(settings[name], `load.${name}`);
-  checkVus(capacity, 'load.capacity');
+  for (const name of ['smoke', 'ci', 'soak'] as const) checkWorkers(settings[name], `load.${name}`);
+  checkWorkers(capacity, 'load.capacity');
   return settings;
 }
 
-function checkVus(p: { preAllocatedVUs?: number; maxVUs?: number }, field: string): void {
-  if (p.maxVUs !== undefined && p.preAllocatedVUs !== undefined && p.maxVUs < p.preAllocatedVUs) throw new LoadSettingsError(`${field}.maxVUs (${p.maxVUs}) must be at least ${field}.preAllocatedVUs (${p.preAllocatedVUs})`);
+function checkWorkers(p: { workers?: number; maxWorkers?: number }, field: string): void {
+  if (p.maxWorkers !== undefined && p.workers !== undefined && p.maxWorkers < p.workers) throw new LoadSettingsError(`${field}.maxWorkers (${p.maxWorkers}) must be at least ${field}.workers (${p.workers})`);
 }
 
 /** Command-line overrides of the chosen profile (`--rate`, `--duration`, `--scenario`). */
@@ -165,61 +169,14 @@ export function plannedSeconds(settings: LoadSettings, profile: LoadProfileName)
   return settings[profile].durationSeconds;
 }
 
-/** k6 lets iterations in flight finish for this long after the scenario ends. */
-export function gracefulStopSeconds(settings: LoadSettings): number {
+/** After an attack's duration, vegeta waits for the requests in flight: at most the request timeout. */
+export function drainSeconds(settings: LoadSettings): number {
   return Math.ceil(settings.requestTimeoutMs / 1000) + 1;
 }
 
-/** The k6 options of a profile: the scenario, thresholds (not for capacity: the knee finder judges), safety settings. */
-export function k6Options(settings: LoadSettings, profile: LoadProfileName): Record<string, unknown> {
-  const gracefulStop = `${gracefulStopSeconds(settings)}s`;
-  let scenario: Record<string, unknown>;
-  if (profile === 'capacity') {
-    const c = settings.capacity;
-    // each step: the rate jumps (a 0 s stage) and is held for stepSeconds
-    const stages = stepsOf(settings, profile).flatMap((s) => [
-      { target: s.rate, duration: '0s' },
-      { target: s.rate, duration: `${c.stepSeconds}s` },
-    ]);
-    scenario = {
-      executor: 'ramping-arrival-rate',
-      startRate: c.startRate,
-      timeUnit: '1s',
-      ...vusFor(c.startRate + (c.maxSteps - 1) * c.stepRate, c),
-      stages,
-      gracefulStop,
-    };
-  } else {
-    const p = settings[profile];
-    scenario = {
-      executor: 'constant-arrival-rate',
-      rate: p.rate,
-      timeUnit: '1s',
-      duration: `${p.durationSeconds}s`,
-      ...vusFor(p.rate, p),
-      gracefulStop,
-    };
-  }
-  const t = settings.thresholds;
-  const thresholds: Record<string, string[]> =
-    profile === 'capacity'
-      ? {}
-      : {
-          http_req_duration: [`p(95)<${t.p95Ms}`],
-          http_req_failed: [`rate<${t.errorRate}`],
-          checks: [`rate>${t.checksRate}`],
-          dropped_iterations: ['count==0'],
-        };
-  return {
-    scenarios: { [settings.scenario]: scenario },
-    thresholds,
-    // never follow a redirect: load goes only to the host that was allowed
-    maxRedirects: 0,
-    // only the tags the sample reader needs (the default set costs memory and output size)
-    systemTags: ['status', 'check', 'error_code'],
-    summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'],
-    setupTimeout: '10s',
-    teardownTimeout: '10s',
-    noCookiesReset: true,
-  };
+/** Workers and connections of a profile's attacks: from the highest rate it offers. */
+export function attackLimits(settings: LoadSettings, profile: LoadProfileName): { workers: number; maxWorkers: number; maxConnections: number } {
+  const highest = profile === 'capacity' ? settings.capacity.startRate + (settings.capacity.maxSteps - 1) * settings.capacity.stepRate : settings[profile].rate;
+  const w = workersFor(highest, profile === 'capacity' ? settings.capacity : settings[profile]);
+  return { ...w, maxConnections: w.maxWorkers };
 }

@@ -1,35 +1,19 @@
 /**
- * For tests that need real k6: finds it once; when it is absent they skip with a printed reason,
- * except under CI=true, where a missing k6 is a failure (CI installs it: load/install-k6.sh).
+ * For tests that need real vegeta: the binary the global setup found (or built with Go) through
+ * the same path `dlconform load` uses. When it is absent they skip with a printed reason, except
+ * under CI=true, where a missing vegeta is a failure.
  */
-import { spawn } from 'node:child_process';
-import { findK6, k6MissingMessage, type K6Binary } from './k6bin.js';
+import { inject } from 'vitest';
+import type { VegetaBinary } from './vegeta-bin.js';
 
 export const IN_CI = process.env.CI === 'true' || process.env.CI === '1';
 
-const probe = await findK6();
-export const k6: K6Binary | undefined = probe.found;
-export const k6Missing = k6 ? undefined : k6MissingMessage(probe.looked);
+const provided = inject('vegeta');
+export const vegeta: VegetaBinary | undefined = provided?.found;
+export const vegetaMissing = vegeta ? undefined : (provided?.message ?? 'vegeta was not looked for (run the tests through vitest.config.ts)');
 
-if (!k6 && !IN_CI) {
-  process.stderr.write(`\n[load] tests that need k6 are SKIPPED: ${k6Missing}\n(set CI=true to make a missing k6 fail instead)\n\n`);
-}
-
-/** Runs k6 with arguments, collecting its output; resolves with the exit code. */
-export function runK6(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(k6!.path, args, { env: { PATH: process.env.PATH, HOME: process.env.HOME, K6_NO_USAGE_REPORT: 'true', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+if (!vegeta && !IN_CI) {
+  process.stderr.write(`\n[load] tests that need vegeta are SKIPPED: ${vegetaMissing}\n(set CI=true to make a missing vegeta fail instead)\n\n`);
 }
 
 /** A writable that collects text (for the output of loadCommand / runLoad). */

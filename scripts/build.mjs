@@ -21,18 +21,3 @@ await build({
   },
   logLevel: 'warning',
 });
-
-// The k6 scripts, bundled with spec/ for k6's JS engine; `dlconform load` bundles them itself when
-// esbuild is at hand and falls back to these otherwise.
-await build({
-  entryPoints: { main: 'load/k6/main.ts', bare: 'load/k6/bare.ts', selftest: 'load/k6/selftest.ts' },
-  outdir: 'dist/k6',
-  bundle: true,
-  platform: 'neutral',
-  format: 'esm',
-  target: 'es2020',
-  mainFields: ['module', 'main'],
-  external: ['k6', 'k6/*'],
-  legalComments: 'none',
-  logLevel: 'warning',
-});

@@ -1,6 +1,6 @@
 /**
  * keyhash and x-digilocker-hmac (protocol-facts §1.2, C1, C3). Hash functions are injected so
- * the same code signs in Node (node:crypto) and inside k6 (k6/crypto).
+ * this folder stays free of node: imports and the same code signs wherever it runs.
  */
 import { base64Encode, toHex, utf8Encode } from './bytes.js';
 
@@ -12,9 +12,8 @@ export interface HashFunctions {
   /** MD5 of the UTF-8 bytes of `text`, as raw bytes (UID in profile 1.13 is the MD5 of the Aadhaar number) */
   md5(text: string): Uint8Array;
   /**
-   * Optional native shortcuts for runtimes whose byte loops are slow (k6's JavaScript VM runs the
-   * portable path at ~1 ms per request). Each must give exactly what the portable path gives;
-   * load/ tests check that inside k6.
+   * Optional native shortcuts over a string's UTF-8 bytes, for hot paths (the load stream signs
+   * every request). Each must give exactly what the portable path gives; a test compares them.
    */
   text?: {
     /** lowercase hex of SHA-256 of the UTF-8 bytes of `text` */
