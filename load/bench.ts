@@ -1,187 +1,283 @@
 /**
- * The load benchmark (`npm run bench:load`, not a test). On the same target in one run:
- *  - req/s of the dlconform pull-doc script against a bare k6 script POSTing one fixed pre-signed
- *    body (goal ≥ 0.8: what signing, building and checking each request costs inside k6), both
- *    closed-model (constant VUs) with no output, and once more as `dlconform load` runs it (raw
- *    samples to CSV) to show what the sample output costs;
- *  - the bare k6 script against wrk with the same body (k6's own cost);
- *  - the reference issuer against a bare node:http server returning the same response bytes,
- *    both driven by wrk (goal ≥ 0.5).
- * The machine is shared and small, so rounds are interleaved and medians reported.
+ * The child processes of the load benchmark (`npm run bench:load`, scripts/bench-load.mjs; not a
+ * test). Run as `node --import tsx load/bench.ts ROLE 'JSON options'`; the API key of the
+ * reference issuer comes in $DLCONFORM_LOAD_API_KEY. Each role prints one JSON line on stdout.
+ *
+ *  - `reference`: the reference issuer (startReferenceTarget) on 127.0.0.1; sends it one real
+ *    signed Pull Doc request and keeps the answer's bytes (response.bin), the request (request.xml,
+ *    request.json) and the issuer's config and documents (target.json) in `dir`. Serves until its
+ *    stdin closes or it is signalled.
+ *  - `bare`: a bare node:http server answering every POST with those response bytes; it reads
+ *    the request body and ignores it.
+ *  - `stream`: the generator. dlconform's signed target stream for the reference issuer's config
+ *    and dataset, against `url`, through vegeta: `full` is startAttack exactly as the runner
+ *    calls it (vegeta attack + vegeta encode, every result parsed and folded by AttackCollector,
+ *    and its slim line written to a results file); `attack` is the same stream into `vegeta
+ *    attack` alone, its (gob) results written to a file and not read. Options for the bench's
+ *    isolating variants: `fixedLine` sends one signed line, built once, on every request (the
+ *    whole pipeline without signing per request); `captureBytes` overrides the plan's captured
+ *    body (vegeta's -max-body and the cheap check's capture). Prints what it counted and
+ *    the CPU the whole generator used over the attack: this process (process.cpuUsage) and its
+ *    reaped vegeta children (cutime + cstime of /proc/self/stat).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { Session } from 'node:inspector';
 import { join } from 'node:path';
+import { parseConfig } from '../conformance/config.js';
+import type { DocumentSpec } from '../conformance/config.js';
 import { nodeHash } from '../conformance/node-hash.js';
 import { PROFILES } from '../spec/profiles.js';
-import { bundleK6 } from './bundle.js';
+import { attackArgs, startAttack, type AttackSpec } from './attack.js';
 import { buildDataset } from './dataset.js';
-import { findK6, k6MissingMessage } from './k6bin.js';
-import { startReferenceTarget } from './reference.js';
-import { buildLoadRequest } from './request.js';
+import { REFERENCE_KEY_ENV, startReferenceTarget } from './reference.js';
+import { buildLoadRequest, txnFor } from './request.js';
+import { AttackCollector } from './results.js';
 import { buildPlan } from './runner.js';
+import { slimResultLine } from './segment.js';
 import { loadSettings } from './settings.js';
+import { SignedTargets, pumpTargets } from './targets.js';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const VUS = Number(process.env.BENCH_VUS ?? 16);
+const print = (value: unknown) => process.stdout.write(JSON.stringify(value) + '\n');
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+/** Serve until the parent goes away (stdin closes) or signals. */
+function serveUntilParentGoes(close: () => Promise<void> | void): void {
+  const end = () => {
+    void Promise.resolve(close()).finally(() => process.exit(0));
+  };
+  process.stdin.on('end', end);
+  process.stdin.on('error', end);
+  process.stdin.resume();
+  process.once('SIGTERM', end);
+  process.once('SIGINT', end);
+}
 
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env: { PATH: process.env.PATH, HOME: process.env.HOME, K6_NO_USAGE_REPORT: 'true', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), (SECONDS + 120) * 1000);
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out });
+function apiKey(): string {
+  const key = process.env[REFERENCE_KEY_ENV];
+  if (!key) throw new Error(`$${REFERENCE_KEY_ENV} is not set`);
+  return key;
+}
+
+/** The reference issuer's config, parsed like a user's, its documents, and a plan against `url`. */
+function loadTarget(dir: string, url?: string) {
+  const saved = JSON.parse(readFileSync(join(dir, 'target.json'), 'utf8')) as { config: unknown; documents: DocumentSpec[] };
+  const key = apiKey();
+  const { config } = parseConfig(saved.config, { [REFERENCE_KEY_ENV]: key }, 'reference issuer');
+  const settings = loadSettings(config);
+  const base = buildPlan({ config, settings: { ...settings, scenario: 'pull-doc' }, profile: 'ci' }, '0123456789abcdef');
+  const plan = url ? { ...base, url } : base;
+  const dataset = buildDataset(config, 'pull-doc', saved.documents);
+  return { config, plan, dataset, signer: { hash: nodeHash, apiKey: key, hmac: plan.hmac } };
+}
+
+async function reference(o: { dir: string; documents: number }): Promise<void> {
+  const key = apiKey();
+  const target = await startReferenceTarget({ documents: o.documents, apiKey: key });
+  writeFileSync(join(o.dir, 'target.json'), JSON.stringify({ config: target.issuer.config(REFERENCE_KEY_ENV), documents: target.documents }));
+  const { plan, dataset, signer } = loadTarget(o.dir);
+  // one real signed request, and the issuer's answer to it: the bare server's fixed response
+  const request = buildLoadRequest(plan, PROFILES[plan.specProfile], signer, dataset[0]!, txnFor(plan.runId, 0, 255, 0), new Date());
+  const res = await fetch(plan.url, { method: 'POST', body: request.body, headers: request.headers });
+  const answer = Buffer.from(await res.arrayBuffer());
+  if (res.status !== 200 || !answer.includes('Status="1"') || !answer.includes('JVBERi0')) {
+    await target.issuer.close();
+    throw new Error(`the reference issuer did not serve the first request (HTTP ${res.status}): ${answer.subarray(0, 200).toString()}`);
+  }
+  writeFileSync(join(o.dir, 'response.bin'), answer);
+  writeFileSync(join(o.dir, 'request.xml'), request.body);
+  writeFileSync(join(o.dir, 'request.json'), JSON.stringify({ headers: request.headers }));
+  const contentType = res.headers.get('content-type') ?? 'application/xml';
+  print({ url: plan.url, pid: process.pid, responseBytes: answer.length, contentType, requestBytes: Buffer.byteLength(request.body), datasetSize: dataset.length, profile: plan.specProfile, timeoutMs: plan.requestTimeoutMs, captureBytes: plan.captureBytes });
+  serveUntilParentGoes(() => target.issuer.close());
+}
+
+async function bare(o: { dir: string; contentType: string }): Promise<void> {
+  const answer = readFileSync(join(o.dir, 'response.bin'));
+  const headers = { 'content-type': o.contentType, 'content-length': String(answer.length) };
+  const server = createServer({ keepAliveTimeout: 10_000 }, (req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, headers);
+      res.end(answer);
     });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  print({ url: `http://127.0.0.1:${port}/pulldoc`, pid: process.pid });
+  serveUntilParentGoes(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
+}
+
+const CLK_TCK = 100; // Linux's USER_HZ on every mainstream architecture (getconf CLK_TCK)
+
+/** CPU of this process (all its threads) and of its reaped children, in µs. */
+function cpuNow(): { selfUs: number; childrenUs: number } {
+  const self = process.cpuUsage();
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // after "pid (comm) ": state is field 3, so cutime (16) and cstime (17) are at 13 and 14
+  const ticks = Number(fields[13]) + Number(fields[14]);
+  return { selfUs: self.user + self.system, childrenUs: (ticks * 1e6) / CLK_TCK };
+}
+
+interface StreamOptions {
+  dir: string;
+  url: string;
+  vegeta: { path: string; version: string };
+  mode: 'full' | 'attack';
+  rate: number;
+  durationSeconds: number;
+  workers: number;
+  maxWorkers: number;
+  connections: number;
+  /** attack mode: where vegeta writes its results (gob) */
+  output?: string;
+  /** write a V8 CPU profile of this process over the attack alone (not its start-up) here */
+  profile?: string;
+  /** one signed line, built once before the attack, repeated for every request: no signing per request */
+  fixedLine?: boolean;
+  /** the captured body (vegeta's -max-body and the cheap check's), instead of the plan's */
+  captureBytes?: number;
+}
+
+/** SignedTargets' surface pumpTargets uses, over one line repeated: the stream without signing. */
+function repeatedLine(line: string): SignedTargets {
+  let n = 0;
+  const stand = {
+    nextLine: () => {
+      n++;
+      return line;
+    },
+    get count() {
+      return n;
+    },
+  };
+  return stand as unknown as SignedTargets;
+}
+
+/** Starts the V8 sampling profiler in this process; the returned function stops it and writes the profile. */
+async function startProfile(path: string): Promise<() => Promise<void>> {
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) => session.post(method, params ?? {}, (err, result) => (err ? reject(err) : resolve(result))));
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 200 });
+  await post('Profiler.start');
+  return async () => {
+    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+    writeFileSync(path, JSON.stringify(profile));
+    session.disconnect();
+  };
+}
+
+async function stream(o: StreamOptions): Promise<void> {
+  const loaded = loadTarget(o.dir, o.url);
+  const { dataset, signer } = loaded;
+  const plan = o.captureBytes ? { ...loaded.plan, captureBytes: o.captureBytes } : loaded.plan;
+  const spec: AttackSpec = {
+    vegeta: { ...o.vegeta, source: 'VEGETA_BIN' },
+    rate: o.rate,
+    durationSeconds: o.durationSeconds,
+    workers: o.workers,
+    maxWorkers: o.maxWorkers,
+    maxConnections: o.connections,
+    timeoutMs: plan.requestTimeoutMs,
+    captureBytes: plan.captureBytes,
+    name: `bench-${o.mode}`,
+  };
+  const signed = new SignedTargets(plan, signer, dataset, 0);
+  const targets = o.fixedLine ? repeatedLine(signed.nextLine()) : signed;
+  const deadlineMs = (o.durationSeconds + 20) * 1000;
+  const stopProfile = o.profile ? await startProfile(o.profile) : undefined;
+  const before = cpuNow();
+  const began = Date.now();
+  if (o.mode === 'full') {
+    // one window over the whole attack and its drain: every result is folded
+    const window = { index: 0, rate: o.rate, start: 0, measureFrom: 0, end: (o.durationSeconds + 60) * 1000 };
+    const collector = new AttackCollector(window, o.rate, plan);
+    const results = createWriteStream(join(o.dir, `results-${process.pid}.json`));
+    let first = Infinity;
+    let last = -Infinity;
+    const attack = startAttack(
+      spec,
+      targets,
+      (r, line) => {
+        collector.add(r);
+        results.write(slimResultLine(line) + '\n');
+        if (r.startMs < first) first = r.startMs;
+        const end = r.startMs + r.latencyUs / 1000;
+        if (end > last) last = end;
+      },
+      { deadlineMs },
+    );
+    const outcome = await attack.done;
+    await new Promise<void>((resolve) => results.end(resolve));
+    const after = cpuNow();
+    await stopProfile?.();
+    const record = collector.finish();
+    print({
+      mode: o.mode,
+      exitCode: outcome.exitCode,
+      stopped: outcome.stopped,
+      stderr: outcome.stderr.slice(-500),
+      targets: outcome.targets,
+      requests: outcome.results,
+      seconds: (last - first) / 1000,
+      ok: record.ok,
+      notOk: record.notOk,
+      beyondCapture: record.beyondCapture,
+      httpFailed: record.httpFailed,
+      lateStarts: record.lateStarts,
+      reasons: record.reasons,
+      wallSeconds: (Date.now() - began) / 1000,
+      selfUs: after.selfUs - before.selfUs,
+      childrenUs: after.childrenUs - before.childrenUs,
+    });
+    return;
+  }
+  // attack only: the same stream and flags, vegeta's results written to a file and not read here
+  const args = [...attackArgs(spec), `-output=${o.output!}`];
+  const child = spawn(o.vegeta.path, args, { env: { PATH: process.env.PATH, HOME: process.env.HOME }, stdio: ['pipe', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-2000)));
+  const pump = pumpTargets(child.stdin!, targets, { rate: o.rate });
+  const deadline = setTimeout(() => child.kill('SIGKILL'), deadlineMs);
+  const exitCode = await new Promise<number | null>((resolve) => {
+    child.on('error', () => resolve(null));
+    child.on('close', (code) => resolve(code));
+  });
+  clearTimeout(deadline);
+  pump.stop();
+  const written = await pump.done;
+  const after = cpuNow();
+  await stopProfile?.();
+  print({
+    mode: o.mode,
+    exitCode,
+    stderr: stderr.trim().slice(-500),
+    targets: written,
+    wallSeconds: (Date.now() - began) / 1000,
+    selfUs: after.selfUs - before.selfUs,
+    childrenUs: after.childrenUs - before.childrenUs,
   });
 }
 
-async function hasWrk(): Promise<boolean> {
-  try {
-    await run('wrk', ['--version']);
-    return true;
-  } catch {
-    return false;
-  }
+const [role, json] = process.argv.slice(2);
+const options = JSON.parse(json ?? '{}') as Record<string, unknown>;
+const roles: Record<string, (o: never) => Promise<void>> = { reference, bare, stream };
+const run = role ? roles[role] : undefined;
+if (!run) {
+  process.stderr.write(`usage: node --import tsx load/bench.ts reference|bare|stream 'JSON options' (run by scripts/bench-load.mjs)\n`);
+  process.exit(2);
 }
-
-async function wrk(url: string, luaPath: string): Promise<number> {
-  const r = await run('wrk', ['-t1', `-c${VUS}`, `-d${SECONDS}s`, '-s', luaPath, url]);
-  const m = /Requests\/sec:\s+([\d.]+)/.exec(r.out);
-  if (!m) throw new Error(`wrk gave no Requests/sec:\n${r.out}`);
-  const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(r.out);
-  if (non2xx) throw new Error(`wrk got ${non2xx[1]} non-2xx responses from ${url}`);
-  return Number(m[1]);
-}
-
-/**
- * One k6 run: its request rate, and the CPU time k6 used per request (user + system, from the
- * shell's `times` after k6 exits), which other work on a shared machine disturbs far less.
- */
-async function k6Run(k6: string, script: string, env: NodeJS.ProcessEnv, dir: string, extra: string[] = []): Promise<{ rate: number; cpuUs: number }> {
-  const summary = join(dir, `summary-${Math.random().toString(36).slice(2)}.json`);
-  const args = ['run', '--no-usage-report', '--address=', '--quiet', '--no-color', `--summary-export=${summary}`, ...extra, script];
-  const r = await run('bash', ['-c', '"$@"; code=$?; times; exit $code', 'bash', k6, ...args], env);
-  if (r.code !== 0) throw new Error(`k6 exited ${r.code}:\n${r.out.slice(-2000)}`);
-  const metrics = (JSON.parse(readFileSync(summary, 'utf8')) as { metrics: Record<string, Record<string, number>> }).metrics;
-  const checks = metrics.checks;
-  if (checks && checks.fails !== undefined && checks.fails > 0) throw new Error(`k6 checks failed ${checks.fails} times: the bench target is not answering correctly`);
-  // `times` prints the shell's own times, then its children's: "0m12.345s 0m1.234s"
-  const lines = r.out.trim().split('\n');
-  const seconds = (t: string) => {
-    const m = /(\d+)m([\d.]+)s/.exec(t);
-    return m ? Number(m[1]) * 60 + Number(m[2]) : NaN;
-  };
-  const [user, sys] = (lines[lines.length - 1] ?? '').trim().split(/\s+/);
-  const cpuUs = ((seconds(user ?? '') + seconds(sys ?? '')) * 1e6) / metrics.http_reqs!.count!;
-  return { rate: metrics.http_reqs!.rate!, cpuUs };
-}
-
-function listen(server: Server): Promise<string> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}`)));
-}
-
-export async function bench(): Promise<void> {
-  const { found, looked } = await findK6();
-  if (!found) throw new Error(k6MissingMessage(looked));
-  const withWrk = await hasWrk();
-  const dir = mkdtempSync(join(tmpdir(), 'dlconform-bench-load-'));
-  const target = await startReferenceTarget({ documents: 200 });
-  const bareServer = createServer();
-  try {
-    const settings = loadSettings(target.config);
-    const plan = buildPlan({ config: target.config, settings, profile: 'ci' }, '0123456789abcdef');
-    const closed = { scenarios: { bench: { executor: 'constant-vus', vus: VUS, duration: `${SECONDS}s`, gracefulStop: '5s' } } };
-    const sampleRate = process.env.BENCH_SAMPLE_RATE === undefined ? plan.sampleRate : Number(process.env.BENCH_SAMPLE_RATE);
-    const benchPlan = { ...plan, sampleRate, steps: [], options: { ...plan.options, thresholds: {}, ...closed } };
-    const dataset = buildDataset(target.config, 'pull-doc', target.documents);
-    writeFileSync(join(dir, 'plan.json'), JSON.stringify(benchPlan));
-    writeFileSync(join(dir, 'dataset.json'), JSON.stringify(dataset));
-
-    // one fixed pre-signed request, and the issuer's answer to it
-    const fixed = buildLoadRequest(plan, PROFILES[plan.specProfile], { hash: nodeHash, apiKey: target.apiKey, hmac: plan.hmac }, dataset[0]!, 0, new Date());
-    const res = await fetch(plan.url, { method: 'POST', body: fixed.body, headers: fixed.headers });
-    const answer = Buffer.from(await res.arrayBuffer());
-    if (res.status !== 200 || !answer.includes('Status="1"')) throw new Error(`the fixed request was not served (HTTP ${res.status})`);
-    writeFileSync(join(dir, 'bare.json'), JSON.stringify({ url: plan.url, body: fixed.body, headers: fixed.headers, options: closed }));
-    writeFileSync(join(dir, 'body.xml'), fixed.body);
-    const lua = [
-      'wrk.method = "POST"',
-      `local f = io.open(${JSON.stringify(join(dir, 'body.xml'))}, "rb")`,
-      'wrk.body = f:read("*a")',
-      'f:close()',
-      ...Object.entries(fixed.headers).map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`),
-    ].join('\n');
-    writeFileSync(join(dir, 'post.lua'), lua + '\n');
-
-    // a bare node:http server returning the same bytes with the same headers
-    const headers = { 'content-type': res.headers.get('content-type') ?? 'application/xml', 'content-length': String(answer.length) };
-    bareServer.keepAliveTimeout = 10_000;
-    bareServer.on('request', (req, out) => {
-      req.resume();
-      req.on('end', () => {
-        out.writeHead(200, headers);
-        out.end(answer);
-      });
-    });
-    const bareUrl = (await listen(bareServer)) + '/pulldoc';
-
-    const scripts = await bundleK6(join(dir, 'k6'), ['main', 'bare']);
-    const env = { DLCONFORM_PLAN: join(dir, 'plan.json'), DLCONFORM_DATASET: join(dir, 'dataset.json'), DLCONFORM_BARE: join(dir, 'bare.json'), [target.config.apiKeyEnv]: target.apiKey };
-    const csv = (i: number) => [`--out=csv=fileName=${join(dir, `samples-${i}.csv`)},timeFormat=unix_milli`];
-
-    const r = { bare: [] as number[], script: [] as number[], scriptCsv: [] as number[], wrk: [] as number[], issuer: [] as number[], node: [] as number[] };
-    const cpu = { bare: [] as number[], script: [] as number[], scriptCsv: [] as number[] };
-    const measure = async (key: keyof typeof cpu, script: string, extra: string[] = []) => {
-      const x = await k6Run(found.path, script, env, dir, extra);
-      r[key].push(x.rate);
-      cpu[key].push(x.cpuUs);
-    };
-    process.stdout.write(`dlconform load benchmark: ${ROUNDS} rounds of ${SECONDS} s each, ${VUS} connections/VUs, k6 ${found.version}${withWrk ? '' : ', wrk not installed (apt-get install wrk)'}\n`);
-    for (let i = 0; i < ROUNDS; i++) {
-      await measure('bare', scripts.bare);
-      await measure('script', scripts.main);
-      await measure('scriptCsv', scripts.main, csv(i));
-      rmSync(join(dir, `samples-${i}.csv`), { force: true });
-      if (withWrk) {
-        r.wrk.push(await wrk(plan.url, join(dir, 'post.lua')));
-        r.issuer.push(r.wrk[r.wrk.length - 1]!);
-        r.node.push(await wrk(bareUrl, join(dir, 'post.lua')));
-      }
-      process.stdout.write(`  round ${i + 1}: k6 bare ${r.bare[i]!.toFixed(0)} (${cpu.bare[i]!.toFixed(0)} µs CPU), dlconform script ${r.script[i]!.toFixed(0)} (${cpu.script[i]!.toFixed(0)} µs), with CSV output ${r.scriptCsv[i]!.toFixed(0)} (${cpu.scriptCsv[i]!.toFixed(0)} µs)${withWrk ? `, wrk → issuer ${r.wrk[i]!.toFixed(0)}, wrk → bare node ${r.node[i]!.toFixed(0)}` : ''} req/s\n`);
-    }
-    const m = Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v.length ? median(v) : NaN])) as Record<keyof typeof r, number>;
-    const c = Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, median(v)])) as Record<keyof typeof cpu, number>;
-    const line = (label: string, value: number, cpuUs?: number) =>
-      process.stdout.write(`${label.padEnd(58)} ${Number.isNaN(value) ? 'n/a' : value.toFixed(0).padStart(7)} req/s${cpuUs === undefined ? '' : `   k6 CPU ${cpuUs.toFixed(0).padStart(4)} µs/request`}\n`);
-    process.stdout.write(`\nmachine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; client and target on the same cores\n`);
-    process.stdout.write(`target: the reference issuer (profile 3.0, Pull Doc, format pdf, ${answer.length}-byte answers), medians of ${ROUNDS}\n\n`);
-    line('k6 bare script (one fixed pre-signed body)', m.bare, c.bare);
-    line('k6 dlconform pull-doc script (each request signed, checked)', m.script, c.script);
-    line('  the same with raw samples to CSV (as dlconform load runs)', m.scriptCsv, c.scriptCsv);
-    line('wrk, the same fixed body', m.wrk);
-    line('reference issuer (wrk)', m.issuer);
-    line('bare node:http server, the same bytes (wrk)', m.node);
-    process.stdout.write('\n');
-    process.stdout.write(`dlconform script / bare k6 script:   ${(m.script / m.bare).toFixed(2)}  (goal ≥ 0.80); by k6 CPU per request: ${(c.bare / c.script).toFixed(2)}\n`);
-    process.stdout.write(`  with CSV output / bare k6 script:  ${(m.scriptCsv / m.bare).toFixed(2)}; by k6 CPU per request: ${(c.bare / c.scriptCsv).toFixed(2)}\n`);
-    if (withWrk) {
-      process.stdout.write(`bare k6 script / wrk:                ${(m.bare / m.wrk).toFixed(2)}  (k6's own cost)\n`);
-      process.stdout.write(`reference issuer / bare node server: ${(m.issuer / m.node).toFixed(2)}  (goal ≥ 0.50)\n`);
-    }
-  } finally {
-    bareServer.closeAllConnections();
-    bareServer.close();
-    await target.issuer.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+run(options as never).catch((err: unknown) => {
+  process.stderr.write(`load/bench.ts ${role}: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});
