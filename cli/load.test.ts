@@ -1,7 +1,6 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { LatencyHistogram } from '../load/histogram.js';
 import type { LoadPlan } from '../load/plan.js';
@@ -9,19 +8,11 @@ import type { LoadResult } from '../load/report.js';
 import type { StepRecord } from '../load/results.js';
 import { writeSegment, type SegmentFile } from '../load/segment.js';
 import { LOAD_DEFAULTS } from '../load/settings.js';
-import { collector } from '../load/test-support.js';
+import { collector, tempDirs } from '../load/test-support.js';
 import { UsageError } from './args.js';
 import { LOAD_HELP, loadCommand, parseSegment } from './load.js';
 
-const dirs: string[] = [];
-const tmp = (name: string) => {
-  const d = mkdtempSync(join(tmpdir(), `dlconform-${name}-`));
-  dirs.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempDirs();
 
 async function run(args: string[], env: Record<string, string> = {}) {
   const saved = { ...process.env };

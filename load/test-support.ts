@@ -3,7 +3,10 @@
  * the same path `dlconform load` uses. When it is absent they skip with a printed reason, except
  * under CI=true, where a missing vegeta is a failure.
  */
-import { inject } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, inject } from 'vitest';
 import type { VegetaBinary } from './vegeta-bin.js';
 
 export const IN_CI = process.env.CI === 'true' || process.env.CI === '1';
@@ -26,4 +29,17 @@ export function collector(): NodeJS.WritableStream & { text: () => string } {
     },
     text: () => chunks.join(''),
   } as unknown as NodeJS.WritableStream & { text: () => string };
+}
+
+/** A maker of temporary folders (`tmp('name')`) that are all removed after the file's tests. */
+export function tempDirs(): (name: string) => string {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+  return (name) => {
+    const d = mkdtempSync(join(tmpdir(), `dlconform-${name}-`));
+    dirs.push(d);
+    return d;
+  };
 }

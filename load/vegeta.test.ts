@@ -4,33 +4,45 @@
  * last and alone. Without vegeta these tests skip with a printed reason, except under CI=true,
  * where that is a failure.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadCommand } from '../cli/load.js';
 import { Redactor } from '../conformance/redact.js';
 import { buildDataset } from './dataset.js';
 import { exactPercentile, LatencyHistogram } from './histogram.js';
 import type { ScenarioName } from './plan.js';
-import { startReferenceTarget } from './reference.js';
+import { startReferenceTarget, type ReferenceTarget } from './reference.js';
 import type { LoadResult } from './report.js';
-import { runLoad } from './runner.js';
-import { applyOverrides, loadSettings } from './settings.js';
-import { collector, IN_CI, vegeta, vegetaMissing } from './test-support.js';
+import { runLoad, type LoadRunOptions } from './runner.js';
+import { applyOverrides, loadSettings, type LoadSettings } from './settings.js';
+import { collector, IN_CI, tempDirs, vegeta, vegetaMissing } from './test-support.js';
 
-const dirs: string[] = [];
-const tmp = (name: string) => {
-  const d = mkdtempSync(join(tmpdir(), `dlconform-${name}-`));
-  dirs.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempDirs();
 
 const readResult = (dir: string) => JSON.parse(readFileSync(join(dir, 'load.json'), 'utf8')) as LoadResult;
+
+/** runLoad against a reference target with its own config, dataset and redactor. */
+function runAgainst(target: ReferenceTarget, settings: LoadSettings, extra: Partial<LoadRunOptions> = {}) {
+  return runLoad({
+    config: target.config,
+    apiKey: target.apiKey,
+    settings,
+    profile: 'smoke',
+    dataset: buildDataset(target.config, settings.scenario, target.documents),
+    documents: target.documents,
+    vegeta: vegeta!,
+    reportDir: tmp('run'),
+    segments: { count: 1, indices: [1] },
+    redactor: new Redactor({ apiKey: target.apiKey, config: { documents: target.documents } }),
+    toolVersion: 'test',
+    quiet: true,
+    out: collector(),
+    err: collector(),
+    ...extra,
+  });
+}
 
 /** `dlconform load ARGS` in this process; returns the exit code, the output and the result. */
 async function load(args: string[], dir = tmp('load')) {
@@ -80,22 +92,7 @@ describe.skipIf(!vegeta)('dlconform load with vegeta', () => {
         const settings = applyOverrides(loadSettings(target.config), 'smoke', { scenario: scenario as ScenarioName, rate: 20, durationSeconds: 2 });
         const dataset = buildDataset(target.config, settings.scenario, target.documents);
         if (scenario === 'pull-uri') expect(dataset.some((d) => /[^\x00-\x7f]/.test(d.fullName ?? ''))).toBe(true);
-        const outcome = await runLoad({
-          config: target.config,
-          apiKey: target.apiKey,
-          settings,
-          profile: 'smoke',
-          dataset,
-          documents: target.documents,
-          vegeta: vegeta!,
-          reportDir: tmp('sig'),
-          segments: { count: 1, indices: [1] },
-          redactor: new Redactor({ apiKey: target.apiKey, config: { documents: target.documents } }),
-          toolVersion: 'test',
-          quiet: true,
-          out: collector(),
-          err: collector(),
-        });
+        const outcome = await runAgainst(target, settings);
         const r = outcome.result!;
         expect(r.verdict, outcome.message).toBe('pass');
         expect(r.total.requests).toBeGreaterThanOrEqual(38);
@@ -162,26 +159,8 @@ describe.skipIf(!vegeta)('dlconform load with vegeta', () => {
     const target = await startReferenceTarget({ documents: 20 });
     try {
       const settings = applyOverrides(loadSettings(target.config), 'smoke', { rate: 100, durationSeconds: 5 });
-      const dataset = buildDataset(target.config, settings.scenario, target.documents);
       const dir = tmp('segments');
-      const outcome = await runLoad({
-        config: target.config,
-        apiKey: target.apiKey,
-        settings,
-        profile: 'smoke',
-        dataset,
-        documents: target.documents,
-        vegeta: vegeta!,
-        reportDir: dir,
-        segments: { count: 2, indices: [1, 2] },
-        redactor: new Redactor({ apiKey: target.apiKey, config: { documents: target.documents } }),
-        toolVersion: 'test',
-        quiet: true,
-        keepRaw: true,
-        keepLatencies: true,
-        out: collector(),
-        err: collector(),
-      });
+      const outcome = await runAgainst(target, settings, { reportDir: dir, segments: { count: 2, indices: [1, 2] }, keepRaw: true, keepLatencies: true });
       const r = outcome.result!;
       expect(r.verdict, outcome.message).toBe('pass');
       expect(r.engine.segments).toBe(2);
