@@ -103,7 +103,7 @@ describe('the plan', () => {
       hmac: target.config.hmac,
       format: 'pdf',
       apiKeyEnv: target.config.apiKeyEnv,
-      captureBytes: 4096,
+      captureBytes: 1024,
       expectPdf: true,
       expectXml: false,
     });
@@ -168,7 +168,7 @@ describe('runLoad with a stand-in vegeta', () => {
     expect(readFileSync(join(dir, 'junit.xml'), 'utf8')).toMatch(/<error message="segment 1\/2: vegeta attack exited with 107/);
     // the two segments run side by side, each at half the rate, each with every bound set
     const args = readFileSync(`${fake}.args`, 'utf8');
-    for (const i of [1, 2]) expect(args).toMatch(new RegExp(`^attack -format=json -lazy -targets=stdin -rate=10/1s -duration=1s -workers=\\d+ -max-workers=\\d+ -connections=\\d+ -max-connections=\\d+ -timeout=\\d+ms -max-body=4096 -redirects=-1 -name=step-0-segment-${i}$`, 'm'));
+    for (const i of [1, 2]) expect(args).toMatch(new RegExp(`^attack -format=json -lazy -targets=stdin -rate=10/1s -duration=1s -workers=\\d+ -max-workers=\\d+ -connections=\\d+ -max-connections=\\d+ -timeout=\\d+ms -max-body=1024 -redirects=-1 -name=step-0-segment-${i}$`, 'm'));
     expect(args).toMatch(/^encode -to=json$/m);
     expect(args).not.toContain(target.apiKey);
     expect(readFileSync(`${fake}.env`, 'utf8')).not.toContain(target.apiKey);
