@@ -101,13 +101,21 @@ export function stepResult(window: StepWindow, records: readonly StepRecord[]): 
   };
 }
 
+/**
+ * How many late starts a run of `requests` may have: the rate's share, but never fewer than two,
+ * so that a scheduler hiccup on a busy generator is not read as saturation in a short run.
+ */
+export function lateStartsAllowed(rate: number, requests: number): number {
+  return Math.max(2, rate * requests);
+}
+
 export function judgeStep(s: StepResult, c: KneeCriteria): StepVerdict {
   const problems: string[] = [];
   if (s.requests === 0) problems.push('no request completed');
   if (s.achievedRate < c.minAchievedRatio * s.offeredRate) {
     problems.push(`achieved ${s.achievedRate} req/s < ${Math.round(c.minAchievedRatio * 100)}% of offered ${s.offeredRate} req/s`);
   }
-  if (s.lateStarts > c.lateStartRate * s.requests) problems.push(`${s.lateStarts} requests started late (every worker busy: requests piled up)`);
+  if (s.lateStarts > lateStartsAllowed(c.lateStartRate, s.requests)) problems.push(`${s.lateStarts} requests started late (every worker busy: requests piled up)`);
   if (s.errorRate > c.errorRate) problems.push(`error rate ${(s.errorRate * 100).toFixed(2)}% > budget ${(c.errorRate * 100).toFixed(2)}%`);
   if (s.p99Ms !== undefined && s.p99Ms >= c.p99Ms) problems.push(`p99 ${s.p99Ms} ms ≥ SLO ${c.p99Ms} ms`);
   return { index: s.index, ok: problems.length === 0, problems };

@@ -141,7 +141,7 @@ describe.skipIf(!vegeta)('dlconform load with vegeta', () => {
     const step = run.result!.steps[0]!;
     expect(step.achievedRate).toBeGreaterThanOrEqual(99.5);
     expect(step.requests).toBeGreaterThanOrEqual(597);
-    expect(step.lateStarts).toBeLessThanOrEqual(1);
+    expect(step.lateStarts).toBeLessThanOrEqual(2);
   }, 60_000);
 
   it('no coordinated omission: a target that stalls for 1 s every 5 s shows p99 ≥ 1 s', async () => {
