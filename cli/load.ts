@@ -197,7 +197,7 @@ async function mergeCommand(argv: string[], out: NodeJS.WritableStream): Promise
   const found = (await findVegeta()).found;
   const files: string[] = [];
   if (found && (await plotLatency(found, resultFiles, join(reportDir, LATENCY_HTML), `dlconform load ${plan.profile} (${plan.scenario}), ${segments.length} segments`))) files.push(LATENCY_HTML);
-  const settings = settingsOf(segments[0]!);
+  const settings = segments[0]!.settings;
   const result = mergeSegments({
     segments,
     thresholds: settings.thresholds,
@@ -221,10 +221,6 @@ function parseMergeArgs(argv: string[]) {
   }
 }
 
-/** The settings a segment ran with, as the merge needs them. */
-function settingsOf(s: SegmentFile) {
-  return s.settings;
-}
 
 /** `dlconform load …`; returns the exit code. */
 export async function loadCommand(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {

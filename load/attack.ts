@@ -6,7 +6,6 @@
  * then SIGKILL).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, type WriteStream } from 'node:fs';
 import { parseResultLine, type VegetaResult } from './results.js';
 import { pumpTargets, type SignedTargets } from './targets.js';
 import type { VegetaBinary } from './vegeta-bin.js';
@@ -161,9 +160,4 @@ export function startAttack(
     return { exitCode: attackCode, results, targets: written, stderr: stderr.trim(), ...(stopped && { stopped }), ...(spawnError && { spawnError }) };
   })();
   return { done, stop, pids: children.map((c) => c.pid ?? 0) };
-}
-
-/** A file the slim results (no body) are appended to, for `vegeta plot` and `load merge`. */
-export function resultsFile(path: string): WriteStream {
-  return createWriteStream(path, { flags: 'a' });
 }

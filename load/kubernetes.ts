@@ -184,6 +184,16 @@ export function kubernetesManifests(input: KubernetesInput): KubernetesManifests
     metadata: metadata(resultsName),
     spec: { accessModes: ['ReadWriteMany'], resources: { requests: { storage: '1Gi' } } },
   };
+  /** A pod template running one shell command in the image, with the given mounts and volumes. */
+  const podTemplate = (command: string, extra: { env?: unknown[]; volumeMounts: unknown[]; volumes: unknown[] }) => ({
+    metadata: { labels: { ...labels } },
+    spec: {
+      restartPolicy: 'Never',
+      containers: [{ name: 'dlconform', image, command: ['sh', '-c'], args: [command], ...(extra.env && { env: extra.env }), volumeMounts: extra.volumeMounts }],
+      volumes: extra.volumes,
+    },
+  });
+  const resultsVolume = { name: 'results', persistentVolumeClaim: { claimName: resultsName } };
   const job = {
     apiVersion: 'batch/v1',
     kind: 'Job',
@@ -195,32 +205,20 @@ export function kubernetesManifests(input: KubernetesInput): KubernetesManifests
       // a retried segment would send its share of the load a second time
       backoffLimit: 0,
       activeDeadlineSeconds: deadline,
-      template: {
-        metadata: { labels: { ...labels } },
-        spec: {
-          restartPolicy: 'Never',
-          containers: [
-            {
-              name: 'dlconform',
-              image,
-              command: ['sh', '-c'],
-              args: [loadCommand],
-              env: [{ name: apiKeyEnv, valueFrom: { secretKeyRef: { name: API_KEY_SECRET, key: API_KEY_SECRET_KEY } } }],
-              volumeMounts: [
-                { name: 'config', mountPath: '/config', readOnly: true },
-                { name: 'dataset', mountPath: '/dataset', readOnly: true },
-                { name: 'results', mountPath: '/results' },
-              ],
-            },
-          ],
-          volumes: [
-            { name: 'config', configMap: { name: configName } },
-            // 0400 written in decimal: YAML 1.1 and 1.2 read octal literals differently
-            { name: 'dataset', secret: { secretName: datasetName, defaultMode: 0o400 } },
-            { name: 'results', persistentVolumeClaim: { claimName: resultsName } },
-          ],
-        },
-      },
+      template: podTemplate(loadCommand, {
+        env: [{ name: apiKeyEnv, valueFrom: { secretKeyRef: { name: API_KEY_SECRET, key: API_KEY_SECRET_KEY } } }],
+        volumeMounts: [
+          { name: 'config', mountPath: '/config', readOnly: true },
+          { name: 'dataset', mountPath: '/dataset', readOnly: true },
+          { name: 'results', mountPath: '/results' },
+        ],
+        volumes: [
+          { name: 'config', configMap: { name: configName } },
+          // 0400 written in decimal: YAML 1.1 and 1.2 read octal literals differently
+          { name: 'dataset', secret: { secretName: datasetName, defaultMode: 0o400 } },
+          resultsVolume,
+        ],
+      }),
     },
   };
   const mergeJob = {
@@ -229,22 +227,10 @@ export function kubernetesManifests(input: KubernetesInput): KubernetesManifests
     metadata: metadata(mergeName),
     spec: {
       backoffLimit: 0,
-      template: {
-        metadata: { labels: { ...labels } },
-        spec: {
-          restartPolicy: 'Never',
-          containers: [
-            {
-              name: 'dlconform',
-              image,
-              command: ['sh', '-c'],
-              args: [`exec dlconform load merge /results/${name}/segment-* --report-dir /results/${name}/merged`],
-              volumeMounts: [{ name: 'results', mountPath: '/results' }],
-            },
-          ],
-          volumes: [{ name: 'results', persistentVolumeClaim: { claimName: resultsName } }],
-        },
-      },
+      template: podTemplate(`exec dlconform load merge /results/${name}/segment-* --report-dir /results/${name}/merged`, {
+        volumeMounts: [{ name: 'results', mountPath: '/results' }],
+        volumes: [resultsVolume],
+      }),
     },
   };
 

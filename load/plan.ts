@@ -70,14 +70,3 @@ export interface LoadPlan {
   /** vegeta's bounds, the same for every step */
   limits: { workers: number; maxWorkers: number; maxConnections: number };
 }
-
-/** The step whose measured window contains `elapsedMs`, or -1. `hint` is where the last lookup ended. */
-export function stepAt(steps: readonly StepWindow[], elapsedMs: number, hint = 0): number {
-  const n = steps.length;
-  for (let k = 0; k < n; k++) {
-    const i = (hint + k) % n;
-    const s = steps[i]!;
-    if (elapsedMs >= s.start && elapsedMs < s.end) return elapsedMs >= s.measureFrom ? i : -1;
-  }
-  return -1;
-}

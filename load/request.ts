@@ -5,7 +5,7 @@
  * conformance suite's own (sampled.ts).
  */
 import { PROFILES, type Profile } from '../spec/profiles.js';
-import { buildPullDocRequest, buildPullUriRequest, envelopeFor, signedHeaders, type RequestKind, type Signer } from '../spec/requests.js';
+import { buildPullDocRequest, buildPullUriRequest, envelopeFor, signedHeaders, type Signer } from '../spec/requests.js';
 import { formatTs } from '../spec/time.js';
 import type { DatasetItem, LoadPlan } from './plan.js';
 
@@ -15,8 +15,6 @@ export interface LoadRequest {
   ts: string;
   txn: string;
 }
-
-export const kindOf = (plan: Pick<LoadPlan, 'scenario'>): RequestKind => (plan.scenario === 'pull-doc' ? 'pulldoc' : 'pulluri');
 
 /**
  * txn: the run id (16 hex), the segment (3 hex), the step (2 hex) and the request's number in

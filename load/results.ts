@@ -115,7 +115,7 @@ export class AttackCollector {
     if (opts.keepRaw) this.raw = [];
   }
 
-  /** The attack's start (ms since the epoch), once its first request's result was read. */
+  /** The attack's start (ms since the epoch) its schedule is anchored to, once known. */
   get startedAt(): number | undefined {
     return this.began;
   }

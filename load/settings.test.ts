@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../conformance/config.js';
 import { attackArgs, rateFlag } from './attack.js';
 import { applyOverrides, attackLimits, drainSeconds, LOAD_DEFAULTS, loadSettings, LoadSettingsError, plannedSeconds, stepsOf, workersFor } from './settings.js';
-import { stepAt } from './plan.js';
 
 const ENV = { DLCONFORM_API_KEY: 'TESTAPIKEY123' };
 
@@ -134,7 +133,6 @@ describe('load settings', () => {
     ]);
     expect(attackLimits(s, 'capacity')).toEqual({ workers: 50, maxWorkers: 600, maxConnections: 600 });
     expect(plannedSeconds(s, 'capacity')).toBe(27);
-    expect([stepAt(steps, 0), stepAt(steps, 2999), stepAt(steps, 3000), stepAt(steps, 12_500, 2), stepAt(steps, 26_999), stepAt(steps, 27_000)]).toEqual([-1, -1, 0, 1, 2, -1]);
     // --step-seconds: the settle part is a third of it, at most 5 s
     expect(applyOverrides(s, 'capacity', { stepSeconds: 30 }).capacity.settleSeconds).toBe(5);
     expect(applyOverrides(s, 'capacity', { stepSeconds: 2 }).capacity.settleSeconds).toBe(0);

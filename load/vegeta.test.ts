@@ -134,7 +134,7 @@ describe.skipIf(!vegeta)('dlconform load with vegeta', () => {
     expect(readFileSync(join(slow.dir, 'junit.xml'), 'utf8')).toMatch(/<failure message="latency p\(95\)&lt;1000 failed/);
   }, 120_000);
 
-  it('rate accuracy: at half the target\'s capacity, achieved ≥ 99.5% of offered and no request starts late', async () => {
+  it('rate accuracy: at half the target\'s capacity, achieved ≥ 99.5% of offered and late starts ≈ 0 (at most the two always allowed)', async () => {
     // saturate-at 200 req/s: the issuer serves at most 200 a second; offer 100
     const run = await load(['--profile', 'smoke', '--rate', '100', '--duration', '6', '--documents', '20', '--fault', 'saturate-at', '--saturate-rps', '200']);
     expect(run.code, `${run.result?.message} ${run.err}`).toBe(0);
