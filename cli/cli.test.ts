@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import resultSchema from '../conformance/result.schema.json' with { type: 'json' };
+import resultSchema from '../core/report/result.schema.json' with { type: 'json' };
 import { startIssuer, type RunningIssuer } from '../fixtures/issuer/index.js';
 
 const CLI = join(process.cwd(), 'dist/dlconform.mjs');

@@ -3,13 +3,13 @@
  * `dlconform report push --db FILE` (what the mock received, read from its SQLite file).
  */
 import { existsSync } from 'node:fs';
-import { TargetClient } from '../conformance/client.js';
-import { loadConfig } from '../conformance/config.js';
+import { TargetClient } from '../core/client.js';
+import { loadConfig } from '../core/config.js';
 import { checkConsistency, formatConsistency, pushedFromConfig } from '../conformance/consistency.js';
 import { RunContext } from '../conformance/context.js';
-import { EXIT } from '../conformance/types.js';
-import { profileById } from '../spec/profiles.js';
-import { seededRandom } from '../spec/time.js';
+import { EXIT } from '../core/types.js';
+import { profileById } from '../protocol/profiles.js';
+import { seededRandom } from '../protocol/time.js';
 import { MOCK_FAULTS, parseMockFaults, PushDb, startMockDigiLocker } from '../fixtures/digilocker/index.js';
 import { DEFAULT_ORG_ID } from '../fixtures/issuer/index.js';
 import { integer, list, parse, UsageError } from './args.js';

@@ -1,11 +1,11 @@
 /** `dlconform fuzz`: property-based fuzzing of the configured target (properties/fuzz). */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadConfig } from '../conformance/config.js';
-import { Redactor } from '../conformance/redact.js';
-import { oneLine, summaryTable, useColor } from '../conformance/report/console.js';
-import { writeReports } from '../conformance/report/index.js';
-import { EXIT } from '../conformance/types.js';
+import { loadConfig } from '../core/config.js';
+import { Redactor } from '../core/redact.js';
+import { oneLine, summaryTable, useColor } from '../core/report/console.js';
+import { writeReports } from '../core/report/index.js';
+import { EXIT } from '../core/types.js';
 import { DEFAULT_RATE, DEFAULT_RUNS, effectiveRate, parseReplay, runFuzz, type Counterexample } from '../properties/fuzz/engine.js';
 import { integer, parse, UsageError } from './args.js';
 
@@ -38,7 +38,7 @@ every step, and printed with the SEED:PATH that replays it and a curl line (secr
 Requests go only to the configured target, at most --rate per second, within --time-budget.
 
 Options:
-  -c, --config FILE        config file (JSON; schema: conformance/config.schema.json); the API key
+  -c, --config FILE        config file (JSON; schema: core/config.schema.json); the API key
                            is read from the environment variable named by "apiKeyEnv"
       --runs N             generated cases (default ${DEFAULT_RUNS}); shrinking steps come on top
       --time-budget S      stop after S seconds (default: client.timeBudgetMs of the config)

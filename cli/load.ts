@@ -3,12 +3,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, type Config, type DocumentSpec } from '../conformance/config.js';
-import { Redactor } from '../conformance/redact.js';
-import { EXIT } from '../conformance/types.js';
-import { TOOL_VERSION } from '../conformance/version.js';
+import { ConfigError, loadConfig, type Config, type DocumentSpec } from '../core/config.js';
+import { Redactor } from '../core/redact.js';
+import { EXIT } from '../core/types.js';
+import { TOOL_VERSION } from '../core/version.js';
 import { parseFaults, type RunningIssuer } from '../fixtures/issuer/index.js';
-import { profileById, type ProfileId } from '../spec/profiles.js';
+import { profileById, type ProfileId } from '../protocol/profiles.js';
 import { integer, list, parse, UsageError } from './args.js';
 import { buildDataset, DatasetError, readDatasetFile } from '../load/dataset.js';
 import { kubernetesManifests } from '../load/kubernetes.js';
@@ -28,7 +28,7 @@ export const LOAD_HELP = `Usage: dlconform load [--config FILE] [--profile NAME]
 
 Load-tests the hot Pull Doc path (or Pull URI) with vegeta, an open-model load generator:
 requests are sent at the profile's rate whatever the target does, each freshly signed by the
-same spec/ code the conformance suite uses; every response is checked cheaply (HTTP 200,
+same protocol/ code the conformance suite uses; every response is checked cheaply (HTTP 200,
 Status="1", the content marker) and a sampled stream alongside is judged by the suite's own
 checks. Without --config it starts the reference issuer on loopback and loads it.
 
@@ -42,7 +42,7 @@ Profiles (rates, durations, thresholds and workers come from the config's "load"
   soak      a long run at a steady rate
 
 Options:
-  -c, --config FILE      config file (JSON; schema: conformance/config.schema.json)
+  -c, --config FILE      config file (JSON; schema: core/config.schema.json)
   -p, --profile NAME     smoke | ci | capacity | soak (default smoke)
       --scenario NAME    pull-doc | pull-uri (default: pull-doc when target.pullDoc is set)
       --rate N           requests/s of the profile (capacity: of its first step)

@@ -1,7 +1,7 @@
 /** The dlconform command line: dispatch only; each command's code is loaded when it runs. */
 import { UsageError } from './args.js';
 import { MAIN_HELP } from './help.js';
-import { TOOL_VERSION } from '../conformance/version.js';
+import { TOOL_VERSION } from '../core/version.js';
 
 const EXIT_OK = 0;
 const EXIT_FAILURE = 1;
@@ -44,7 +44,7 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`unknown command ${JSON.stringify(command)}; commands: run, fuzz, timing, load, csv, report, serve, demo (dlconform --help)`);
     }
   } catch (err) {
-    const { ConfigError } = await import('../conformance/config.js');
+    const { ConfigError } = await import('../core/config.js');
     if (err instanceof ConfigError || err instanceof UsageError) {
       process.stderr.write(`dlconform: ${err.message}\n`);
       return EXIT_USAGE;

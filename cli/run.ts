@@ -1,15 +1,15 @@
 /** `dlconform run` and the shared part of `demo`: run the suite, print, write reports, exit code. */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Config } from '../conformance/config.js';
-import { Redactor } from '../conformance/redact.js';
-import { progressLine, summaryTable } from '../conformance/report/console.js';
-import { writeReports } from '../conformance/report/index.js';
+import type { Config } from '../core/config.js';
+import { Redactor } from '../core/redact.js';
+import { progressLine, summaryTable } from '../core/report/console.js';
+import { writeReports } from '../core/report/index.js';
 import { runSuite } from '../conformance/runner.js';
-import { PROFILES } from '../spec/profiles.js';
+import { PROFILES } from '../protocol/profiles.js';
 import { ALL_CHECKS } from '../conformance/checks/index.js';
 import { selectChecks } from '../conformance/select.js';
-import { EXIT } from '../conformance/types.js';
+import { EXIT } from '../core/types.js';
 
 export interface SuiteOptions {
   only: string[];

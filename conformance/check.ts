@@ -2,10 +2,10 @@
  * What a check is: an id, the clause it enforces, and a short body that returns an outcome.
  * Checks never throw on purpose; a throw becomes an `error` verdict in the runner.
  */
-import type { Clause } from '../spec/clauses.js';
-import type { Profile } from '../spec/profiles.js';
+import type { Clause } from '../protocol/clauses.js';
+import type { Profile } from '../protocol/profiles.js';
 import type { RunContext, SentExchange } from './context.js';
-import type { Api, Level } from './types.js';
+import type { Api, Level } from '../core/types.js';
 
 export interface Outcome {
   verdict: 'pass' | 'fail' | 'warn' | 'skip';

@@ -1,6 +1,6 @@
 /** Renders conformance/CHECKS.md: every check, its clause and level per profile, and the fault switch that makes it fail. */
-import { clause as clauseById } from '../spec/clauses.js';
-import { PROFILES, type ProfileId } from '../spec/profiles.js';
+import { clause as clauseById } from '../protocol/clauses.js';
+import { PROFILES, type ProfileId } from '../protocol/profiles.js';
 import { clauseOf, levelOf } from './check.js';
 import { ALL_CHECKS } from './checks/index.js';
 import { EXPECTED, PUSH_EXPECTED } from './fault-targets.js';

@@ -2,13 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { profileById } from '../spec/profiles.js';
-import { seededRandom } from '../spec/time.js';
+import { profileById } from '../protocol/profiles.js';
+import { seededRandom } from '../protocol/time.js';
 import { startMockDigiLocker, type RunningMockDigiLocker } from '../fixtures/digilocker/index.js';
 import { startIssuer, type RunningIssuer } from '../fixtures/issuer/index.js';
 import { buildPushCsv, buildPushRows, pushCsv, UNPULLABLE_DOC_ID } from '../fixtures/issuer/push-client.js';
-import { TargetClient } from './client.js';
-import { parseConfig } from './config.js';
+import { TargetClient } from '../core/client.js';
+import { parseConfig } from '../core/config.js';
 import { checkConsistency, formatConsistency, pushedFromConfig, urisFromCsv, type PushedDocument } from './consistency.js';
 import { RunContext } from './context.js';
 

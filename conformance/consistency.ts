@@ -5,10 +5,10 @@
  * pull is a broken document in a citizen's locker.
  */
 import { parse as parseCsvSync } from 'csv-parse/sync';
-import { compactBase64, isBlankText, sameText, type Base64Text } from '../spec/bytes.js';
-import { isHeaderRow } from '../spec/push.js';
-import { contentOf } from '../spec/responses.js';
-import type { Config } from './config.js';
+import { compactBase64, isBlankText, sameText, type Base64Text } from '../protocol/bytes.js';
+import { isHeaderRow } from '../protocol/push.js';
+import { contentOf } from '../protocol/responses.js';
+import type { Config } from '../core/config.js';
 import type { RunContext, SearchTarget, SentExchange } from './context.js';
 
 export interface PushedDocument {

@@ -1,10 +1,10 @@
 /**
  * The run context handed to every check: it builds and signs requests from the config through
- * spec/, sends them with the target client, parses responses, and shares the exchanges several
+ * protocol/, sends them with the target client, parses responses, and shares the exchanges several
  * checks judge (the baseline search, the absent search) so each is sent once per run.
  */
-import { keyhash, md5Hex, type HmacEncoding } from '../spec/auth.js';
-import { type Format, type FormatKey, type NamespaceForm, type Profile } from '../spec/profiles.js';
+import { keyhash, md5Hex, type HmacEncoding } from '../protocol/auth.js';
+import { type Format, type FormatKey, type NamespaceForm, type Profile } from '../protocol/profiles.js';
 import {
   buildPullDocRequest,
   buildPullUriRequest,
@@ -14,13 +14,13 @@ import {
   type Envelope,
   type PullDocDetails,
   type PullUriDetails,
-} from '../spec/requests.js';
-import { readResponse, readResponseBytes, type ParsedResponse } from '../spec/responses.js';
-import { formatTs, newTxn, type Random } from '../spec/time.js';
-import type { RawExchange, TargetClient } from './client.js';
-import type { Config } from './config.js';
-import { nodeHash } from './node-hash.js';
-import type { Api, PullApi } from './types.js';
+} from '../protocol/requests.js';
+import { readResponse, readResponseBytes, type ParsedResponse } from '../protocol/responses.js';
+import { formatTs, newTxn, type Random } from '../protocol/time.js';
+import type { RawExchange, TargetClient } from '../core/client.js';
+import type { Config } from '../core/config.js';
+import { nodeHash } from '../core/node-hash.js';
+import type { Api, PullApi } from '../core/types.js';
 
 export interface SearchTarget {
   docType: string;
@@ -94,7 +94,7 @@ export class RunContext {
     this.digiLockerId = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
   }
 
-  /** keyhash = sha256(API key + ts) for messages spec/ builds elsewhere (the push checks). */
+  /** keyhash = sha256(API key + ts) for messages protocol/ builds elsewhere (the push checks). */
   keyhashFor(ts: string): string {
     return keyhash(nodeHash, this.apiKey, ts);
   }

@@ -6,7 +6,7 @@
 import type { MockFaultName } from '../fixtures/digilocker/index.js';
 import type { FaultName } from '../fixtures/issuer/index.js';
 import type { PushFaultName } from '../fixtures/issuer/push-client.js';
-import type { ProfileId } from '../spec/profiles.js';
+import type { ProfileId } from '../protocol/profiles.js';
 
 export const both = (...suffixes: string[]) => suffixes.flatMap((s) => [`pulluri.${s}`, `pulldoc.${s}`]);
 

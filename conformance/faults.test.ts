@@ -5,13 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FAULT_NAMES, startIssuer, type FaultName } from '../fixtures/issuer/index.js';
-import type { ProfileId } from '../spec/profiles.js';
+import type { ProfileId } from '../protocol/profiles.js';
 import { ALL_CHECKS } from './checks/index.js';
-import { parseConfig } from './config.js';
+import { parseConfig } from '../core/config.js';
 import { CONSISTENCY_EXPECTED, EXPECTED, PUSH_EXPECTED } from './fault-targets.js';
-import { Redactor } from './redact.js';
+import { Redactor } from '../core/redact.js';
 import { runSuite } from './runner.js';
-import type { CheckResult } from './types.js';
+import type { CheckResult } from '../core/types.js';
 
 const API_KEY = 'fault-test-key-0123456789';
 

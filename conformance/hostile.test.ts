@@ -5,10 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIssuer, type RunningIssuer } from '../fixtures/issuer/index.js';
-import { inspectPdf, bytesReader } from '../spec/bytes.js';
-import { parseConfig } from './config.js';
+import { inspectPdf, bytesReader } from '../protocol/bytes.js';
+import { parseConfig } from '../core/config.js';
 import { EXPECTED } from './fault-targets.js';
-import { Redactor } from './redact.js';
+import { Redactor } from '../core/redact.js';
 import { runSuite } from './runner.js';
 
 const KEY = 'large-docs-test-key-31c9';
@@ -22,7 +22,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await issuer?.close();
-  (globalThis as { gc?: () => void }).gc?.(); // see conformance/client.test.ts
+  (globalThis as { gc?: () => void }).gc?.(); // see core/client.test.ts
 });
 
 async function pullDocRun(client: Record<string, number>) {
@@ -61,7 +61,7 @@ describe('large documents: a 20 MB PDF through Pull Doc', () => {
 });
 
 describe('large documents held as bytes: every Pull Doc content and transport check still fails on its fault', () => {
-  // a 2 MB PDF: a body over the client's 1 MiB, so its content is read from the bytes (spec/body.ts).
+  // a 2 MB PDF: a body over the client's 1 MiB, so its content is read from the bytes (protocol/body.ts).
   // Not doccontent-not-base64: the large dataset's PDF holds control bytes, so as Latin-1 text it
   // makes the body ill-formed XML (a utf8-xml failure) rather than bad base64.
   for (const fault of ['base64-line-breaks', 'doccontent-not-pdf', 'datacontent-not-base64', 'datacontent-json', 'invalid-utf8'] as const) {

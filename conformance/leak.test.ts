@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { startIssuer } from '../fixtures/issuer/index.js';
-import type { ProfileId } from '../spec/profiles.js';
+import type { ProfileId } from '../protocol/profiles.js';
 
 const CLI = join(process.cwd(), 'dist/dlconform.mjs');
 

@@ -2,10 +2,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIssuer, type RunningIssuer } from '../fixtures/issuer/index.js';
 import { pass, skip, type Check } from './check.js';
-import { parseConfig, type Config } from './config.js';
-import { Redactor } from './redact.js';
+import { parseConfig, type Config } from '../core/config.js';
+import { Redactor } from '../core/redact.js';
 import { runSuite } from './runner.js';
-import { EXIT } from './types.js';
+import { EXIT } from '../core/types.js';
 
 const KEY = 'runner-test-key-123456';
 let issuer: RunningIssuer;

@@ -2,21 +2,21 @@
  * The runner: selects checks, probes the target once, runs checks with bounded concurrency,
  * turns outcomes into verdicts with redacted evidence, and decides the exit code (DESIGN.md).
  */
-import { clause as clauseById } from '../spec/clauses.js';
-import { PROFILES } from '../spec/profiles.js';
-import { seededRandom } from '../spec/time.js';
+import { clause as clauseById } from '../protocol/clauses.js';
+import { PROFILES } from '../protocol/profiles.js';
+import { seededRandom } from '../protocol/time.js';
 import { clauseOf, levelOf, type Check, type Outcome } from './check.js';
 import { ALL_CHECKS } from './checks/index.js';
-import { bodyExcerpt, TargetClient, type RawExchange } from './client.js';
-import type { Config } from './config.js';
+import { bodyExcerpt, TargetClient, type RawExchange } from '../core/client.js';
+import type { Config } from '../core/config.js';
 import { RunContext, type SentExchange } from './context.js';
-import { curlLine } from './curl.js';
-import type { Redactor } from './redact.js';
+import { curlLine } from '../core/curl.js';
+import type { Redactor } from '../core/redact.js';
 import { selectChecks } from './select.js';
-import { EXIT, type CheckResult, type Exchange, type RunResult, type RunSummary } from './types.js';
+import { EXIT, type CheckResult, type Exchange, type RunResult, type RunSummary } from '../core/types.js';
 
-export { TOOL_VERSION } from './version.js';
-import { TOOL_VERSION } from './version.js';
+export { TOOL_VERSION } from '../core/version.js';
+import { TOOL_VERSION } from '../core/version.js';
 
 export interface RunOptions {
   config: Config;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PROFILES } from '../spec/profiles.js';
+import { PROFILES } from '../protocol/profiles.js';
 import { ALL_CHECKS } from './checks/index.js';
 import { selectChecks } from './select.js';
 

@@ -1,7 +1,7 @@
 /** --only / --skip: a selector matches a check by id or any run of its dot-separated segments, clause, API, section or tag; `*` globs. */
 import type { Check } from './check.js';
 import { clauseOf } from './check.js';
-import type { Profile } from '../spec/profiles.js';
+import type { Profile } from '../protocol/profiles.js';
 
 function matcher(selector: string): (value: string) => boolean {
   if (selector.includes('*')) {

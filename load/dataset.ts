@@ -7,10 +7,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import type { Config, DocumentSpec } from '../conformance/config.js';
-import { nodeHash } from '../conformance/node-hash.js';
-import { md5Hex } from '../spec/auth.js';
-import { PROFILES, type OptInField } from '../spec/profiles.js';
+import type { Config, DocumentSpec } from '../core/config.js';
+import { nodeHash } from '../core/node-hash.js';
+import { md5Hex } from '../protocol/auth.js';
+import { PROFILES, type OptInField } from '../protocol/profiles.js';
 import type { DatasetItem, ScenarioName } from './plan.js';
 
 export class DatasetError extends Error {}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../spec/time.js';
+import { seededRandom } from '../protocol/time.js';
 import { exactPercentile, LatencyHistogram } from './histogram.js';
 
 const PCTS = [50, 90, 95, 99, 99.9, 100];

@@ -4,7 +4,7 @@
  * judged on the merged figures, and anything that is not one whole test is refused or an error.
  */
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../spec/time.js';
+import { seededRandom } from '../protocol/time.js';
 import { LatencyHistogram } from './histogram.js';
 import { checkSegments, MergeError, mergeSampled, mergeSegments, type MergeInput } from './merge.js';
 import type { LoadPlan, LoadProfileName, StepWindow } from './plan.js';

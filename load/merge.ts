@@ -5,7 +5,7 @@
  * verdict are judged on the merged figures. Used by a local run (one or `--segments N`) and by
  * `dlconform load merge DIR…` for segments run on other hosts.
  */
-import { EXIT } from '../conformance/types.js';
+import { EXIT } from '../core/types.js';
 import { LatencyHistogram } from './histogram.js';
 import { findKnee, lateStartsAllowed, stepResult, type KneeCriteria, type StepResult } from './knee.js';
 import type { StepWindow } from './plan.js';

@@ -4,8 +4,8 @@
  * variable the config names, and the dataset, which may hold owners' names and dates of birth,
  * never leaves the process). Types and pure helpers only, no node: imports.
  */
-import type { HmacEncoding } from '../spec/auth.js';
-import type { Format, NamespaceForm, ProfileId } from '../spec/profiles.js';
+import type { HmacEncoding } from '../protocol/auth.js';
+import type { Format, NamespaceForm, ProfileId } from '../protocol/profiles.js';
 
 export type ScenarioName = 'pull-doc' | 'pull-uri';
 export const SCENARIOS: readonly ScenarioName[] = ['pull-doc', 'pull-uri'];

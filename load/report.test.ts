@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Redactor } from '../conformance/redact.js';
+import { Redactor } from '../core/redact.js';
 import { LatencyHistogram } from './histogram.js';
 import { findKnee, type StepResult } from './knee.js';
 import { CAPACITY_SVG, LOAD_JSON, LOAD_JUNIT, LOAD_SUMMARY, renderJunit, renderSummary, writeLoadReports, type LoadResult } from './report.js';

@@ -7,7 +7,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Redactor } from '../conformance/redact.js';
+import type { Redactor } from '../core/redact.js';
 import type { KneeResult, StepResult } from './knee.js';
 import type { LoadProfileName, ScenarioName } from './plan.js';
 import type { SampledTally } from './sampled.js';

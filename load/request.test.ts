@@ -5,10 +5,10 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { nodeHash } from '../conformance/node-hash.js';
-import { Redactor } from '../conformance/redact.js';
-import { keyhash } from '../spec/auth.js';
-import { PROFILES } from '../spec/profiles.js';
+import { nodeHash } from '../core/node-hash.js';
+import { Redactor } from '../core/redact.js';
+import { keyhash } from '../protocol/auth.js';
+import { PROFILES } from '../protocol/profiles.js';
 import type { FaultName } from '../fixtures/issuer/index.js';
 import { buildDataset } from './dataset.js';
 import type { DatasetItem, LoadPlan, ScenarioName } from './plan.js';
@@ -114,7 +114,7 @@ describe('load requests (Node, node:crypto)', () => {
     }
   });
 
-  it('a filled request template is byte for byte what spec/ builds (every profile and scenario, escaping-sensitive values)', async () => {
+  it('a filled request template is byte for byte what protocol/ builds (every profile and scenario, escaping-sensitive values)', async () => {
     for (const [profile, scenario] of [['3.0', 'pull-doc'], ['3.0', 'pull-uri'], ['1.0', 'pull-doc'], ['1.0', 'pull-uri'], ['1.13', 'pull-uri']] as const) {
       const { target, plan, dataset } = await setup(profile, scenario);
       const signer = { hash: nodeHash, apiKey: target.apiKey, hmac: plan.hmac };

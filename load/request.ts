@@ -1,12 +1,12 @@
 /**
- * The per-request work of the load stream, as pure functions over spec/: build and sign one
+ * The per-request work of the load stream, as pure functions over protocol/: build and sign one
  * request (from a template filled with a fresh ts, txn and keyhash), and judge its response
  * cheaply from the prefix vegeta captured. The full checks of a sampled fraction are the
  * conformance suite's own (sampled.ts).
  */
-import { PROFILES, type Profile } from '../spec/profiles.js';
-import { buildPullDocRequest, buildPullUriRequest, envelopeFor, signedHeaders, type Signer } from '../spec/requests.js';
-import { formatTs } from '../spec/time.js';
+import { PROFILES, type Profile } from '../protocol/profiles.js';
+import { buildPullDocRequest, buildPullUriRequest, envelopeFor, signedHeaders, type Signer } from '../protocol/requests.js';
+import { formatTs } from '../protocol/time.js';
 import type { DatasetItem, LoadPlan } from './plan.js';
 
 export interface LoadRequest {
@@ -33,10 +33,10 @@ export function buildLoadRequest(plan: LoadPlan, profile: Profile, signer: Signe
 }
 
 /**
- * A request body built once by spec/ with markers where ts, txn and keyhash go, split at the
+ * A request body built once by protocol/ with markers where ts, txn and keyhash go, split at the
  * markers: filling it in is a few string concatenations, against the whole builder (attribute
  * lists, escaping) on every request. The values filled in (ISO time, hex) need no XML escaping,
- * so a filled template is byte for byte what spec/ builds with those values; the tests compare
+ * so a filled template is byte for byte what protocol/ builds with those values; the tests compare
  * the two.
  */
 export interface RequestTemplate {

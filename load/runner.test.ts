@@ -7,7 +7,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Redactor } from '../conformance/redact.js';
+import { Redactor } from '../core/redact.js';
 import { buildDataset } from './dataset.js';
 import { startReferenceTarget, type ReferenceTarget } from './reference.js';
 import type { LoadResult } from './report.js';

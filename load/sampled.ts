@@ -6,16 +6,16 @@
  * and IssuedTo. A sample's request is the baseline those checks read, so they send nothing more.
  * Failures count against the `checks` threshold and are reported with the suite's evidence.
  */
-import { PROFILES, type Format, type FormatKey } from '../spec/profiles.js';
-import { seededRandom } from '../spec/time.js';
+import { PROFILES, type Format, type FormatKey } from '../protocol/profiles.js';
+import { seededRandom } from '../protocol/time.js';
 import type { Check } from '../conformance/check.js';
 import { ALL_CHECKS } from '../conformance/checks/index.js';
-import { TargetClient } from '../conformance/client.js';
-import type { Config, DocumentSpec } from '../conformance/config.js';
+import { TargetClient } from '../core/client.js';
+import type { Config, DocumentSpec } from '../core/config.js';
 import { RunContext } from '../conformance/context.js';
-import { Redactor } from '../conformance/redact.js';
+import { Redactor } from '../core/redact.js';
 import { runOne, toEvidence } from '../conformance/runner.js';
-import type { CheckResult, Exchange, PullApi } from '../conformance/types.js';
+import type { CheckResult, Exchange, PullApi } from '../core/types.js';
 import type { ScenarioName } from './plan.js';
 
 /** The checks of one served request, judged from that request alone. */

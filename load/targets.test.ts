@@ -5,9 +5,9 @@
  */
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nodeHash } from '../conformance/node-hash.js';
-import { keyhash } from '../spec/auth.js';
-import { PROFILES } from '../spec/profiles.js';
+import { nodeHash } from '../core/node-hash.js';
+import { keyhash } from '../protocol/auth.js';
+import { PROFILES } from '../protocol/profiles.js';
 import { buildDataset } from './dataset.js';
 import type { DatasetItem, LoadPlan } from './plan.js';
 import { startReferenceTarget, type ReferenceTarget } from './reference.js';
@@ -132,7 +132,7 @@ describe('SignedTargets', () => {
     expect(seen.size).toBe(4000);
   });
 
-  it("a filled template is what spec/'s builder makes from scratch with the same ts and txn", () => {
+  it("a filled template is what protocol/'s builder makes from scratch with the same ts and txn", () => {
     for (const profile of ['3.0', '1.13'] as const) {
       const { plan, dataset, signer } = setup(profile, { index: 3, count: 4 });
       // one item whose value contains a marker: no template for it, built in full instead

@@ -9,7 +9,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCommand } from '../cli/load.js';
-import { Redactor } from '../conformance/redact.js';
+import { Redactor } from '../core/redact.js';
 import { buildDataset } from './dataset.js';
 import { exactPercentile, LatencyHistogram } from './histogram.js';
 import type { ScenarioName } from './plan.js';

@@ -1,15 +1,15 @@
 /**
- * The arbitraries make what they say they make, judged by spec/: valid values pass spec's
+ * The arbitraries make what they say they make, judged by protocol/: valid values pass spec's
  * validators and invalid ones fail them; every mutation does to spec's own request reader what
  * its expectation says a conformant issuer will do.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { nodeHash } from '../conformance/node-hash.js';
-import { md5Hex } from '../spec/auth.js';
-import { PROFILES } from '../spec/profiles.js';
-import { readRequest } from '../spec/requests.js';
-import { isDdMmYyyy, parseTs } from '../spec/time.js';
+import { nodeHash } from '../core/node-hash.js';
+import { md5Hex } from '../protocol/auth.js';
+import { PROFILES } from '../protocol/profiles.js';
+import { readRequest } from '../protocol/requests.js';
+import { isDdMmYyyy, parseTs } from '../protocol/time.js';
 import {
   anyRequest,
   applyMutation,
@@ -101,8 +101,8 @@ const mutated = (group: 'refuse' | 'odd' | 'same') =>
       }),
   );
 
-describe('mutations do to spec/ what they say', () => {
-  it('refused ones: spec/ cannot read a request out of them, or it has nothing to look up', () => {
+describe('mutations do to protocol/ what they say', () => {
+  it('refused ones: protocol/ cannot read a request out of them, or it has nothing to look up', () => {
     fc.assert(
       fc.property(mutated('refuse'), ({ m, out, target, bytes }) => {
         const { request } = readRequest(out);
@@ -118,7 +118,7 @@ describe('mutations do to spec/ what they say', () => {
       params(400),
     );
   });
-  it('same-meaning ones: spec/ reads exactly the same request', () => {
+  it('same-meaning ones: protocol/ reads exactly the same request', () => {
     fc.assert(
       fc.property(mutated('same'), ({ m, out, body }) => {
         expect(expectationOf(m)).toBe('succeed');

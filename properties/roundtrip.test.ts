@@ -1,15 +1,15 @@
 /**
- * Build → read round-trips of every message in every profile: what spec/ writes, spec/ reads back
+ * Build → read round-trips of every message in every profile: what protocol/ writes, protocol/ reads back
  * unchanged (values trimmed where the reader trims them), whatever the legal or tolerant
  * variation of the document and whatever the script and normalisation form of the values.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { nodeHash } from '../conformance/node-hash.js';
-import { keyhash, md5Hex } from '../spec/auth.js';
-import { PROFILES, type ProfileId } from '../spec/profiles.js';
-import { readRequest, type RequestKind } from '../spec/requests.js';
-import { buildResponse, readResponse, type ResponseFields, type Status } from '../spec/responses.js';
+import { nodeHash } from '../core/node-hash.js';
+import { keyhash, md5Hex } from '../protocol/auth.js';
+import { PROFILES, type ProfileId } from '../protocol/profiles.js';
+import { readRequest, type RequestKind } from '../protocol/requests.js';
+import { buildResponse, readResponse, type ResponseFields, type Status } from '../protocol/responses.js';
 import {
   anyRequest,
   buildRequest,

@@ -1,17 +1,17 @@
 /**
- * Signing (spec/auth.ts): deterministic; any single-byte change of the body changes the HMAC in
+ * Signing (protocol/auth.ts): deterministic; any single-byte change of the body changes the HMAC in
  * both encodings; the keyhash depends on every character of the key and the ts; verification
  * accepts exactly the signature of the exact bytes. Aadhaar numbers: the Verhoeff check digit
  * catches every single-digit error and every adjacent transposition.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { nodeHash } from '../conformance/node-hash.js';
-import { isValidAadhaar, verhoeffValid } from '../spec/aadhaar.js';
-import { digilockerHmac, keyhash, md5Hex, timingSafeEqualText, verifyHmac } from '../spec/auth.js';
-import { utf8Encode } from '../spec/bytes.js';
-import { PROFILES } from '../spec/profiles.js';
-import { signedHeaders } from '../spec/requests.js';
+import { nodeHash } from '../core/node-hash.js';
+import { isValidAadhaar, verhoeffValid } from '../protocol/aadhaar.js';
+import { digilockerHmac, keyhash, md5Hex, timingSafeEqualText, verifyHmac } from '../protocol/auth.js';
+import { utf8Encode } from '../protocol/bytes.js';
+import { PROFILES } from '../protocol/profiles.js';
+import { signedHeaders } from '../protocol/requests.js';
 import { anyRequest, buildRequest, invalidAadhaar, params, renderTs, tsString, validAadhaar } from './arbitraries/index.js';
 
 const md5 = (text: string) => md5Hex(nodeHash, text);

@@ -1,10 +1,10 @@
 /**
- * The document URI grammar (spec/uri.ts, C13) accepts exactly what it should: every valid URI
+ * The document URI grammar (protocol/uri.ts, C13) accepts exactly what it should: every valid URI
  * without a finding, each defect with exactly the severity the grammar gives it.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkUri, formatUri, splitUri } from '../spec/uri.js';
+import { checkUri, formatUri, splitUri } from '../protocol/uri.js';
 import { defectiveUri, params, URI_DEFECT_VERDICT, URI_DEFECTS, unissuedNear, validUri } from './arbitraries/index.js';
 
 const severities = (uri: string, expect_: { issuerId: string; docType: string }) => {

@@ -1,5 +1,5 @@
 /**
- * The readers (spec/xml.ts readXml, spec/requests.ts readRequest, spec/responses.ts
+ * The readers (protocol/xml.ts readXml, protocol/requests.ts readRequest, protocol/responses.ts
  * readResponse) never throw and never hang on arbitrary input — any string, any bytes, tag soup,
  * every mutation of a real request, entity bombs, deep nesting — and stay within a memory bound
  * (checked in a child process whose heap is capped: exceeding the bound kills it).
@@ -7,12 +7,12 @@
 import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { nodeHash } from '../conformance/node-hash.js';
-import { md5Hex } from '../spec/auth.js';
-import { PROFILES } from '../spec/profiles.js';
-import { readRequest } from '../spec/requests.js';
-import { readResponse } from '../spec/responses.js';
-import { readXml } from '../spec/xml.js';
+import { nodeHash } from '../core/node-hash.js';
+import { md5Hex } from '../protocol/auth.js';
+import { PROFILES } from '../protocol/profiles.js';
+import { readRequest } from '../protocol/requests.js';
+import { readResponse } from '../protocol/responses.js';
+import { readXml } from '../protocol/xml.js';
 import { anyRequest, applyMutation, buildRequest, oddMutation, params, refusedMutation, renderTs, sameMeaningMutation, type MutationTarget } from './arbitraries/index.js';
 
 const md5 = (text: string) => md5Hex(nodeHash, text);
@@ -105,7 +105,7 @@ const HEAP_MB = 192;
 /** input size: today a single attribute value costs about 40 bytes of heap per character (8 MiB ones exceed 256 MB) */
 const INPUT_MIB = 2;
 const CHILD = `
-import { readXml } from ${JSON.stringify(new URL('../spec/xml.ts', import.meta.url).pathname)};
+import { readXml } from ${JSON.stringify(new URL('../protocol/xml.ts', import.meta.url).pathname)};
 const MB = ${INPUT_MIB} * 1024 * 1024;
 const inputs = {
   'nested 1M deep': () => '<a>'.repeat(1_000_000) + '</a>'.repeat(1_000_000),

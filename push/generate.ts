@@ -1,7 +1,7 @@
 /** Generated Push CSV rows: valid by construction (tests, fixtures, the benchmark). */
-import { aadhaarFrom11 } from '../spec/aadhaar.js';
-import { formatCsvDate, formatCsvRecord, formatCsvTimestamp, rowFields, type PushCsvRow } from '../spec/push.js';
-import { seededRandom, type Random } from '../spec/time.js';
+import { aadhaarFrom11 } from '../protocol/aadhaar.js';
+import { formatCsvDate, formatCsvRecord, formatCsvTimestamp, rowFields, type PushCsvRow } from '../protocol/push.js';
+import { seededRandom, type Random } from '../protocol/time.js';
 
 export interface GenerateOptions {
   issuerId?: string;

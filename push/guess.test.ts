@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../spec/time.js';
+import { seededRandom } from '../protocol/time.js';
 import { DocIdGuess, DocIdProfile } from './guess.js';
 
 function profile(ids: Iterable<string>, docType = 'INCER') {

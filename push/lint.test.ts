@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatCsvRecord, rowFields, PUSH_CSV_COLUMNS, type PushCsvRow } from '../spec/push.js';
-import { seededRandom } from '../spec/time.js';
+import { formatCsvRecord, rowFields, PUSH_CSV_COLUMNS, type PushCsvRow } from '../protocol/push.js';
+import { seededRandom } from '../protocol/time.js';
 import { generateCsvChunks, generatedRow } from './generate.js';
 import { formatJson, formatText, hash64, HashLineSet, lintCsvFile, lintCsvStream, type LintSummary } from './lint.js';
 

@@ -1,6 +1,6 @@
 /**
  * `dlconform csv lint`: a Push CSV file checked row by row and column by column against the row
- * schema of spec/push.ts, plus the file-level rules no single row shows: duplicate (Aadhaar, URI)
+ * schema of protocol/push.ts, plus the file-level rules no single row shows: duplicate (Aadhaar, URI)
  * pairs and guessable doc IDs. Streams through csv-parse, so memory is bounded by the findings
  * kept (--max-errors), one hash table of 12 bytes a slot for the pairs, and a fixed profile per
  * doc_type; never by the size of a row's content or the file.
@@ -9,7 +9,7 @@ import { createReadStream } from 'node:fs';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parse, type CsvError, type Info } from 'csv-parse';
-import { checkPushCsvRow, isHeaderRow, maskAadhaar, PUSH_CSV_COLUMNS, type RowFinding, type RowSeverity } from '../spec/push.js';
+import { checkPushCsvRow, isHeaderRow, maskAadhaar, PUSH_CSV_COLUMNS, type RowFinding, type RowSeverity } from '../protocol/push.js';
 import { DocIdGuess, MIN_SAMPLE, type GuessReport } from './guess.js';
 
 export interface LintOptions {

@@ -75,14 +75,14 @@ function child(job) {
 
 async function measure({ mode, config: json, apiKey }) {
   const [{ parseConfig }, { TargetClient }, { RunContext }, { ALL_CHECKS }, { PROFILES }, { seededRandom }, { runSuite }, { Redactor }] = await Promise.all([
-    import('../conformance/config.ts'),
-    import('../conformance/client.ts'),
+    import('../core/config.ts'),
+    import('../core/client.ts'),
     import('../conformance/context.ts'),
     import('../conformance/checks/index.ts'),
-    import('../spec/profiles.ts'),
-    import('../spec/time.ts'),
+    import('../protocol/profiles.ts'),
+    import('../protocol/time.ts'),
     import('../conformance/runner.ts'),
-    import('../conformance/redact.ts'),
+    import('../core/redact.ts'),
   ]);
   const { config } = parseConfig(json, { BENCH_LARGE_KEY: apiKey }, 'bench');
   const settle = async () => {

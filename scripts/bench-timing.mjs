@@ -62,8 +62,8 @@ async function bench() {
 }
 
 async function rows(runs, alpha, sampleList, delays) {
-  const { parseConfig } = await import('../conformance/config.ts');
-  const { Redactor } = await import('../conformance/redact.ts');
+  const { parseConfig } = await import('../core/config.ts');
+  const { Redactor } = await import('../core/redact.ts');
   const { runTiming } = await import('../properties/timing/suite.ts');
   const tsPathUs = Number(values['ts-path-us']);
   const apiKey = randomBytes(16).toString('hex');

@@ -5,7 +5,7 @@
  */
 import { fail, pass, skip, type Check, type Outcome } from '../check.js';
 import type { RequestVariant, RunContext, SentExchange } from '../context.js';
-import type { PullApi } from '../types.js';
+import type { PullApi } from '../../core/types.js';
 import { describeResponse, served, transportProblem } from './judge.js';
 
 interface AuthCase {

@@ -3,17 +3,17 @@
  * base64 of well-formed XML with a Certificate root (C16), no whitespace inside base64.
  *
  * Large documents: a 20 MB PDF is 27 MB of base64, held as bytes (a view into the body, see
- * spec/body.ts and contentOf). Each content value is scanned once per exchange (validity,
+ * protocol/body.ts and contentOf). Each content value is scanned once per exchange (validity,
  * whitespace, length: no decoding), and the PDF check decodes only the windows it reads (header,
  * tail, the xref table and trailer), never the whole document.
  */
-import { base64Reader, compactBase64, decodeBase64Range, inspectBase64, inspectPdf, scanBase64, textHead, utf8DecodeStrict, type Base64Inspection, type Base64Scan, type Base64Text } from '../../spec/bytes.js';
-import { contentOf } from '../../spec/responses.js';
-import { readCertificateXml } from '../../spec/certificate.js';
-import type { ContentRule, FormatKey } from '../../spec/profiles.js';
+import { base64Reader, compactBase64, decodeBase64Range, inspectBase64, inspectPdf, scanBase64, textHead, utf8DecodeStrict, type Base64Inspection, type Base64Scan, type Base64Text } from '../../protocol/bytes.js';
+import { contentOf } from '../../protocol/responses.js';
+import { readCertificateXml } from '../../protocol/certificate.js';
+import type { ContentRule, FormatKey } from '../../protocol/profiles.js';
 import { fail, pass, skip, warn, type Check, type Outcome } from '../check.js';
 import type { RunContext, SentExchange } from '../context.js';
-import type { PullApi } from '../types.js';
+import type { PullApi } from '../../core/types.js';
 import { isBlank, needParsed, needSuccess } from './judge.js';
 
 type Element = 'DocContent' | 'DataContent';

@@ -1,7 +1,7 @@
 /** Echo: ts and txn byte for byte, Status text equal to the attribute, Status values (facts §1.4). */
 import { fail, pass, skip, type Check } from '../check.js';
 import type { RunContext, SentExchange } from '../context.js';
-import type { PullApi } from '../types.js';
+import type { PullApi } from '../../core/types.js';
 import { needParsed } from './judge.js';
 
 function echoCheck(api: PullApi, field: 'ts' | 'txn'): Check {

@@ -1,6 +1,6 @@
 /** The suite: every check, in report order, for both Pull APIs, then the Push endpoint checks. */
 import type { Check } from '../check.js';
-import type { PullApi } from '../types.js';
+import type { PullApi } from '../../core/types.js';
 import { authChecks } from './auth.js';
 import { CONSISTENCY_CHECKS } from './consistency.js';
 import { contentChecks } from './content.js';

@@ -1,9 +1,9 @@
 /** Small judgements several checks share: is there a usable response, was a document served. */
-import { isBlankText } from '../../spec/bytes.js';
-import { contentOf } from '../../spec/responses.js';
+import { isBlankText } from '../../protocol/bytes.js';
+import { contentOf } from '../../protocol/responses.js';
 import { fail, skip, type Outcome } from '../check.js';
 import type { SentExchange } from '../context.js';
-import type { PullApi } from '../types.js';
+import type { PullApi } from '../../core/types.js';
 
 export function transportProblem(ex: SentExchange): string | undefined {
   if (ex.raw.error) return `${ex.label}: ${ex.raw.error.message}`;

@@ -1,7 +1,7 @@
 /** Negative cases: no document for an absent search or unissued URI, identity mismatch, pending (9). */
 import { fail, pass, skip, type Check } from '../check.js';
 import type { Identity, RunContext } from '../context.js';
-import type { PullApi } from '../types.js';
+import type { PullApi } from '../../core/types.js';
 import { describeResponse, needParsed, needSuccess, served } from './judge.js';
 
 function mismatchCheck(field: 'fullName' | 'dob'): Check {

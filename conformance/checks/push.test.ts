@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startMockDigiLocker, type MockFaultName } from '../../fixtures/digilocker/index.js';
-import { parseConfig } from '../config.js';
+import { parseConfig } from '../../core/config.js';
 import { PUSH_EXPECTED } from '../fault-targets.js';
-import { Redactor } from '../redact.js';
+import { Redactor } from '../../core/redact.js';
 import { runSuite } from '../runner.js';
-import type { CheckResult } from '../types.js';
+import type { CheckResult } from '../../core/types.js';
 import { ALL_CHECKS } from './index.js';
 import { PUSH_CHECKS } from './push.js';
 
@@ -68,7 +68,7 @@ describe('push checks against the mock DigiLocker', () => {
   });
 
   it('every push check quotes a clause the registry resolves, and is in ALL_CHECKS', async () => {
-    const { clause } = await import('../../spec/clauses.js');
+    const { clause } = await import('../../protocol/clauses.js');
     for (const c of PUSH_CHECKS) {
       expect(() => clause(c.clause as string)).not.toThrow();
       expect(ALL_CHECKS).toContain(c);

@@ -3,7 +3,7 @@
  * issuer's staging gateway or the mock of fixtures/digilocker): a valid, correctly signed upload
  * is accepted with ResponseStatus 1 and echoes ver/ts/txn/orgId; invalid uploads (bad keyhash,
  * wrong orgId, bad base64, malformed CSV; for Push URI a bad keyhash and a bad Aadhaar) get
- * ResponseStatus 0 with a non-empty ResponseMessage. Requests are built with spec/push.ts and
+ * ResponseStatus 0 with a non-empty ResponseMessage. Requests are built with protocol/push.ts and
  * signed with spec's keyhash over the same ts as sent.
  */
 import {
@@ -18,8 +18,8 @@ import {
   type PushCsvRow,
   type PushEnvelope,
   type ReadPushResponse,
-} from '../../spec/push.js';
-import { formatTs, newTxn, seededRandom } from '../../spec/time.js';
+} from '../../protocol/push.js';
+import { formatTs, newTxn, seededRandom } from '../../protocol/time.js';
 import { generatedRow } from '../../push/generate.js';
 import { fail, pass, skip, type Check, type Outcome } from '../check.js';
 import type { RunContext, SentExchange } from '../context.js';

@@ -3,11 +3,11 @@
  * (C6), pretty-printed values (§2.4), unknown attributes and elements, fractional seconds in ts.
  * Each variant is judged only when the plain request works, so a failure is the variant's.
  */
-import { NAMESPACE_FORMS, type NamespaceForm } from '../../spec/profiles.js';
-import { formatTs } from '../../spec/time.js';
+import { NAMESPACE_FORMS, type NamespaceForm } from '../../protocol/profiles.js';
+import { formatTs } from '../../protocol/time.js';
 import { fail, pass, type Check } from '../check.js';
 import type { RequestVariant, RunContext } from '../context.js';
-import type { PullApi } from '../types.js';
+import type { PullApi } from '../../core/types.js';
 import { describeResponse, needParsed, needSuccess } from './judge.js';
 
 function variantCheck(api: PullApi, name: string, title: string, clause: string, label: string, variant: (ctx: RunContext) => RequestVariant): Check {

@@ -2,11 +2,11 @@
  * Security: DTD entities are not expanded (XXE), malformed input does not crash the endpoint,
  * error bodies carry no stack trace and echo no secret or personal value.
  */
-import { findStackTrace } from '../../spec/leaks.js';
-import { escapeXml } from '../../spec/xml.js';
+import { findStackTrace } from '../../protocol/leaks.js';
+import { escapeXml } from '../../protocol/xml.js';
 import { fail, pass, skip, type Check } from '../check.js';
 import type { RunContext, SentExchange } from '../context.js';
-import type { PullApi } from '../types.js';
+import type { PullApi } from '../../core/types.js';
 import { wrongKeyhashExchange } from './auth.js';
 import { describeResponse, needSuccess, served } from './judge.js';
 

@@ -1,8 +1,8 @@
 /** Pull URI / Pull Doc success: Status 1, the URI and its grammar, stability, IssuedTo, echo of search. */
-import { isDdMmYyyy } from '../../spec/time.js';
-import { checkUri } from '../../spec/uri.js';
+import { isDdMmYyyy } from '../../protocol/time.js';
+import { checkUri } from '../../protocol/uri.js';
 import { fail, pass, skip, warn, type Check } from '../check.js';
-import type { PullApi } from '../types.js';
+import type { PullApi } from '../../core/types.js';
 import { describeResponse, needParsed, needSuccess } from './judge.js';
 
 function statusOne(api: PullApi): Check {

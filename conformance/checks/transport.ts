@@ -1,8 +1,8 @@
 /** Transport: HTTP status, content type, well-formed UTF-8 XML, root element (facts §1.1). */
-import { utf8DecodeStrict } from '../../spec/bytes.js';
-import { RESPONSE_ROOT } from '../../spec/requests.js';
+import { utf8DecodeStrict } from '../../protocol/bytes.js';
+import { RESPONSE_ROOT } from '../../protocol/requests.js';
 import { fail, pass, skip, type Check } from '../check.js';
-import type { PullApi } from '../types.js';
+import type { PullApi } from '../../core/types.js';
 import { describeResponse, needParsed, responseContext } from './judge.js';
 
 export function transportChecks(api: PullApi): Check[] {

@@ -1,10 +1,10 @@
 /**
- * Aadhaar numbers, valid and each way invalid by the UIDAI rules (spec/aadhaar.ts: 12 digits, the
+ * Aadhaar numbers, valid and each way invalid by the UIDAI rules (protocol/aadhaar.ts: 12 digits, the
  * first 2–9, a Verhoeff check digit), and the MD5 form profile 1.13 sends as UID (C7).
  */
 import fc from 'fast-check';
-import { aadhaarFrom11, isValidAadhaar, verhoeffCheckDigit } from '../../spec/aadhaar.js';
-import { md5Hex, type HashFunctions } from '../../spec/auth.js';
+import { aadhaarFrom11, isValidAadhaar, verhoeffCheckDigit } from '../../protocol/aadhaar.js';
+import { md5Hex, type HashFunctions } from '../../protocol/auth.js';
 
 const digits = (n: number, first = '0123456789') =>
   fc.tuple(fc.constantFrom(...first), fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: n - 1, maxLength: n - 1 })).map(([a, b]) => a + b);

@@ -1,4 +1,4 @@
-/** Arbitraries for DigiLocker issuer messages, built on spec/ (see properties/README.md). */
+/** Arbitraries for DigiLocker issuer messages, built on protocol/ (see properties/README.md). */
 export * from './aadhaar.js';
 export * from './dates.js';
 export * from './mutations.js';

@@ -1,6 +1,6 @@
 /**
  * Mutations of a built request body: each a small serialisable descriptor (so counterexamples
- * print and shrink) and a pure function from the body spec/ built to the bytes to send. The
+ * print and shrink) and a pure function from the body protocol/ built to the bytes to send. The
  * caller signs the mutated bytes: a mutation never leaves a stale HMAC behind.
  *
  * Each mutation says what a conformant issuer does with the result:
@@ -13,7 +13,7 @@
  *    references, a BOM): SHOULD be answered as the plain request.
  */
 import fc from 'fast-check';
-import { escapeXml } from '../../spec/xml.js';
+import { escapeXml } from '../../protocol/xml.js';
 import { ILLEGAL_XML_CHARS } from './text.js';
 
 export type Expectation = 'refuse' | 'no-document' | 'any' | 'succeed';
@@ -136,7 +136,7 @@ export function sameMeaningMutation(t: MutationTarget): fc.Arbitrary<Mutation> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// applying a mutation to a body spec/ built
+// applying a mutation to a body protocol/ built
 
 const ROOT = /<((?:[A-Za-z_][\w.-]*:)?Pull(?:URI|Doc)Request)\b([^>]*)>/;
 const NOTE = 'Remarks';
@@ -153,7 +153,7 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** The text XML gives back for the escaped text spec/ wrote (the five predefined entities only). */
+/** The text XML gives back for the escaped text protocol/ wrote (the five predefined entities only). */
 function unescapeXml(text: string): string {
   return text.replace(/&(lt|gt|amp|quot|apos);/g, (_m, e: string) => ({ lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" })[e]!);
 }

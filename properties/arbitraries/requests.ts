@@ -1,6 +1,6 @@
 /**
  * Whole PullURIRequest / PullDocRequest documents valid for a profile, as logical requests that
- * spec/ builds (`buildRequest`) and the caller signs. A logical request holds everything but the
+ * protocol/ builds (`buildRequest`) and the caller signs. A logical request holds everything but the
  * ts instant and the keyhash, which depend on the moment and the key of signing: so a fuzzer can
  * re-sign it after each mutation and at every shrinking step.
  *
@@ -10,8 +10,8 @@
  * children) should not.
  */
 import fc from 'fast-check';
-import { NAMESPACE_FORMS, type Format, type NamespaceForm, type Profile } from '../../spec/profiles.js';
-import { buildPullDocRequest, buildPullUriRequest, type BuildOptions, type Envelope, type RequestKind } from '../../spec/requests.js';
+import { NAMESPACE_FORMS, type Format, type NamespaceForm, type Profile } from '../../protocol/profiles.js';
+import { buildPullDocRequest, buildPullUriRequest, type BuildOptions, type Envelope, type RequestKind } from '../../protocol/requests.js';
 import { legalTsForm, PLAIN_TS, renderTs, type TsForm } from './time.js';
 import { legalTxn } from './txn.js';
 import { validUri } from './uri.js';
@@ -51,7 +51,7 @@ export interface LogicalRequest {
 export const ROOT_ATTRIBUTES = ['ver', 'ts', 'txn', 'orgId', 'keyhash', 'format'] as const;
 export const DETAIL_ELEMENTS = ['DocType', 'DigiLockerId', 'UID', 'FullName', 'DOB', 'Photo', 'URI'] as const;
 
-/** The body spec/ builds for a logical request, given the rendered ts and the keyhash (omitted when undefined). */
+/** The body protocol/ builds for a logical request, given the rendered ts and the keyhash (omitted when undefined). */
 export function buildRequest(req: LogicalRequest, ts: string, keyhash: string | undefined): string {
   const env: Envelope = {
     ver: req.ver,

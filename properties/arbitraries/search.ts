@@ -4,7 +4,7 @@
  * MD5 of an Aadhaar number, and the values that break naive lookups (wildcards, quotes).
  */
 import fc from 'fast-check';
-import type { HashFunctions } from '../../spec/auth.js';
+import type { HashFunctions } from '../../protocol/auth.js';
 import { invalidAadhaar, uidMd5, validAadhaar } from './aadhaar.js';
 import { invalidDob, validDob } from './dates.js';
 import { indianName, withLookalike } from './text.js';

@@ -5,7 +5,7 @@
  * replayed or shrunk request is never stale.
  */
 import fc from 'fast-check';
-import { formatTs } from '../../spec/time.js';
+import { formatTs } from '../../protocol/time.js';
 
 /** Every offset of a real time zone, from -12:00 to +14:00 (quarter and half hours included). */
 export const TZ_OFFSETS: readonly string[] = [

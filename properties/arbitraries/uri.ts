@@ -1,11 +1,11 @@
 /**
  * Document URIs `IssuerId-DocType-DocId` (facts §1.6, C13): valid per the grammar, and each way of
- * being invalid, with what spec/uri.ts `checkUri` must say about each (error, warning or nothing).
+ * being invalid, with what protocol/uri.ts `checkUri` must say about each (error, warning or nothing).
  * Also the near misses of one issued URI that an issuer must not resolve (0/O confusion,
  * look-alikes, suffixes): those are for fuzzing a target, see `unissuedNear`.
  */
 import fc from 'fast-check';
-import { DOC_ID_MAX, DOC_TYPE_RECOMMENDED_MAX, formatUri, type ParsedUri } from '../../spec/uri.js';
+import { DOC_ID_MAX, DOC_TYPE_RECOMMENDED_MAX, formatUri, type ParsedUri } from '../../protocol/uri.js';
 import { withLookalike } from './text.js';
 
 const chars = (alphabet: string, min: number, max: number) => fc.string({ unit: fc.constantFrom(...alphabet), minLength: min, maxLength: max });

@@ -1,5 +1,5 @@
 /**
- * One fuzz case: which API, which class of request, the logical request (spec/ builds it), and
+ * One fuzz case: which API, which class of request, the logical request (protocol/ builds it), and
  * at most one auth defect or mutation. Cases are plain data: fast-check prints and shrinks them,
  * and the engine builds and signs each one at the moment it is sent (sign.ts).
  *
@@ -16,10 +16,10 @@
  * with the right root, ts/txn echoed, no stack trace, no echoed secret).
  */
 import fc from 'fast-check';
-import type { PullApi } from '../../conformance/types.js';
-import type { Format } from '../../spec/profiles.js';
-import { NAMESPACE_FORMS, type NamespaceForm } from '../../spec/profiles.js';
-import type { HashFunctions } from '../../spec/auth.js';
+import type { PullApi } from '../../core/types.js';
+import type { Format } from '../../protocol/profiles.js';
+import { NAMESPACE_FORMS, type NamespaceForm } from '../../protocol/profiles.js';
+import type { HashFunctions } from '../../protocol/auth.js';
 import {
   defectiveUri,
   extraAttributes,

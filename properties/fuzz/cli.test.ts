@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import schema from '../../conformance/result.schema.json' with { type: 'json' };
+import schema from '../../core/report/result.schema.json' with { type: 'json' };
 import { startIssuer, type FaultName, type RunningIssuer } from '../../fixtures/issuer/index.js';
 import { UsageError } from '../../cli/args.js';
 import { FUZZ_HELP, fuzzCommand } from '../../cli/fuzz.js';

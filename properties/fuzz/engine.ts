@@ -16,13 +16,13 @@
  *   stops after a few more timeouts.
  */
 import fc from 'fast-check';
-import { TargetClient, type RawExchange } from '../../conformance/client.js';
-import type { Config } from '../../conformance/config.js';
-import { nodeHash } from '../../conformance/node-hash.js';
-import type { Redactor } from '../../conformance/redact.js';
+import { TargetClient, type RawExchange } from '../../core/client.js';
+import type { Config } from '../../core/config.js';
+import { nodeHash } from '../../core/node-hash.js';
+import type { Redactor } from '../../core/redact.js';
 import { runResult, toEvidence } from '../../conformance/runner.js';
-import { EXIT, type PullApi, type CheckResult, type Level, type RunResult, type Verdict } from '../../conformance/types.js';
-import { clause as clauseById } from '../../spec/clauses.js';
+import { EXIT, type PullApi, type CheckResult, type Level, type RunResult, type Verdict } from '../../core/types.js';
+import { clause as clauseById } from '../../protocol/clauses.js';
 import { baseRequest, CASE_CLASSES, describeCase, fuzzCase, type CaseClass, type FuzzCase } from './cases.js';
 import { checkId, describeAnswer, INVARIANTS, judge, type Judgement, type Violation } from './invariants.js';
 import { materialize, type Wire } from './sign.js';

@@ -5,10 +5,10 @@
  * SEED:PATH replays the same counterexample.
  */
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../conformance/config.js';
-import { Redactor } from '../../conformance/redact.js';
+import { parseConfig } from '../../core/config.js';
+import { Redactor } from '../../core/redact.js';
 import { startIssuer, type FaultName } from '../../fixtures/issuer/index.js';
-import type { ProfileId } from '../../spec/profiles.js';
+import type { ProfileId } from '../../protocol/profiles.js';
 import { parseReplay, runFuzz, type FuzzOptions, type FuzzRun } from './engine.js';
 import { checkId, INVARIANT_IDS } from './invariants.js';
 

@@ -1,15 +1,15 @@
 /**
  * The invariants every conformant issuer keeps, whatever it is sent, and the judge that checks
- * one answer against them. Each invariant quotes a clause of spec/clauses.ts; its check id is
+ * one answer against them. Each invariant quotes a clause of protocol/clauses.ts; its check id is
  * `fuzz.<api>.<invariant>` (e.g. fuzz.pulluri.no-5xx).
  */
-import type { RawExchange } from '../../conformance/client.js';
-import type { PullApi } from '../../conformance/types.js';
-import { findStackTrace } from '../../spec/leaks.js';
-import { RESPONSE_ROOT } from '../../spec/requests.js';
-import { isBlankText } from '../../spec/bytes.js';
-import { contentOf, readResponse, type ParsedResponse } from '../../spec/responses.js';
-import { escapeXml } from '../../spec/xml.js';
+import type { RawExchange } from '../../core/client.js';
+import type { PullApi } from '../../core/types.js';
+import { findStackTrace } from '../../protocol/leaks.js';
+import { RESPONSE_ROOT } from '../../protocol/requests.js';
+import { isBlankText } from '../../protocol/bytes.js';
+import { contentOf, readResponse, type ParsedResponse } from '../../protocol/responses.js';
+import { escapeXml } from '../../protocol/xml.js';
 import { expectationOf } from '../arbitraries/mutations.js';
 import type { CaseClass, FuzzCase } from './cases.js';
 import type { Wire } from './sign.js';

@@ -1,11 +1,11 @@
 /**
  * Builds and signs one case at the moment it is sent: ts from the clock, keyhash from the API key
- * and that ts, the body from spec/ (then the mutation), the HMAC over the exact bytes sent. Auth
+ * and that ts, the body from protocol/ (then the mutation), the HMAC over the exact bytes sent. Auth
  * defects are applied here, so every other case is correctly signed: a shrunk or replayed case is
  * re-signed, never sent with a stale signature.
  */
-import { digilockerHmac, HMAC_HEADER, keyhash, type HashFunctions, type HmacEncoding } from '../../spec/auth.js';
-import { readRequest } from '../../spec/requests.js';
+import { digilockerHmac, HMAC_HEADER, keyhash, type HashFunctions, type HmacEncoding } from '../../protocol/auth.js';
+import { readRequest } from '../../protocol/requests.js';
 import { applyMutation } from '../arbitraries/mutations.js';
 import { buildRequest, renderTs } from '../arbitraries/requests.js';
 import { mutationTarget, type FuzzCase } from './cases.js';
@@ -101,7 +101,7 @@ export function materialize(c: FuzzCase, s: Signing, now: Date): Wire {
 function echoOf(c: FuzzCase, body: string | Uint8Array, ts: string): Wire['echo'] {
   if (typeof body !== 'string') return undefined;
   if (c.mutation?.kind === 'oversize') return undefined;
-  // the body is exactly what spec/ built (or changed after signing only in txn): no need to parse it
+  // the body is exactly what protocol/ built (or changed after signing only in txn): no need to parse it
   if (!c.mutation && c.defect?.on !== 'ts') {
     const txn = c.defect?.on === 'hmac' && c.defect.how === 'tampered-txn' ? `9${c.request.txn}` : c.request.txn;
     return { ts, txn };

@@ -3,10 +3,10 @@
  * the identity fields the issuer opted into), the searches and URIs that name a document (so an
  * "unknown" case never names one), and the fixed values of every request (orgId, DigiLockerId).
  */
-import type { Config } from '../../conformance/config.js';
-import { md5Hex, type HashFunctions } from '../../spec/auth.js';
-import { PROFILES, type OptInField, type Profile } from '../../spec/profiles.js';
-import type { PullApi } from '../../conformance/types.js';
+import type { Config } from '../../core/config.js';
+import { md5Hex, type HashFunctions } from '../../protocol/auth.js';
+import { PROFILES, type OptInField, type Profile } from '../../protocol/profiles.js';
+import type { PullApi } from '../../core/types.js';
 import type { Identity } from '../arbitraries/requests.js';
 
 export interface WorldDocument {

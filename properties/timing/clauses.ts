@@ -1,9 +1,9 @@
 /**
  * The clauses the timing checks quote. They are not spec clauses of the issuer API (no issuer
- * spec mentions timing or a ts window), so they live here rather than in spec/clauses.ts, in the
+ * spec mentions timing or a ts window), so they live here rather than in protocol/clauses.ts, in the
  * same shape, with the source each rests on.
  */
-import type { Clause } from '../../spec/clauses.js';
+import type { Clause } from '../../protocol/clauses.js';
 
 export const TIMING_CLAUSES = {
   constantTime: {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { base64Encode, inspectBase64, toHex, utf8Encode } from '../../spec/bytes.js';
-import { digilockerHmac, keyhash } from '../../spec/auth.js';
-import { seededRandom } from '../../spec/time.js';
-import { nodeHash } from '../../conformance/node-hash.js';
+import { base64Encode, inspectBase64, toHex, utf8Encode } from '../../protocol/bytes.js';
+import { digilockerHmac, keyhash } from '../../protocol/auth.js';
+import { seededRandom } from '../../protocol/time.js';
+import { nodeHash } from '../../core/node-hash.js';
 import { commonPrefix, hmacNearMiss, keyhashNearMiss, spoilHex } from './nearmiss.js';
 
 const KEY = 'TESTAPIKEY123';

@@ -7,9 +7,9 @@
  * then encoded, so the value stays valid Base64 of a well-formed digest: an issuer that decodes
  * before comparing sees the same prefix structure as one that compares the header text.
  */
-import { base64Encode, toHex, utf8Encode } from '../../spec/bytes.js';
-import type { HashFunctions, HmacEncoding } from '../../spec/auth.js';
-import type { Random } from '../../spec/time.js';
+import { base64Encode, toHex, utf8Encode } from '../../protocol/bytes.js';
+import type { HashFunctions, HmacEncoding } from '../../protocol/auth.js';
+import type { Random } from '../../protocol/time.js';
 
 export type Prefix = 'long' | 'short';
 

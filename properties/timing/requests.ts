@@ -1,18 +1,18 @@
 /**
  * The requests the timing tests send: the plain Pull URI request of the conformance suite (the
  * first configured document, the configured namespace and identity opt-ins), built through
- * spec/, with the keyhash or the HMAC replaced by a near miss. Everything that is not under test
+ * protocol/, with the keyhash or the HMAC replaced by a near miss. Everything that is not under test
  * is correctly signed: the HMAC always covers the exact body sent (also the one carrying a wrong
  * keyhash), and the keyhash is right when the HMAC is under test, so an issuer reaches the
  * comparison under test whichever order it checks them in.
  */
-import { digilockerHmac, HMAC_HEADER, keyhash, type HmacEncoding } from '../../spec/auth.js';
-import { PROFILES, type Format, type Profile } from '../../spec/profiles.js';
-import { buildPullUriRequest, envelopeFor, signedHeaders, type Signer } from '../../spec/requests.js';
-import { newTxn, type Random } from '../../spec/time.js';
-import type { Config } from '../../conformance/config.js';
+import { digilockerHmac, HMAC_HEADER, keyhash, type HmacEncoding } from '../../protocol/auth.js';
+import { PROFILES, type Format, type Profile } from '../../protocol/profiles.js';
+import { buildPullUriRequest, envelopeFor, signedHeaders, type Signer } from '../../protocol/requests.js';
+import { newTxn, type Random } from '../../protocol/time.js';
+import type { Config } from '../../core/config.js';
 import type { Identity } from '../../conformance/context.js';
-import { nodeHash } from '../../conformance/node-hash.js';
+import { nodeHash } from '../../core/node-hash.js';
 import { hmacNearMiss, keyhashNearMiss, type Prefix } from './nearmiss.js';
 import type { Built } from './sampler.js';
 import { tsAt } from './window.js';

@@ -6,8 +6,8 @@
  * the machine falls equally on both classes and cancels in each pair's difference.
  */
 import { Client } from 'undici';
-import type { Random } from '../../spec/time.js';
-import { Pacer } from '../../conformance/pacer.js';
+import type { Random } from '../../protocol/time.js';
+import { Pacer } from '../../core/pacer.js';
 
 export interface Built {
   body: string;

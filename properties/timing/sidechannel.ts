@@ -4,7 +4,7 @@
  * ts), timed in interleaved pairs; the verdict is a robust test on the paired differences.
  */
 import type { Outcome } from '../../conformance/check.js';
-import { readResponse } from '../../spec/responses.js';
+import { readResponse } from '../../protocol/responses.js';
 import { TIMING_CLAUSES } from './clauses.js';
 import { commonPrefix } from './nearmiss.js';
 import type { RequestFactory } from './requests.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../spec/time.js';
+import { seededRandom } from '../../protocol/time.js';
 import { bonferroni, logGamma, minimumDetectable, quantile, tCritical, trimmedMean, trimmedOneSample, tTwoSidedP, winsorizedVariance, yuen } from './stats.js';
 
 describe('the t distribution', () => {

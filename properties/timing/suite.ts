@@ -8,16 +8,16 @@
  * config.client.timeBudgetMs and under config.client.maxRequestsPerSecond.
  */
 import type { Check, Outcome } from '../../conformance/check.js';
-import { TargetClient, type RawExchange } from '../../conformance/client.js';
-import type { Config } from '../../conformance/config.js';
+import { TargetClient, type RawExchange } from '../../core/client.js';
+import type { Config } from '../../core/config.js';
 import { RunContext } from '../../conformance/context.js';
-import type { Redactor } from '../../conformance/redact.js';
+import type { Redactor } from '../../core/redact.js';
 import { runResult, toEvidence } from '../../conformance/runner.js';
 import { selectChecks } from '../../conformance/select.js';
-import { EXIT, type CheckResult, type Level, type RunResult } from '../../conformance/types.js';
-import type { Clause } from '../../spec/clauses.js';
-import { PROFILES } from '../../spec/profiles.js';
-import { seededRandom } from '../../spec/time.js';
+import { EXIT, type CheckResult, type Level, type RunResult } from '../../core/types.js';
+import type { Clause } from '../../protocol/clauses.js';
+import { PROFILES } from '../../protocol/profiles.js';
+import { seededRandom } from '../../protocol/time.js';
 import { TIMING_CLAUSES } from './clauses.js';
 import { RequestFactory } from './requests.js';
 import { samplePairs, TimingClient, type Built, type TimedResponse } from './sampler.js';

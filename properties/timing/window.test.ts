@@ -3,9 +3,9 @@
  * window) without a declared window; judged with one; the ts-window fault proves the check fails.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../conformance/config.js';
+import { parseConfig } from '../../core/config.js';
 import type { SentExchange } from '../../conformance/context.js';
-import { Redactor } from '../../conformance/redact.js';
+import { Redactor } from '../../core/redact.js';
 import { startIssuer, type IssuerOptions, type RunningIssuer } from '../../fixtures/issuer/index.js';
 import { runTiming } from './suite.js';
 import { boundaryMargin, describeWindow, expectationFor, humanOffset, windowOffsets, type WindowProbe } from './window.js';

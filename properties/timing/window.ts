@@ -6,9 +6,9 @@
  * states the measured window. With one, each probe clearly inside or outside it is judged.
  */
 import type { Outcome } from '../../conformance/check.js';
-import type { TsWindow } from '../../conformance/config.js';
+import type { TsWindow } from '../../core/config.js';
 import type { RunContext, SentExchange } from '../../conformance/context.js';
-import { formatTs } from '../../spec/time.js';
+import { formatTs } from '../../protocol/time.js';
 
 /** The relative offsets probed, in seconds: ±1 s, ±5 min, ±30 min, ±1 day, and now. */
 export const WINDOW_OFFSETS = [-86_400, -1_800, -300, -1, 0, 1, 300, 1_800, 86_400] as const;

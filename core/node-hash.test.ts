@@ -1,14 +1,14 @@
 /**
- * nodeHash's native shortcuts (HashFunctions.text) must give exactly what spec/'s portable path
+ * nodeHash's native shortcuts (HashFunctions.text) must give exactly what protocol/'s portable path
  * gives: the load stream signs with the shortcuts, the conformance suite and the issuer with
  * either.
  */
 import { describe, expect, it } from 'vitest';
-import { digilockerHmac, keyhash, md5Hex, verifyHmac, type HashFunctions } from '../spec/auth.js';
+import { digilockerHmac, keyhash, md5Hex, verifyHmac, type HashFunctions } from '../protocol/auth.js';
 import { nodeHash } from './node-hash.js';
 
 const { text: _text, ...portableParts } = nodeHash;
-/** The same hashes without the shortcuts: spec/auth.ts takes its portable path. */
+/** The same hashes without the shortcuts: protocol/auth.ts takes its portable path. */
 const portable: HashFunctions = portableParts;
 
 const TEXTS = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nodeHash } from '../conformance/node-hash.js';
+import { nodeHash } from '../core/node-hash.js';
 import { digilockerHmac, keyhash, md5Hex, timingSafeEqualText, verifyHmac } from './auth.js';
 import { buildPullUriRequest } from './requests.js';
 

@@ -1,4 +1,4 @@
-/** spec/: the protocol, pure TypeScript with no node: imports. */
+/** protocol/: the protocol, pure TypeScript with no node: imports. */
 export * from './aadhaar.js';
 export * from './auth.js';
 export * from './body.js';

@@ -2,7 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { digilockerHmac, keyhash } from '../spec/auth.js';
+import { digilockerHmac, keyhash } from '../protocol/auth.js';
 import { curlLine, shellQuote, WRONG_KEY } from './curl.js';
 import { nodeHash } from './node-hash.js';
 import { Redactor } from './redact.js';

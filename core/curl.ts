@@ -17,7 +17,7 @@
  * one computed with a wrong key, and a missing header stays missing. Without `apiKey`, a 64-hex
  * keyhash and a well-formed HMAC header are assumed valid.
  */
-import { digilockerHmac, keyhash as computeKeyhash, type HmacEncoding } from '../spec/auth.js';
+import { digilockerHmac, keyhash as computeKeyhash, type HmacEncoding } from '../protocol/auth.js';
 import { nodeHash } from './node-hash.js';
 import type { Redactor } from './redact.js';
 import { SENSITIVE_HEADERS } from './redact.js';

@@ -5,7 +5,7 @@ import { readResponse } from './responses.js';
 
 const example = (name: string) => readFileSync(new URL(`../fixtures/examples/${name}`, import.meta.url), 'utf8');
 
-describe('spec examples read by spec/', () => {
+describe('spec examples read by protocol/', () => {
   it('Pull API v1.0 response template: status, echo, URI', () => {
     const r = readResponse('pulluri', example('pull-1.0-uri-response.xml'));
     expect(r.findings).toEqual([]);

@@ -9,9 +9,9 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import schema from './config.schema.json' with { type: 'json' };
-import type { HmacEncoding } from '../spec/auth.js';
-import { PROFILES, DEFAULT_PROFILE, type NamespaceForm, type ProfileId } from '../spec/profiles.js';
-import { isDdMmYyyy } from '../spec/time.js';
+import type { HmacEncoding } from '../protocol/auth.js';
+import { PROFILES, DEFAULT_PROFILE, type NamespaceForm, type ProfileId } from '../protocol/profiles.js';
+import { isDdMmYyyy } from '../protocol/time.js';
 
 export type UidMode = 'md5' | 'plain';
 export type FormatAbsentExpectation = 'pdf' | 'xml' | 'none' | 'any';
@@ -68,7 +68,7 @@ export interface Config {
   pending?: SearchSpec;
   /** unset: the runner derives one from issuerId and the first document's docType */
   absentUri?: string;
-  /** formatAbsent unset: the profile's reading of C5 applies (spec/profiles.ts content.absent) */
+  /** formatAbsent unset: the profile's reading of C5 applies (protocol/profiles.ts content.absent) */
   expect: { formatAbsent?: FormatAbsentExpectation };
   /** the ts freshness window the issuer intends (C4: no spec sets one); unset: only measured, never judged */
   tsWindow?: TsWindow;
@@ -148,7 +148,7 @@ export class ConfigError extends Error {
   }
 }
 
-/** The profile-dependent defaults (DESIGN.md profile table, spec/profiles.ts). */
+/** The profile-dependent defaults (DESIGN.md profile table, protocol/profiles.ts). */
 export function defaultsFor(profile: ProfileId): { hmac: HmacEncoding; namespace: NamespaceForm; uidMode: UidMode } {
   const p = PROFILES[profile];
   return { hmac: p.defaultHmac, namespace: p.defaultNamespace, uidMode: p.defaultUidMode };
@@ -538,7 +538,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function fileProblem(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'file not found; pass --config with the path of your config JSON (see conformance/config.schema.json)';
+  if (code === 'ENOENT') return 'file not found; pass --config with the path of your config JSON (see core/config.schema.json)';
   if (code === 'EISDIR') return 'is a directory; pass --config with the path of a config JSON file';
   if (code === 'EACCES' || code === 'EPERM') return 'cannot be read (permission denied)';
   return `cannot be read (${code ?? String(err)})`;

@@ -7,7 +7,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChaos, type ChaosBehaviourName, type RunningChaos } from '../fixtures/chaos/index.js';
-import { utf8DecodeStrict } from '../spec/bytes.js';
+import { utf8DecodeStrict } from '../protocol/bytes.js';
 import { bodyExcerpt, TargetClient, type ClientOptions, type RawExchange } from './client.js';
 
 let chaos: RunningChaos;

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 const dir = new URL('.', import.meta.url);
 const sources = readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
 
-describe('spec/ runs outside Node (no node: imports, bundles for a neutral platform)', () => {
+describe('protocol/ runs outside Node (no node: imports, bundles for a neutral platform)', () => {
   it('no source imports a node: module or Buffer', () => {
     for (const f of sources) {
       const text = readFileSync(new URL(f, dir), 'utf8');

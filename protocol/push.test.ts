@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { nodeHash as hash } from '../conformance/node-hash.js';
+import { nodeHash as hash } from '../core/node-hash.js';
 import { CLAUSES } from './clauses.js';
 import {
   buildPushCsvRequest,

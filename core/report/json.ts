@@ -1,6 +1,6 @@
 /**
  * result.json: the RunResult as it is, pretty-printed. Its shape is documented by
- * conformance/result.schema.json and versioned by `schemaVersion`.
+ * core/report/result.schema.json and versioned by `schemaVersion`.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

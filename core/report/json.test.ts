@@ -1,6 +1,6 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import schema from '../result.schema.json' with { type: 'json' };
+import schema from './result.schema.json' with { type: 'json' };
 import { renderJson } from './json.js';
 import { sampleCheck, sampleRun } from './sample-run.js';
 

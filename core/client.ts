@@ -16,12 +16,12 @@
  * - 1xx interim responses are counted; an unsolicited 100 Continue is refused by undici and
  *   reported as such.
  * Large bodies are read into one buffer when Content-Length is known and held as those bytes
- * only: their `text` is decoded on each access (spec/body.ts reads their XML from the bytes, so a
+ * only: their `text` is decoded on each access (protocol/body.ts reads their XML from the bytes, so a
  * 20 MB certificate never becomes a string), and the exchange log keeps an excerpt.
  */
 import { Agent, request } from 'undici';
 import { isUtf8 } from 'node:buffer';
-import { rememberUtf8, sniffEncoding, utf8DecodeStrict } from '../spec/bytes.js';
+import { rememberUtf8, sniffEncoding, utf8DecodeStrict } from '../protocol/bytes.js';
 import { Pacer } from './pacer.js';
 
 export interface ClientOptions {

@@ -1,5 +1,5 @@
 /**
- * Byte helpers with no runtime dependency: spec/ stays runnable outside Node (no Buffer, no
+ * Byte helpers with no runtime dependency: protocol/ stays runnable outside Node (no Buffer, no
  * reliance on TextEncoder), so these few conversions are kept here.
  */
 
@@ -222,7 +222,7 @@ const WHITESPACE = /\s/;
 
 /**
  * Base64 text: a string, or its ASCII bytes, as a large run of a response body is held (a 20 MB
- * certificate's DocContent is never made a 27-million-character string; see spec/body.ts).
+ * certificate's DocContent is never made a 27-million-character string; see protocol/body.ts).
  */
 export type Base64Text = string | Uint8Array;
 

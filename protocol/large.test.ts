@@ -1,5 +1,5 @@
 /**
- * Large and hostile documents in spec/: readXml's text extraction gives the same trees, findings
+ * Large and hostile documents in protocol/: readXml's text extraction gives the same trees, findings
  * and positions as parsing the whole document, at a fraction of the memory; the base64 scan and
  * range decoding agree with Node's; the PDF skeleton check; the strict UTF-8 decoders agree.
  */

@@ -1,9 +1,9 @@
 /**
- * The hash functions spec/ needs, backed by node:crypto. The text shortcuts hash a string's UTF-8
+ * The hash functions protocol/ needs, backed by node:crypto. The text shortcuts hash a string's UTF-8
  * bytes natively: the load stream signs thousands of requests a second with them.
  */
 import { createHash, createHmac } from 'node:crypto';
-import type { HashFunctions } from '../spec/auth.js';
+import type { HashFunctions } from '../protocol/auth.js';
 
 export const nodeHash: HashFunctions = {
   sha256: (text) => new Uint8Array(createHash('sha256').update(text, 'utf8').digest()),

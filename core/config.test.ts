@@ -70,7 +70,7 @@ describe('parseConfig: defaults', () => {
 
   it('accepts the DESIGN.md example config and a $schema key', () => {
     const json = {
-      $schema: './node_modules/dlconform/conformance/config.schema.json',
+      $schema: './node_modules/dlconform/core/config.schema.json',
       profile: '3.0',
       target: { pullUri: 'http://127.0.0.1:8080/pulluri', pullDoc: 'http://127.0.0.1:8080/pulldoc' },
       orgId: 'in.gov.example',
