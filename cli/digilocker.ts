@@ -5,8 +5,7 @@
 import { existsSync } from 'node:fs';
 import { TargetClient } from '../core/client.js';
 import { loadConfig } from '../core/config.js';
-import { checkConsistency, formatConsistency, pushedFromConfig } from '../conformance/consistency.js';
-import { RunContext } from '../conformance/context.js';
+import { checkConsistency, formatConsistency, pushedFromConfig, RunContext } from '../conformance/index.js';
 import { EXIT } from '../core/types.js';
 import { profileById } from '../protocol/profiles.js';
 import { seededRandom } from '../protocol/time.js';

@@ -126,7 +126,7 @@ export async function fuzzCommand(argv: string[], out: NodeJS.WritableStream = p
     onFinding: (c: Counterexample) => say(`${color ? '\x1b[1;31mFOUND\x1b[0m' : 'FOUND'}  ${c.id}  ${oneLine(c.violation.message, 100)} — ${oneLine(c.description, 160)}`),
   });
   const dir = values['report-dir'] ?? join('reports', result.runId);
-  await writeReports(result, dir, redactor);
+  await writeReports(result, dir);
   await writeFile(join(dir, FUZZ_JSON), JSON.stringify(redactor.redactDeep(details), null, 2) + '\n');
   out.write(redactor.redact(summaryTable(result, { color, reportDir: dir })) + '\n');
   out.write(

@@ -208,7 +208,7 @@ async function mergeCommand(argv: string[], out: NodeJS.WritableStream): Promise
     files,
   });
   // segments hold only redacted evidence; nothing secret is known here to redact again
-  await writeLoadReports(result, reportDir, new Redactor());
+  await writeLoadReports(result, reportDir);
   out.write(`\n${result.verdict.toUpperCase()}: ${result.message}\nmerged ${segments.length} of ${plan.segment.count} segments; reports: ${reportDir}/summary.md, load.json, junit.xml\n`);
   return result.exitCode;
 }

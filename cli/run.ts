@@ -5,10 +5,8 @@ import type { Config } from '../core/config.js';
 import { Redactor } from '../core/redact.js';
 import { progressLine, summaryTable } from '../core/report/console.js';
 import { writeReports } from '../core/report/index.js';
-import { runSuite } from '../conformance/runner.js';
+import { ALL_CHECKS, runSuite, selectChecks } from '../conformance/index.js';
 import { PROFILES } from '../protocol/profiles.js';
-import { ALL_CHECKS } from '../conformance/checks/index.js';
-import { selectChecks } from '../conformance/select.js';
 import { EXIT } from '../core/types.js';
 
 export interface SuiteOptions {
@@ -36,11 +34,12 @@ export async function runAndReport(config: Config, apiKey: string, opts: SuiteOp
     only: opts.only,
     skip: opts.skip,
     seed: opts.seed,
-    onResult: opts.quiet ? undefined : (r) => out.write(redactor.redact(progressLine(r, { color: tty })) + '\n'),
+    onResult: opts.quiet ? undefined : (r) => out.write(progressLine(r, { color: tty }) + '\n'),
   });
   const dir = opts.reportDir ?? join('reports', result.runId);
-  await writeReports(result, dir, redactor);
-  await writeFile(join(dir, 'transcript.jsonl'), transcript.map((t) => JSON.stringify(redactor.redactDeep(t))).join('\n') + '\n');
-  out.write(redactor.redact(summaryTable(result, { color: tty, reportDir: dir })) + '\n');
+  // the result and the transcript were redacted where their evidence was recorded
+  await writeReports(result, dir);
+  await writeFile(join(dir, 'transcript.jsonl'), transcript.map((t) => JSON.stringify(t)).join('\n') + '\n');
+  out.write(summaryTable(result, { color: tty, reportDir: dir }) + '\n');
   return result.exitCode;
 }

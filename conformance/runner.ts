@@ -1,22 +1,21 @@
 /**
  * The runner: selects checks, probes the target once, runs checks with bounded concurrency,
- * turns outcomes into verdicts with redacted evidence, and decides the exit code (DESIGN.md).
+ * turns outcomes into verdicts with evidence redacted where it is recorded (core/evidence.ts);
+ * the exit code follows from the verdicts (core/run-result.ts).
  */
 import { clause as clauseById } from '../protocol/clauses.js';
 import { PROFILES } from '../protocol/profiles.js';
 import { seededRandom } from '../protocol/time.js';
 import { clauseOf, levelOf, type Check, type Outcome } from './check.js';
 import { ALL_CHECKS } from './checks/index.js';
-import { bodyExcerpt, TargetClient, type RawExchange } from '../core/client.js';
+import { TargetClient } from '../core/client.js';
 import type { Config } from '../core/config.js';
 import { RunContext, type SentExchange } from './context.js';
-import { curlLine } from '../core/curl.js';
+import { Evidence, type EvidenceMaker } from '../core/evidence.js';
 import type { Redactor } from '../core/redact.js';
 import { selectChecks } from './select.js';
-import { EXIT, type CheckResult, type Exchange, type RunResult, type RunSummary } from '../core/types.js';
-
-export { TOOL_VERSION } from '../core/version.js';
-import { TOOL_VERSION } from '../core/version.js';
+import { runResult } from '../core/run-result.js';
+import { EXIT, type CheckResult, type Exchange, type RunResult } from '../core/types.js';
 
 export interface RunOptions {
   config: Config;
@@ -30,79 +29,6 @@ export interface RunOptions {
   onResult?: (result: CheckResult) => void;
   /** the check list; tests pass a subset */
   checks?: readonly Check[];
-}
-
-const EXCERPT = 4000;
-/** expected/actual come from the target: a hostile one must not bloat the reports */
-const VALUE_LIMIT = 500;
-const bounded = (text: string) => (text.length > VALUE_LIMIT ? `${text.slice(0, VALUE_LIMIT)}… (${text.length} characters)` : text);
-
-/** A redacted record of one exchange, with a curl line that reproduces it. */
-export function toEvidence(r: RawExchange, redactor: Redactor, config: Config, apiKey: string): Exchange {
-  const body = typeof r.request.body === 'string' ? r.request.body : Buffer.from(r.request.body).toString('utf8');
-  const request = { method: r.request.method, url: r.request.url, headers: redactor.redactHeaders(r.request.headers), body: redactor.redact(body) };
-  const excerpt = r.response && bodyExcerpt(r.response, EXCERPT);
-  const response = r.response && {
-    status: r.response.status,
-    headers: redactor.redactHeaders(r.response.headers),
-    body: redactor.redact(excerpt!.text),
-    truncated: r.response.truncated || excerpt!.truncated,
-  };
-  return {
-    request,
-    response,
-    error: r.error?.message,
-    durationMs: r.durationMs,
-    curl: curlLine(
-      { method: r.request.method, url: r.request.url, headers: r.request.headers, body },
-      { redactor, apiKey, apiKeyEnv: config.apiKeyEnv, timeoutMs: config.client.timeoutMs },
-    ),
-  };
-}
-
-/** The RunResult every command writes (run, fuzz, timing): summary and exit code from the checks. */
-export function runResult(fields: {
-  runId: string;
-  profile: string;
-  target: RunResult['target'];
-  startedAt: Date;
-  endedAt?: Date;
-  seed: number;
-  aborted?: RunResult['aborted'];
-  checks: CheckResult[];
-}): RunResult {
-  const summary = summarize(fields.checks);
-  return {
-    schemaVersion: 1,
-    tool: { name: 'dlconform', version: TOOL_VERSION },
-    runId: fields.runId,
-    profile: fields.profile,
-    target: fields.target,
-    startedAt: fields.startedAt.toISOString(),
-    endedAt: (fields.endedAt ?? new Date()).toISOString(),
-    seed: fields.seed,
-    summary,
-    aborted: fields.aborted,
-    exitCode: exitCodeFor(summary, fields.aborted),
-    checks: fields.checks,
-  };
-}
-
-/** Counts by verdict; `blocking` = fail at MUST or SECURITY level (what sets exit 1). */
-export function summarize(checks: readonly CheckResult[]): RunSummary {
-  const s: RunSummary = { total: checks.length, pass: 0, fail: 0, warn: 0, skip: 0, error: 0, blocking: 0 };
-  for (const c of checks) {
-    s[c.verdict]++;
-    if (c.verdict === 'fail' && (c.level === 'MUST' || c.level === 'SECURITY')) s.blocking++;
-  }
-  return s;
-}
-
-export function exitCodeFor(summary: RunSummary, aborted?: { exitCode: number }): number {
-  if (aborted) return aborted.exitCode;
-  if (summary.pass + summary.fail + summary.warn === 0) return EXIT.nothingExecuted;
-  if (summary.blocking > 0 || summary.error > 0) return EXIT.conformanceFailure;
-  return EXIT.ok;
 }
 
 export interface SuiteRun {
@@ -135,6 +61,7 @@ export async function runSuite(options: RunOptions): Promise<SuiteRun> {
     deadline: startedAt.getTime() + config.client.timeBudgetMs,
   });
   const ctx = new RunContext(config, profile, apiKey, client, seededRandom(seed), (value, label) => redactor.addSecret(value, label));
+  const evidence = new Evidence(redactor, config, apiKey);
   const results: CheckResult[] = [];
   let aborted: RunResult['aborted'];
 
@@ -157,7 +84,7 @@ export async function runSuite(options: RunOptions): Promise<SuiteRun> {
       const queue = [...selected];
       const worker = async () => {
         for (let check = queue.shift(); check; check = queue.shift()) {
-          const result = await runOne(check, ctx, (e) => toEvidence(e, redactor, config, apiKey), redactor, startedAt.getTime() + config.client.timeBudgetMs);
+          const result = await runOne(check, ctx, evidence, startedAt.getTime() + config.client.timeBudgetMs);
           results.push(result);
           options.onResult?.(result);
         }
@@ -174,21 +101,22 @@ export async function runSuite(options: RunOptions): Promise<SuiteRun> {
   const result = runResult({
     runId: options.runId ?? startedAt.toISOString().replace(/[:.]/g, '-'),
     profile: profile.id,
-    target: {
+    target: evidence.deep({
       pullUri: config.target.pullUri,
       pullDoc: pullDocAvailable ? config.target.pullDoc : undefined,
       ...(config.target.pushCsv !== undefined && { pushCsv: config.target.pushCsv }),
       ...(config.target.pushUri !== undefined && { pushUri: config.target.pushUri }),
-    },
+    }),
     startedAt,
     seed,
     aborted,
     checks: results,
   });
-  return { result, transcript: client.exchanges.map((e) => toEvidence(e, redactor, config, apiKey)) };
+  return { result, transcript: client.exchanges.map((e) => evidence.exchange(e)) };
 }
 
-export async function runOne(check: Check, ctx: RunContext, evidence: (e: RawExchange) => Exchange, redactor: Redactor, deadline: number): Promise<CheckResult> {
+/** Runs one check and records its verdict: the message, values and exchanges redacted as they are recorded. */
+export async function runOne(check: Check, ctx: RunContext, evidence: EvidenceMaker, deadline: number): Promise<CheckResult> {
   const started = Date.now();
   const clause = clauseById(clauseOf(check, ctx.profile));
   const level = levelOf(check, clause);
@@ -217,10 +145,10 @@ export async function runOne(check: Check, ctx: RunContext, evidence: (e: RawExc
     level,
     clause: { id: clause.id, document: clause.document, section: clause.section, text: clause.text },
     verdict,
-    message: redactor.redact(outcome.message),
-    expected: outcome.expected === undefined ? undefined : redactor.redact(bounded(outcome.expected)),
-    actual: outcome.actual === undefined ? undefined : redactor.redact(bounded(outcome.actual)),
-    evidence: (outcome.evidence ?? []).map((e) => evidence(e.raw)),
+    message: evidence.text(outcome.message),
+    expected: evidence.value(outcome.expected),
+    actual: evidence.value(outcome.actual),
+    evidence: (outcome.evidence ?? []).map((e) => evidence.exchange(e.raw)),
     durationMs: Date.now() - started,
   };
 }

@@ -311,7 +311,7 @@ export async function runLoad(o: LoadRunOptions): Promise<LoadRunOutcome> {
     files,
     allowMissing: oneShare,
   });
-  await writeLoadReports(result, dir, o.redactor);
+  await writeLoadReports(result, dir);
   const latencies = o.keepLatencies ? new Map(locals.map((l) => [l.index, l.latencies!])) : undefined;
   if (oneShare && result.verdict !== 'error') {
     const message = `Segment ${first.segment.index}/${count} done (${result.total.requests} requests). Its share alone is not judged: merge the ${count} segment folders with \`dlconform load merge DIR…\`.`;

@@ -8,14 +8,12 @@
  */
 import { PROFILES, type Format, type FormatKey } from '../protocol/profiles.js';
 import { seededRandom } from '../protocol/time.js';
-import type { Check } from '../conformance/check.js';
-import { ALL_CHECKS } from '../conformance/checks/index.js';
+import { ALL_CHECKS, RunContext, runOne, type Check } from '../conformance/index.js';
 import { TargetClient } from '../core/client.js';
 import type { Config, DocumentSpec } from '../core/config.js';
-import { RunContext } from '../conformance/context.js';
-import { Redactor } from '../core/redact.js';
-import { runOne, toEvidence } from '../conformance/runner.js';
-import type { CheckResult, Exchange, PullApi } from '../core/types.js';
+import { Evidence, UNRECORDED } from '../core/evidence.js';
+import type { Redactor } from '../core/redact.js';
+import type { CheckResult, PullApi } from '../core/types.js';
 import type { ScenarioName } from './plan.js';
 
 /** The checks of one served request, judged from that request alone. */
@@ -42,8 +40,6 @@ function sampledCheckIds(api: PullApi, format: FormatKey): string[] {
 }
 
 /** Stands in for the redactor where the text made is counted and dropped, never written. */
-const UNUSED_TEXT = new Redactor();
-
 export function sampledChecks(api: PullApi, format: FormatKey): Check[] {
   const ids = new Set(sampledCheckIds(api, format));
   return ALL_CHECKS.filter((c) => ids.has(c.id));
@@ -136,12 +132,11 @@ export class SampledConformance {
     void ctx.shared(`format:${this.api}:${this.formatKey}`, () => exchange);
     await exchange;
     this.tally.samples++;
-    const noEvidence = (): Exchange => ({ request: { method: 'POST', url: '', headers: {}, body: '' }, durationMs: 0, curl: '' });
     for (const check of this.checks) {
       // a passing result is only counted: judged without evidence or redaction (costly with a large
       // dataset's names and dates); a failure kept for the report is judged again with both (the
       // check reads the same exchange and sends nothing)
-      let result = await runOne(check, ctx, noEvidence, UNUSED_TEXT, Number.POSITIVE_INFINITY);
+      let result = await runOne(check, ctx, UNRECORDED, Number.POSITIVE_INFINITY);
       const counts = (this.tally.byCheck[result.id] ??= { pass: 0, fail: 0, warn: 0, skip: 0 });
       if (result.verdict === 'skip') counts.skip++;
       else if (result.verdict === 'pass' || result.verdict === 'warn') {
@@ -152,7 +147,7 @@ export class SampledConformance {
         counts.fail++;
         if (this.tally.failures.length < (o.keepFailures ?? 10) && !this.tally.failures.some((f) => f.id === result.id)) {
           for (const [value, label] of secrets) o.redactor.addSecret(value, label);
-          result = await runOne(check, ctx, (e) => toEvidence(e, o.redactor, config, o.apiKey), o.redactor, Number.POSITIVE_INFINITY);
+          result = await runOne(check, ctx, new Evidence(o.redactor, config, o.apiKey), Number.POSITIVE_INFINITY);
           this.tally.failures.push(result);
         }
       }

@@ -14,7 +14,8 @@ import { buildPushCsv, buildPushRows, pushCsv, UNPULLABLE_DOC_ID, type PushFault
 import { parseConfig } from '../../core/config.js';
 import { CONSISTENCY_EXPECTED } from '../fault-targets.js';
 import { Redactor } from '../../core/redact.js';
-import { exitCodeFor, runSuite } from '../runner.js';
+import { exitCodeFor } from '../../core/run-result.js';
+import { runSuite } from '../runner.js';
 import type { CheckResult } from '../../core/types.js';
 import { ALL_CHECKS } from './index.js';
 import { CONSISTENCY_CHECKS } from './consistency.js';

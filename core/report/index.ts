@@ -1,10 +1,8 @@
 /**
- * Writes every report of a run into one directory. The whole run goes through the Redactor
- * once more first: checks already redact their evidence, this is the last safety net before
- * anything reaches disk (and CI artifacts).
+ * Writes every report of a run into one directory. The run arrives redacted: its evidence was
+ * redacted where it was recorded (core/evidence.ts), so the writers only format.
  */
 import { mkdir } from 'node:fs/promises';
-import type { Redactor } from '../redact.js';
 import type { RunResult } from '../types.js';
 import { writeJson } from './json.js';
 import { writeJunit } from './junit.js';
@@ -16,8 +14,7 @@ export { renderJunit, JUNIT_XML } from './junit.js';
 export { renderMarkdown, SUMMARY_MD } from './markdown.js';
 
 /** Creates `dir` if needed and writes result.json, junit.xml and summary.md; returns their paths in that order. */
-export async function writeReports(run: RunResult, dir: string, redactor: Redactor): Promise<string[]> {
+export async function writeReports(run: RunResult, dir: string): Promise<string[]> {
   await mkdir(dir, { recursive: true });
-  const safe = redactor.redactDeep(run);
-  return Promise.all([writeJson(safe, dir), writeJunit(safe, dir), writeMarkdown(safe, dir)]);
+  return Promise.all([writeJson(run, dir), writeJunit(run, dir), writeMarkdown(run, dir)]);
 }

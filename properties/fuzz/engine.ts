@@ -20,7 +20,8 @@ import { TargetClient, type RawExchange } from '../../core/client.js';
 import type { Config } from '../../core/config.js';
 import { nodeHash } from '../../core/node-hash.js';
 import type { Redactor } from '../../core/redact.js';
-import { runResult, toEvidence } from '../../conformance/runner.js';
+import { Evidence } from '../../core/evidence.js';
+import { runResult } from '../../core/run-result.js';
 import { EXIT, type PullApi, type CheckResult, type Level, type RunResult, type Verdict } from '../../core/types.js';
 import { clause as clauseById } from '../../protocol/clauses.js';
 import { baseRequest, CASE_CLASSES, describeCase, fuzzCase, type CaseClass, type FuzzCase } from './cases.js';
@@ -413,7 +414,7 @@ function checkResults(
         message: redactor.redact(message),
         ...(expected !== undefined && { expected: redactor.redact(expected) }),
         ...(actual !== undefined && { actual: redactor.redact(actual) }),
-        evidence: cx ? [toEvidence(cx.exchange, redactor, config, apiKey)] : [],
+        evidence: cx ? [new Evidence(redactor, config, apiKey).exchange(cx.exchange)] : [],
         durationMs: 0,
       });
     }

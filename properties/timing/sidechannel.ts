@@ -3,7 +3,7 @@
  * the same way, differing only in how much of a secret comparison they get right (or in their
  * ts), timed in interleaved pairs; the verdict is a robust test on the paired differences.
  */
-import type { Outcome } from '../../conformance/check.js';
+import type { Outcome } from '../../conformance/index.js';
 import { readResponse } from '../../protocol/responses.js';
 import { TIMING_CLAUSES } from './clauses.js';
 import { commonPrefix } from './nearmiss.js';

@@ -7,13 +7,12 @@
  * 2 + |window probes| + |tests| × (2 + 2 × (warm-up + samples)) of them, within
  * config.client.timeBudgetMs and under config.client.maxRequestsPerSecond.
  */
-import type { Check, Outcome } from '../../conformance/check.js';
+import { RunContext, selectChecks, type Check, type Outcome } from '../../conformance/index.js';
 import { TargetClient, type RawExchange } from '../../core/client.js';
 import type { Config } from '../../core/config.js';
-import { RunContext } from '../../conformance/context.js';
+import { Evidence } from '../../core/evidence.js';
 import type { Redactor } from '../../core/redact.js';
-import { runResult, toEvidence } from '../../conformance/runner.js';
-import { selectChecks } from '../../conformance/select.js';
+import { runResult } from '../../core/run-result.js';
 import { EXIT, type CheckResult, type Level, type RunResult } from '../../core/types.js';
 import type { Clause } from '../../protocol/clauses.js';
 import { PROFILES } from '../../protocol/profiles.js';
@@ -120,11 +119,12 @@ export async function runTiming(o: TimingOptions): Promise<TimingRun> {
   });
   const ctx = new RunContext(config, profile, apiKey, client, seededRandom(seed), (value, label) => redactor.addSecret(value, label));
   const details: TimingDetails = { schemaVersion: 1, seed, alpha, samplesRequested: samples, warmup, trim: 0.2, sideChannel: [] };
+  const evidence = new Evidence(redactor, config, apiKey);
   const results: CheckResult[] = [];
   let aborted: RunResult['aborted'];
   let timingClient: TimingClient | undefined;
 
-  const record = (check: TimingCheck, started: number, outcome: AnyOutcome, evidence: RawExchange[]) => {
+  const record = (check: TimingCheck, started: number, outcome: AnyOutcome, exchanges: RawExchange[]) => {
     const level = check.levelFor(config);
     const verdict = outcome.verdict === 'fail' && (level === 'SHOULD' || level === 'MAY') ? 'warn' : outcome.verdict;
     const c = check.clauseRef;
@@ -137,10 +137,10 @@ export async function runTiming(o: TimingOptions): Promise<TimingRun> {
       level,
       clause: { id: c.id, document: c.document, section: c.section, text: c.text },
       verdict,
-      message: redactor.redact(outcome.message),
-      expected: outcome.expected === undefined ? undefined : redactor.redact(outcome.expected),
-      actual: outcome.actual === undefined ? undefined : redactor.redact(outcome.actual),
-      evidence: evidence.map((e) => toEvidence(e, redactor, config, apiKey)),
+      message: evidence.text(outcome.message),
+      expected: evidence.value(outcome.expected),
+      actual: evidence.value(outcome.actual),
+      evidence: exchanges.map((e) => evidence.exchange(e)),
       durationMs: Date.now() - started,
     };
     results.push(result);
@@ -212,13 +212,13 @@ export async function runTiming(o: TimingOptions): Promise<TimingRun> {
   const result = runResult({
     runId: o.runId ?? `timing-${startedAt.toISOString().replace(/[:.]/g, '-')}`,
     profile: profile.id,
-    target: { pullUri: config.target.pullUri },
+    target: evidence.deep({ pullUri: config.target.pullUri }),
     startedAt,
     seed,
     aborted,
     checks: results,
   });
-  return { result, details };
+  return { result, details: evidence.deep(details) };
 }
 
 function rawOf(url: string, req: Built, res: TimedResponse): RawExchange {

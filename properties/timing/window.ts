@@ -5,9 +5,9 @@
  * without a declared window (config tsWindow) the result is information: a pass whose message
  * states the measured window. With one, each probe clearly inside or outside it is judged.
  */
-import type { Outcome } from '../../conformance/check.js';
+import type { Outcome } from '../../conformance/index.js';
 import type { TsWindow } from '../../core/config.js';
-import type { RunContext, SentExchange } from '../../conformance/context.js';
+import type { RunContext, SentExchange } from '../../conformance/index.js';
 import { formatTs } from '../../protocol/time.js';
 
 /** The relative offsets probed, in seconds: ±1 s, ±5 min, ±30 min, ±1 day, and now. */

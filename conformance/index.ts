@@ -1,0 +1,11 @@
+/**
+ * The conformance suite as the other tools use it: the checks, their selection, the suite runner
+ * and the run context a check reads. The timing analysis adds its own checks to the same results,
+ * the sampled load checks judge served requests with these, the CLI runs the suite.
+ */
+export { clauseOf, levelOf, type Check, type Outcome } from './check.js';
+export { ALL_CHECKS } from './checks/index.js';
+export { checkConsistency, formatConsistency, pushedFromConfig } from './consistency.js';
+export { RunContext, type Identity, type SentExchange } from './context.js';
+export { runOne, runSuite } from './runner.js';
+export { selectChecks } from './select.js';

@@ -1,0 +1,51 @@
+/**
+ * The RunResult every command writes (run, fuzz, timing) and the exit policy: the summary and
+ * the exit code follow from the verdicts alone, so every command fails closed the same way.
+ */
+import { EXIT, type CheckResult, type RunResult, type RunSummary } from './types.js';
+import { TOOL_VERSION } from './version.js';
+
+export function runResult(fields: {
+  runId: string;
+  profile: string;
+  target: RunResult['target'];
+  startedAt: Date;
+  endedAt?: Date;
+  seed: number;
+  aborted?: RunResult['aborted'];
+  checks: CheckResult[];
+}): RunResult {
+  const summary = summarize(fields.checks);
+  return {
+    schemaVersion: 1,
+    tool: { name: 'dlconform', version: TOOL_VERSION },
+    runId: fields.runId,
+    profile: fields.profile,
+    target: fields.target,
+    startedAt: fields.startedAt.toISOString(),
+    endedAt: (fields.endedAt ?? new Date()).toISOString(),
+    seed: fields.seed,
+    summary,
+    aborted: fields.aborted,
+    exitCode: exitCodeFor(summary, fields.aborted),
+    checks: fields.checks,
+  };
+}
+
+/** Counts by verdict; `blocking` = fail at MUST or SECURITY level (what sets exit 1). */
+function summarize(checks: readonly CheckResult[]): RunSummary {
+  const s: RunSummary = { total: checks.length, pass: 0, fail: 0, warn: 0, skip: 0, error: 0, blocking: 0 };
+  for (const c of checks) {
+    s[c.verdict]++;
+    if (c.verdict === 'fail' && (c.level === 'MUST' || c.level === 'SECURITY')) s.blocking++;
+  }
+  return s;
+}
+
+/** Zero checks executed, an abort or a crash inside a check: never exit 0. */
+export function exitCodeFor(summary: RunSummary, aborted?: { exitCode: number }): number {
+  if (aborted) return aborted.exitCode;
+  if (summary.pass + summary.fail + summary.warn === 0) return EXIT.nothingExecuted;
+  if (summary.blocking > 0 || summary.error > 0) return EXIT.conformanceFailure;
+  return EXIT.ok;
+}
