@@ -3,7 +3,7 @@
  * and the run context a check reads. The timing analysis adds its own checks to the same results,
  * the sampled load checks judge served requests with these, the CLI runs the suite.
  */
-export { clauseOf, levelOf, type Check, type Outcome } from './check.js';
+export type { Check, Outcome } from './check.js';
 export { ALL_CHECKS } from './checks/index.js';
 export { checkConsistency, formatConsistency, pushedFromConfig } from './consistency.js';
 export { RunContext, type Identity, type SentExchange } from './context.js';

@@ -105,14 +105,7 @@ export interface RawExchange {
   durationMs: number;
 }
 
-export class CircuitOpenError extends Error {}
-
-/** Raised inside checks when the run can no longer reach the target. */
-export function isFatalTransport(kind: TransportErrorKind | undefined): boolean {
-  return kind === 'circuit-open' || kind === 'budget';
-}
-
-export const DEFAULT_LOG_BODY_BYTES = 64 * 1024;
+const DEFAULT_LOG_BODY_BYTES = 64 * 1024;
 
 /** Why our own AbortController fired. */
 class Stop extends Error {
@@ -500,7 +493,7 @@ const ENCODING_NAMES: Record<string, string> = {
 };
 
 /** What stands out about a complete response, in words, for the verdict messages. */
-export function responseNotes(url: string, r: Pick<RawResponse, 'status' | 'headers' | 'bytes' | 'interim'>): string[] {
+function responseNotes(url: string, r: Pick<RawResponse, 'status' | 'headers' | 'bytes' | 'interim'>): string[] {
   const notes: string[] = [];
   if (r.status >= 300 && r.status < 400) {
     const location = r.headers.location;

@@ -56,8 +56,8 @@ export function shellQuote(word: string): string {
   return `'${word.replace(/'/g, `'"'"'`)}'`;
 }
 
-export const API_KEY_SECRET = 'dlconform-api-key';
-export const API_KEY_SECRET_KEY = 'api-key';
+const API_KEY_SECRET = 'dlconform-api-key';
+const API_KEY_SECRET_KEY = 'api-key';
 
 const PROFILES = ['smoke', 'ci', 'capacity', 'soak'] as const;
 const SCENARIOS = ['pull-doc', 'pull-uri'] as const;

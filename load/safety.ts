@@ -7,7 +7,7 @@
 import { isIP } from 'node:net';
 
 /** DigiLocker's and API Setu's own domains: refused even when listed in loadAllowedHosts. */
-export const NEVER_LOAD = ['digilocker.gov.in', 'digitallocker.gov.in', 'apisetu.gov.in'];
+const NEVER_LOAD = ['digilocker.gov.in', 'digitallocker.gov.in', 'apisetu.gov.in'];
 
 export class LoadTargetRefused extends Error {}
 

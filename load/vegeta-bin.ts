@@ -62,7 +62,7 @@ function onPath(env: NodeJS.ProcessEnv): string | undefined {
 }
 
 /** The folder of dlconform's package.json, from wherever this module runs (source or bundle). */
-export function packageRootDir(): string {
+function packageRootDir(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
     const manifest = join(dir, 'package.json');

@@ -47,7 +47,7 @@ export function generatedRow(random: Random, i: number, options: GenerateOptions
 }
 
 /** `count` CSV lines (no header, `\n` endings, like the Drupal client), lazily. */
-export function* generateCsvLines(count: number, options: GenerateOptions = {}): Generator<string> {
+function* generateCsvLines(count: number, options: GenerateOptions = {}): Generator<string> {
   const random = seededRandom(options.seed ?? 1);
   for (let i = 0; i < count; i++) yield formatCsvRecord(rowFields(generatedRow(random, i, options))) + '\n';
 }

@@ -125,7 +125,7 @@ function maskDigits(text: string): string {
 }
 
 /** The rules over a stream of records; feed it with `record` and `parseError`, then `finish`. */
-export class CsvLinter {
+class CsvLinter {
   private readonly maxKept: number;
   private readonly pairs = new HashLineSet();
   private readonly guess = new DocIdGuess();
@@ -291,7 +291,7 @@ export function formatText(file: string, s: LintSummary): string {
   return lines.join('\n') + '\n';
 }
 
-export const LINT_JSON_VERSION = 1;
+const LINT_JSON_VERSION = 1;
 
 export function formatJson(file: string, s: LintSummary): string {
   return JSON.stringify({ version: LINT_JSON_VERSION, file, ...s }, null, 2) + '\n';

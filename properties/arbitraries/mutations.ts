@@ -88,7 +88,7 @@ export interface MutationTarget {
 }
 
 /** Oversize values: past common column sizes, past 1 MiB, past the 2 MiB many servers cap a body at. */
-export const OVERSIZE = [4096, 65_536, 1_048_576, 2_621_440] as const;
+const OVERSIZE = [4096, 65_536, 1_048_576, 2_621_440] as const;
 
 /** Mutations whose result a conformant issuer must refuse (or, for `drop-element`/`rename-root`, not serve). */
 export function refusedMutation(t: MutationTarget): fc.Arbitrary<Mutation> {

@@ -5,7 +5,7 @@
  */
 import type fc from 'fast-check';
 
-export const PROPERTY_SEED = Number(process.env.DLCONFORM_PROPERTY_SEED ?? 20_240_521);
+const PROPERTY_SEED = Number(process.env.DLCONFORM_PROPERTY_SEED ?? 20_240_521);
 
 export function params<T>(numRuns: number, extra: fc.Parameters<T> = {}): fc.Parameters<T> {
   return { seed: PROPERTY_SEED, numRuns, verbose: 1, ...extra };

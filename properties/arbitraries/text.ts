@@ -6,10 +6,10 @@
 import fc from 'fast-check';
 
 /** Given names and family names as Indian issuers print them in Latin letters. */
-export const LATIN_GIVEN = ['Sunil', 'Priya', 'Ananya', 'Mohammed', 'Gurpreet', 'Lakshmi', 'Fatima', 'Arjun', 'Meenakshi', 'Rohan', 'Irfan', 'Sunita', 'Venkatesh', 'Harpreet', 'Anil', 'Deepa', 'Kavya', 'Rahul'] as const;
-export const LATIN_FAMILY = ['Kumar', 'Sharma', 'Iyer', 'Shaikh', 'Singh', 'Venkataraman', 'Begum', "D'Souza", 'Reddy', 'Sundaram', 'Nair', 'Bhattacharya', 'Chatterjee', 'Patel', 'Devi', 'Pillai', 'Mukherjee'] as const;
+const LATIN_GIVEN = ['Sunil', 'Priya', 'Ananya', 'Mohammed', 'Gurpreet', 'Lakshmi', 'Fatima', 'Arjun', 'Meenakshi', 'Rohan', 'Irfan', 'Sunita', 'Venkatesh', 'Harpreet', 'Anil', 'Deepa', 'Kavya', 'Rahul'] as const;
+const LATIN_FAMILY = ['Kumar', 'Sharma', 'Iyer', 'Shaikh', 'Singh', 'Venkataraman', 'Begum', "D'Souza", 'Reddy', 'Sundaram', 'Nair', 'Bhattacharya', 'Chatterjee', 'Patel', 'Devi', 'Pillai', 'Mukherjee'] as const;
 /** Romanised forms with diacritics: their NFC and NFD differ. */
-export const LATIN_DIACRITIC = ['Kṛṣṇa', 'Śarmā', 'Gaṇeśa', 'Rāmaṇ', 'Jñāneśvar', 'Zoë', 'Sūrya', 'Ṭhākur'] as const;
+const LATIN_DIACRITIC = ['Kṛṣṇa', 'Śarmā', 'Gaṇeśa', 'Rāmaṇ', 'Jñāneśvar', 'Zoë', 'Sūrya', 'Ṭhākur'] as const;
 
 /**
  * Names in Indic scripts. Several carry characters whose canonical decomposition differs from
@@ -28,11 +28,11 @@ export const INDIC_NAMES: Readonly<Record<string, readonly string[]>> = {
   Odia: ['\u0B38\u0B48ନିକ', 'ପ୍ରିୟଙ୍କା'],
 };
 
-export const INDIC_SCRIPTS = Object.keys(INDIC_NAMES);
+const INDIC_SCRIPTS = Object.keys(INDIC_NAMES);
 
 export type NormalForm = 'as-typed' | 'NFC' | 'NFD';
 
-export function normalizeAs(text: string, form: NormalForm): string {
+function normalizeAs(text: string, form: NormalForm): string {
   return form === 'as-typed' ? text : text.normalize(form);
 }
 
@@ -60,7 +60,7 @@ export function indianName(opts: { scripts?: readonly string[]; forms?: readonly
 }
 
 /** Latin look-alikes from Cyrillic and fullwidth digits, and the classic confusions of ids. */
-export const LOOKALIKE: Readonly<Record<string, readonly string[]>> = {
+const LOOKALIKE: Readonly<Record<string, readonly string[]>> = {
   A: ['\u0410'], B: ['\u0412', '8'], C: ['\u0421'], E: ['\u0415'], H: ['\u041D'], I: ['1', 'l', '\u0406'], K: ['\u041A'], M: ['\u041C'],
   O: ['0', '\u041E'], P: ['\u0420'], S: ['5'], T: ['\u0422'], X: ['\u0425'], Z: ['2'],
   a: ['\u0430'], c: ['\u0441'], e: ['\u0435'], i: ['\u0456'], o: ['\u043E', '0'], p: ['\u0440'], x: ['\u0445'], y: ['\u0443'], l: ['1', 'I'],
@@ -83,7 +83,7 @@ export function withLookalike(value: string): fc.Arbitrary<string> | undefined {
 }
 
 /** true for a code point XML 1.0 allows in a document. */
-export function isXmlChar(code: number): boolean {
+function isXmlChar(code: number): boolean {
   return code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
 }
 
@@ -94,7 +94,6 @@ export const ILLEGAL_XML_CHARS: readonly string[] = [
   '\uFFFF',
 ];
 
-export const illegalXmlChar = (): fc.Arbitrary<string> => fc.constantFrom(...ILLEGAL_XML_CHARS);
 
 let piece: fc.Arbitrary<string> | undefined;
 /** One piece of text: ASCII, an XML special, an Indian name, any code point (built once: building it is costly). */

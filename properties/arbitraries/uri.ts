@@ -14,15 +14,15 @@ const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const DIGITS = '0123456789';
 
 /** A domain-style issuer id: in.gov.<label>(.<label>)* as real issuers have (in.gov.covin, in.org.bseh). */
-export const issuerId = (): fc.Arbitrary<string> =>
+const issuerId = (): fc.Arbitrary<string> =>
   fc
     .tuple(fc.constantFrom('in.gov', 'in.org', 'in.nic', 'in.ac'), fc.array(fc.tuple(fc.constantFrom(...LOWER), chars(LOWER + DIGITS, 1, 10)).map(([a, b]) => a + b), { minLength: 1, maxLength: 3 }))
     .map(([root, labels]) => [root, ...labels].join('.'));
 
-export const docType = (): fc.Arbitrary<string> => chars(UPPER, 1, DOC_TYPE_RECOMMENDED_MAX);
-export const docId = (): fc.Arbitrary<string> => chars(UPPER + LOWER + DIGITS, 1, DOC_ID_MAX);
+const docType = (): fc.Arbitrary<string> => chars(UPPER, 1, DOC_TYPE_RECOMMENDED_MAX);
+const docId = (): fc.Arbitrary<string> => chars(UPPER + LOWER + DIGITS, 1, DOC_ID_MAX);
 
-export const uriParts = (fixed: { issuerId?: string; docType?: string } = {}): fc.Arbitrary<ParsedUri> =>
+const uriParts = (fixed: { issuerId?: string; docType?: string } = {}): fc.Arbitrary<ParsedUri> =>
   fc.record({
     issuerId: fixed.issuerId !== undefined ? fc.constant(fixed.issuerId) : issuerId(),
     docType: fixed.docType !== undefined ? fc.constant(fixed.docType) : docType(),

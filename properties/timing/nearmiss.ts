@@ -24,7 +24,7 @@ export function spoilHex(hex: string, position: number, random: Random): string 
 }
 
 /** Where the spoiled character goes: the first one (short prefix) or the last one (long prefix). */
-export function spoilPosition(length: number, prefix: Prefix): number {
+function spoilPosition(length: number, prefix: Prefix): number {
   return prefix === 'long' ? length - 1 : 0;
 }
 

@@ -11,9 +11,9 @@ import type { RequestFactory } from './requests.js';
 import type { Built, PairSamples, TimedResponse } from './sampler.js';
 import { blockMinimumDifferences, minimumDetectable, median, tCritical, trimmedMean, trimmedOneSample, winsorizedVariance, yuen } from './stats.js';
 
-export const TRIM = 0.2;
+const TRIM = 0.2;
 /** pairs per block: the statistic is the difference of the classes' minima in each block */
-export const BLOCK = 5;
+const BLOCK = 5;
 
 export interface SideChannelTest {
   id: 'timing.keyhash-compare' | 'timing.hmac-compare' | 'timing.ts-path';
@@ -150,7 +150,7 @@ export function analyse(aNs: readonly number[], bNs: readonly number[], alphaPer
 }
 
 const us = (x: number) => `${x.toFixed(Math.abs(x) < 10 ? 2 : 1)} µs`;
-export const formatP = (p: number) => (p === 0 ? '< 1e-300' : p < 0.001 ? `= ${p.toExponential(1)}` : `= ${p.toFixed(3)}`);
+const formatP = (p: number) => (p === 0 ? '< 1e-300' : p < 0.001 ? `= ${p.toExponential(1)}` : `= ${p.toFixed(3)}`);
 const pct = (alpha: number) => `${+(100 * (1 - alpha)).toPrecision(4)}%`;
 
 /** The verdict of one side-channel test from its samples. */

@@ -10,7 +10,7 @@
  */
 
 /** Sorted copy, ascending. */
-export function sorted(xs: readonly number[]): number[] {
+function sorted(xs: readonly number[]): number[] {
   return Array.from(Float64Array.from(xs).sort());
 }
 
@@ -110,7 +110,7 @@ function betaContinuedFraction(x: number, a: number, b: number): number {
 }
 
 /** The regularized incomplete beta function I_x(a, b). */
-export function regularizedBeta(x: number, a: number, b: number): number {
+function regularizedBeta(x: number, a: number, b: number): number {
   if (x <= 0) return 0;
   if (x >= 1) return 1;
   const lnFront = logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x);
@@ -196,11 +196,6 @@ export function minimumDetectable(se: number, alphaPerTest: number, power = 0.8,
 
 // ---------------------------------------------------------------------------------------------
 // seeded order
-
-/** A balanced, seeded order for n pairs: for each pair, whether the "long" class goes first. */
-export function pairOrder(n: number, random: () => number): boolean[] {
-  return Array.from({ length: n }, () => random() < 0.5);
-}
 
 /**
  * Paired differences of block minima: pairs are grouped in consecutive blocks of k, and each block

@@ -11,9 +11,9 @@ import type { RunContext, SentExchange } from '../../conformance/index.js';
 import { formatTs } from '../../protocol/time.js';
 
 /** The relative offsets probed, in seconds: ±1 s, ±5 min, ±30 min, ±1 day, and now. */
-export const WINDOW_OFFSETS = [-86_400, -1_800, -300, -1, 0, 1, 300, 1_800, 86_400] as const;
+const WINDOW_OFFSETS = [-86_400, -1_800, -300, -1, 0, 1, 300, 1_800, 86_400] as const;
 /** The other ways of writing the current instant (the configured offset is the baseline). */
-export const OTHER_UTC_OFFSETS = ['+00:00', '+02:00', '-05:00', 'Z'] as const;
+const OTHER_UTC_OFFSETS = ['+00:00', '+02:00', '-05:00', 'Z'] as const;
 
 export type ProbeOutcome = 'accepted' | 'rejected' | 'error';
 
