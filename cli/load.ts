@@ -350,9 +350,9 @@ export async function loadCommand(argv: string[], out: NodeJS.WritableStream = p
     });
     if (outcome.result) {
       const extra = outcome.result.files.includes(LATENCY_HTML) ? `, ${LATENCY_HTML}` : '';
-      out.write(redactor.redact(`\n${segment ? 'SEGMENT' : outcome.result.verdict.toUpperCase()}: ${outcome.message}\nreports: ${reportDir}/summary.md, load.json, junit.xml${extra}\n`));
+      out.write(`\n${segment ? 'SEGMENT' : outcome.result.verdict.toUpperCase()}: ${outcome.message}\nreports: ${reportDir}/summary.md, load.json, junit.xml${extra}\n`);
     } else {
-      err.write(redactor.redact(`dlconform load: ${outcome.message}\n`));
+      err.write(`dlconform load: ${outcome.message}\n`);
     }
     return outcome.exitCode;
   } catch (e) {

@@ -143,12 +143,13 @@ export async function runLoad(o: LoadRunOptions): Promise<LoadRunOutcome> {
   assertLoadTarget(first.url, o.config.loadAllowedHosts);
   const out = o.out ?? process.stdout;
   const say = (line: string) => {
-    if (!o.quiet) out.write(o.redactor.redact(line) + '\n');
+    if (!o.quiet) out.write(`${line}\n`);
   };
 
   if (o.preflight !== false) {
     const pre = await preflight(first, o.apiKey, o.dataset[0]!, o.settings.requestTimeoutMs);
-    if (pre.unreachable) return { exitCode: EXIT.unreachable, message: `target unreachable: ${pre.unreachable}` };
+    // the transport's words may quote the URL: redacted here, where the message is made
+    if (pre.unreachable) return { exitCode: EXIT.unreachable, message: o.redactor.redact(`target unreachable: ${pre.unreachable}`) };
     if (pre.problem) return { exitCode: EXIT.conformanceFailure, message: `${pre.problem}. Run \`dlconform run\` against this config first: a load test of requests that fail measures nothing.` };
   }
 
