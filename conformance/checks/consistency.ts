@@ -1,5 +1,5 @@
 /**
- * Cross-API consistency inside `dlconform run` (issue 5 item 5): when the config says what the
+ * Cross-API consistency inside `dlconform run`: when the config says what the
  * issuer pushed (pushed.db: the mock DigiLocker's database; pushed.csv: Push CSV files), every
  * pushed URI must be fetched by Pull Doc and, where a configured document gives its owner's search
  * values, found by Pull URI with the same content. The pulling itself is conformance/consistency.ts.

@@ -1,6 +1,6 @@
 /**
  * Timestamps (ts): every UTC offset in use, with and without fractional seconds, at the window
- * boundaries the timing issue names, and the malformed forms seen in the wild. `TsForm` is how the
+ * boundaries of the freshness windows (C4), and the malformed forms seen in the wild. `TsForm` is how the
  * fuzzer describes a ts without fixing the instant: it is rendered at the moment of signing, so a
  * replayed or shrunk request is never stale.
  */
