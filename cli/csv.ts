@@ -42,23 +42,7 @@ export async function csvCommand(argv: string[], io: CsvIo = defaultIo): Promise
     return 0;
   }
   if (sub !== 'lint') throw new UsageError(`unknown csv subcommand ${JSON.stringify(sub)}; try: dlconform csv lint FILE\nSee: dlconform csv --help`);
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: rest,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        'issuer-id': { type: 'string' },
-        format: { type: 'string' },
-        'max-errors': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message.replace(/\. To specify.*$/s, '')}\nSee: dlconform csv --help`);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseLintArgs(rest);
   if (values.help) {
     io.stdout(CSV_HELP);
     return 0;
@@ -80,4 +64,22 @@ export async function csvCommand(argv: string[], io: CsvIo = defaultIo): Promise
   const summary = await lintCsvFile(file, { issuerId, maxErrors });
   io.stdout(format === 'json' ? formatJson(file, summary) : formatText(file, summary));
   return exitCodeOf(summary);
+}
+
+function parseLintArgs(rest: string[]) {
+  try {
+    return parseArgs({
+      args: rest,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        'issuer-id': { type: 'string' },
+        format: { type: 'string' },
+        'max-errors': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message.replace(/\. To specify.*$/s, '')}\nSee: dlconform csv --help`);
+  }
 }

@@ -14,7 +14,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function capture() {
   let out = '';
-  return { io: { stdout: (t: string) => void (out += t), stderr: () => {} }, text: () => out };
+  return { io: { stdout: (t: string) => {
+        out += t;
+      },
+      stderr: () => {} }, text: () => out };
 }
 
 describe('dlconform report push / serve --digilocker', () => {

@@ -45,7 +45,8 @@ export function mergeSampled(parts: readonly SampledTally[]): SampledTally {
     out.pass += t.pass;
     out.fail += t.fail;
     for (const [id, c] of Object.entries(t.byCheck)) {
-      const into = (out.byCheck[id] ??= { pass: 0, fail: 0, warn: 0, skip: 0 });
+      out.byCheck[id] ??= { pass: 0, fail: 0, warn: 0, skip: 0 };
+      const into = out.byCheck[id];
       into.pass += c.pass;
       into.fail += c.fail;
       into.warn += c.warn;

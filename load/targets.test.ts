@@ -183,7 +183,7 @@ describe('pumpTargets', () => {
     // the lead up front, then more as the schedule advances
     expect(written).toBeGreaterThan(lead);
     expect(written).toBeLessThanOrEqual(Math.floor((elapsed / 1000) * rate) + lead);
-    lines.forEach((l, k) => expect(k + 1, `line ${k + 1}`).toBeLessThanOrEqual(Math.floor(((l.at - t0) / 1000) * rate) + lead));
+    for (const [k, l] of lines.entries()) expect(k + 1, `line ${k + 1}`).toBeLessThanOrEqual(Math.floor(((l.at - t0) / 1000) * rate) + lead);
     await sleep(60);
     expect(s.count).toBe(written); // nothing after stop()
     expect(read).toBe(lines.reduce((n, l) => n + l.bytes, 0));

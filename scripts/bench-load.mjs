@@ -310,7 +310,8 @@ const fmt = (x, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : '–');
 
 async function main() {
   const started = Date.now();
-  const dir = (workDir = mkdtempSync(join(tmpdir(), 'dlconform-bench-load-')));
+  const dir = mkdtempSync(join(tmpdir(), 'dlconform-bench-load-'));
+  workDir = dir;
   try {
     const { ensureVegeta } = await tsImport('../load/vegeta-bin.ts', import.meta.url);
     const { attackArgs } = await tsImport('../load/attack.ts', import.meta.url);

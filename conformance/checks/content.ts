@@ -83,9 +83,15 @@ async function baselineContent(ctx: RunContext, api: PullApi, element: Element):
 const scans = new WeakMap<SentExchange, Map<string, Base64Scan>>();
 function scanOf(ex: SentExchange, element: Element, value: Base64Text): Base64Scan {
   let perExchange = scans.get(ex);
-  if (!perExchange) scans.set(ex, (perExchange = new Map()));
+  if (!perExchange) {
+    perExchange = new Map();
+    scans.set(ex, perExchange);
+  }
   let scan = perExchange.get(element);
-  if (!scan) perExchange.set(element, (scan = scanBase64(value)));
+  if (!scan) {
+    scan = scanBase64(value);
+    perExchange.set(element, scan);
+  }
   return scan;
 }
 

@@ -63,6 +63,8 @@ export function invalidAadhaar(kinds?: readonly InvalidAadhaarKind[]): fc.Arbitr
           return { kind, from, value: chars.join('') };
         case 'grouped':
           return { kind, from, value: `${from.slice(0, 4)} ${from.slice(4, 8)} ${from.slice(8)}` };
+        default:
+          throw new Error(`no invalid Aadhaar of kind ${kind satisfies never}`);
       }
     })
     .filter((x) => !isValidAadhaar(x.value));

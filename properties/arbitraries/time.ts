@@ -75,6 +75,8 @@ export function invalidTs(kinds?: readonly InvalidTsKind[]): fc.Arbitrary<{ kind
         return { kind, value: `${whole.slice(0, 11)}24${whole.slice(13)}` };
       case 'empty':
         return { kind, value: '' };
+      default:
+        throw new Error(`no invalid ts of kind ${kind satisfies never}`);
     }
   });
 }
