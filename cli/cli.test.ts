@@ -125,6 +125,25 @@ describe('dlconform run', () => {
     const r = await dlconform(['run', '--config', config, '--only', 'no.such.check', '--report-dir', 'out-none'], { CLI_KEY: KEY });
     expect(r.code).toBe(4);
   });
+
+  it('a reader that stops early (| head) ends the run quietly: no stack trace, and not exit 0', async () => {
+    const config = writeConfig('pipe.json', issuer.config('CLI_KEY'));
+    const r = await new Promise<{ code: number | null; stderr: string; firstLine: string }>((resolve) => {
+      const child = spawn(process.execPath, [CLI, 'run', '--config', config, '--report-dir', 'out-pipe'], { env: { ...process.env, NO_COLOR: '1', CLI_KEY: KEY }, cwd: tmp });
+      let stderr = '';
+      let firstLine = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      // read the first chunk, then close the pipe as `head -1` does
+      child.stdout.once('data', (d: Buffer) => {
+        firstLine = d.toString().split('\n')[0]!;
+        child.stdout.destroy();
+      });
+      child.on('close', (code) => resolve({ code, stderr, firstLine }));
+    });
+    expect(r.firstLine).toMatch(/pulluri\./);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(141);
+  });
 });
 
 describe('dlconform help, version, demo', () => {

@@ -54,6 +54,16 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that stops early (`dlconform run | head`) closes the pipe: stop quietly, as a process
+// killed by SIGPIPE does (128 + 13), never with 0: the run did not finish.
+const BROKEN_PIPE = 141;
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(BROKEN_PIPE);
+    throw err;
+  });
+}
+
 const code = await main(process.argv.slice(2));
 process.exitCode = code;
 // A handle left open by a hostile target must not keep the process (and a CI job) alive.
