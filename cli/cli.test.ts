@@ -202,6 +202,22 @@ describe('dlconform help, version, demo', () => {
     }
   });
 
+  it('serve --write-config writes the config atomically once the issuer listens; run accepts it at once', async () => {
+    const path = join(tmp, 'written.json');
+    const child = spawn(process.execPath, [CLI, 'serve', '--write-config', path], { env: { ...process.env, DLCONFORM_API_KEY: KEY }, cwd: tmp });
+    try {
+      const deadline = Date.now() + 10_000;
+      while (!existsSync(path) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      // the moment the file exists it is whole, and the issuer answers
+      const config = JSON.parse(readFileSync(path, 'utf8'));
+      expect(config.target.pullUri).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
+      const r = await dlconform(['run', '--config', path, '--quiet', '--report-dir', 'out-written'], { DLCONFORM_API_KEY: KEY });
+      expect(r.code).toBe(0);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+
   it('serve without an API key is a usage error with the fix', async () => {
     const env = { ...process.env };
     delete env.DLCONFORM_API_KEY;

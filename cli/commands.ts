@@ -1,6 +1,6 @@
 /** The commands behind the CLI, loaded only when a command runs (keeps --version and --help fast). */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, parseConfig } from '../core/config.js';
@@ -59,6 +59,7 @@ export async function serve(argv: string[]): Promise<number> {
       'list-faults': { type: 'boolean' },
       hmac: { type: 'string' },
       'print-config': { type: 'boolean' },
+      'write-config': { type: 'string' },
       'api-key-env': { type: 'string' },
       'large-documents': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -87,7 +88,11 @@ export async function serve(argv: string[]): Promise<number> {
     apiKey,
     largeDocumentBytes: integer(values['large-documents'], 'large-documents'),
   });
-  if (values['print-config']) process.stdout.write(JSON.stringify(issuer.config(keyEnv), null, 2) + '\n');
+  const configText = `${JSON.stringify(issuer.config(keyEnv), null, 2)}\n`;
+  // written once the issuer listens, and atomically (a rename): a script that waits for the file
+  // never reads half a config, and finds the issuer ready when it does
+  if (values['write-config']) writeConfigFile(values['write-config'], configText);
+  if (values['print-config']) process.stdout.write(configText);
   process.stderr.write(`reference issuer (profile ${issuer.profile}${issuer.faults.length ? `, faults: ${issuer.faults.join(', ')}` : ''}) on ${issuer.url}\n  Pull URI: ${issuer.pullUriUrl}\n${issuer.pullDocUrl ? `  Pull Doc: ${issuer.pullDocUrl}\n` : ''}Ctrl-C stops it.\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
@@ -96,6 +101,17 @@ export async function serve(argv: string[]): Promise<number> {
   });
   await issuer.close();
   return EXIT.ok;
+}
+
+function writeConfigFile(path: string, text: string): void {
+  const partial = `${path}.${process.pid}.partial`;
+  try {
+    writeFileSync(partial, text, { mode: 0o600 });
+    renameSync(partial, path);
+  } catch (err) {
+    rmSync(partial, { force: true });
+    throw new UsageError(`--write-config ${path}: ${(err as Error).message}`);
+  }
 }
 
 function faultsArg(values: string[] | undefined) {

@@ -60,6 +60,8 @@ Options:
       --chaos            start the chaos target instead (dlconform serve --chaos --help)
       --digilocker       start a mock DigiLocker for Push CSV / Push URI instead (dlconform serve --digilocker --help)
       --print-config     print a ready dlconform config for this issuer on stdout
+      --write-config FILE  write that config to FILE, atomically, once the issuer listens
+                         (a script can wait for FILE to exist, then run against it)
       --api-key-env NAME environment variable holding the API key (default DLCONFORM_API_KEY)
   -h, --help             this help
 `;
