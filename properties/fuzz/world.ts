@@ -4,10 +4,10 @@
  * "unknown" case never names one), and the fixed values of every request (orgId, DigiLockerId).
  */
 import type { Config } from '../../core/config.js';
-import { md5Hex, type HashFunctions } from '../../protocol/auth.js';
+import type { HashFunctions } from '../../protocol/auth.js';
+import { optedInIdentity, type Identity } from '../../protocol/identity.js';
 import { PROFILES, type OptInField, type Profile } from '../../protocol/profiles.js';
-import type { PullApi } from '../../core/types.js';
-import type { Identity } from '../arbitraries/requests.js';
+import type { PullApi } from '../../protocol/requests.js';
 
 export interface WorldDocument {
   index: number;
@@ -36,9 +36,6 @@ export interface FuzzWorld {
   searchNames: readonly string[];
 }
 
-/** A tiny JPEG (SOI, APP0, EOI): enough to exercise the Photo opt-in without personal data. */
-const TINY_JPEG = '/9j/4AAQSkZJRgABAQAAAQABAAD/2Q==';
-
 export function searchKey(search: ReadonlyArray<readonly [string, string]>): string {
   return [...search]
     .map(([n, v]) => [n, v.trim().toLowerCase()] as const)
@@ -48,14 +45,7 @@ export function searchKey(search: ReadonlyArray<readonly [string, string]>): str
 }
 
 function identityFor(config: Config, owner: Config['documents'][number]['owner'], fields: readonly OptInField[], hash: HashFunctions): Identity {
-  const o = owner ?? {};
-  const allowed = new Set(fields);
-  const id: Identity = {};
-  if (config.optIn.uid && allowed.has('UID') && o.aadhaar) id.uid = config.uidMode === 'md5' ? md5Hex(hash, o.aadhaar) : o.aadhaar;
-  if (config.optIn.fullName && allowed.has('FullName') && o.fullName) id.fullName = o.fullName;
-  if (config.optIn.dob && allowed.has('DOB') && o.dob) id.dob = o.dob;
-  if (config.optIn.photo && allowed.has('Photo')) id.photo = TINY_JPEG;
-  return id;
+  return optedInIdentity(hash, { optIn: config.optIn, uidMode: config.uidMode, fields }, owner);
 }
 
 /** A DigiLockerId from the seed: 36 characters, UUID-shaped, like DigiLocker's. */
