@@ -37,7 +37,7 @@ function fieldsFor(plan: LoadPlan, item: DatasetItem, ts: string, txn: string): 
     docType: item.docType,
     search: item.search ?? [],
     uri: item.uri ?? '',
-    identity: { uid: item.uid, fullName: item.fullName, dob: item.dob },
+    identity: { uid: item.uid, fullName: item.fullName, dob: item.dob, photo: item.photo },
   };
 }
 
