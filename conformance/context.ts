@@ -1,6 +1,6 @@
 /**
- * The run context handed to every check: it builds and signs requests from the config through
- * protocol/, sends them with the target client, parses responses, and shares the exchanges several
+ * The run context handed to every check: it asks the request factory (protocol/request-factory.ts)
+ * for each request from the config and a check's variation, sends them with the target client, parses responses, and shares the exchanges several
  * checks judge (the baseline search, the absent search) so each is sent once per run.
  */
 import { keyhash } from '../protocol/auth.js';

@@ -130,7 +130,7 @@ describe('load requests (Node, node:crypto)', () => {
       }
     }
     // a dataset value that happens to contain a marker: no template, the full builder is used
-    const { target, plan, dataset } = await setup('3.0', 'pull-doc');
+    const { plan, dataset } = await setup('3.0', 'pull-doc');
     expect(requestTemplate(plan, PROFILES['3.0'], { ...dataset[0]!, uri: 'DLCONFORMxTSxMARKx7f3a' })).toBeUndefined();
   });
 });

@@ -6,7 +6,7 @@
 import type { Config } from '../../core/config.js';
 import type { HashFunctions } from '../../protocol/auth.js';
 import { optedInIdentity, type Identity } from '../../protocol/identity.js';
-import { PROFILES, type OptInField, type Profile } from '../../protocol/profiles.js';
+import { PROFILES, type Profile } from '../../protocol/profiles.js';
 import type { PullApi } from '../../protocol/requests.js';
 
 export interface WorldDocument {
@@ -44,10 +44,6 @@ export function searchKey(search: ReadonlyArray<readonly [string, string]>): str
     .join('\u0000');
 }
 
-function identityFor(config: Config, owner: Config['documents'][number]['owner'], fields: readonly OptInField[], hash: HashFunctions): Identity {
-  return optedInIdentity(hash, { optIn: config.optIn, uidMode: config.uidMode, fields }, owner);
-}
-
 /** A DigiLockerId from the seed: 36 characters, UUID-shaped, like DigiLocker's. */
 function digiLockerIdFrom(seed: number): string {
   let x = (seed >>> 0) || 1;
@@ -71,8 +67,8 @@ export function worldFrom(config: Config, hash: HashFunctions, seed: number): Fu
     search: Object.entries(d.search),
     uri: d.uri,
     identity: {
-      pulluri: identityFor(config, d.owner, profile.optInFields, hash),
-      pulldoc: identityFor(config, d.owner, profile.pullDocOptInFields, hash),
+      pulluri: optedInIdentity(hash, { optIn: config.optIn, uidMode: config.uidMode, fields: profile.optInFields }, d.owner),
+      pulldoc: optedInIdentity(hash, { optIn: config.optIn, uidMode: config.uidMode, fields: profile.pullDocOptInFields }, d.owner),
     },
   }));
   const named = new Set(documents.map((d) => searchKey(d.search)));
