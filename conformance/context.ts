@@ -1,26 +1,21 @@
 /**
- * The run context handed to every check: it builds and signs requests from the config through
- * protocol/, sends them with the target client, parses responses, and shares the exchanges several
+ * The run context handed to every check: it asks the request factory (protocol/request-factory.ts)
+ * for each request from the config and a check's variation, sends them with the target client, parses responses, and shares the exchanges several
  * checks judge (the baseline search, the absent search) so each is sent once per run.
  */
-import { keyhash, md5Hex, type HmacEncoding } from '../protocol/auth.js';
+import { keyhash } from '../protocol/auth.js';
+import { optedInIdentity, OPT_IN_FIELDS, type Identity } from '../protocol/identity.js';
 import { type Format, type FormatKey, type NamespaceForm, type Profile } from '../protocol/profiles.js';
-import {
-  buildPullDocRequest,
-  buildPullUriRequest,
-  envelopeFor,
-  signedHeaders,
-  type BuildOptions,
-  type Envelope,
-  type PullDocDetails,
-  type PullUriDetails,
-} from '../protocol/requests.js';
+import { pullRequest, type PullRequest, type Variation } from '../protocol/request-factory.js';
+import type { PullApi } from '../protocol/requests.js';
 import { readResponse, readResponseBytes, type ParsedResponse } from '../protocol/responses.js';
 import { formatTs, newTxn, type Random } from '../protocol/time.js';
 import type { RawExchange, TargetClient } from '../core/client.js';
 import type { Config } from '../core/config.js';
 import { nodeHash } from '../core/node-hash.js';
-import type { Api, PullApi } from '../core/types.js';
+import type { Api } from '../core/types.js';
+
+export type { Identity };
 
 export interface SearchTarget {
   docType: string;
@@ -28,39 +23,23 @@ export interface SearchTarget {
   owner?: { fullName?: string; dob?: string; aadhaar?: string };
 }
 
-export interface Identity {
-  fullName?: string;
-  dob?: string;
-  uid?: string;
-  photo?: string;
-}
-
-/** What a check may vary in a request; everything else follows the config. */
-export interface RequestVariant {
+/**
+ * What a check may vary in a request: the fields it asks about, and a variation of the request
+ * factory's (wrong keys, spoiled signatures, tampering, omitted opt-in fields, formatting, extras,
+ * a raw body). Everything else follows the config.
+ */
+export interface RequestVariant extends Variation {
   /** Pull URI: the search (default: the first configured document) */
   target?: SearchTarget;
   /** Pull Doc: the URI (default: the first configured document's URI) */
   uri?: string;
   format?: FormatKey;
   namespace?: NamespaceForm;
-  /** identity fields: 'owner' sends the opted-in fields of the target's owner (default) */
-  identity?: 'owner' | 'none' | Identity;
+  /** identity values sent in place of the owner's opted-in ones (default: the owner's) */
+  identity?: Identity;
   ts?: string;
   txn?: string;
   orgId?: string;
-  /** key used for the keyhash (default: the API key) */
-  keyhashKey?: string;
-  /** key used for the HMAC (default: the API key) */
-  hmacKey?: string;
-  /** omit the x-digilocker-hmac header */
-  omitHmac?: boolean;
-  build?: BuildOptions;
-  extraAttributes?: Envelope['extraAttributes'];
-  extraElements?: PullUriDetails['extraElements'];
-  /** changes the body after it was signed (tampering) */
-  afterSigning?: (body: string) => string;
-  /** replaces the built body entirely, before signing (malformed or DTD bodies) */
-  rawBody?: (built: string) => string;
 }
 
 export interface SentExchange {
@@ -73,10 +52,9 @@ export interface SentExchange {
   parsed?: ParsedResponse;
   /** values sent that must never be echoed or written unredacted */
   secretsSent: string[];
+  /** a Pull request as the factory made it (body, headers, omitted opt-in fields) */
+  request?: PullRequest;
 }
-
-/** A tiny JPEG (SOI + APP0 + EOI), base64: enough to exercise the Photo opt-in without personal data. */
-const TINY_JPEG = '/9j/4AAQSkZJRgABAQAAAQABAAD/2Q==';
 
 export class RunContext {
   private readonly sharedResults = new Map<string, Promise<unknown>>();
@@ -118,82 +96,48 @@ export class RunContext {
     return this.profile.sendsFormat ? 'both' : 'absent';
   }
 
-  identityFor(target: SearchTarget): Identity {
-    const optIn = this.config.optIn;
-    const owner = target.owner ?? {};
-    const allowed = new Set(this.profile.optInFields);
-    const id: Identity = {};
-    if (optIn.fullName && allowed.has('FullName') && owner.fullName) id.fullName = owner.fullName;
-    if (optIn.dob && allowed.has('DOB') && owner.dob) id.dob = owner.dob;
-    if (optIn.uid && allowed.has('UID') && owner.aadhaar) {
-      id.uid = this.config.uidMode === 'md5' ? md5Hex(nodeHash, owner.aadhaar) : owner.aadhaar;
-    }
-    if (optIn.photo && allowed.has('Photo')) id.photo = TINY_JPEG;
-    return id;
+  /** The configured document a Pull Doc URI names (its owner's identity goes with the request); none for another URI. */
+  private documentWithUri(uri: string | undefined): SearchTarget {
+    return this.config.documents.find((d) => d.uri !== undefined && d.uri === uri) ?? { docType: '', search: {} };
   }
 
-  private envelope(variant: RequestVariant, ts: string, txn: string): Envelope {
-    const format = variant.format ?? this.defaultFormat();
-    const env = envelopeFor(
-      this.profile,
-      { hash: nodeHash, apiKey: variant.keyhashKey ?? this.apiKey, hmac: this.config.hmac },
-      { ts, txn, orgId: variant.orgId ?? this.config.orgId, namespace: variant.namespace ?? this.config.namespace, format: format === 'absent' ? undefined : (format as Format) },
-    );
-    return { ...env, extraAttributes: variant.extraAttributes };
-  }
-
-  private sign(body: string, variant: RequestVariant): Record<string, string> {
-    const hmac: HmacEncoding = variant.omitHmac ? 'none' : this.config.hmac;
-    return signedHeaders({ hash: nodeHash, apiKey: variant.hmacKey ?? this.apiKey, hmac }, body);
+  /** The opted-in identity fields of a target's owner, as DigiLocker sends them with `api`. */
+  identityFor(target: SearchTarget, api: PullApi = 'pulluri'): Identity {
+    const fields = api === 'pulluri' ? this.profile.optInFields : this.profile.pullDocOptInFields;
+    return optedInIdentity(nodeHash, { optIn: this.config.optIn, uidMode: this.config.uidMode, fields }, target.owner);
   }
 
   /** Builds, signs and sends one request; parses the response when there is one. */
   async send(api: PullApi, label: string, variant: RequestVariant = {}): Promise<SentExchange> {
-    const ts = variant.ts ?? formatTs(new Date(), this.config.tsOffset);
-    const txn = variant.txn ?? newTxn(this.random);
-    const env = this.envelope(variant, ts, txn);
-    let body: string;
-    const secretsSent: string[] = [];
-    if (api === 'pulluri') {
-      const target = variant.target ?? this.firstDocument;
-      const identity = variant.identity === 'none' ? {} : variant.identity === undefined || variant.identity === 'owner' ? this.identityFor(target) : variant.identity;
-      const details: PullUriDetails = {
-        docType: this.profile.sendsDocType ? target.docType : undefined,
-        digiLockerId: this.profile.sendsDigiLockerId ? this.digiLockerId : undefined,
-        ...identity,
+    const { target: searchTarget, uri, format, namespace, identity, ts, txn, orgId, ...variation } = variant;
+    const target = searchTarget ?? this.firstDocument;
+    const formatKey = format ?? this.defaultFormat();
+    const request = pullRequest(
+      this.profile,
+      { hash: nodeHash, apiKey: this.apiKey, hmac: this.config.hmac },
+      {
+        kind: api,
+        ts: ts ?? formatTs(new Date(), this.config.tsOffset),
+        txn: txn ?? newTxn(this.random),
+        orgId: orgId ?? this.config.orgId,
+        namespace: namespace ?? this.config.namespace,
+        format: formatKey === 'absent' ? undefined : (formatKey as Format),
+        docType: target.docType,
         search: Object.entries(target.search),
-        extraElements: variant.extraElements,
-      };
-      secretsSent.push(...[identity.fullName, identity.dob, identity.uid].filter((v): v is string => !!v));
-      body = buildPullUriRequest(env, details, variant.build);
-    } else {
-      const identity = variant.identity === undefined || variant.identity === 'none' || variant.identity === 'owner' ? {} : variant.identity;
-      const details: PullDocDetails = {
-        uri: variant.uri ?? this.firstDocument.uri ?? '',
-        digiLockerId: this.profile.sendsDigiLockerId ? this.digiLockerId : undefined,
-        ...identity,
-        extraElements: variant.extraElements,
-      };
-      body = buildPullDocRequest(env, details, variant.build);
-    }
-    if (variant.rawBody) body = variant.rawBody(body);
-    const headers = this.sign(body, variant);
-    if (env.keyhash) {
-      secretsSent.push(env.keyhash);
-      this.onSecret(env.keyhash, 'keyhash');
-    }
-    const mac = headers['x-digilocker-hmac'];
-    if (mac) {
-      secretsSent.push(mac);
-      this.onSecret(mac, 'hmac');
-    }
-    if (variant.afterSigning) body = variant.afterSigning(body);
+        uri: uri ?? this.firstDocument.uri ?? '',
+        digiLockerId: this.digiLockerId,
+        identity: { ...this.identityFor(api === 'pulluri' ? target : this.documentWithUri(uri ?? this.firstDocument.uri), api), ...identity },
+      },
+      variation,
+    );
+    if (request.keyhash) this.onSecret(request.keyhash, 'keyhash');
+    for (const mac of request.secrets.filter((v) => v !== request.keyhash)) this.onSecret(mac, 'hmac');
     const url = api === 'pulluri' ? this.config.target.pullUri : this.config.target.pullDoc!;
-    const raw = await this.client.send({ url, headers, body });
+    const raw = await this.client.send({ url, headers: request.headers, body: request.body });
     const r = raw.response;
     // a large body is read from its bytes: its base64 content never becomes a string
     const parsed = r ? (r.lazyText && r.utf8 ? readResponseBytes(api, r.bytes) : readResponse(api, r.text)) : undefined;
-    return { api, label, ts, txn, raw, parsed, secretsSent };
+    return { api, label, ts: request.ts, txn: request.txn, raw, parsed, secretsSent: [...request.personal, ...request.secrets], request };
   }
 
   /** The plain, correctly signed request for the first document, shared by many checks. */
@@ -205,7 +149,7 @@ export class RunContext {
   absent(api: PullApi): Promise<SentExchange> {
     return this.shared(`absent:${api}`, () =>
       api === 'pulluri'
-        ? this.send(api, 'search that matches no document', { target: this.config.absent, identity: 'none' })
+        ? this.send(api, 'search that matches no document', { target: this.config.absent, omit: OPT_IN_FIELDS })
         : this.send(api, 'URI that was never issued', { uri: this.absentUri() }),
     );
   }

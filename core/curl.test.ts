@@ -3,7 +3,8 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { digilockerHmac, keyhash } from '../protocol/auth.js';
-import { curlLine, shellQuote, WRONG_KEY } from './curl.js';
+import { WRONG_KEY } from '../protocol/request-factory.js';
+import { curlLine, shellQuote } from './curl.js';
 import { nodeHash } from './node-hash.js';
 import { Redactor } from './redact.js';
 

@@ -18,6 +18,8 @@
  * keyhash and a well-formed HMAC header are assumed valid.
  */
 import { digilockerHmac, keyhash as computeKeyhash, type HmacEncoding } from '../protocol/auth.js';
+// negative checks are reproduced with digests made from the factory's wrong key
+import { WRONG_KEY } from '../protocol/request-factory.js';
 import { nodeHash } from './node-hash.js';
 import type { Redactor } from './redact.js';
 import { SENSITIVE_HEADERS } from './redact.js';
@@ -41,8 +43,6 @@ export interface CurlOptions {
   timeoutMs?: number;
 }
 
-/** A key no issuer has: negative checks are reproduced with digests made from it. */
-export const WRONG_KEY = 'dlconform-wrong-key';
 const HMAC_HEADER = 'x-digilocker-hmac';
 /** Headers curl sets itself from the request it builds. */
 const CURL_OWNED = new Set(['host', 'content-length', 'connection', 'transfer-encoding', HMAC_HEADER]);

@@ -1,9 +1,10 @@
 /** Shared shapes of the conformance runner: checks, verdicts, evidence, run results. */
+import type { PullApi } from '../protocol/requests.js';
+
+export type { PullApi };
 
 export type Level = 'MUST' | 'SHOULD' | 'MAY' | 'SECURITY';
 export type Verdict = 'pass' | 'fail' | 'warn' | 'skip' | 'error';
-/** The Pull APIs an issuer serves (the request builders, fuzz and load speak only these). */
-export type PullApi = 'pulluri' | 'pulldoc';
 /** A DigiLocker-like push endpoint the issuer uploads to (target.pushCsv / target.pushUri). */
 export type PushApi = 'pushcsv' | 'pushuri';
 /** Checks that join both sides: what the issuer pushed must be pullable (conformance/checks/consistency.ts). */

@@ -1,25 +1,24 @@
 /**
  * The load dataset: what each request asks for. From the config's documents (and the optional
  * load.dataset file, shaped like documents), or from every document in the reference issuer's
- * store. Identity fields are included exactly as the conformance suite sends them: only the
- * fields the issuer opted into that the profile sends in that request (UID as the number or its
- * MD5 per uidMode).
+ * store. Identity fields are included exactly as the conformance suite sends them
+ * (protocol/identity.ts): only the fields the issuer opted into that the profile sends in that
+ * request (UID as the number or its MD5 per uidMode).
  */
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import type { Config, DocumentSpec } from '../core/config.js';
 import { nodeHash } from '../core/node-hash.js';
-import { md5Hex } from '../protocol/auth.js';
-import { PROFILES, type OptInField } from '../protocol/profiles.js';
+import { optedInIdentity } from '../protocol/identity.js';
+import { PROFILES } from '../protocol/profiles.js';
 import type { DatasetItem, ScenarioName } from './plan.js';
 
 export class DatasetError extends Error {}
 
 export function datasetItem(config: Config, scenario: ScenarioName, doc: DocumentSpec): DatasetItem | undefined {
   const profile = PROFILES[config.profile];
-  const allowed = new Set<OptInField>(scenario === 'pull-doc' ? profile.pullDocOptInFields : profile.optInFields);
-  const owner = doc.owner ?? {};
-  const item: DatasetItem = {};
+  const fields = scenario === 'pull-doc' ? profile.pullDocOptInFields : profile.optInFields;
+  const item: DatasetItem = optedInIdentity(nodeHash, { optIn: config.optIn, uidMode: config.uidMode, fields }, doc.owner);
   if (scenario === 'pull-doc') {
     if (!doc.uri) return undefined;
     item.uri = doc.uri;
@@ -27,9 +26,6 @@ export function datasetItem(config: Config, scenario: ScenarioName, doc: Documen
     item.docType = doc.docType;
     item.search = Object.entries(doc.search);
   }
-  if (config.optIn.fullName && allowed.has('FullName') && owner.fullName) item.fullName = owner.fullName;
-  if (config.optIn.dob && allowed.has('DOB') && owner.dob) item.dob = owner.dob;
-  if (config.optIn.uid && allowed.has('UID') && owner.aadhaar) item.uid = config.uidMode === 'md5' ? md5Hex(nodeHash, owner.aadhaar) : owner.aadhaar;
   return item;
 }
 

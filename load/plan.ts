@@ -6,6 +6,7 @@
  */
 import type { HmacEncoding } from '../protocol/auth.js';
 import type { Format, NamespaceForm, ProfileId } from '../protocol/profiles.js';
+import type { Identity } from '../protocol/identity.js';
 
 export type ScenarioName = 'pull-doc' | 'pull-uri';
 export const SCENARIOS: readonly ScenarioName[] = ['pull-doc', 'pull-uri'];
@@ -28,14 +29,11 @@ export interface StepWindow {
 }
 
 /** One request's worth of data: a Pull Doc URI or a Pull URI search, and the opted-in identity fields. */
-export interface DatasetItem {
+export interface DatasetItem extends Identity {
   uri?: string;
   docType?: string;
   /** search elements in the order they are sent */
   search?: Array<[string, string]>;
-  uid?: string;
-  fullName?: string;
-  dob?: string;
 }
 
 export interface LoadPlan {

@@ -1,11 +1,12 @@
 /**
  * The per-request work of the load stream, as pure functions over protocol/: build and sign one
- * request (from a template filled with a fresh ts, txn and keyhash), and judge its response
+ * request through the request factory (or from a template the factory built, filled with a fresh
+ * ts, txn and keyhash), and judge its response
  * cheaply from the prefix vegeta captured. The full checks of a sampled fraction are the
  * conformance suite's own (sampled.ts).
  */
 import { PROFILES, type Profile } from '../protocol/profiles.js';
-import { buildPullDocRequest, buildPullUriRequest, envelopeFor, signedHeaders, type Signer } from '../protocol/requests.js';
+import { pullRequest, requestBody, type PullRequestFields, type Signer } from '../protocol/request-factory.js';
 import { formatTs } from '../protocol/time.js';
 import type { DatasetItem, LoadPlan } from './plan.js';
 
@@ -24,19 +25,34 @@ export function txnFor(runId: string, segment: number, step: number, counter: nu
   return runId + segment.toString(16).padStart(3, '0') + step.toString(16).padStart(2, '0') + counter.toString(16).padStart(11, '0');
 }
 
+/** The factory's fields for a dataset item: what the load stream sends for it. */
+function fieldsFor(plan: LoadPlan, item: DatasetItem, ts: string, txn: string): PullRequestFields {
+  return {
+    kind: plan.scenario === 'pull-doc' ? 'pulldoc' : 'pulluri',
+    ts,
+    txn,
+    orgId: plan.orgId,
+    namespace: plan.namespace,
+    format: plan.format,
+    docType: item.docType,
+    search: item.search ?? [],
+    uri: item.uri ?? '',
+    identity: { uid: item.uid, fullName: item.fullName, dob: item.dob, photo: item.photo },
+  };
+}
+
 /** Builds and signs one request: a fresh ts (now) and txn, keyhash in the body, HMAC over its bytes. */
 export function buildLoadRequest(plan: LoadPlan, profile: Profile, signer: Signer, item: DatasetItem, txn: string, now: Date): LoadRequest {
   const ts = formatTs(now, plan.tsOffset);
-  const env = envelopeFor(profile, signer, { ts, txn, orgId: plan.orgId, namespace: plan.namespace, format: plan.format });
-  const body = buildBody(plan, profile, env, item);
-  return { body, headers: signedHeaders(signer, body), ts, txn };
+  const made = pullRequest(profile, signer, fieldsFor(plan, item, ts, txn));
+  return { body: made.body as string, headers: made.headers, ts, txn };
 }
 
 /**
- * A request body built once by protocol/ with markers where ts, txn and keyhash go, split at the
+ * A request body built once by the request factory with markers where ts, txn and keyhash go, split at the
  * markers: filling it in is a few string concatenations, against the whole builder (attribute
  * lists, escaping) on every request. The values filled in (ISO time, hex) need no XML escaping,
- * so a filled template is byte for byte what protocol/ builds with those values; the tests compare
+ * so a filled template is byte for byte what the factory builds with those values; the tests compare
  * the two.
  */
 export interface RequestTemplate {
@@ -48,9 +64,8 @@ export interface RequestTemplate {
 const MARKS = { ts: 'DLCONFORMxTSxMARKx7f3a', txn: 'DLCONFORMxTXNxMARKx7f3a', keyhash: 'DLCONFORMxKEYHASHxMARKx7f3a' } as const;
 
 /** undefined when a marker does not occur exactly once (a dataset value containing one): build in full then. */
-export function requestTemplate(plan: LoadPlan, profile: Profile, signer: Signer, item: DatasetItem): RequestTemplate | undefined {
-  const real = envelopeFor(profile, signer, { ts: MARKS.ts, txn: MARKS.txn, orgId: plan.orgId, namespace: plan.namespace, format: plan.format });
-  const body = buildBody(plan, profile, { ...real, keyhash: MARKS.keyhash }, item);
+export function requestTemplate(plan: LoadPlan, profile: Profile, item: DatasetItem): RequestTemplate | undefined {
+  const body = requestBody(profile, fieldsFor(plan, item, MARKS.ts, MARKS.txn), {}, MARKS.keyhash);
   const found = (Object.keys(MARKS) as Array<keyof typeof MARKS>).map((slot) => ({ slot, at: body.indexOf(MARKS[slot]) }));
   if (found.some(({ slot, at }) => at < 0 || body.indexOf(MARKS[slot], at + 1) >= 0)) return undefined;
   found.sort((a, b) => a.at - b.at);
@@ -68,13 +83,6 @@ export function fillTemplate(t: RequestTemplate, values: { ts: string; txn: stri
   let out = t.parts[0]!;
   for (let i = 0; i < t.slots.length; i++) out += values[t.slots[i]!] + t.parts[i + 1]!;
   return out;
-}
-
-function buildBody(plan: LoadPlan, profile: Profile, env: ReturnType<typeof envelopeFor>, item: DatasetItem): string {
-  const identity = { uid: item.uid, fullName: item.fullName, dob: item.dob };
-  return plan.scenario === 'pull-doc'
-    ? buildPullDocRequest(env, { uri: item.uri ?? '', ...identity })
-    : buildPullUriRequest(env, { docType: profile.sendsDocType ? item.docType : undefined, ...identity, search: item.search ?? [] });
 }
 
 /** A response longer than the capture whose content marker lies beyond it: not judged cheaply. */

@@ -1,15 +1,14 @@
 /**
  * The signed request stream vegeta reads: one JSON target per line (`vegeta attack -format=json
- * -lazy`), each built and signed by protocol/ when it is written, with a fresh ts, a unique txn, the
+ * -lazy`), each made by the request factory (a template it built, filled in) when it is written, with a fresh ts, a unique txn, the
  * keyhash and the HMAC over its exact body. Lines are written only a little ahead of vegeta's
  * schedule, and never past the pipe's back-pressure, so the ts a request carries is at most a
  * fraction of a second older than the moment it is sent.
  */
 import type { Writable } from 'node:stream';
-import type { Signer } from '../protocol/requests.js';
 import { keyhash } from '../protocol/auth.js';
 import { PROFILES } from '../protocol/profiles.js';
-import { signedHeaders } from '../protocol/requests.js';
+import { signedHeaders, type Signer } from '../protocol/request-factory.js';
 import { formatTs } from '../protocol/time.js';
 import type { DatasetItem, LoadPlan } from './plan.js';
 import { buildLoadRequest, fillTemplate, requestTemplate, txnFor, type RequestTemplate } from './request.js';
@@ -31,7 +30,7 @@ export class SignedTargets {
     private readonly step: number,
   ) {
     this.profile = PROFILES[plan.specProfile];
-    this.templates = dataset.map((item) => requestTemplate(plan, this.profile, signer, item));
+    this.templates = dataset.map((item) => requestTemplate(plan, this.profile, item));
     this.head = `{"method":"POST","url":${JSON.stringify(plan.url)},"body":"`;
   }
 

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { nodeHash } from '../core/node-hash.js';
 import { keyhash, md5Hex } from '../protocol/auth.js';
 import { PROFILES, type ProfileId } from '../protocol/profiles.js';
-import { readRequest, type RequestKind } from '../protocol/requests.js';
+import { readRequest, type PullApi } from '../protocol/requests.js';
 import { buildResponse, readResponse, type ResponseFields, type Status } from '../protocol/responses.js';
 import {
   anyRequest,
@@ -31,7 +31,7 @@ const md5 = (text: string) => md5Hex(nodeHash, text);
 const KEY = 'roundtrip-key';
 const NOW = fc.date({ min: new Date(Date.UTC(2010, 0, 1)), max: new Date(Date.UTC(2090, 0, 1)), noInvalidDate: true });
 
-const MESSAGES: Array<[ProfileId, RequestKind]> = [
+const MESSAGES: Array<[ProfileId, PullApi]> = [
   ['1.0', 'pulluri'],
   ['1.0', 'pulldoc'],
   ['3.0', 'pulluri'],
@@ -50,7 +50,7 @@ function expectedChildren(req: LogicalRequest): Array<[string, string]> {
 }
 
 /** The request with tolerant build options sometimes (padded values, single quotes, reordered children). */
-const withVariation = (profile: ProfileId, kind: RequestKind) =>
+const withVariation = (profile: ProfileId, kind: PullApi) =>
   anyRequest(PROFILES[profile], kind, md5).chain((req) =>
     fc.oneof(
       fc.constant(req),
@@ -97,7 +97,7 @@ const person = fc.record({
   photo: fc.option(fc.record({ format: fc.constantFrom('PNG', 'JPG', 'JPEG'), content: fc.base64String({ minLength: 4, maxLength: 64 }) }), { nil: undefined }),
 });
 
-function responseFields(profile: ProfileId, kind: RequestKind): fc.Arbitrary<ResponseFields> {
+function responseFields(profile: ProfileId, kind: PullApi): fc.Arbitrary<ResponseFields> {
   const p = PROFILES[profile];
   const statuses = (kind === 'pulluri' ? p.pullUriStatuses : p.pullDocStatuses) as Status[];
   return fc.record(

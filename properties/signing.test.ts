@@ -11,7 +11,7 @@ import { isValidAadhaar, verhoeffValid } from '../protocol/aadhaar.js';
 import { digilockerHmac, keyhash, md5Hex, timingSafeEqualText, verifyHmac } from '../protocol/auth.js';
 import { utf8Encode } from '../protocol/bytes.js';
 import { PROFILES } from '../protocol/profiles.js';
-import { signedHeaders } from '../protocol/requests.js';
+import { signedHeaders } from '../protocol/request-factory.js';
 import { anyRequest, buildRequest, invalidAadhaar, params, renderTs, tsString, validAadhaar } from './arbitraries/index.js';
 
 const md5 = (text: string) => md5Hex(nodeHash, text);

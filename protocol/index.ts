@@ -8,6 +8,8 @@ export * from './clauses.js';
 export * from './leaks.js';
 export * from './profiles.js';
 export * from './push.js';
+export * from './identity.js';
+export * from './request-factory.js';
 export * from './requests.js';
 export * from './responses.js';
 export * from './time.js';

@@ -1,15 +1,15 @@
 /**
  * PullURIRequest and PullDocRequest: builders (what DigiLocker sends, in every namespace form of
- * C6) and readers (what the reference issuer accepts). Bodies are built as strings so the exact
+ * C6; request-factory.ts signs them) and readers (what the reference issuer accepts). Bodies are built as strings so the exact
  * bytes that were signed are the bytes that are sent.
  */
-import { digilockerHmac, HMAC_HEADER, keyhash, type HashFunctions, type HmacEncoding } from './auth.js';
-import { NAMESPACES, type Format, type NamespaceForm, type Profile } from './profiles.js';
+import { NAMESPACES, type Format, type NamespaceForm } from './profiles.js';
 import { child, escapeXml, readXml, type Finding, type XmlLimits, type XmlNode } from './xml.js';
 
-export type RequestKind = 'pulluri' | 'pulldoc';
-export const REQUEST_ROOT: Record<RequestKind, string> = { pulluri: 'PullURIRequest', pulldoc: 'PullDocRequest' };
-export const RESPONSE_ROOT: Record<RequestKind, string> = { pulluri: 'PullURIResponse', pulldoc: 'PullDocResponse' };
+/** The Pull APIs an issuer serves: what the request builders, the suite, fuzz and load speak. */
+export type PullApi = 'pulluri' | 'pulldoc';
+export const REQUEST_ROOT: Record<PullApi, string> = { pulluri: 'PullURIRequest', pulldoc: 'PullDocRequest' };
+export const RESPONSE_ROOT: Record<PullApi, string> = { pulluri: 'PullURIResponse', pulldoc: 'PullDocResponse' };
 
 export interface Envelope {
   ver: string;
@@ -89,14 +89,14 @@ function lineBreak(options: BuildOptions, depth: number): string {
   return options.indent === undefined ? '' : (options.newline ?? '\n') + options.indent.repeat(depth);
 }
 
-function namespaceFor(kind: RequestKind, form: NamespaceForm): string {
+function namespaceFor(kind: PullApi, form: NamespaceForm): string {
   const ns = NAMESPACES[form];
   if (!ns.uri) return '';
   const uri = kind === 'pulldoc' ? ns.uri.replace('pullurirequest', 'pulldocrequest') : ns.uri;
   return ns.prefix ? ` xmlns:${ns.prefix}="${uri}"` : ` xmlns="${uri}"`;
 }
 
-function openRoot(kind: RequestKind, env: Envelope, options: BuildOptions): string {
+function openRoot(kind: PullApi, env: Envelope, options: BuildOptions): string {
   const attrs: Array<[string, string]> = [
     ['ver', env.ver],
     ['ts', env.ts],
@@ -118,7 +118,7 @@ function openRoot(kind: RequestKind, env: Envelope, options: BuildOptions): stri
 type Element = readonly [string, string | undefined];
 
 /** DocDetails and its children, in order, pretty-printed when `options.indent` is set. */
-function docDetails(kind: RequestKind, children: Element[], options: BuildOptions): string {
+function docDetails(kind: PullApi, children: Element[], options: BuildOptions): string {
   const pad = options.pad ?? '';
   let inner = '';
   for (const [name, value] of ordered(children, options.elementOrder)) {
@@ -153,49 +153,10 @@ export function buildPullDocRequest(env: Envelope, details: PullDocDetails, opti
   return openRoot('pulldoc', env, options) + docDetails('pulldoc', children, options);
 }
 
-export interface Signer {
-  hash: HashFunctions;
-  apiKey: string;
-  hmac: HmacEncoding;
-}
-
-export interface SignedRequest {
-  body: string;
-  headers: Record<string, string>;
-}
-
-/**
- * Signs a built body: the keyhash must already be in the body (it depends only on apiKey + ts);
- * the HMAC is computed over the exact body bytes.
- */
-export function signedHeaders(signer: Signer, body: string): Record<string, string> {
-  const headers: Record<string, string> = { 'content-type': 'application/xml' };
-  const mac = digilockerHmac(signer.hash, signer.apiKey, body, signer.hmac);
-  if (mac !== undefined) headers[HMAC_HEADER] = mac;
-  return headers;
-}
-
-/** The envelope DigiLocker would send for a profile, with keyhash computed from apiKey + ts. */
-export function envelopeFor(
-  profile: Profile,
-  signer: Signer,
-  fields: { ts: string; txn: string; orgId: string; namespace: NamespaceForm; format?: Format },
-): Envelope {
-  return {
-    ver: profile.ver,
-    ts: fields.ts,
-    txn: fields.txn,
-    orgId: fields.orgId,
-    keyhash: keyhash(signer.hash, signer.apiKey, fields.ts),
-    format: profile.sendsFormat ? fields.format : undefined,
-    namespace: fields.namespace,
-  };
-}
-
 // ---------------------------------------------------------------- reading (issuer side)
 
 export interface ReceivedRequest {
-  kind: RequestKind;
+  kind: PullApi;
   attrs: Record<string, string>;
   /** DocDetails children by local name, values trimmed; first occurrence wins */
   details: Record<string, string>;
@@ -218,7 +179,7 @@ function readDetails(node: XmlNode | undefined): Array<[string, string]> {
 export function readRequest(text: string, limits?: XmlLimits): ReadRequestResult {
   const { root, findings } = readXml(text, limits);
   if (!root) return { findings };
-  const kind = (Object.keys(REQUEST_ROOT) as RequestKind[]).find((k) => REQUEST_ROOT[k] === root.name);
+  const kind = (Object.keys(REQUEST_ROOT) as PullApi[]).find((k) => REQUEST_ROOT[k] === root.name);
   if (!kind) {
     return { findings: [...findings, { code: 'wrong-root', severity: 'error', message: `root element ${root.name} is neither PullURIRequest nor PullDocRequest` }] };
   }

@@ -3,7 +3,7 @@
  * Readers match by local name, keep raw attribute values (ts and txn are compared byte for byte)
  * and report structure problems as findings instead of throwing.
  */
-import { REQUEST_ROOT, RESPONSE_ROOT, type RequestKind } from './requests.js';
+import { REQUEST_ROOT, RESPONSE_ROOT, type PullApi } from './requests.js';
 import { readXmlBytes } from './body.js';
 import type { Base64Text } from './bytes.js';
 import { child, childIgnoringCase, childrenNamed, escapeXml, readXml, type Finding, type XmlLimits, type XmlNode, type XmlReadResult } from './xml.js';
@@ -44,7 +44,7 @@ function renderPerson(p: Person): string {
 }
 
 /** Builds a response document. `rootName` lets fault switches send a wrong root. */
-export function buildResponse(kind: RequestKind, fields: ResponseFields, rootName = RESPONSE_ROOT[kind]): string {
+export function buildResponse(kind: PullApi, fields: ResponseFields, rootName = RESPONSE_ROOT[kind]): string {
   const text = fields.statusText === undefined ? '' : escapeXml(fields.statusText);
   let out = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><${rootName}${ROOT_NS}>`;
   out += `<ResponseStatus Status="${fields.status}" ts="${escapeXml(fields.ts)}" txn="${escapeXml(fields.txn)}">${text}</ResponseStatus>`;
@@ -69,7 +69,7 @@ export interface ReadPerson {
 }
 
 export interface ParsedResponse {
-  kind: RequestKind;
+  kind: PullApi;
   rootName?: string;
   /** ResponseStatus attributes, raw */
   status?: string;
@@ -108,7 +108,7 @@ export function contentOf(p: ParsedResponse | undefined, element: 'DocContent' |
 }
 
 /** Reads a Pull URI / Pull Doc response; never throws. */
-export function readResponse(kind: RequestKind, text: string, limits?: XmlLimits): ParsedResponse {
+export function readResponse(kind: PullApi, text: string, limits?: XmlLimits): ParsedResponse {
   return responseFrom(kind, readXml(text, limits));
 }
 
@@ -116,11 +116,11 @@ export function readResponse(kind: RequestKind, text: string, limits?: XmlLimits
  * readResponse for a body held as bytes (valid UTF-8): large base64 content stays bytes
  * (docContentBytes, dataContentBytes) instead of becoming a string; see body.ts.
  */
-export function readResponseBytes(kind: RequestKind, bytes: Uint8Array, limits?: XmlLimits, minRun?: number): ParsedResponse {
+export function readResponseBytes(kind: PullApi, bytes: Uint8Array, limits?: XmlLimits, minRun?: number): ParsedResponse {
   return responseFrom(kind, readXmlBytes(bytes, limits, minRun));
 }
 
-function responseFrom(kind: RequestKind, { root, findings }: XmlReadResult): ParsedResponse {
+function responseFrom(kind: PullApi, { root, findings }: XmlReadResult): ParsedResponse {
   const out: ParsedResponse = { kind, findings: [...findings] };
   if (!root) return out;
   out.rootName = root.name;

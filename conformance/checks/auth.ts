@@ -17,16 +17,11 @@ interface AuthCase {
   needsHmac?: boolean;
 }
 
-/** One byte of the body changes after signing: the txn's last digit. keyhash stays valid. */
-function tamperTxn(body: string): string {
-  return body.replace(/ txn="([^"]*?)(.)"/, (_m, head: string, last: string) => ` txn="${head}${last === '7' ? '8' : '7'}"`);
-}
-
 const CASES: AuthCase[] = [
-  { name: 'wrong-keyhash', title: 'a request with a wrong keyhash is rejected', clause: 'keyhash', label: 'keyhash computed with a wrong API key', variant: () => ({ keyhashKey: 'dlconform-wrong-key' }) },
-  { name: 'wrong-hmac', title: 'a request with a wrong x-digilocker-hmac is rejected', clause: 'hmac', label: 'x-digilocker-hmac computed with a wrong API key', variant: () => ({ hmacKey: 'dlconform-wrong-key' }), needsHmac: true },
-  { name: 'missing-hmac', title: 'a request without x-digilocker-hmac is rejected', clause: 'hmac', label: 'no x-digilocker-hmac header', variant: () => ({ omitHmac: true }), needsHmac: true },
-  { name: 'tampered-body', title: 'a body changed after signing is rejected', clause: 'hmac', label: 'one byte of the body changed after signing', variant: () => ({ afterSigning: tamperTxn }), needsHmac: true },
+  { name: 'wrong-keyhash', title: 'a request with a wrong keyhash is rejected', clause: 'keyhash', label: 'keyhash computed with a wrong API key', variant: () => ({ keyhash: { how: 'wrong-key' } }) },
+  { name: 'wrong-hmac', title: 'a request with a wrong x-digilocker-hmac is rejected', clause: 'hmac', label: 'x-digilocker-hmac computed with a wrong API key', variant: () => ({ hmac: { how: 'wrong-key' } }), needsHmac: true },
+  { name: 'missing-hmac', title: 'a request without x-digilocker-hmac is rejected', clause: 'hmac', label: 'no x-digilocker-hmac header', variant: () => ({ hmac: { how: 'missing' } }), needsHmac: true },
+  { name: 'tampered-body', title: 'a body changed after signing is rejected', clause: 'hmac', label: 'one byte of the body changed after signing', variant: () => ({ tamper: 'txn' }), needsHmac: true },
   { name: 'wrong-orgid', title: 'a correctly signed request from another orgId is rejected', clause: 'orgid', label: 'correctly signed, from another orgId', variant: (ctx) => ({ orgId: `in.gov.not.${ctx.config.orgId}` }) },
 ];
 

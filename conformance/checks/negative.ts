@@ -2,6 +2,7 @@
 import { fail, pass, skip, type Check } from '../check.js';
 import type { Identity, RunContext } from '../context.js';
 import type { PullApi } from '../../core/types.js';
+import { OPT_IN_FIELDS } from '../../protocol/identity.js';
 import { describeResponse, needParsed, needSuccess, served } from './judge.js';
 
 function mismatchCheck(field: 'fullName' | 'dob'): Check {
@@ -86,7 +87,7 @@ export function negativeChecks(api: PullApi): Check[] {
       async run(ctx) {
         const pre = needSuccess(await ctx.baseline('pulluri'), 'pulluri');
         if (pre) return pre;
-        const ex = await ctx.send('pulluri', 'the configured pending search', { target: ctx.config.pending!, identity: 'none' });
+        const ex = await ctx.send('pulluri', 'the configured pending search', { target: ctx.config.pending!, omit: OPT_IN_FIELDS });
         const unusable = needParsed(ex, true);
         if (unusable) return unusable;
         return ex.parsed!.status === '9'

@@ -10,8 +10,10 @@
  * children) should not.
  */
 import fc from 'fast-check';
+import type { Identity } from '../../protocol/identity.js';
 import { NAMESPACE_FORMS, type Format, type NamespaceForm, type Profile } from '../../protocol/profiles.js';
-import { buildPullDocRequest, buildPullUriRequest, type BuildOptions, type Envelope, type RequestKind } from '../../protocol/requests.js';
+import { requestBody, type PullRequestFields } from '../../protocol/request-factory.js';
+import type { BuildOptions, PullApi } from '../../protocol/requests.js';
 import { legalTsForm, PLAIN_TS, renderTs, type TsForm } from './time.js';
 import { legalTxn } from './txn.js';
 import { validUri } from './uri.js';
@@ -19,15 +21,10 @@ import { validDob } from './dates.js';
 import { validAadhaar } from './aadhaar.js';
 import { indianName, xmlName, xmlText } from './text.js';
 
-export interface Identity {
-  uid?: string;
-  fullName?: string;
-  dob?: string;
-  photo?: string;
-}
+export type { Identity };
 
 export interface LogicalRequest {
-  kind: RequestKind;
+  kind: PullApi;
   ver: string;
   ts: TsForm;
   txn: string;
@@ -51,23 +48,34 @@ export interface LogicalRequest {
 export const ROOT_ATTRIBUTES = ['ver', 'ts', 'txn', 'orgId', 'keyhash', 'format'] as const;
 export const DETAIL_ELEMENTS = ['DocType', 'DigiLockerId', 'UID', 'FullName', 'DOB', 'Photo', 'URI'] as const;
 
-/** The body protocol/ builds for a logical request, given the rendered ts and the keyhash (omitted when undefined). */
-export function buildRequest(req: LogicalRequest, ts: string, keyhash: string | undefined): string {
-  const env: Envelope = {
-    ver: req.ver,
+/**
+ * A logical request is made for its profile already (a field is there only where the profile sends
+ * it), so the factory is told to send what it holds.
+ */
+export function asHeld(req: LogicalRequest): Pick<Profile, 'ver' | 'sendsFormat' | 'sendsDocType' | 'sendsDigiLockerId'> {
+  return { ver: req.ver, sendsFormat: true, sendsDocType: true, sendsDigiLockerId: true };
+}
+
+/** The request factory's fields for a logical request at a rendered ts. */
+export function fieldsOf(req: LogicalRequest, ts: string): PullRequestFields {
+  return {
+    kind: req.kind,
     ts,
     txn: req.txn,
     orgId: req.orgId,
-    keyhash,
-    format: req.format,
     namespace: req.namespace,
-    extraAttributes: req.extraAttributes,
+    format: req.format,
+    docType: req.docType,
+    search: req.search,
+    uri: req.uri,
+    digiLockerId: req.digiLockerId,
+    identity: req.identity,
   };
-  if (req.kind === 'pulluri') {
-    return buildPullUriRequest(env, { docType: req.docType, digiLockerId: req.digiLockerId, ...req.identity, search: req.search, extraElements: req.extraElements }, req.build);
-  }
-  const { photo: _photo, ...identity } = req.identity;
-  return buildPullDocRequest(env, { uri: req.uri ?? '', digiLockerId: req.digiLockerId, ...identity, extraElements: req.extraElements }, req.build);
+}
+
+/** The body the request factory builds for a logical request, given the rendered ts and the keyhash (omitted when undefined). */
+export function buildRequest(req: LogicalRequest, ts: string, keyhash: string | undefined): string {
+  return requestBody(asHeld(req), fieldsOf(req, ts), { build: req.build, extraAttributes: req.extraAttributes, extraElements: req.extraElements }, keyhash);
 }
 
 export { renderTs };
@@ -162,7 +170,7 @@ export function identity(fields: readonly string[], uidMode: 'md5' | 'plain', md
  * Any request valid for a profile, not tied to an issuer: random orgId, search names and values,
  * URI, identity, extras and legal build options. For properties of our own code (build → read).
  */
-export function anyRequest(profile: Profile, kind: RequestKind, md5: (text: string) => string): fc.Arbitrary<LogicalRequest> {
+export function anyRequest(profile: Profile, kind: PullApi, md5: (text: string) => string): fc.Arbitrary<LogicalRequest> {
   const searchNames = fc.uniqueArray(xmlName().filter((n) => !lower([...DETAIL_ELEMENTS]).has(n.toLowerCase())), { minLength: 1, maxLength: 3, selector: (n) => n.toLowerCase() });
   return fc
     .record({

@@ -10,14 +10,15 @@
  *  - unknown:   a search or URI the config does not name → never a document
  *  - unsigned:  a configured document with a wrong keyhash, HMAC or orgId → never Status 1
  *  - malformed: not XML, not well-formed, a DTD, nothing to look up → 4xx or Status 0
- *  - odd:       well-formed oddities (case changes, duplicates, namespaces, huge values, odd txn)
- *               → any answer but a crash
+ *  - odd:       well-formed oddities (case changes, duplicates, namespaces, huge values, odd txn,
+ *               opted-in identity fields left out by name) → any answer but a crash
  * Every class is also held to the general invariants (answers in time, no 5xx, well-formed XML
  * with the right root, ts/txn echoed, no stack trace, no echoed secret).
  */
 import fc from 'fast-check';
 import type { PullApi } from '../../core/types.js';
-import type { Format } from '../../protocol/profiles.js';
+import { IDENTITY_KEY, OPT_IN_FIELDS } from '../../protocol/identity.js';
+import type { Format, OptInField } from '../../protocol/profiles.js';
 import { NAMESPACE_FORMS, type NamespaceForm } from '../../protocol/profiles.js';
 import type { HashFunctions } from '../../protocol/auth.js';
 import {
@@ -38,7 +39,6 @@ import {
   tolerantBuild,
   unissuedNear,
   unknownNear,
-  type Identity,
   type LogicalRequest,
   type Mutation,
   type MutationTarget,
@@ -86,6 +86,8 @@ export interface FuzzCase {
   request: LogicalRequest;
   defect?: AuthDefect;
   mutation?: Mutation;
+  /** opted-in identity fields left out, by name: never part of legal variation (an issuer may refuse) */
+  omit?: OptInField[];
   /** for unknown cases: how the search or URI was made */
   unknown?: string;
 }
@@ -118,15 +120,16 @@ export function baseRequest(world: FuzzWorld, api: PullApi, doc: WorldDocument, 
   };
 }
 
-/** Opted-in identity fields, each present or absent (C21: the issuer must not fail either way). */
-function someIdentity(full: Identity): fc.Arbitrary<Identity> {
-  const keys = Object.keys(full) as Array<keyof Identity>;
-  if (keys.length === 0) return fc.constant({});
-  // all present first: that is what DigiLocker sends
-  return fc.oneof(fc.constant(full), fc.subarray(keys).map((ks) => Object.fromEntries(ks.map((k) => [k, full[k]])) as Identity));
+/** Some of the opted-in fields a request carries, at least one: what an omission case leaves out. */
+function someOptedIn(req: LogicalRequest): fc.Arbitrary<OptInField[]> | undefined {
+  const present = OPT_IN_FIELDS.filter((name) => req.identity[IDENTITY_KEY[name]] !== undefined && (req.kind === 'pulluri' || name !== 'Photo'));
+  return present.length === 0 ? undefined : fc.subarray([...present], { minLength: 1 });
 }
 
-/** A legal request for one configured document: every variation the spec and XML leave free. */
+/**
+ * A legal request for one configured document: every variation the spec and XML leave free. It
+ * always carries every opted-in identity field and the document's search, as DigiLocker sends them.
+ */
 function docRequest(world: FuzzWorld, api: PullApi, doc: WorldDocument, opts: { plainBuild?: boolean } = {}): fc.Arbitrary<LogicalRequest> {
   const p = world.profile;
   const formats: Array<Format | undefined> = p.sendsFormat ? ['both', 'pdf', 'xml'] : [undefined];
@@ -139,7 +142,6 @@ function docRequest(world: FuzzWorld, api: PullApi, doc: WorldDocument, opts: { 
       ts: legalTsForm(),
       txn: legalTxn(),
       build: opts.plainBuild ? fc.constant({}) : memoLegalBuild(),
-      identity: someIdentity(base.identity),
       extraAttributes: memoExtraAttributes(),
       extraElements: memoExtraElements(base.search.map(([n]) => n)),
     })
@@ -297,6 +299,7 @@ export function fuzzCase(world: FuzzWorld, opts: CaseOptions): fc.Arbitrary<Fuzz
               { weight: 4, arbitrary: fc.tuple(plain, memoOdd(docTarget(world, api, doc))).map(([request, mutation]): FuzzCase => ({ api, cls: 'odd', request, mutation })) },
               { weight: 1, arbitrary: fc.tuple(plain, memoOddTxn()).map(([request, txn]): FuzzCase => ({ api, cls: 'odd', request: { ...request, txn } })) },
               ...(world.profile.sendsFormat ? [{ weight: 1, arbitrary: plain.map((request): FuzzCase => ({ api, cls: 'odd', request: { ...request, format: undefined } })) }] : []),
+              ...omissionCases(api, baseRequest(world, api, doc, undefined), plain),
             );
           }),
         },
@@ -307,12 +310,20 @@ export function fuzzCase(world: FuzzWorld, opts: CaseOptions): fc.Arbitrary<Fuzz
   return fc.oneof({ withCrossShrink: true }, ...perApi).filter((c): c is FuzzCase => c !== undefined);
 }
 
+/** Requests without some of their opted-in identity fields (none when the document has none). */
+function omissionCases(api: PullApi, base: LogicalRequest, plain: fc.Arbitrary<LogicalRequest>): Array<fc.WeightedArbitrary<FuzzCase>> {
+  const omit = someOptedIn(base);
+  if (!omit) return [];
+  return [{ weight: 1, arbitrary: fc.tuple(plain, omit).map(([request, names]): FuzzCase => ({ api, cls: 'odd', request, omit: names })) }];
+}
+
 /** A few words about a case, for counterexamples and progress lines. */
 export function describeCase(c: FuzzCase): string {
   const r = c.request;
   const parts: string[] = [`${c.cls} ${c.api === 'pulluri' ? 'Pull URI' : 'Pull Doc'} request`];
   if (c.unknown) parts.push(`(${c.unknown})`);
   if (c.defect) parts.push(`with ${describeDefect(c.defect)}`);
+  if (c.omit?.length) parts.push(`without opted-in ${c.omit.join(', ')}`);
   const variation: string[] = [];
   if (r.namespace !== 'none') variation.push(`namespace ${r.namespace}`);
   if (r.format) variation.push(`format ${r.format}`);
@@ -352,7 +363,7 @@ export function describeDefect(d: AuthDefect): string {
         empty: 'an empty x-digilocker-hmac header',
         'flip-char': 'one character of the x-digilocker-hmac changed',
         truncated: 'the x-digilocker-hmac one character short',
-        'tampered-txn': 'the body changed after signing (txn)',
+        'tampered-txn': 'the body changed after signing (the last character of txn)',
         'tampered-space': 'the body changed after signing (a space in the root tag)',
       }[d.how];
     case 'orgId':

@@ -33,7 +33,7 @@ export const INVARIANTS: readonly Invariant[] = [
   { id: 'auth-enforced', title: 'a request with a wrong keyhash, HMAC or orgId never gets Status 1', clause: 'auth-enforced', judges: ['unsigned'] },
   { id: 'unknown-no-document', title: 'a search or URI the config does not name never returns a document', clause: 'not-found', judges: ['unknown'] },
   { id: 'malformed-refused', title: 'malformed input (not XML, not well-formed, a DTD, nothing to look up) gets a 4xx or Status 0, never a document', clause: 'malformed-no-5xx', judges: ['malformed'] },
-  { id: 'legal-variation', title: 'a request varied only where XML and the spec allow (attribute order, whitespace, namespace form, optional and unknown elements) gets the document', clause: 'legal-variation', judges: ['legal'] },
+  { id: 'legal-variation', title: 'a request varied only where XML and the spec allow (attribute order, whitespace, namespace form, unknown attributes and elements; every opted-in identity field present) gets the document', clause: 'legal-variation', judges: ['legal'] },
   { id: 'tolerant-variation', title: 'padded values, fractional ts, single quotes, reordered children, CDATA, character references and a BOM are read as the plain request', clause: 'tolerant-variation', judges: ['tolerant'] },
 ];
 

@@ -4,10 +4,10 @@
  * "unknown" case never names one), and the fixed values of every request (orgId, DigiLockerId).
  */
 import type { Config } from '../../core/config.js';
-import { md5Hex, type HashFunctions } from '../../protocol/auth.js';
-import { PROFILES, type OptInField, type Profile } from '../../protocol/profiles.js';
-import type { PullApi } from '../../core/types.js';
-import type { Identity } from '../arbitraries/requests.js';
+import type { HashFunctions } from '../../protocol/auth.js';
+import { optedInIdentity, type Identity } from '../../protocol/identity.js';
+import { PROFILES, type Profile } from '../../protocol/profiles.js';
+import type { PullApi } from '../../protocol/requests.js';
 
 export interface WorldDocument {
   index: number;
@@ -36,26 +36,12 @@ export interface FuzzWorld {
   searchNames: readonly string[];
 }
 
-/** A tiny JPEG (SOI, APP0, EOI): enough to exercise the Photo opt-in without personal data. */
-const TINY_JPEG = '/9j/4AAQSkZJRgABAQAAAQABAAD/2Q==';
-
 export function searchKey(search: ReadonlyArray<readonly [string, string]>): string {
   return [...search]
     .map(([n, v]) => [n, v.trim().toLowerCase()] as const)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([n, v]) => `${n}=${v}`)
     .join('\u0000');
-}
-
-function identityFor(config: Config, owner: Config['documents'][number]['owner'], fields: readonly OptInField[], hash: HashFunctions): Identity {
-  const o = owner ?? {};
-  const allowed = new Set(fields);
-  const id: Identity = {};
-  if (config.optIn.uid && allowed.has('UID') && o.aadhaar) id.uid = config.uidMode === 'md5' ? md5Hex(hash, o.aadhaar) : o.aadhaar;
-  if (config.optIn.fullName && allowed.has('FullName') && o.fullName) id.fullName = o.fullName;
-  if (config.optIn.dob && allowed.has('DOB') && o.dob) id.dob = o.dob;
-  if (config.optIn.photo && allowed.has('Photo')) id.photo = TINY_JPEG;
-  return id;
 }
 
 /** A DigiLockerId from the seed: 36 characters, UUID-shaped, like DigiLocker's. */
@@ -81,8 +67,8 @@ export function worldFrom(config: Config, hash: HashFunctions, seed: number): Fu
     search: Object.entries(d.search),
     uri: d.uri,
     identity: {
-      pulluri: identityFor(config, d.owner, profile.optInFields, hash),
-      pulldoc: identityFor(config, d.owner, profile.pullDocOptInFields, hash),
+      pulluri: optedInIdentity(hash, { optIn: config.optIn, uidMode: config.uidMode, fields: profile.optInFields }, d.owner),
+      pulldoc: optedInIdentity(hash, { optIn: config.optIn, uidMode: config.uidMode, fields: profile.pullDocOptInFields }, d.owner),
     },
   }));
   const named = new Set(documents.map((d) => searchKey(d.search)));

@@ -1,17 +1,17 @@
 /**
  * The requests the timing tests send: the plain Pull URI request of the conformance suite (the
- * first configured document, the configured namespace and identity opt-ins), built through
- * protocol/, with the keyhash or the HMAC replaced by a near miss. Everything that is not under test
+ * first configured document, the configured namespace and identity opt-ins), made by the request
+ * factory, with the keyhash or the HMAC replaced by a near miss. Everything that is not under test
  * is correctly signed: the HMAC always covers the exact body sent (also the one carrying a wrong
  * keyhash), and the keyhash is right when the HMAC is under test, so an issuer reaches the
  * comparison under test whichever order it checks them in.
  */
-import { digilockerHmac, HMAC_HEADER, keyhash, type HmacEncoding } from '../../protocol/auth.js';
+import { digilockerHmac, type HmacEncoding } from '../../protocol/auth.js';
+import type { Identity } from '../../protocol/identity.js';
 import { PROFILES, type Format, type Profile } from '../../protocol/profiles.js';
-import { buildPullUriRequest, envelopeFor, signedHeaders, type Signer } from '../../protocol/requests.js';
+import { pullRequest, type Signer, type Variation } from '../../protocol/request-factory.js';
 import { newTxn, type Random } from '../../protocol/time.js';
 import type { Config } from '../../core/config.js';
-import type { Identity } from '../../conformance/context.js';
 import { nodeHash } from '../../core/node-hash.js';
 import { hmacNearMiss, keyhashNearMiss, type Prefix } from './nearmiss.js';
 import type { Built } from './sampler.js';
@@ -72,19 +72,33 @@ export class RequestFactory {
     const ts = variant.ts ?? this.tsAt(0);
     const doc = config.documents[0]!;
     const format: Format | undefined = this.profile.sendsFormat ? 'both' : undefined;
-    const env = envelopeFor(this.profile, this.signer, { ts, txn: newTxn(random), orgId: config.orgId, namespace: config.namespace, format });
-    const correctKeyhash = keyhash(nodeHash, this.init.apiKey, ts);
-    env.keyhash = variant.keyhash === undefined || variant.keyhash === 'correct' ? correctKeyhash : keyhashNearMiss(correctKeyhash, variant.keyhash.prefix, random);
-    const body = buildPullUriRequest(env, {
-      docType: this.profile.sendsDocType ? doc.docType : undefined,
-      digiLockerId: this.profile.sendsDigiLockerId ? this.init.digiLockerId : undefined,
-      ...this.init.identity,
-      search: Object.entries(doc.search),
-    });
-    const headers = signedHeaders(this.signer, body);
-    if (variant.hmac !== undefined && variant.hmac !== 'correct' && config.hmac !== 'none') {
-      headers[HMAC_HEADER] = hmacNearMiss(nodeHash, this.init.apiKey, body, config.hmac, variant.hmac.prefix, random);
+    const variation: Variation = {};
+    if (variant.keyhash !== undefined && variant.keyhash !== 'correct') {
+      const { prefix } = variant.keyhash;
+      variation.keyhash = { how: 'near-miss', spoil: (correct) => keyhashNearMiss(correct, prefix, random) };
     }
-    return { body, headers, ts };
+    const hmac = config.hmac;
+    if (variant.hmac !== undefined && variant.hmac !== 'correct' && hmac !== 'none') {
+      const { prefix } = variant.hmac;
+      variation.hmac = { how: 'near-miss', spoil: (body) => hmacNearMiss(nodeHash, this.init.apiKey, body as string, hmac, prefix, random) };
+    }
+    const made = pullRequest(
+      this.profile,
+      this.signer,
+      {
+        kind: 'pulluri',
+        ts,
+        txn: newTxn(random),
+        orgId: config.orgId,
+        namespace: config.namespace,
+        format,
+        docType: doc.docType,
+        search: Object.entries(doc.search),
+        digiLockerId: this.init.digiLockerId,
+        identity: this.init.identity,
+      },
+      variation,
+    );
+    return { body: made.body as string, headers: made.headers, ts };
   }
 }
