@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, parseConfig } from '../core/config.js';
+import { loadConfig, parseConfig } from '../core/config/index.js';
 import { TOOL_VERSION } from '../core/version.js';
 import { EXIT } from '../core/types.js';
 import { startMockDigiLocker, type RunningMockDigiLocker } from '../fixtures/digilocker/index.js';

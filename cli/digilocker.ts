@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { TargetClient } from '../core/client.js';
-import { loadConfig } from '../core/config.js';
+import { loadConfig } from '../core/config/index.js';
 import { checkConsistency, formatConsistency, pushedFromConfig } from '../conformance/consistency.js';
 import { RunContext } from '../conformance/context.js';
 import { EXIT } from '../core/types.js';

@@ -28,7 +28,7 @@ Runs the conformance suite against the Pull URI (and Pull Doc) endpoints in FILE
 The API key is read from the environment variable the config names in "apiKeyEnv".
 
 Options:
-  -c, --config FILE      config file (JSON; schema: core/config.schema.json)
+  -c, --config FILE      config file (JSON; schema: core/config/config.schema.json)
       --only SELECTOR    run only matching checks; repeatable or comma-separated
       --skip SELECTOR    leave out matching checks; repeatable or comma-separated
                          A selector is a check id or id prefix (pulluri.auth), a clause id

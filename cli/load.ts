@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, type Config, type DocumentSpec } from '../core/config.js';
+import { ConfigError, loadConfig, type Config, type DocumentSpec } from '../core/config/index.js';
 import { Redactor } from '../core/redact.js';
 import { EXIT } from '../core/types.js';
 import { TOOL_VERSION } from '../core/version.js';
@@ -42,7 +42,7 @@ Profiles (rates, durations, thresholds and workers come from the config's "load"
   soak      a long run at a steady rate
 
 Options:
-  -c, --config FILE      config file (JSON; schema: core/config.schema.json)
+  -c, --config FILE      config file (JSON; schema: core/config/config.schema.json)
   -p, --profile NAME     smoke | ci | capacity | soak (default smoke)
       --scenario NAME    pull-doc | pull-uri (default: pull-doc when target.pullDoc is set)
       --rate N           requests/s of the profile (capacity: of its first step)

@@ -44,7 +44,7 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`unknown command ${JSON.stringify(command)}; commands: run, fuzz, timing, load, csv, report, serve, demo (dlconform --help)`);
     }
   } catch (err) {
-    const { ConfigError } = await import('../core/config.js');
+    const { ConfigError } = await import('../core/config/index.js');
     if (err instanceof ConfigError || err instanceof UsageError) {
       process.stderr.write(`dlconform: ${err.message}\n`);
       return EXIT_USAGE;

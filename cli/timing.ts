@@ -1,7 +1,7 @@
 /** `dlconform timing`: the ts window properties and the keyhash / HMAC timing side-channel tests. */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadConfig } from '../core/config.js';
+import { loadConfig } from '../core/config/index.js';
 import { Redactor } from '../core/redact.js';
 import { oneLine, progressLine, summaryTable } from '../core/report/console.js';
 import { writeReports } from '../core/report/index.js';
@@ -30,7 +30,7 @@ the paired differences, Bonferroni-corrected over the tests run; see properties/
 for the leak sizes it resolves.
 
 Options:
-  -c, --config FILE      config file (JSON; schema: core/config.schema.json)
+  -c, --config FILE      config file (JSON; schema: core/config/config.schema.json)
       --samples N        measured pairs per timing test (default ${DEFAULT_SAMPLES}; ${MIN_SAMPLES} to ${MAX_SAMPLES});
                          each test sends 2 × (N + warm-up) requests
       --alpha A          family-wise false-alarm rate over the timing tests (default ${DEFAULT_ALPHA})

@@ -8,7 +8,7 @@ import { seededRandom } from '../protocol/time.js';
 import { clauseOf, levelOf, type Check, type Outcome } from './check.js';
 import { ALL_CHECKS } from './checks/index.js';
 import { bodyExcerpt, TargetClient, type RawExchange } from '../core/client.js';
-import type { Config } from '../core/config.js';
+import type { Config } from '../core/config/index.js';
 import { RunContext, type SentExchange } from './context.js';
 import { curlLine } from '../core/curl.js';
 import type { Redactor } from '../core/redact.js';

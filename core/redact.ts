@@ -10,7 +10,7 @@
  * (used by curl lines) are left alone, and redacting twice changes nothing.
  */
 import { createHash } from 'node:crypto';
-import type { Owner } from './config.js';
+import type { Owner } from './config/index.js';
 
 /** Secrets shorter than this are not matched literally: redacting "1" everywhere helps no one. */
 export const MIN_SECRET_LENGTH = 4;

@@ -11,7 +11,7 @@ import { seededRandom } from '../protocol/time.js';
 import type { Check } from '../conformance/check.js';
 import { ALL_CHECKS } from '../conformance/checks/index.js';
 import { TargetClient } from '../core/client.js';
-import type { Config, DocumentSpec } from '../core/config.js';
+import type { Config, DocumentSpec } from '../core/config/index.js';
 import { RunContext } from '../conformance/context.js';
 import { Redactor } from '../core/redact.js';
 import { runOne, toEvidence } from '../conformance/runner.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startMockDigiLocker, type MockFaultName } from '../../fixtures/digilocker/index.js';
-import { parseConfig } from '../../core/config.js';
+import { parseConfig } from '../../core/config/index.js';
 import { PUSH_EXPECTED } from '../fault-targets.js';
 import { Redactor } from '../../core/redact.js';
 import { runSuite } from '../runner.js';

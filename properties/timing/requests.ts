@@ -10,7 +10,7 @@ import { digilockerHmac, HMAC_HEADER, keyhash, type HmacEncoding } from '../../p
 import { PROFILES, type Format, type Profile } from '../../protocol/profiles.js';
 import { buildPullUriRequest, envelopeFor, signedHeaders, type Signer } from '../../protocol/requests.js';
 import { newTxn, type Random } from '../../protocol/time.js';
-import type { Config } from '../../core/config.js';
+import type { Config } from '../../core/config/index.js';
 import type { Identity } from '../../conformance/context.js';
 import { nodeHash } from '../../core/node-hash.js';
 import { hmacNearMiss, keyhashNearMiss, type Prefix } from './nearmiss.js';

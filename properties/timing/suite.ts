@@ -9,7 +9,7 @@
  */
 import type { Check, Outcome } from '../../conformance/check.js';
 import { TargetClient, type RawExchange } from '../../core/client.js';
-import type { Config } from '../../core/config.js';
+import type { Config } from '../../core/config/index.js';
 import { RunContext } from '../../conformance/context.js';
 import type { Redactor } from '../../core/redact.js';
 import { runResult, toEvidence } from '../../conformance/runner.js';
