@@ -49,7 +49,7 @@ Options:
       --max-findings N     findings printed per upload (default 20; all are counted)
   -h, --help               this help
 
-Exit codes: 0 every upload accepted (and every pushed URI pullable); 1 an upload was rejected\n(ResponseStatus 0) or a pushed URI is not pullable; 2 usage error.
+Exit codes: ${EXIT.ok} every upload accepted (and every pushed URI pullable); ${EXIT.conformanceFailure} an upload was rejected\n(ResponseStatus 0) or a pushed URI is not pullable; ${EXIT.usage} usage error.
 `;
 
 export interface DigiLockerIo {

@@ -53,8 +53,8 @@ Options:
   -q, --quiet              no progress lines, only the summary
   -h, --help               this help
 
-Exit codes: 0 no MUST/SECURITY invariant broken; 1 an invariant broken (or the run could not
-complete); 2 usage or config error; 3 target unreachable; 4 nothing was executed.
+Exit codes: ${EXIT.ok} no MUST/SECURITY invariant broken; ${EXIT.conformanceFailure} an invariant broken (or the run could not
+complete); ${EXIT.usage} usage or config error; ${EXIT.unreachable} target unreachable; ${EXIT.nothingExecuted} nothing was executed.
 `;
 
 function positiveNumber(value: string | undefined, name: string): number | undefined {

@@ -1,4 +1,5 @@
 /** Help texts: `dlconform --help` and `dlconform <command> --help` describe every option. */
+import { EXIT } from '../core/types.js';
 
 export const MAIN_HELP = `dlconform — conformance, fuzzing and load-testing harness for DigiLocker issuer APIs
 
@@ -18,8 +19,8 @@ Options:
   -h, --help       show help (also: dlconform <command> --help)
   -v, --version    print the version
 
-Exit codes: 0 no MUST-level failure; 1 conformance failure (or a check could not run);
-2 usage or config error; 3 target unreachable; 4 nothing was executed.
+Exit codes: ${EXIT.ok} no MUST-level failure; ${EXIT.conformanceFailure} conformance failure (or a check could not run);
+${EXIT.usage} usage or config error; ${EXIT.unreachable} target unreachable; ${EXIT.nothingExecuted} nothing was executed.
 `;
 
 export const RUN_HELP = `Usage: dlconform run --config FILE [options]

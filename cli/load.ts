@@ -83,9 +83,9 @@ time, after which vegeta is stopped.
 vegeta (github.com/tsenart/vegeta/v12, MIT): $VEGETA_BIN, else a v12 vegeta on PATH, else
 dlconform builds the pinned version with Go into ~/.cache/dlconform/ on first use.
 
-Exit codes: 0 thresholds met (capacity: a knee was found; --segment: the share ran);
-1 thresholds failed, no capacity step sustained, or vegeta failed; 2 usage, config, refused
-target or vegeta not available; 3 target unreachable.
+Exit codes: ${EXIT.ok} thresholds met (capacity: a knee was found; --segment: the share ran);
+${EXIT.conformanceFailure} thresholds failed, no capacity step sustained, or vegeta failed; ${EXIT.usage} usage, config, refused
+target or vegeta not available; ${EXIT.unreachable} target unreachable.
 `;
 
 const options = {

@@ -42,8 +42,8 @@ Options:
   -q, --quiet            no progress lines, only the summary
   -h, --help             this help
 
-Exit codes: 0 no MUST/SECURITY failure; 1 a leak or a declared-window violation (or a check
-could not run); 2 usage or config error; 3 target unreachable; 4 nothing was executed.
+Exit codes: ${EXIT.ok} no MUST/SECURITY failure; ${EXIT.conformanceFailure} a leak or a declared-window violation (or a check
+could not run); ${EXIT.usage} usage or config error; ${EXIT.unreachable} target unreachable; ${EXIT.nothingExecuted} nothing was executed.
 `;
 
 function alphaArg(value: string | undefined): number | undefined {
