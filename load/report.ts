@@ -8,6 +8,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Redactor } from '../core/redact.js';
+import { escapeXml as xml } from '../protocol/xml.js';
 import type { KneeResult, StepResult } from './knee.js';
 import type { LoadProfileName, ScenarioName } from './plan.js';
 import type { SampledTally } from './sampled.js';
@@ -81,7 +82,6 @@ export interface LoadResult {
   files: string[];
 }
 
-const xml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
 const ms = (v: number | undefined) => (v === undefined ? '–' : v >= 100 ? v.toFixed(0) : v.toFixed(2));
 const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
 

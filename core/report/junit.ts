@@ -1,13 +1,14 @@
 /**
  * junit.xml for CI test reporters: one <testsuite> per API, one <testcase> per check.
  * fail → <failure>, error → <error>, skip → <skipped>; a warning is not a failure, so it only
- * shows in <system-out> with a WARN prefix. The XML is built by fast-xml-parser's XMLBuilder
- * (it escapes markup); we only strip the characters XML 1.0 cannot carry at all, which issuer
- * responses quoted in messages may contain.
+ * shows in <system-out> with a WARN prefix. The XML is laid out by fast-xml-parser's XMLBuilder;
+ * markup is escaped by protocol/xml.ts escapeXml, as everywhere else, and the characters XML 1.0
+ * cannot carry at all, which issuer responses quoted in messages may contain, are stripped.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { XMLBuilder } from 'fast-xml-parser';
+import { escapeXml } from '../../protocol/xml.js';
 import type { Api, CheckResult, RunResult } from '../types.js';
 
 export const JUNIT_XML = 'junit.xml';
@@ -108,7 +109,16 @@ export function renderJunit(run: RunResult): string {
       testsuite: suites,
     },
   };
-  const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', format: true, indentBy: '  ', suppressEmptyNode: true });
+  const builder = new XMLBuilder({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@_',
+    format: true,
+    indentBy: '  ',
+    suppressEmptyNode: true,
+    processEntities: false,
+    tagValueProcessor: (_name: string, value: unknown) => escapeXml(String(value)),
+    attributeValueProcessor: (_name: string, value: unknown) => escapeXml(String(value)),
+  });
   return `<?xml version="1.0" encoding="UTF-8"?>\n${builder.build(doc)}`;
 }
 
