@@ -9,6 +9,7 @@ import { checkConsistency, formatConsistency, pushedFromConfig } from '../confor
 import { RunContext } from '../conformance/context.js';
 import { EXIT } from '../core/types.js';
 import { profileById } from '../protocol/profiles.js';
+import { PUSH_CSV_PATH, PUSH_URI_PATH } from '../protocol/push.js';
 import { seededRandom } from '../protocol/time.js';
 import { MOCK_FAULTS, parseMockFaults, PushDb, startMockDigiLocker } from '../fixtures/digilocker/index.js';
 import { DEFAULT_ORG_ID } from '../fixtures/issuer/index.js';
@@ -17,7 +18,7 @@ import { integer, list, parse, UsageError } from './args.js';
 export const SERVE_DIGILOCKER_HELP = `Usage: dlconform serve --digilocker --db FILE [options]
 
 A mock DigiLocker for the Push APIs on 127.0.0.1: receives an issuer's PushCSVRequest
-(POST /public/issuer/api/csvupload/1/xml) and PushUriRequest (POST /public/issuer/api/issuedoc/1/xml),
+(POST ${PUSH_CSV_PATH}) and PushUriRequest (POST ${PUSH_URI_PATH}),
 checks envelope, orgId, keyhash (sha256 of API key + the ts sent), DocContent base64 and every CSV
 row, answers PushCSVResponse / PushUriResponse (ResponseStatus 1 or 0 with a ResponseMessage), and
 stores every upload with its findings in the SQLite file --db (reopened as is on a restart).

@@ -34,6 +34,13 @@ export const PUSH_CLAUSES: readonly Clause[] = [
   { id: 'push-uri-request', document: 'FACTS', section: '§1.8 item 48, §2.6, §9.7', level: 'MUST', text: 'PushUriRequest ver, ts, txn, orgId, keyhash; UriDetails: Aadhaar, Uri, DocType, DocName, DocId, IssuedOn, ValidFrom, ValidTo, Timestamp, Action.' },
 ];
 
+// ---------------------------------------------------------------- endpoints
+
+/** Where DigiLocker receives a PushCSVRequest (the CSV Upload API), under its gateway's origin. */
+export const PUSH_CSV_PATH = '/public/issuer/api/csvupload/1/xml';
+/** Where DigiLocker receives a PushUriRequest (one URI at a time). */
+export const PUSH_URI_PATH = '/public/issuer/api/issuedoc/1/xml';
+
 // ---------------------------------------------------------------- CSV row schema
 
 export const PUSH_CSV_COLUMNS = ['Aadhaar', 'Uri', 'doc_type', 'doc_name', 'doc_id', 'issued_on', 'valid_from', 'valid_to', 'time_stamp', 'Action'] as const;
