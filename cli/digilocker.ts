@@ -13,7 +13,7 @@ import { PUSH_CSV_PATH, PUSH_URI_PATH } from '../protocol/push.js';
 import { seededRandom } from '../protocol/time.js';
 import { MOCK_FAULTS, parseMockFaults, PushDb, startMockDigiLocker } from '../fixtures/digilocker/index.js';
 import { DEFAULT_ORG_ID } from '../fixtures/issuer/index.js';
-import { integer, list, parse, UsageError } from './args.js';
+import { integer, parse, UsageError } from './args.js';
 
 export const SERVE_DIGILOCKER_HELP = `Usage: dlconform serve --digilocker --db FILE [options]
 
@@ -89,7 +89,7 @@ export async function serveDigiLocker(argv: string[], io: DigiLockerIo = default
   if (!apiKey) throw new UsageError(`serve --digilocker reads the issuer's API key from $${keyEnv}, which is not set`);
   let faults;
   try {
-    faults = parseMockFaults(list(values.fault));
+    faults = parseMockFaults(values.fault);
   } catch (err) {
     throw new UsageError((err as Error).message);
   }

@@ -9,7 +9,7 @@ import { EXIT } from '../core/types.js';
 import { TOOL_VERSION } from '../core/version.js';
 import { parseFaults, type RunningIssuer } from '../fixtures/issuer/index.js';
 import { profileById, type ProfileId } from '../protocol/profiles.js';
-import { integer, list, parse, UsageError } from './args.js';
+import { integer, parse, UsageError } from './args.js';
 import { buildDataset, DatasetError, readDatasetFile } from '../load/dataset.js';
 import { kubernetesManifests } from '../load/kubernetes.js';
 import { MergeError, mergeSegments } from '../load/merge.js';
@@ -156,7 +156,7 @@ async function embeddedTarget(values: Record<string, unknown>): Promise<Target> 
   if (!profileById(profile)) throw new UsageError(`--issuer-profile must be 1.0, 3.0 or 1.13, got ${JSON.stringify(profile)}`);
   let faults;
   try {
-    faults = parseFaults(list(values.fault as string[] | undefined));
+    faults = parseFaults(values.fault as string[] | undefined);
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
