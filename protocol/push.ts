@@ -8,6 +8,7 @@
  */
 import { keyhash, type HashFunctions } from './auth.js';
 import { isValidAadhaar } from './aadhaar.js';
+import { isCalendarDate } from './dates.js';
 import { base64Encode, inspectBase64, utf8DecodeStrict, utf8Encode } from './bytes.js';
 import type { Clause } from './clauses.js';
 import { checkUri, DOC_ID_MAX } from './uri.js';
@@ -56,11 +57,7 @@ export function maskAadhaar(value: string): string {
 }
 
 function calendarDate(d: string, m: string, y: string): boolean {
-  const day = Number(d);
-  const month = Number(m);
-  const year = Number(y);
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return year >= 1 && date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  return isCalendarDate(Number(d), Number(m), Number(y));
 }
 
 const CSV_DATE = /^(\d{2})\/(\d{2})\/(\d{4})$/;

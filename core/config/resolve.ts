@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve as resolvePath } from 'node:path';
 import type { HmacEncoding } from '../../protocol/auth.js';
 import { PROFILES, DEFAULT_PROFILE, type NamespaceForm, type ProfileId } from '../../protocol/profiles.js';
-import { isDdMmYyyy } from '../../protocol/time.js';
+import { isDdMmYyyy } from '../../protocol/dates.js';
 import { locateJsonError } from './json-locator.js';
 import { quote, schemaIssues } from './schema-errors.js';
 import {
