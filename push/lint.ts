@@ -9,7 +9,7 @@ import { createReadStream } from 'node:fs';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parse, type CsvError, type Info } from 'csv-parse';
-import { checkPushCsvRow, isHeaderRow, maskAadhaar, PUSH_CSV_COLUMNS, type RowFinding, type RowSeverity } from '../protocol/push.js';
+import { checkPushCsvRow, isHeaderRow, maskAadhaar, PUSH_CSV_COLUMNS, type PushClauseId, type RowFinding, type RowSeverity } from '../protocol/push.js';
 import { DocIdGuess, MIN_SAMPLE, type GuessReport } from './guess.js';
 import { EXIT } from '../core/types.js';
 
@@ -158,7 +158,7 @@ export class CsvLinter {
     else s.omitted++;
   }
 
-  private fileFinding(line: number, severity: RowSeverity, code: string, clause: string, message: string): void {
+  private fileFinding(line: number, severity: RowSeverity, code: string, clause: PushClauseId, message: string): void {
     this.add({ line, column: 0, severity, code, clause, message });
   }
 
