@@ -178,7 +178,7 @@ describe('dlconform help, version, demo', () => {
     expect(r.stdout).toContain('L0L1O0I1L0');
     const bad = await dlconform(['demo', '--fault', 'push-nonsense']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/push-client faults: push-/);
+    expect(bad.stderr).toMatch(/unknown fault "push-nonsense"; known faults: .*http-202.*push-bad-date/);
   });
 
   it('serve --print-config prints a config that run accepts', async () => {

@@ -3,12 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, parseConfig } from '../core/config.js';
+import { loadConfig, parseConfig } from '../core/config/index.js';
 import { TOOL_VERSION } from '../core/version.js';
 import { EXIT } from '../core/types.js';
 import { startMockDigiLocker, type RunningMockDigiLocker } from '../fixtures/digilocker/index.js';
-import { FAULTS, parseFaults, startIssuer, type FaultName } from '../fixtures/issuer/index.js';
-import { parsePushFaults, pushCsv, PUSH_FAULT_NAMES, type PushFaultName } from '../fixtures/issuer/push-client.js';
+import { parseFaultList } from '../fixtures/fault-list.js';
+import { FAULT_NAMES, FAULTS, parseFaults, startIssuer, type FaultName } from '../fixtures/issuer/index.js';
+import { pushCsv, PUSH_FAULT_NAMES, type PushFaultName } from '../fixtures/issuer/push-client.js';
 import type { ProfileId } from '../protocol/profiles.js';
 import { profileById } from '../protocol/profiles.js';
 import { integer, list, parse, UsageError } from './args.js';
@@ -116,7 +117,7 @@ function writeConfigFile(path: string, text: string): void {
 
 function faultsArg(values: string[] | undefined) {
   try {
-    return parseFaults(list(values));
+    return parseFaults(values);
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
@@ -159,13 +160,14 @@ export async function demo(argv: string[]): Promise<number> {
 
 /** demo --fault takes the issuer's faults and its push client's (push-*) alike. */
 function demoFaults(values: string[] | undefined): { issuerFaults: FaultName[]; pushFaults: PushFaultName[] } {
-  const names = list(values);
-  const isPush = (n: string) => (PUSH_FAULT_NAMES as readonly string[]).includes(n);
+  let names: Array<FaultName | PushFaultName>;
   try {
-    return { issuerFaults: parseFaults(names.filter((n) => !isPush(n))), pushFaults: parsePushFaults(names.filter(isPush)) };
+    names = parseFaultList(values, [...FAULT_NAMES, ...PUSH_FAULT_NAMES]);
   } catch (err) {
-    throw new UsageError(`${(err as Error).message}; push-client faults: ${PUSH_FAULT_NAMES.join(', ')}`);
+    throw new UsageError((err as Error).message);
   }
+  const isPush = (n: FaultName | PushFaultName): n is PushFaultName => (PUSH_FAULT_NAMES as readonly string[]).includes(n);
+  return { issuerFaults: names.filter((n): n is FaultName => !isPush(n)), pushFaults: names.filter(isPush) };
 }
 
 function print(text: string): number {

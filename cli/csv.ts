@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { exitCodeOf, formatJson, formatText, lintCsvFile } from '../push/lint.js';
 import { integer, UsageError } from './args.js';
+import { EXIT } from '../core/types.js';
 
 export const CSV_HELP = `Usage: dlconform csv lint FILE [options]
 
@@ -26,7 +27,7 @@ Options:
       --max-errors N       findings printed (default 100; all are counted in the summary)
   -h, --help               this help
 
-Exit codes: 0 no errors (warnings allowed); 1 errors found; 2 usage error (missing file…).
+Exit codes: ${EXIT.ok} no errors (warnings allowed); ${EXIT.conformanceFailure} errors found; ${EXIT.usage} usage error (missing file…).
 `;
 
 export interface CsvIo {
@@ -39,13 +40,13 @@ export async function csvCommand(argv: string[], io: CsvIo = defaultIo): Promise
   const [sub, ...rest] = argv;
   if (sub === undefined || sub === '-h' || sub === '--help' || sub === 'help') {
     io.stdout(CSV_HELP);
-    return 0;
+    return EXIT.ok;
   }
   if (sub !== 'lint') throw new UsageError(`unknown csv subcommand ${JSON.stringify(sub)}; try: dlconform csv lint FILE\nSee: dlconform csv --help`);
   const { values, positionals } = parseLintArgs(rest);
   if (values.help) {
     io.stdout(CSV_HELP);
-    return 0;
+    return EXIT.ok;
   }
   if (positionals.length !== 1) throw new UsageError(`csv lint takes one FILE, got ${positionals.length}\nSee: dlconform csv --help`);
   const file = positionals[0]!;

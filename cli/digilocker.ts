@@ -4,19 +4,20 @@
  */
 import { existsSync } from 'node:fs';
 import { TargetClient } from '../core/client.js';
-import { loadConfig } from '../core/config.js';
+import { loadConfig } from '../core/config/index.js';
 import { checkConsistency, formatConsistency, pushedFromConfig, RunContext } from '../conformance/index.js';
 import { EXIT } from '../core/types.js';
 import { profileById } from '../protocol/profiles.js';
+import { PUSH_CSV_PATH, PUSH_URI_PATH } from '../protocol/push.js';
 import { seededRandom } from '../protocol/time.js';
 import { MOCK_FAULTS, parseMockFaults, PushDb, startMockDigiLocker } from '../fixtures/digilocker/index.js';
 import { DEFAULT_ORG_ID } from '../fixtures/issuer/index.js';
-import { integer, list, parse, UsageError } from './args.js';
+import { integer, parse, UsageError } from './args.js';
 
 export const SERVE_DIGILOCKER_HELP = `Usage: dlconform serve --digilocker --db FILE [options]
 
 A mock DigiLocker for the Push APIs on 127.0.0.1: receives an issuer's PushCSVRequest
-(POST /public/issuer/api/csvupload/1/xml) and PushUriRequest (POST /public/issuer/api/issuedoc/1/xml),
+(POST ${PUSH_CSV_PATH}) and PushUriRequest (POST ${PUSH_URI_PATH}),
 checks envelope, orgId, keyhash (sha256 of API key + the ts sent), DocContent base64 and every CSV
 row, answers PushCSVResponse / PushUriResponse (ResponseStatus 1 or 0 with a ResponseMessage), and
 stores every upload with its findings in the SQLite file --db (reopened as is on a restart).
@@ -48,7 +49,7 @@ Options:
       --max-findings N     findings printed per upload (default 20; all are counted)
   -h, --help               this help
 
-Exit codes: 0 every upload accepted (and every pushed URI pullable); 1 an upload was rejected\n(ResponseStatus 0) or a pushed URI is not pullable; 2 usage error.
+Exit codes: ${EXIT.ok} every upload accepted (and every pushed URI pullable); ${EXIT.conformanceFailure} an upload was rejected\n(ResponseStatus 0) or a pushed URI is not pullable; ${EXIT.usage} usage error.
 `;
 
 export interface DigiLockerIo {
@@ -87,7 +88,7 @@ export async function serveDigiLocker(argv: string[], io: DigiLockerIo = default
   if (!apiKey) throw new UsageError(`serve --digilocker reads the issuer's API key from $${keyEnv}, which is not set`);
   let faults;
   try {
-    faults = parseMockFaults(list(values.fault));
+    faults = parseMockFaults(values.fault);
   } catch (err) {
     throw new UsageError((err as Error).message);
   }

@@ -1,7 +1,7 @@
 /** `dlconform fuzz`: property-based fuzzing of the configured target (properties/fuzz). */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadConfig } from '../core/config.js';
+import { loadConfig } from '../core/config/index.js';
 import { Redactor } from '../core/redact.js';
 import { oneLine, summaryTable, useColor } from '../core/report/console.js';
 import { writeReports } from '../core/report/index.js';
@@ -38,7 +38,7 @@ every step, and printed with the SEED:PATH that replays it and a curl line (secr
 Requests go only to the configured target, at most --rate per second, within --time-budget.
 
 Options:
-  -c, --config FILE        config file (JSON; schema: core/config.schema.json); the API key
+  -c, --config FILE        config file (JSON; schema: core/config/config.schema.json); the API key
                            is read from the environment variable named by "apiKeyEnv"
       --runs N             generated cases (default ${DEFAULT_RUNS}); shrinking steps come on top
       --time-budget S      stop after S seconds (default: client.timeBudgetMs of the config)
@@ -53,8 +53,8 @@ Options:
   -q, --quiet              no progress lines, only the summary
   -h, --help               this help
 
-Exit codes: 0 no MUST/SECURITY invariant broken; 1 an invariant broken (or the run could not
-complete); 2 usage or config error; 3 target unreachable; 4 nothing was executed.
+Exit codes: ${EXIT.ok} no MUST/SECURITY invariant broken; ${EXIT.conformanceFailure} an invariant broken (or the run could not
+complete); ${EXIT.usage} usage or config error; ${EXIT.unreachable} target unreachable; ${EXIT.nothingExecuted} nothing was executed.
 `;
 
 function positiveNumber(value: string | undefined, name: string): number | undefined {

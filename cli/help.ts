@@ -1,4 +1,5 @@
 /** Help texts: `dlconform --help` and `dlconform <command> --help` describe every option. */
+import { EXIT } from '../core/types.js';
 
 export const MAIN_HELP = `dlconform — conformance, fuzzing and load-testing harness for DigiLocker issuer APIs
 
@@ -18,8 +19,8 @@ Options:
   -h, --help       show help (also: dlconform <command> --help)
   -v, --version    print the version
 
-Exit codes: 0 no MUST-level failure; 1 conformance failure (or a check could not run);
-2 usage or config error; 3 target unreachable; 4 nothing was executed.
+Exit codes: ${EXIT.ok} no MUST-level failure; ${EXIT.conformanceFailure} conformance failure (or a check could not run);
+${EXIT.usage} usage or config error; ${EXIT.unreachable} target unreachable; ${EXIT.nothingExecuted} nothing was executed.
 `;
 
 export const RUN_HELP = `Usage: dlconform run --config FILE [options]
@@ -28,7 +29,7 @@ Runs the conformance suite against the Pull URI (and Pull Doc) endpoints in FILE
 The API key is read from the environment variable the config names in "apiKeyEnv".
 
 Options:
-  -c, --config FILE      config file (JSON; schema: core/config.schema.json)
+  -c, --config FILE      config file (JSON; schema: core/config/config.schema.json)
       --only SELECTOR    run only matching checks; repeatable or comma-separated
       --skip SELECTOR    leave out matching checks; repeatable or comma-separated
                          A selector is a check id or id prefix (pulluri.auth), a clause id

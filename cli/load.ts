@@ -3,13 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, type Config, type DocumentSpec } from '../core/config.js';
+import { ConfigError, loadConfig, type Config, type DocumentSpec } from '../core/config/index.js';
 import { Redactor } from '../core/redact.js';
 import { EXIT } from '../core/types.js';
 import { TOOL_VERSION } from '../core/version.js';
 import { parseFaults, type RunningIssuer } from '../fixtures/issuer/index.js';
 import { profileById, type ProfileId } from '../protocol/profiles.js';
-import { integer, list, parse, UsageError } from './args.js';
+import { integer, parse, UsageError } from './args.js';
 import { buildDataset, DatasetError, readDatasetFile } from '../load/dataset.js';
 import { kubernetesManifests } from '../load/kubernetes.js';
 import { MergeError, mergeSegments } from '../load/merge.js';
@@ -42,7 +42,7 @@ Profiles (rates, durations, thresholds and workers come from the config's "load"
   soak      a long run at a steady rate
 
 Options:
-  -c, --config FILE      config file (JSON; schema: core/config.schema.json)
+  -c, --config FILE      config file (JSON; schema: core/config/config.schema.json)
   -p, --profile NAME     smoke | ci | capacity | soak (default smoke)
       --scenario NAME    pull-doc | pull-uri (default: pull-doc when target.pullDoc is set)
       --rate N           requests/s of the profile (capacity: of its first step)
@@ -83,9 +83,9 @@ time, after which vegeta is stopped.
 vegeta (github.com/tsenart/vegeta/v12, MIT): $VEGETA_BIN, else a v12 vegeta on PATH, else
 dlconform builds the pinned version with Go into ~/.cache/dlconform/ on first use.
 
-Exit codes: 0 thresholds met (capacity: a knee was found; --segment: the share ran);
-1 thresholds failed, no capacity step sustained, or vegeta failed; 2 usage, config, refused
-target or vegeta not available; 3 target unreachable.
+Exit codes: ${EXIT.ok} thresholds met (capacity: a knee was found; --segment: the share ran);
+${EXIT.conformanceFailure} thresholds failed, no capacity step sustained, or vegeta failed; ${EXIT.usage} usage, config, refused
+target or vegeta not available; ${EXIT.unreachable} target unreachable.
 `;
 
 const options = {
@@ -156,7 +156,7 @@ async function embeddedTarget(values: Record<string, unknown>): Promise<Target> 
   if (!profileById(profile)) throw new UsageError(`--issuer-profile must be 1.0, 3.0 or 1.13, got ${JSON.stringify(profile)}`);
   let faults;
   try {
-    faults = parseFaults(list(values.fault as string[] | undefined));
+    faults = parseFaults(values.fault as string[] | undefined);
   } catch (err) {
     throw new UsageError((err as Error).message);
   }

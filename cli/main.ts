@@ -2,14 +2,11 @@
 import { UsageError } from './args.js';
 import { MAIN_HELP } from './help.js';
 import { TOOL_VERSION } from '../core/version.js';
-
-const EXIT_OK = 0;
-const EXIT_FAILURE = 1;
-const EXIT_USAGE = 2;
+import { EXIT } from '../core/types.js';
 
 function print(text: string): number {
   process.stdout.write(text);
-  return EXIT_OK;
+  return EXIT.ok;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -44,13 +41,14 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`unknown command ${JSON.stringify(command)}; commands: run, fuzz, timing, load, csv, report, serve, demo (dlconform --help)`);
     }
   } catch (err) {
-    const { ConfigError } = await import('../core/config.js');
+    const { ConfigError } = await import('../core/config/index.js');
     if (err instanceof ConfigError || err instanceof UsageError) {
       process.stderr.write(`dlconform: ${err.message}\n`);
-      return EXIT_USAGE;
+      return EXIT.usage;
     }
     process.stderr.write(`dlconform: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    return EXIT_FAILURE;
+    // an internal error is reported as a failed run: CI must not pass it
+    return EXIT.conformanceFailure;
   }
 }
 

@@ -1,7 +1,7 @@
 /** `dlconform run` and the shared part of `demo`: run the suite, print, write reports, exit code. */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Config } from '../core/config.js';
+import type { Config } from '../core/config/index.js';
 import { Redactor } from '../core/redact.js';
 import { progressLine, summaryTable } from '../core/report/console.js';
 import { writeReports } from '../core/report/index.js';

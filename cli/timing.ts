@@ -1,7 +1,7 @@
 /** `dlconform timing`: the ts window properties and the keyhash / HMAC timing side-channel tests. */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadConfig } from '../core/config.js';
+import { loadConfig } from '../core/config/index.js';
 import { Redactor } from '../core/redact.js';
 import { oneLine, progressLine, summaryTable } from '../core/report/console.js';
 import { writeReports } from '../core/report/index.js';
@@ -30,7 +30,7 @@ the paired differences, Bonferroni-corrected over the tests run; see properties/
 for the leak sizes it resolves.
 
 Options:
-  -c, --config FILE      config file (JSON; schema: core/config.schema.json)
+  -c, --config FILE      config file (JSON; schema: core/config/config.schema.json)
       --samples N        measured pairs per timing test (default ${DEFAULT_SAMPLES}; ${MIN_SAMPLES} to ${MAX_SAMPLES});
                          each test sends 2 × (N + warm-up) requests
       --alpha A          family-wise false-alarm rate over the timing tests (default ${DEFAULT_ALPHA})
@@ -42,8 +42,8 @@ Options:
   -q, --quiet            no progress lines, only the summary
   -h, --help             this help
 
-Exit codes: 0 no MUST/SECURITY failure; 1 a leak or a declared-window violation (or a check
-could not run); 2 usage or config error; 3 target unreachable; 4 nothing was executed.
+Exit codes: ${EXIT.ok} no MUST/SECURITY failure; ${EXIT.conformanceFailure} a leak or a declared-window violation (or a check
+could not run); ${EXIT.usage} usage or config error; ${EXIT.unreachable} target unreachable; ${EXIT.nothingExecuted} nothing was executed.
 `;
 
 function alphaArg(value: string | undefined): number | undefined {

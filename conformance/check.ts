@@ -2,7 +2,7 @@
  * What a check is: an id, the clause it enforces, and a short body that returns an outcome.
  * Checks never throw on purpose; a throw becomes an `error` verdict in the runner.
  */
-import type { Clause } from '../protocol/clauses.js';
+import type { Clause, ClauseId } from '../protocol/clauses.js';
 import type { Profile } from '../protocol/profiles.js';
 import type { RunContext, SentExchange } from './context.js';
 import type { Api, Level } from '../core/types.js';
@@ -15,7 +15,8 @@ export interface Outcome {
   evidence?: SentExchange[];
 }
 
-export interface Check {
+/** A check; `Id` is the registry its clause ids come from (protocol/clauses.ts unless said otherwise). */
+export interface Check<Id extends string = ClauseId> {
   id: string;
   api: Api;
   /** spec section group: transport, echo, auth, success, content, negative, robustness, security */
@@ -23,7 +24,7 @@ export interface Check {
   title: string;
   tags?: string[];
   /** the clause enforced; a function when it depends on the profile */
-  clause: string | ((profile: Profile) => string);
+  clause: Id | ((profile: Profile) => Id);
   /** overrides the clause level (rarely needed) */
   level?: Level;
   /** returns a reason when the check does not apply to this profile/config */
@@ -46,7 +47,7 @@ export const warn = (message: string, detail: { expected?: string; actual?: stri
   evidence,
 });
 
-export function clauseOf(check: Check, profile: Profile): string {
+export function clauseOf<Id extends string>(check: Check<Id>, profile: Profile): Id {
   return typeof check.clause === 'function' ? check.clause(profile) : check.clause;
 }
 

@@ -8,7 +8,7 @@ import { startMockDigiLocker, type RunningMockDigiLocker } from '../fixtures/dig
 import { startIssuer, type RunningIssuer } from '../fixtures/issuer/index.js';
 import { buildPushCsv, buildPushRows, pushCsv, UNPULLABLE_DOC_ID } from '../fixtures/issuer/push-client.js';
 import { TargetClient } from '../core/client.js';
-import { parseConfig } from '../core/config.js';
+import { parseConfig } from '../core/config/index.js';
 import { checkConsistency, formatConsistency, pushedFromConfig, urisFromCsv, type PushedDocument } from './consistency.js';
 import { RunContext } from './context.js';
 

@@ -8,7 +8,7 @@ import { parse as parseCsvSync } from 'csv-parse/sync';
 import { compactBase64, isBlankText, sameText, type Base64Text } from '../protocol/bytes.js';
 import { isHeaderRow } from '../protocol/push.js';
 import { contentOf } from '../protocol/responses.js';
-import type { Config } from '../core/config.js';
+import type { Config } from '../core/config/index.js';
 import type { RunContext, SearchTarget, SentExchange } from './context.js';
 
 export interface PushedDocument {

@@ -11,7 +11,7 @@ import type { PullApi } from '../protocol/requests.js';
 import { readResponse, readResponseBytes, type ParsedResponse } from '../protocol/responses.js';
 import { formatTs, newTxn, type Random } from '../protocol/time.js';
 import type { RawExchange, TargetClient } from '../core/client.js';
-import type { Config } from '../core/config.js';
+import type { Config } from '../core/config/index.js';
 import { nodeHash } from '../core/node-hash.js';
 import type { Api } from '../core/types.js';
 

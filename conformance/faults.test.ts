@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { FAULT_NAMES, startIssuer, type FaultName } from '../fixtures/issuer/index.js';
 import type { ProfileId } from '../protocol/profiles.js';
 import { ALL_CHECKS } from './checks/index.js';
-import { parseConfig } from '../core/config.js';
+import { parseConfig } from '../core/config/index.js';
 import { CONSISTENCY_EXPECTED, EXPECTED, PUSH_EXPECTED } from './fault-targets.js';
 import { Redactor } from '../core/redact.js';
 import { runSuite } from './runner.js';

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIssuer, type RunningIssuer } from '../fixtures/issuer/index.js';
 import { inspectPdf, bytesReader } from '../protocol/bytes.js';
-import { parseConfig } from '../core/config.js';
+import { parseConfig } from '../core/config/index.js';
 import { EXPECTED } from './fault-targets.js';
 import { Redactor } from '../core/redact.js';
 import { runSuite } from './runner.js';

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig, type Config } from '../core/config.js';
+import { parseConfig, type Config } from '../core/config/index.js';
 import { Redactor } from '../core/redact.js';
 import { startIssuer, type RunningIssuer } from '../fixtures/issuer/index.js';
 import { readRequest } from '../protocol/requests.js';

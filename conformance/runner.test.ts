@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIssuer, type RunningIssuer } from '../fixtures/issuer/index.js';
 import { pass, skip, type Check } from './check.js';
-import { parseConfig, type Config } from '../core/config.js';
+import { parseConfig, type Config } from '../core/config/index.js';
 import { Redactor } from '../core/redact.js';
 import { runSuite } from './runner.js';
 import { EXIT } from '../core/types.js';

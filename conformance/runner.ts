@@ -9,7 +9,7 @@ import { seededRandom } from '../protocol/time.js';
 import { clauseOf, levelOf, type Check, type Outcome } from './check.js';
 import { ALL_CHECKS } from './checks/index.js';
 import { TargetClient } from '../core/client.js';
-import type { Config } from '../core/config.js';
+import type { Config } from '../core/config/index.js';
 import { RunContext, type SentExchange } from './context.js';
 import { Evidence, type EvidenceMaker } from '../core/evidence.js';
 import type { Redactor } from '../core/redact.js';

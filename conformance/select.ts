@@ -12,13 +12,13 @@ function matcher(selector: string): (value: string) => boolean {
   return (v) => `.${v}.`.includes(`.${selector}.`);
 }
 
-export function matches(check: Check, profile: Profile, selector: string): boolean {
+export function matches(check: Check<string>, profile: Profile, selector: string): boolean {
   const m = matcher(selector.trim());
   const keys = [check.id, clauseOf(check, profile), check.api, check.section, ...(check.tags ?? [])];
   return keys.some(m);
 }
 
-export function selectChecks(checks: readonly Check[], profile: Profile, only: string[], skipList: string[]): Check[] {
+export function selectChecks<C extends Check<string>>(checks: readonly C[], profile: Profile, only: string[], skipList: string[]): C[] {
   return checks.filter(
     (c) => (only.length === 0 || only.some((s) => matches(c, profile, s))) && !skipList.some((s) => matches(c, profile, s)),
   );

@@ -5,7 +5,7 @@
  * writer, which write it as it is.
  */
 import { bodyExcerpt, type RawExchange } from './client.js';
-import type { Config } from './config.js';
+import type { Config } from './config/index.js';
 import { curlLine } from './curl.js';
 import type { Redactor } from './redact.js';
 import type { Exchange } from './types.js';

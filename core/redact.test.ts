@@ -1,14 +1,12 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { escapeXml } from '../protocol/xml.js';
 import { Redactor } from './redact.js';
 
 const owner = { fullName: 'Sunil Kumar', dob: '31-12-1990', aadhaar: '123443211122', phone: '9876543210', gender: 'Male' };
 const config = { documents: [{ owner }, {}] };
 
-function xmlEscape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
-}
 
 describe('Redactor: literal secrets', () => {
   const r = new Redactor({ apiKey: 'TESTAPIKEY123', config });
@@ -31,7 +29,7 @@ describe('Redactor: literal secrets', () => {
   it('catches XML-escaped, JSON-escaped and URL-encoded forms', () => {
     const r2 = new Redactor({ apiKey: `k&y"<1>'z\\q`, config: { documents: [{ owner: { fullName: "D'Souza & Sons" } }] } });
     const key = `k&y"<1>'z\\q`;
-    for (const form of [key, xmlEscape(key), JSON.stringify(key).slice(1, -1), encodeURIComponent(key), key.replace(/'/g, '&#39;').replace(/"/g, '&#34;').replace(/&(?!#)/g, '&#38;').replace(/</g, '&#60;').replace(/>/g, '&#62;')]) {
+    for (const form of [key, escapeXml(key), JSON.stringify(key).slice(1, -1), encodeURIComponent(key), key.replace(/'/g, '&#39;').replace(/"/g, '&#34;').replace(/&(?!#)/g, '&#38;').replace(/</g, '&#60;').replace(/>/g, '&#62;')]) {
       expect(r2.redact(`[${form}]`)).toBe('[[REDACTED:apiKey]]');
     }
     expect(r2.redact('<Person name="D&apos;SOUZA &amp; SONS"/>')).not.toMatch(/souza/i);
@@ -148,15 +146,15 @@ describe('Redactor: property', () => {
         const r = new Redactor({ apiKey: key, config: { documents: [{ owner: { fullName, aadhaar } }] } });
         const md5 = createHash('md5').update(aadhaar).digest('hex');
         const text = [
-          `<PullURIRequest keyhash="${key}"><DocDetails><FullName>${xmlEscape(recase(fullName))}</FullName><UID>${md5}</UID>`,
-          `<Person name="${xmlEscape(fullName)}"/><Other>${recase(fullName).replace(/ /g, '\n ')}</Other></DocDetails></PullURIRequest>`,
+          `<PullURIRequest keyhash="${key}"><DocDetails><FullName>${escapeXml(recase(fullName))}</FullName><UID>${md5}</UID>`,
+          `<Person name="${escapeXml(fullName)}"/><Other>${recase(fullName).replace(/ /g, '\n ')}</Other></DocDetails></PullURIRequest>`,
           JSON.stringify({ key, fullName: recase(fullName), n: `no ${stray}.` }),
-          `key=${encodeURIComponent(key)}&name=${encodeURIComponent(fullName)} ${xmlEscape(key)} aadhaar ${aadhaar}`,
+          `key=${encodeURIComponent(key)}&name=${encodeURIComponent(fullName)} ${escapeXml(key)} aadhaar ${aadhaar}`,
         ].join('\n');
         const out = r.redact(text);
         const normalized = out.replace(/\s+/g, ' ').toLowerCase();
         expect(out).not.toContain(key);
-        expect(out).not.toContain(xmlEscape(key));
+        expect(out).not.toContain(escapeXml(key));
         expect(out).not.toContain(encodeURIComponent(key));
         expect(normalized).not.toContain(fullName.toLowerCase());
         expect(out).not.toContain(aadhaar);

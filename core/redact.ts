@@ -10,7 +10,8 @@
  * (used by curl lines) are left alone, and redacting twice changes nothing.
  */
 import { createHash } from 'node:crypto';
-import type { Owner } from './config.js';
+import { escapeXml } from '../protocol/xml.js';
+import type { Owner } from './config/index.js';
 
 /** Secrets shorter than this are not matched literally: redacting "1" everywhere helps no one. */
 export const MIN_SECRET_LENGTH = 4;
@@ -148,17 +149,17 @@ function secretSource(value: string): string {
   return value
     .split(/\s+/)
     .map((token) => {
-      const forms = new Set([token, xmlEscape(token), xmlEscapeNumeric(token), jsonEscape(token), encodeURIComponent(token)]);
+      const forms = new Set([token, escapeXml(token), xmlEscapeNumeric(token), jsonEscape(token), encodeURIComponent(token)]);
       const alternatives = [...forms].sort((a, b) => b.length - a.length).map(escapeRegExp);
       return alternatives.length === 1 ? alternatives[0]! : `(?:${alternatives.join('|')})`;
     })
     .join(FLEXIBLE_SPACE);
 }
 
-function xmlEscape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
-}
-
+/**
+ * The same five characters as character references (`&#38;` …): another way a serialiser may
+ * write a secret, which escapeXml never produces, so redaction must recognise it too.
+ */
 function xmlEscapeNumeric(text: string): string {
   return text.replace(/&/g, '&#38;').replace(/</g, '&#60;').replace(/>/g, '&#62;').replace(/"/g, '&#34;').replace(/'/g, '&#39;');
 }

@@ -25,8 +25,8 @@ import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { Session } from 'node:inspector';
 import { join } from 'node:path';
-import { parseConfig } from '../core/config.js';
-import type { DocumentSpec } from '../core/config.js';
+import { parseConfig } from '../core/config/index.js';
+import type { DocumentSpec } from '../core/config/index.js';
 import { nodeHash } from '../core/node-hash.js';
 import { PROFILES } from '../protocol/profiles.js';
 import { attackArgs, startAttack, type AttackSpec } from './attack.js';
@@ -38,13 +38,14 @@ import { buildPlan } from './runner.js';
 import { slimResultLine } from './segment.js';
 import { loadSettings } from './settings.js';
 import { SignedTargets, pumpTargets } from './targets.js';
+import { EXIT } from '../core/types.js';
 
 const print = (value: unknown) => process.stdout.write(JSON.stringify(value) + '\n');
 
 /** Serve until the parent goes away (stdin closes) or signals. */
 function serveUntilParentGoes(close: () => Promise<void> | void): void {
   const end = () => {
-    void Promise.resolve(close()).finally(() => process.exit(0));
+    void Promise.resolve(close()).finally(() => process.exit(EXIT.ok));
   };
   process.stdin.on('end', end);
   process.stdin.on('error', end);
@@ -275,9 +276,9 @@ const roles: Record<string, (o: never) => Promise<void>> = { reference, bare, st
 const run = role ? roles[role] : undefined;
 if (!run) {
   process.stderr.write(`usage: node --import tsx load/bench.ts reference|bare|stream 'JSON options' (run by scripts/bench-load.mjs)\n`);
-  process.exit(2);
+  process.exit(EXIT.usage);
 }
 run(options as never).catch((err: unknown) => {
   process.stderr.write(`load/bench.ts ${role}: ${(err as Error).stack ?? String(err)}\n`);
-  process.exit(1);
+  process.exit(EXIT.conformanceFailure);
 });

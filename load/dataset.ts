@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import type { Config, DocumentSpec } from '../core/config.js';
+import type { Config, DocumentSpec } from '../core/config/index.js';
 import { nodeHash } from '../core/node-hash.js';
 import { optedInIdentity } from '../protocol/identity.js';
 import { PROFILES } from '../protocol/profiles.js';

@@ -4,7 +4,7 @@
  * config lists), so load spreads over the whole store.
  */
 import { randomBytes } from 'node:crypto';
-import { parseConfig, type Config, type DocumentSpec } from '../core/config.js';
+import { parseConfig, type Config, type DocumentSpec } from '../core/config/index.js';
 import { startIssuer, type IssuerOptions, type RunningIssuer } from '../fixtures/issuer/index.js';
 
 export const REFERENCE_KEY_ENV = 'DLCONFORM_LOAD_API_KEY';

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { Redactor } from '../core/redact.js';
 import { LatencyHistogram } from './histogram.js';
 import { findKnee, type StepResult } from './knee.js';
@@ -37,6 +38,13 @@ function result(extra: Partial<LoadResult>): LoadResult {
   };
 }
 
+/** The test cases of a load junit.xml, checked to be well-formed first. */
+function junitCases(xml: string): any[] {
+  expect(XMLValidator.validate(xml)).toBe(true);
+  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', isArray: (name) => name === 'testcase' });
+  return parser.parse(xml).testsuites.testsuite.testcase;
+}
+
 describe('load reports', () => {
   it('junit: one test case per threshold, failures carry the actual value', () => {
     const r = result({
@@ -47,22 +55,24 @@ describe('load reports', () => {
       ],
     });
     const xml = renderJunit(r);
-    expect(xml).toMatch(/<testsuites name="dlconform load" tests="2" failures="1" errors="0" time="10.000">/);
-    expect(xml).toMatch(/<testcase classname="load.smoke.pull-doc" name="latency p\(95\)&lt;1000" time="0"><failure message="latency p\(95\)&lt;1000 failed: actual 1520.5"\/><\/testcase>/);
-    expect(xml).toMatch(/name="late_starts rate&lt;=0.001" time="0"><\/testcase>/);
+    expect(xml).toMatch(/<testsuites name="dlconform load" tests="2" failures="1" errors="0" skipped="0" time="10.000">/);
+    const [latency, lateStarts] = junitCases(xml);
+    expect(latency).toMatchObject({ '@_classname': 'load.smoke.pull-doc', '@_name': 'latency p(95)<1000', failure: { '@_message': 'latency p(95)<1000 failed: actual 1520.5' } });
+    expect(lateStarts['@_name']).toBe('late_starts rate<=0.001');
+    expect(lateStarts.failure).toBeUndefined();
   });
 
   it('junit: an error verdict is an error test case carrying the message', () => {
     const xml = renderJunit(result({ verdict: 'error', exitCode: 1, message: 'segment 1/1: vegeta attack exited with 1 <boom>' }));
     expect(xml).toMatch(/tests="1" failures="0" errors="1"/);
-    expect(xml).toMatch(/<testcase classname="load.smoke.pull-doc" name="run" time="0"><error message="segment 1\/1: vegeta attack exited with 1 &lt;boom&gt;"\/><\/testcase>/);
+    expect(junitCases(xml)).toEqual([{ '@_classname': 'load.smoke.pull-doc', '@_name': 'run', '@_time': '0.000', error: { '@_message': 'segment 1/1: vegeta attack exited with 1 <boom>' } }]);
   });
 
   it('capacity: the knee test case, the summary with the plot, and an SVG that marks the knee', () => {
     const steps = [step(0, 100, 100, 5), step(1, 200, 200, 6), step(2, 300, 250, 900, 40)];
     const capacity = findKnee(steps, criteria);
     const r = result({ profile: 'capacity', steps, capacity, message: 'Capacity knee: 200 req/s.', settings: { ...result({}).settings, profile: { startRate: 100, stepRate: 100, minAchievedRatio: 0.99 } } });
-    expect(renderJunit(r)).toMatch(/name="capacity knee" time="0"><system-out>knee 200 req\/s<\/system-out><\/testcase>/);
+    expect(junitCases(renderJunit(r))).toEqual([{ '@_classname': 'load.capacity.pull-doc', '@_name': 'capacity knee', '@_time': '0.000', 'system-out': 'knee 200 req/s' }]);
     const md = renderSummary(r);
     expect(md).toMatch(/\*\*Knee: 200 req\/s\*\*/);
     expect(md).toMatch(/First step past the knee: step 2 at 300 req\/s: achieved 250 req\/s < 99% of offered 300 req\/s; 40 requests started late/);

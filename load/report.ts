@@ -8,6 +8,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { renderJunitReport, type JunitCase } from '../core/report/junit.js';
 import type { KneeResult, StepResult } from './knee.js';
 import type { LoadProfileName, ScenarioName } from './plan.js';
 import type { SampledTally } from './sampled.js';
@@ -81,39 +82,33 @@ export interface LoadResult {
   files: string[];
 }
 
-const xml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
 const ms = (v: number | undefined) => (v === undefined ? '–' : v >= 100 ? v.toFixed(0) : v.toFixed(2));
 const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
 
 export function renderJunit(r: LoadResult): string {
-  const cases: string[] = [];
-  const name = `load.${r.profile}.${r.scenario}`;
+  const cases: JunitCase[] = [];
+  const classname = `load.${r.profile}.${r.scenario}`;
+  const testcase = (name: string, rest: Partial<JunitCase> = {}, suffix = ''): JunitCase => ({ classname: classname + suffix, name, timeMs: 0, ...rest });
   if (r.profile === 'capacity') {
     const k = r.capacity;
-    const body = k?.knee
-      ? ''
-      : `<failure message="${xml(`no step was sustained: ${k?.firstFailure?.problems.join('; ') ?? 'no step completed'}`)}"/>`;
     const out = k?.knee ? `knee ${k.knee.rate} req/s${k.saturated ? '' : ' (no step failed: capacity is at least this)'}` : 'no knee';
-    cases.push(`  <testcase classname="${xml(name)}" name="capacity knee" time="0"><system-out>${xml(out)}</system-out>${body}</testcase>`);
+    const failure = k?.knee ? {} : { failure: { message: `no step was sustained: ${k?.firstFailure?.problems.join('; ') ?? 'no step completed'}` } };
+    cases.push(testcase('capacity knee', { systemOut: out, ...failure }));
   }
   for (const t of r.thresholds) {
-    const fail = t.ok ? '' : `<failure message="${xml(`${t.metric} ${t.expression} failed: actual ${t.actual}`)}"/>`;
-    cases.push(`  <testcase classname="${xml(name)}" name="${xml(`${t.metric} ${t.expression}`)}" time="0">${fail}</testcase>`);
+    cases.push(testcase(`${t.metric} ${t.expression}`, t.ok ? {} : { failure: { message: `${t.metric} ${t.expression} failed: actual ${t.actual}` } }));
   }
   for (const f of r.conformance.failures) {
     const n = r.conformance.byCheck[f.id]?.fail ?? 1;
-    cases.push(`  <testcase classname="${xml(name)}.sampled" name="${xml(f.id)}" time="0"><failure message="${xml(`${n} sampled response${n === 1 ? '' : 's'} failed: ${f.message}`)}"/></testcase>`);
+    cases.push(testcase(f.id, { failure: { message: `${n} sampled response${n === 1 ? '' : 's'} failed: ${f.message}` } }, '.sampled'));
   }
-  if (r.verdict === 'error') cases.push(`  <testcase classname="${xml(name)}" name="run" time="0"><error message="${xml(r.message)}"/></testcase>`);
-  const failures = r.thresholds.filter((t) => !t.ok).length + (r.profile === 'capacity' && !r.capacity?.knee ? 1 : 0) + r.conformance.failures.length;
-  const seconds = (Date.parse(r.endedAt) - Date.parse(r.startedAt)) / 1000;
-  return (
-    `<?xml version="1.0" encoding="UTF-8"?>\n` +
-    `<testsuites name="dlconform load" tests="${cases.length}" failures="${failures}" errors="${r.verdict === 'error' ? 1 : 0}" time="${seconds.toFixed(3)}">\n` +
-    ` <testsuite name="${xml(`dlconform load ${r.profile} (${r.scenario})`)}" tests="${cases.length}" failures="${failures}" errors="${r.verdict === 'error' ? 1 : 0}" time="${seconds.toFixed(3)}" timestamp="${xml(r.startedAt)}">\n` +
-    cases.join('\n') +
-    `\n </testsuite>\n</testsuites>\n`
-  );
+  if (r.verdict === 'error') cases.push(testcase('run', { error: { message: r.message } }));
+  const timeMs = Date.parse(r.endedAt) - Date.parse(r.startedAt);
+  return renderJunitReport({
+    name: 'dlconform load',
+    timeMs,
+    suites: [{ name: `dlconform load ${r.profile} (${r.scenario})`, timestamp: r.startedAt, timeMs, cases }],
+  });
 }
 
 function stepsTable(steps: readonly StepResult[], kneeIndex?: number): string {

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import type { Config, DocumentSpec } from '../core/config.js';
+import type { Config, DocumentSpec } from '../core/config/index.js';
 import { nodeHash } from '../core/node-hash.js';
 import type { Redactor } from '../core/redact.js';
 import { EXIT } from '../core/types.js';

@@ -10,7 +10,7 @@ import { PROFILES, type Format, type FormatKey } from '../protocol/profiles.js';
 import { seededRandom } from '../protocol/time.js';
 import { ALL_CHECKS, RunContext, runOne, type Check } from '../conformance/index.js';
 import { TargetClient } from '../core/client.js';
-import type { Config, DocumentSpec } from '../core/config.js';
+import type { Config, DocumentSpec } from '../core/config/index.js';
 import { Evidence, UNRECORDED } from '../core/evidence.js';
 import type { Redactor } from '../core/redact.js';
 import type { CheckResult, PullApi } from '../core/types.js';

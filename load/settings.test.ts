@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../core/config.js';
+import { ConfigError, parseConfig } from '../core/config/index.js';
 import { attackArgs, rateFlag } from './attack.js';
 import { applyOverrides, attackLimits, drainSeconds, LOAD_DEFAULTS, loadSettings, LoadSettingsError, plannedSeconds, stepsOf, workersFor } from './settings.js';
 

@@ -5,7 +5,7 @@
  * constant-rate attacks, one per step. Durations, workers and connections are always bounded;
  * redirects are never followed.
  */
-import type { Config, LoadConfig } from '../core/config.js';
+import type { Config, LoadConfig } from '../core/config/index.js';
 import type { Format } from '../protocol/profiles.js';
 import { PROFILES } from '../protocol/profiles.js';
 import type { LoadProfileName, ScenarioName, StepWindow } from './plan.js';

@@ -3,6 +3,7 @@
  * percentile, the p99 SLO as a horizontal line and the knee as a vertical one. Plain SVG, no
  * script, no external font, so it renders wherever summary.md is read.
  */
+import { escapeXml } from '../protocol/xml.js';
 import type { StepResult } from './knee.js';
 
 const W = 720;
@@ -15,7 +16,6 @@ const SERIES: Array<{ key: 'p50Ms' | 'p90Ms' | 'p95Ms' | 'p99Ms'; label: string;
   { key: 'p99Ms', label: 'p99', color: '#e7298a' },
 ];
 
-const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n >= 1 ? n.toFixed(2) : n.toPrecision(2));
 
 export function capacitySvg(steps: readonly StepResult[], opts: { kneeRate?: number; sloMs?: number; title?: string }): string {
@@ -34,7 +34,7 @@ export function capacitySvg(steps: readonly StepResult[], opts: { kneeRate?: num
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`);
   out.push(`<rect width="${W}" height="${H}" fill="#fff"/>`);
-  out.push(`<text x="${M.left}" y="20" font-size="14" font-weight="bold">${esc(opts.title ?? 'Latency percentiles against offered rate')}</text>`);
+  out.push(`<text x="${M.left}" y="20" font-size="14" font-weight="bold">${escapeXml(opts.title ?? 'Latency percentiles against offered rate')}</text>`);
   // y grid (decades)
   for (let d = lo; d <= hi * 1.0001; d *= 10) {
     const yy = y(d).toFixed(1);

@@ -9,7 +9,8 @@ import { nodeHash } from '../core/node-hash.js';
 import { md5Hex } from '../protocol/auth.js';
 import { PROFILES } from '../protocol/profiles.js';
 import { readRequest } from '../protocol/requests.js';
-import { isDdMmYyyy, parseTs } from '../protocol/time.js';
+import { isDdMmYyyy } from '../protocol/dates.js';
+import { parseTs } from '../protocol/time.js';
 import {
   anyRequest,
   applyMutation,

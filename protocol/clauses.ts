@@ -16,7 +16,7 @@ export interface Clause {
   level: ClauseLevel;
 }
 
-const list: Clause[] = [
+const list = [
   { id: 'http-post', document: 'SPEC-1.13', section: '8.1.1', level: 'MUST', text: 'HTTP Method: POST. Content-Type: application/xml' },
   { id: 'http-200', document: 'OAS-ISSUER', section: 'paths./Your Pull URI Request API Path.post.responses', level: 'MUST', text: '200: successful operation (application/xml). No other HTTP status is defined; errors are signalled in-band with Status="0".' },
   { id: 'response-xml', document: 'OAS-ISSUER', section: 'responses.200.content', level: 'MUST', text: 'The response body is application/xml: a well-formed XML document.' },
@@ -77,12 +77,18 @@ const list: Clause[] = [
   { id: 'push-doccontent-base64', document: 'SEED-001', section: '8.1.2 DocDetails/DocContent', level: 'MUST', text: 'DocContent: Base64 encoded content of CSV file. DocContent that is not valid base64 gets ResponseStatus 0 with a ResponseMessage.' },
   { id: 'push-csv-malformed', document: 'SEED-001', section: '8.1 (CSV format table), 8.1.2', level: 'MUST', text: 'The format of the CSV file: 10 columns in order. A CSV that does not parse or whose rows do not have the 10 columns gets ResponseStatus 0 with a ResponseMessage.' },
   { id: 'push-uri-aadhaar', document: 'SEED-001', section: '8.1 #1; FACTS §1.8 item 48', level: 'MUST', text: 'Aadhaar: Aadhaar number of the citizen to whom the document is issued (12 digits, Verhoeff check digit). A PushUriRequest with an invalid Aadhaar gets ResponseStatus 0 with a ResponseMessage.' },
-];
+] as const satisfies readonly Clause[];
 
+/** The id of a registered clause: a check naming an id that is not registered does not compile. */
+export type ClauseId = (typeof list)[number]['id'];
+
+/** Keyed by string so ids from outside the code (a report, a selector) can be looked up as they are. */
 export const CLAUSES: ReadonlyMap<string, Clause> = new Map(list.map((c) => [c.id, c]));
 
-export function clause(id: string): Clause {
-  const found = CLAUSES.get(id);
-  if (!found) throw new Error(`unknown clause id ${id}`);
-  return found;
+export function isClauseId(id: string): id is ClauseId {
+  return CLAUSES.has(id);
+}
+
+export function clause(id: ClauseId): Clause {
+  return CLAUSES.get(id)!;
 }

@@ -4,6 +4,7 @@ export * from './auth.js';
 export * from './body.js';
 export * from './bytes.js';
 export * from './certificate.js';
+export * from './dates.js';
 export * from './clauses.js';
 export * from './leaks.js';
 export * from './profiles.js';

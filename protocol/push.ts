@@ -8,6 +8,7 @@
  */
 import { keyhash, type HashFunctions } from './auth.js';
 import { isValidAadhaar } from './aadhaar.js';
+import { isCalendarDate } from './dates.js';
 import { base64Encode, inspectBase64, utf8DecodeStrict, utf8Encode } from './bytes.js';
 import type { Clause } from './clauses.js';
 import { checkUri, DOC_ID_MAX } from './uri.js';
@@ -16,7 +17,7 @@ import { child, escapeXml, readXml, type Finding, type XmlLimits } from './xml.j
 // ---------------------------------------------------------------- clauses
 
 /** The Push clauses, quoted (SEED-001 = the Dedicated Repository spec of 2016, file 001). */
-export const PUSH_CLAUSES: readonly Clause[] = [
+export const PUSH_CLAUSES = [
   { id: 'push-csv-columns', document: 'SEED-001', section: '8.1 (CSV format table)', level: 'MUST', text: 'The format of the CSV file: 1 Aadhaar, 2 Uri, 3 doc_type, 4 doc_name, 5 doc_id, 6 issued_on, 7 valid_from, 8 valid_to, 9 time_stamp, 10 Action.' },
   { id: 'push-csv-aadhaar', document: 'SEED-001', section: '8.1 #1; UIDAI', level: 'MUST', text: 'Aadhaar: Aadhaar number of the citizen to whom the document is issued (12 digits, first 2–9, Verhoeff check digit).' },
   { id: 'push-csv-uri', document: 'SEED-001', section: '8.1 #2; 5, 7', level: 'MUST', text: 'Uri: URI of the documents as stored in issuer repository. This URI will be used to fetch a document from the issuer repository (IssuerId-DocType-DocId).' },
@@ -32,7 +33,17 @@ export const PUSH_CLAUSES: readonly Clause[] = [
   { id: 'push-csv-request', document: 'SEED-001', section: '8.1.2; FACTS §1.7 items 43–44', level: 'MUST', text: 'PushCSVRequest ver, ts, txn, orgId, keyhash (M; you must use the same timestamp value that you have specified in the ts element); DocDetails/DocContent: Base64 encoded content of CSV file; DocDetails/FileName.' },
   { id: 'push-csv-response', document: 'SEED-001', section: '8.1.2; FACTS §1.7 item 45, C15', level: 'MUST', text: 'PushCSVResponse ver, ts (as passed), txn, orgId; ResponseStatus: 1 - Success, 0 - Failure (element text); ResponseMessage.' },
   { id: 'push-uri-request', document: 'FACTS', section: '§1.8 item 48, §2.6, §9.7', level: 'MUST', text: 'PushUriRequest ver, ts, txn, orgId, keyhash; UriDetails: Aadhaar, Uri, DocType, DocName, DocId, IssuedOn, ValidFrom, ValidTo, Timestamp, Action.' },
-];
+] as const satisfies readonly Clause[];
+
+/** The id of a Push clause: a row finding naming an id that is not registered does not compile. */
+export type PushClauseId = (typeof PUSH_CLAUSES)[number]['id'];
+
+// ---------------------------------------------------------------- endpoints
+
+/** Where DigiLocker receives a PushCSVRequest (the CSV Upload API), under its gateway's origin. */
+export const PUSH_CSV_PATH = '/public/issuer/api/csvupload/1/xml';
+/** Where DigiLocker receives a PushUriRequest (one URI at a time). */
+export const PUSH_URI_PATH = '/public/issuer/api/issuedoc/1/xml';
 
 // ---------------------------------------------------------------- CSV row schema
 
@@ -49,11 +60,7 @@ export function maskAadhaar(value: string): string {
 }
 
 function calendarDate(d: string, m: string, y: string): boolean {
-  const day = Number(d);
-  const month = Number(m);
-  const year = Number(y);
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return year >= 1 && date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  return isCalendarDate(Number(d), Number(m), Number(y));
 }
 
 const CSV_DATE = /^(\d{2})\/(\d{2})\/(\d{4})$/;
@@ -103,7 +110,7 @@ export interface RowFinding {
   columnName: string;
   severity: RowSeverity;
   code: string;
-  clause: string;
+  clause: PushClauseId;
   message: string;
 }
 
@@ -130,7 +137,7 @@ export const DOC_TYPE_LENGTH = 5;
  */
 export function checkPushCsvRow(fields: readonly string[], options: RowCheckOptions = {}): RowFinding[] {
   const out: RowFinding[] = [];
-  const add = (column: number, severity: RowSeverity, code: string, clause: string, message: string) =>
+  const add = (column: number, severity: RowSeverity, code: string, clause: PushClauseId, message: string) =>
     out.push({ column, columnName: PUSH_CSV_COLUMNS[column - 1] ?? `column ${column}`, severity, code, clause, message });
   const n = PUSH_CSV_COLUMNS.length;
   if (fields.length < n) {

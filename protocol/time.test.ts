@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatTs, isDdMmYyyy, newTxn, parseTs, seededRandom } from './time.js';
+import { formatTs, newTxn, parseTs, seededRandom } from './time.js';
 
 describe('timestamps', () => {
   const instant = new Date(Date.UTC(2016, 0, 11, 9, 14, 48, 123));
@@ -27,12 +27,5 @@ describe('txn and dates', () => {
     expect(newTxn(seededRandom(1))).toMatch(/^[1-9]\d{9}$/);
     expect(newTxn(seededRandom(1), 'hex32')).toMatch(/^[0-9a-f]{32}$/);
     expect(newTxn(seededRandom(42))).toBe(newTxn(seededRandom(42)));
-  });
-  it('DD-MM-YYYY with a real calendar', () => {
-    expect(isDdMmYyyy('31-12-1990')).toBe(true);
-    expect(isDdMmYyyy('29-02-2000')).toBe(true);
-    expect(isDdMmYyyy('29-02-1900')).toBe(false);
-    expect(isDdMmYyyy('1990-12-31')).toBe(false);
-    expect(isDdMmYyyy('31/12/1990')).toBe(false);
   });
 });

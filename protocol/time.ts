@@ -63,13 +63,3 @@ export function newTxn(random: Random, shape: 'digits' | 'hex32' = 'digits'): st
   return out;
 }
 
-/** DD-MM-YYYY, the DOB form of the spec (C22); checks the calendar too. */
-export function isDdMmYyyy(value: string): boolean {
-  const m = /^(\d{2})-(\d{2})-(\d{4})$/.exec(value);
-  if (!m) return false;
-  const day = Number(m[1]);
-  const month = Number(m[2]);
-  const year = Number(m[3]);
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-}

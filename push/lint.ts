@@ -9,8 +9,9 @@ import { createReadStream } from 'node:fs';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parse, type CsvError, type Info } from 'csv-parse';
-import { checkPushCsvRow, isHeaderRow, maskAadhaar, PUSH_CSV_COLUMNS, type RowFinding, type RowSeverity } from '../protocol/push.js';
+import { checkPushCsvRow, isHeaderRow, maskAadhaar, PUSH_CSV_COLUMNS, type PushClauseId, type RowFinding, type RowSeverity } from '../protocol/push.js';
 import { DocIdGuess, MIN_SAMPLE, type GuessReport } from './guess.js';
+import { EXIT } from '../core/types.js';
 
 export interface LintOptions {
   /** the issuer id every URI must start with */
@@ -157,7 +158,7 @@ class CsvLinter {
     else s.omitted++;
   }
 
-  private fileFinding(line: number, severity: RowSeverity, code: string, clause: string, message: string): void {
+  private fileFinding(line: number, severity: RowSeverity, code: string, clause: PushClauseId, message: string): void {
     this.add({ line, column: 0, severity, code, clause, message });
   }
 
@@ -263,8 +264,8 @@ export async function lintCsvFile(path: string, options: LintOptions = {}): Prom
 
 // ---------------------------------------------------------------- output
 
-export function exitCodeOf(summary: LintSummary): 0 | 1 {
-  return summary.errors > 0 ? 1 : 0;
+export function exitCodeOf(summary: LintSummary): number {
+  return summary.errors > 0 ? EXIT.conformanceFailure : EXIT.ok;
 }
 
 function locate(file: string, f: LintFinding): string {

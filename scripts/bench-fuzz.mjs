@@ -8,7 +8,7 @@
 // both APIs. The machine is shared: medians, not single runs, are the figure.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { parseConfig } from '../core/config.ts';
+import { parseConfig } from '../core/config/index.ts';
 import { Redactor } from '../core/redact.ts';
 import { runFuzz } from '../properties/fuzz/engine.ts';
 import { CLI, median, startServe } from './bench-util.mjs';

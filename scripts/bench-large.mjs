@@ -75,7 +75,7 @@ function child(job) {
 
 async function measure({ mode, config: json, apiKey }) {
   const [{ parseConfig }, { TargetClient }, { RunContext }, { ALL_CHECKS }, { PROFILES }, { seededRandom }, { runSuite }, { Redactor }] = await Promise.all([
-    import('../core/config.ts'),
+    import('../core/config/index.ts'),
     import('../core/client.ts'),
     import('../conformance/context.ts'),
     import('../conformance/checks/index.ts'),

@@ -62,7 +62,7 @@ async function bench() {
 }
 
 async function rows(runs, alpha, sampleList, delays) {
-  const { parseConfig } = await import('../core/config.ts');
+  const { parseConfig } = await import('../core/config/index.ts');
   const { Redactor } = await import('../core/redact.ts');
   const { runTiming } = await import('../properties/timing/suite.ts');
   const tsPathUs = Number(values['ts-path-us']);

@@ -3,6 +3,7 @@
  * another orgId, is never served. Rejection may be HTTP 401/403 (any 4xx) or HTTP 200 with
  * Status 0; a 5xx is reported by the no-5xx check, not here.
  */
+import type { ClauseId } from '../../protocol/clauses.js';
 import { fail, pass, skip, type Check, type Outcome } from '../check.js';
 import type { RequestVariant, RunContext, SentExchange } from '../context.js';
 import type { PullApi } from '../../core/types.js';
@@ -11,7 +12,7 @@ import { describeResponse, served, transportProblem } from './judge.js';
 interface AuthCase {
   name: string;
   title: string;
-  clause: string;
+  clause: ClauseId;
   label: string;
   variant: (ctx: RunContext) => RequestVariant;
   needsHmac?: boolean;

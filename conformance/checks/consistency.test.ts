@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startMockDigiLocker } from '../../fixtures/digilocker/index.js';
 import { startIssuer } from '../../fixtures/issuer/index.js';
 import { buildPushCsv, buildPushRows, pushCsv, UNPULLABLE_DOC_ID, type PushFaultName } from '../../fixtures/issuer/push-client.js';
-import { parseConfig } from '../../core/config.js';
+import { parseConfig } from '../../core/config/index.js';
 import { CONSISTENCY_EXPECTED } from '../fault-targets.js';
 import { Redactor } from '../../core/redact.js';
 import { exitCodeFor } from '../../core/run-result.js';

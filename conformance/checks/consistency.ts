@@ -5,7 +5,7 @@
  * values, found by Pull URI with the same content. The pulling itself is conformance/consistency.ts.
  */
 import { readFile } from 'node:fs/promises';
-import type { PushedSource } from '../../core/config.js';
+import type { PushedSource } from '../../core/config/index.js';
 import { checkConsistency, pushedFromConfig, urisFromCsv, type ConsistencyItem } from '../consistency.js';
 import { fail, pass, skip, type Check } from '../check.js';
 import type { RunContext } from '../context.js';

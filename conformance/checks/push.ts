@@ -21,6 +21,7 @@ import {
 } from '../../protocol/push.js';
 import { formatTs, newTxn, seededRandom } from '../../protocol/time.js';
 import { generatedRow } from '../../push/generate.js';
+import type { ClauseId } from '../../protocol/clauses.js';
 import { fail, pass, skip, type Check, type Outcome } from '../check.js';
 import type { RunContext, SentExchange } from '../context.js';
 
@@ -150,7 +151,7 @@ function echoes(api: PushApi): Check {
   };
 }
 
-function rejected(api: PushApi, key: string, title: string, clause: string, label: string, m: (ctx: RunContext) => Mutation, level?: Check['level']): Check {
+function rejected(api: PushApi, key: string, title: string, clause: ClauseId, label: string, m: (ctx: RunContext) => Mutation, level?: Check['level']): Check {
   return {
     id: `${api}.invalid.${key}`,
     api,

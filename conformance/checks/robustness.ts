@@ -5,12 +5,13 @@
  */
 import { NAMESPACE_FORMS, type NamespaceForm } from '../../protocol/profiles.js';
 import { formatTs } from '../../protocol/time.js';
+import type { ClauseId } from '../../protocol/clauses.js';
 import { fail, pass, type Check } from '../check.js';
 import type { RequestVariant, RunContext } from '../context.js';
 import type { PullApi } from '../../core/types.js';
 import { describeResponse, needParsed, needSuccess } from './judge.js';
 
-function variantCheck(api: PullApi, name: string, title: string, clause: string, label: string, variant: (ctx: RunContext) => RequestVariant): Check {
+function variantCheck(api: PullApi, name: string, title: string, clause: ClauseId, label: string, variant: (ctx: RunContext) => RequestVariant): Check {
   return {
     id: `${api}.robustness.${name}`,
     api,

@@ -1,5 +1,5 @@
 /** Pull URI / Pull Doc success: Status 1, the URI and its grammar, stability, IssuedTo, echo of search. */
-import { isDdMmYyyy } from '../../protocol/time.js';
+import { isDdMmYyyy } from '../../protocol/dates.js';
 import { checkUri } from '../../protocol/uri.js';
 import { fail, pass, skip, warn, type Check } from '../check.js';
 import type { PullApi } from '../../core/types.js';

@@ -1,13 +1,15 @@
 /**
- * junit.xml for CI test reporters: one <testsuite> per API, one <testcase> per check.
+ * junit.xml for CI test reporters, written here for every tool (load/report.ts too) so all have
+ * one structure. For a check run: one <testsuite> per API, one <testcase> per check.
  * fail → <failure>, error → <error>, skip → <skipped>; a warning is not a failure, so it only
- * shows in <system-out> with a WARN prefix. The XML is built by fast-xml-parser's XMLBuilder
- * (it escapes markup); we only strip the characters XML 1.0 cannot carry at all, which issuer
- * responses quoted in messages may contain.
+ * shows in <system-out> with a WARN prefix. The XML is laid out by fast-xml-parser's XMLBuilder;
+ * markup is escaped by protocol/xml.ts escapeXml, as everywhere else, and the characters XML 1.0
+ * cannot carry at all, which issuer responses quoted in messages may contain, are stripped.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { XMLBuilder } from 'fast-xml-parser';
+import { escapeXml } from '../../protocol/xml.js';
 import type { Api, CheckResult, RunResult } from '../types.js';
 
 export const JUNIT_XML = 'junit.xml';
@@ -43,73 +45,147 @@ export function details(c: CheckResult): string {
   return stripInvalidXmlChars(lines.join('\n'));
 }
 
-function testcase(c: CheckResult): Record<string, unknown> {
-  const node: Record<string, unknown> = {
-    '@_classname': attr(`${c.api}.${c.section}`),
-    '@_name': attr(`${c.id}: ${c.title}`),
-    '@_time': seconds(c.durationMs),
+/** One <testcase>; at most one of failure, error and skipped. */
+export interface JunitCase {
+  classname: string;
+  name: string;
+  timeMs: number;
+  failure?: JunitProblem;
+  error?: JunitProblem;
+  skipped?: { message: string };
+  systemOut?: string;
+}
+
+export interface JunitProblem {
+  message: string;
+  type?: string;
+  /** the readable body: why, and how to reproduce */
+  text?: string;
+}
+
+export interface JunitSuite {
+  name: string;
+  /** ISO 8601 start of the run */
+  timestamp: string;
+  /** unset: the sum of the cases' times */
+  timeMs?: number;
+  properties?: ReadonlyArray<readonly [string, string]>;
+  cases: JunitCase[];
+}
+
+/** The whole report: <testsuites> with its counts taken from the cases, so they always agree. */
+export interface JunitReport {
+  name: string;
+  timeMs: number;
+  suites: JunitSuite[];
+}
+
+function problem(p: JunitProblem): Record<string, unknown> {
+  return {
+    '@_message': attr(p.message),
+    ...(p.type !== undefined && { '@_type': p.type }),
+    ...(p.text !== undefined && { '#text': stripInvalidXmlChars(p.text) }),
   };
+}
+
+function testcaseNode(c: JunitCase): Record<string, unknown> {
+  return {
+    '@_classname': attr(c.classname),
+    '@_name': attr(c.name),
+    '@_time': seconds(c.timeMs),
+    ...(c.failure && { failure: problem(c.failure) }),
+    ...(c.error && { error: problem(c.error) }),
+    ...(c.skipped && { skipped: { '@_message': attr(c.skipped.message) } }),
+    ...(c.systemOut !== undefined && { 'system-out': stripInvalidXmlChars(c.systemOut) }),
+  };
+}
+
+function counts(cases: readonly JunitCase[]) {
+  return {
+    '@_tests': cases.length,
+    '@_failures': cases.filter((c) => c.failure).length,
+    '@_errors': cases.filter((c) => c.error).length,
+    '@_skipped': cases.filter((c) => c.skipped).length,
+  };
+}
+
+function testsuiteNode(s: JunitSuite): Record<string, unknown> {
+  return {
+    '@_name': attr(s.name),
+    ...counts(s.cases),
+    '@_time': seconds(s.timeMs ?? s.cases.reduce((t, c) => t + c.timeMs, 0)),
+    '@_timestamp': attr(s.timestamp),
+    ...(s.properties && { properties: { property: s.properties.map(([name, value]) => ({ '@_name': name, '@_value': attr(value) })) } }),
+    testcase: s.cases.map(testcaseNode),
+  };
+}
+
+/** junit.xml for any report: every writer of junit.xml goes through here, so all have one structure. */
+export function renderJunitReport(report: JunitReport): string {
+  const doc = {
+    testsuites: {
+      '@_name': report.name,
+      ...counts(report.suites.flatMap((s) => s.cases)),
+      '@_time': seconds(Number.isFinite(report.timeMs) ? report.timeMs : 0),
+      testsuite: report.suites.map(testsuiteNode),
+    },
+  };
+  const builder = new XMLBuilder({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@_',
+    format: true,
+    indentBy: '  ',
+    suppressEmptyNode: true,
+    processEntities: false,
+    tagValueProcessor: (_name: string, value: unknown) => escapeXml(String(value)),
+    attributeValueProcessor: (_name: string, value: unknown) => escapeXml(String(value)),
+  });
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${builder.build(doc)}`;
+}
+
+function checkCase(c: CheckResult): JunitCase {
+  const base = { classname: `${c.api}.${c.section}`, name: `${c.id}: ${c.title}`, timeMs: c.durationMs };
   switch (c.verdict) {
     case 'fail':
-      node.failure = { '@_message': attr(c.message), '@_type': c.level, '#text': details(c) };
-      break;
+      return { ...base, failure: { message: c.message, type: c.level, text: details(c) } };
     case 'error':
-      node.error = { '@_message': attr(c.message), '@_type': c.level, '#text': details(c) };
-      break;
+      return { ...base, error: { message: c.message, type: c.level, text: details(c) } };
     case 'skip':
-      node.skipped = { '@_message': attr(c.message) };
-      break;
+      return { ...base, skipped: { message: c.message } };
     case 'warn':
-      node['system-out'] = `WARN ${details(c)}`;
-      break;
+      return { ...base, systemOut: `WARN ${details(c)}` };
     case 'pass':
-      break;
+      return base;
   }
-  return node;
 }
 
-function testsuite(api: string, checks: CheckResult[], run: RunResult): Record<string, unknown> {
-  const count = (v: CheckResult['verdict']) => checks.filter((c) => c.verdict === v).length;
-  const properties = [
-    ['profile', run.profile],
-    ['target', api === 'pulldoc' ? (run.target.pullDoc ?? '') : api === 'pushcsv' ? (run.target.pushCsv ?? '') : api === 'pushuri' ? (run.target.pushUri ?? '') : api === 'consistency' ? (run.target.pullDoc ?? run.target.pullUri) : run.target.pullUri],
-    ['runId', run.runId],
-    ['seed', String(run.seed)],
-    ['dlconform', run.tool.version],
-    ...(run.aborted ? [['aborted', run.aborted.reason]] : []),
-  ];
+function checkSuite(api: string, checks: CheckResult[], run: RunResult): JunitSuite {
+  const target = api === 'pulldoc' ? (run.target.pullDoc ?? '') : api === 'pushcsv' ? (run.target.pushCsv ?? '') : api === 'pushuri' ? (run.target.pushUri ?? '') : api === 'consistency' ? (run.target.pullDoc ?? run.target.pullUri) : run.target.pullUri;
   return {
-    '@_name': attr(API_TITLE[api] ? `${API_TITLE[api]} (${api})` : api),
-    '@_tests': checks.length,
-    '@_failures': count('fail'),
-    '@_errors': count('error'),
-    '@_skipped': count('skip'),
-    '@_time': seconds(checks.reduce((t, c) => t + c.durationMs, 0)),
-    '@_timestamp': attr(run.startedAt),
-    properties: { property: properties.map(([name, value]) => ({ '@_name': name, '@_value': attr(value ?? '') })) },
-    testcase: checks.map(testcase),
+    name: API_TITLE[api] ? `${API_TITLE[api]} (${api})` : api,
+    timestamp: run.startedAt,
+    properties: [
+      ['profile', run.profile],
+      ['target', target],
+      ['runId', run.runId],
+      ['seed', String(run.seed)],
+      ['dlconform', run.tool.version],
+      ...(run.aborted ? [['aborted', run.aborted.reason] as const] : []),
+    ],
+    cases: checks.map(checkCase),
   };
 }
 
+/** junit.xml of a check run (run, fuzz, timing): one suite per API, one case per check. */
 export function renderJunit(run: RunResult): string {
   const apis = [...new Set(run.checks.map((c) => c.api))].sort(
     (a, b) => (API_ORDER.indexOf(a) + 1 || 99) - (API_ORDER.indexOf(b) + 1 || 99),
   );
-  const suites = apis.map((api) => testsuite(api, run.checks.filter((c) => c.api === api), run));
-  const elapsed = Date.parse(run.endedAt) - Date.parse(run.startedAt);
-  const doc = {
-    testsuites: {
-      '@_name': 'dlconform',
-      '@_tests': run.summary.total,
-      '@_failures': run.summary.fail,
-      '@_errors': run.summary.error,
-      '@_skipped': run.summary.skip,
-      '@_time': seconds(Number.isFinite(elapsed) ? elapsed : 0),
-      testsuite: suites,
-    },
-  };
-  const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', format: true, indentBy: '  ', suppressEmptyNode: true });
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${builder.build(doc)}`;
+  return renderJunitReport({
+    name: 'dlconform',
+    timeMs: Date.parse(run.endedAt) - Date.parse(run.startedAt),
+    suites: apis.map((api) => checkSuite(api, run.checks.filter((c) => c.api === api), run)),
+  });
 }
 
 /** Writes DIR/junit.xml and returns its path. */

@@ -26,6 +26,7 @@ export function escapeCell(text: string): string {
     .replace(/\r\n|\r|\n/g, '<br>');
 }
 
+/** HTML for GitHub's renderer, not XML: `'` needs no escape there, so protocol/xml.ts escapeXml is not used. */
 export function escapeHtml(text: string): string {
   return visible(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

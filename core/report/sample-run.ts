@@ -3,7 +3,7 @@
  * control characters), for the report writers' tests and for anyone who needs a realistic
  * result without running a target.
  */
-import type { CheckResult, Exchange, RunResult } from '../types.js';
+import { EXIT, type CheckResult, type Exchange, type RunResult } from '../types.js';
 
 export function sampleExchange(overrides: Partial<Exchange> = {}): Exchange {
   return {
@@ -83,7 +83,7 @@ export function sampleRun(overrides: Partial<RunResult> = {}): RunResult {
     endedAt: '2024-01-01T00:00:01.500Z',
     seed: 42,
     summary: { total: 5, pass: 1, fail: 1, warn: 1, skip: 1, error: 1, blocking: 1 },
-    exitCode: 1,
+    exitCode: EXIT.conformanceFailure,
     checks,
     ...overrides,
   };

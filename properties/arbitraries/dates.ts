@@ -22,7 +22,7 @@ export const validDob = (): fc.Arbitrary<string> => calendarDate().map(ddMmYyyy)
 
 export type InvalidDobKind = 'not-a-day' | 'iso' | 'slashes' | 'compact' | 'two-digit-year' | 'unpadded';
 
-/** A DOB that `isDdMmYyyy` rejects: impossible days, or the other forms seen in the wild (C22). */
+/** A DOB that protocol/dates.ts `isDdMmYyyy` rejects: impossible days, or the other forms seen in the wild (C22). */
 export function invalidDob(kinds?: readonly InvalidDobKind[]): fc.Arbitrary<{ kind: InvalidDobKind; value: string }> {
   const all: InvalidDobKind[] = ['not-a-day', 'iso', 'slashes', 'compact', 'two-digit-year', 'unpadded'];
   return fc.record({ kind: fc.constantFrom(...(kinds ?? all)), d: calendarDate(), k: fc.nat() }).map(({ kind, d, k }) => {

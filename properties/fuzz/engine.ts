@@ -17,7 +17,7 @@
  */
 import fc from 'fast-check';
 import { TargetClient, type RawExchange } from '../../core/client.js';
-import type { Config } from '../../core/config.js';
+import type { Config } from '../../core/config/index.js';
 import { nodeHash } from '../../core/node-hash.js';
 import type { Redactor } from '../../core/redact.js';
 import { Evidence } from '../../core/evidence.js';

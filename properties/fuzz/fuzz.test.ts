@@ -5,7 +5,7 @@
  * SEED:PATH replays the same counterexample.
  */
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../core/config.js';
+import { parseConfig } from '../../core/config/index.js';
 import { Redactor } from '../../core/redact.js';
 import { startIssuer, type FaultName } from '../../fixtures/issuer/index.js';
 import type { ProfileId } from '../../protocol/profiles.js';

@@ -5,6 +5,7 @@
  */
 import type { RawExchange } from '../../core/client.js';
 import type { PullApi } from '../../core/types.js';
+import type { ClauseId } from '../../protocol/clauses.js';
 import { findStackTrace } from '../../protocol/leaks.js';
 import { RESPONSE_ROOT } from '../../protocol/requests.js';
 import { isBlankText } from '../../protocol/bytes.js';
@@ -17,7 +18,7 @@ import type { Wire } from './sign.js';
 export interface Invariant {
   id: string;
   title: string;
-  clause: string;
+  clause: ClauseId;
   /** the case classes it judges ('all': every case) */
   judges: readonly CaseClass[] | 'all';
 }

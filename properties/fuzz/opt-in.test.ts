@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig, type Config } from '../../core/config.js';
+import { parseConfig, type Config } from '../../core/config/index.js';
 import { nodeHash } from '../../core/node-hash.js';
 import { startIssuer } from '../../fixtures/issuer/index.js';
 import { IDENTITY_KEY, OPT_IN_FIELDS } from '../../protocol/identity.js';

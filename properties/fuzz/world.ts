@@ -3,7 +3,7 @@
  * the identity fields the issuer opted into), the searches and URIs that name a document (so an
  * "unknown" case never names one), and the fixed values of every request (orgId, DigiLockerId).
  */
-import type { Config } from '../../core/config.js';
+import type { Config } from '../../core/config/index.js';
 import type { HashFunctions } from '../../protocol/auth.js';
 import { optedInIdentity, type Identity } from '../../protocol/identity.js';
 import { PROFILES, type Profile } from '../../protocol/profiles.js';

@@ -35,3 +35,7 @@ export const TIMING_CLAUSES = {
     text: 'The ts template carries an explicit offset (+/-nn:nn) and offsets other than +05:30 (+02:00) have been observed: a ts that denotes an instant inside the window should be accepted whatever its offset. Z is not the template form and is only reported.',
   },
 } as const satisfies Record<string, Clause>;
+
+export type TimingClause = (typeof TIMING_CLAUSES)[keyof typeof TIMING_CLAUSES];
+/** The id of a timing clause; timing checks name these, not protocol/clauses.ts ids. */
+export type TimingClauseId = TimingClause['id'];

@@ -11,7 +11,7 @@ import type { Identity } from '../../protocol/identity.js';
 import { PROFILES, type Format, type Profile } from '../../protocol/profiles.js';
 import { pullRequest, type Signer, type Variation } from '../../protocol/request-factory.js';
 import { newTxn, type Random } from '../../protocol/time.js';
-import type { Config } from '../../core/config.js';
+import type { Config } from '../../core/config/index.js';
 import { nodeHash } from '../../core/node-hash.js';
 import { hmacNearMiss, keyhashNearMiss, type Prefix } from './nearmiss.js';
 import type { Built } from './sampler.js';

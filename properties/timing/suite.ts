@@ -9,15 +9,14 @@
  */
 import { RunContext, selectChecks, type Check, type Outcome } from '../../conformance/index.js';
 import { TargetClient, type RawExchange } from '../../core/client.js';
-import type { Config } from '../../core/config.js';
+import type { Config } from '../../core/config/index.js';
 import { Evidence } from '../../core/evidence.js';
 import type { Redactor } from '../../core/redact.js';
 import { runResult } from '../../core/run-result.js';
 import { EXIT, type CheckResult, type Level, type RunResult } from '../../core/types.js';
-import type { Clause } from '../../protocol/clauses.js';
 import { PROFILES } from '../../protocol/profiles.js';
 import { seededRandom } from '../../protocol/time.js';
-import { TIMING_CLAUSES } from './clauses.js';
+import { TIMING_CLAUSES, type TimingClause, type TimingClauseId } from './clauses.js';
 import { RequestFactory } from './requests.js';
 import { samplePairs, TimingClient, type Built, type TimedResponse } from './sampler.js';
 import { analyse, answerOf, judgeSideChannel, served, SIDE_CHANNEL_TESTS, type Analysis, type SideChannelTest } from './sidechannel.js';
@@ -76,14 +75,14 @@ export interface TimingRun {
   details: TimingDetails;
 }
 
-interface TimingCheck extends Check {
-  clauseRef: Clause;
+interface TimingCheck extends Check<TimingClauseId> {
+  clauseRef: TimingClause;
   levelFor(config: Config): Level;
 }
 
 const noRun = async (): Promise<Outcome> => ({ verdict: 'skip', message: 'run by the timing suite' });
 
-function checkOf(id: string, title: string, tags: string[], clause: Clause, levelFor?: (c: Config) => Level): TimingCheck {
+function checkOf(id: string, title: string, tags: string[], clause: TimingClause, levelFor?: (c: Config) => Level): TimingCheck {
   return { id, api: 'pulluri', section: 'timing', title, tags: ['timing', ...tags], clause: clause.id, clauseRef: clause, levelFor: levelFor ?? (() => clause.level), run: noRun };
 }
 
@@ -94,7 +93,7 @@ export const TIMING_CHECKS: readonly TimingCheck[] = [
 ];
 
 export function selectTimingChecks(config: Config, only: string[] = [], skip: string[] = []): TimingCheck[] {
-  return selectChecks(TIMING_CHECKS, PROFILES[config.profile], only, skip) as TimingCheck[];
+  return selectChecks(TIMING_CHECKS, PROFILES[config.profile], only, skip);
 }
 
 

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../core/config.js';
+import { parseConfig } from '../../core/config/index.js';
 import { Redactor } from '../../core/redact.js';
 import resultSchema from '../../core/report/result.schema.json' with { type: 'json' };
 import { startIssuer, type IssuerOptions, type RunningIssuer } from '../../fixtures/issuer/index.js';

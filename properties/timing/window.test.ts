@@ -3,7 +3,7 @@
  * window) without a declared window; judged with one; the ts-window fault proves the check fails.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../core/config.js';
+import { parseConfig } from '../../core/config/index.js';
 import type { SentExchange } from '../../conformance/context.js';
 import { Redactor } from '../../core/redact.js';
 import { startIssuer, type IssuerOptions, type RunningIssuer } from '../../fixtures/issuer/index.js';

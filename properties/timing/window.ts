@@ -6,7 +6,7 @@
  * states the measured window. With one, each probe clearly inside or outside it is judged.
  */
 import type { Outcome } from '../../conformance/index.js';
-import type { TsWindow } from '../../core/config.js';
+import type { TsWindow } from '../../core/config/index.js';
 import type { RunContext, SentExchange } from '../../conformance/index.js';
 import { formatTs } from '../../protocol/time.js';
 

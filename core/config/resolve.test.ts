@@ -2,7 +2,7 @@ import { mkdtemp, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, closest, defaultsFor, loadConfig, locateJsonError, parseConfig, pointerToPath } from './config.js';
+import { ConfigError, defaultsFor, loadConfig, parseConfig } from './index.js';
 
 const ENV = { DLCONFORM_API_KEY: 'TESTAPIKEY123' };
 
@@ -70,7 +70,7 @@ describe('parseConfig: defaults', () => {
 
   it('accepts the DESIGN.md example config and a $schema key', () => {
     const json = {
-      $schema: './node_modules/dlconform/core/config.schema.json',
+      $schema: './node_modules/dlconform/core/config/config.schema.json',
       profile: '3.0',
       target: { pullUri: 'http://127.0.0.1:8080/pulluri', pullDoc: 'http://127.0.0.1:8080/pulldoc' },
       orgId: 'in.gov.example',
@@ -249,44 +249,6 @@ describe('loadConfig', () => {
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as Error).message).toBe(`config ${path}: is not valid JSON (line 4, column 1: trailing comma before "}")`);
     expect((err as Error).message).not.toContain('Sunil');
-  });
-});
-
-describe('locateJsonError', () => {
-  it.each([
-    ['{"a": }', 1, 7, 'unexpected "}"'],
-    ['{"a": 1', 1, 8, 'unexpected end of file'],
-    ['{\n "a": 1\n "b": 2}', 3, 2, 'missing "," between properties'],
-    ['// c\n{}', 1, 1, 'comments are not allowed in JSON'],
-    ["{'a':1}", 1, 2, 'strings must use double quotes'],
-    ['{"a": tru}', 1, 10, 'unexpected "}"'],
-    ['[1,]', 1, 4, 'trailing comma before "]"'],
-    ['{} x', 1, 4, 'unexpected "x" after the end of the JSON value'],
-    ['{"a":"x\ny"}', 1, 8, 'control character in string (write newlines as \\n)'],
-  ])('%j → %i:%i %s', (text, line, column, reason) => {
-    expect(() => JSON.parse(text)).toThrow();
-    expect(locateJsonError(text)).toEqual({ line, column, reason });
-  });
-
-  it('accepts what JSON.parse accepts', () => {
-    for (const text of ['{}', '[]', '"x"', '-1.5e3', '{"a":[true,false,null,{"b":"\\u00e9\\n"}]}', ' \n {"a" : 1 } \n']) {
-      expect(locateJsonError(text)).toBeUndefined();
-    }
-  });
-});
-
-describe('helpers', () => {
-  it('pointerToPath', () => {
-    expect(pointerToPath('')).toBe('');
-    expect(pointerToPath('/documents/0/search')).toBe('documents[0].search');
-    expect(pointerToPath('/a~1b/c~0d')).toBe('a/b.c~d');
-  });
-
-  it('closest', () => {
-    expect(closest('pulluri', ['pullUri', 'pullDoc'])).toBe('pullUri');
-    expect(closest('pull_doc', ['pullUri', 'pullDoc'])).toBe('pullDoc');
-    expect(closest('docTyp', ['docType', 'search'])).toBe('docType');
-    expect(closest('zzz', ['docType', 'search'])).toBeUndefined();
   });
 });
 

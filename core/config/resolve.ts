@@ -1,0 +1,255 @@
+/**
+ * The config file: read, validate against config.schema.json, apply the profile's defaults, and
+ * fetch the API key from the environment. Every problem becomes a ConfigError whose lines name
+ * the field as a JSON path (`documents[0].search`) and say what is expected, so a user can fix
+ * the file without reading the schema. Values of personal fields (owner.*) and the API key never
+ * appear in a message: config errors end up in CI logs.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve as resolvePath } from 'node:path';
+import type { HmacEncoding } from '../../protocol/auth.js';
+import { PROFILES, DEFAULT_PROFILE, type NamespaceForm, type ProfileId } from '../../protocol/profiles.js';
+import { isDdMmYyyy } from '../../protocol/dates.js';
+import { locateJsonError } from './json-locator.js';
+import { quote, schemaIssues } from './schema-errors.js';
+import {
+  ConfigError,
+  PUSHED_LIMIT_DEFAULT,
+  TS_WINDOW_DEFAULTS,
+  type Config,
+  type ConfigIssue,
+  type DocumentSpec,
+  type FormatAbsentExpectation,
+  type LoadConfig,
+  type SearchSpec,
+  type TsWindow,
+  type UidMode,
+} from './types.js';
+
+/** The profile-dependent defaults (DESIGN.md profile table, protocol/profiles.ts). */
+export function defaultsFor(profile: ProfileId): { hmac: HmacEncoding; namespace: NamespaceForm; uidMode: UidMode } {
+  const p = PROFILES[profile];
+  return { hmac: p.defaultHmac, namespace: p.defaultNamespace, uidMode: p.defaultUidMode };
+}
+
+export const CLIENT_DEFAULTS = {
+  timeoutMs: 10_000,
+  concurrency: 4,
+  timeBudgetMs: 300_000,
+  // a 20 MB certificate PDF is ≈ 27 MB of base64 in DocContent; 64 MiB leaves room above that
+  maxResponseBytes: 64 * 1024 * 1024,
+} as const;
+
+export const DEFAULT_TS_OFFSET = '+05:30';
+
+/** Reads and validates a config file; the API key comes from `env[config.apiKeyEnv]`. */
+export async function loadConfig(path: string, env: NodeJS.ProcessEnv): Promise<{ config: Config; apiKey: string }> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(path, [{ field: '', message: fileProblem(err) }]);
+  }
+  const parsed = parseConfig(parseJson(text, path), env, path);
+  const pushed = parsed.config.pushed;
+  if (pushed) {
+    // the config names its pushed files relative to itself, wherever dlconform runs from
+    const dir = dirname(path);
+    parsed.config.pushed = { ...pushed, ...(pushed.db !== undefined && { db: resolvePath(dir, pushed.db) }), csv: pushed.csv.map((f) => resolvePath(dir, f)) };
+  }
+  return parsed;
+}
+
+/** Validates an already-parsed config value. `sourceName` only labels error messages. */
+export function parseConfig(json: unknown, env: NodeJS.ProcessEnv, sourceName: string): { config: Config; apiKey: string } {
+  const issues = schemaIssues(json);
+  if (issues.length > 0) {
+    // Later rules read fields the schema guarantees; still report the key problem in the same pass.
+    const keyIssue = isRecord(json) && typeof json.apiKeyEnv === 'string' && !issues.some((i) => i.field === 'apiKeyEnv')
+      ? apiKeyIssue(json.apiKeyEnv, env)
+      : undefined;
+    throw new ConfigError(sourceName, keyIssue ? [...issues, keyIssue] : issues);
+  }
+  const raw = json as RawConfig;
+  const config = resolve(raw);
+  const crossIssues = crossFieldIssues(config);
+  const keyIssue = apiKeyIssue(config.apiKeyEnv, env);
+  if (keyIssue) crossIssues.push(keyIssue);
+  if (crossIssues.length > 0) throw new ConfigError(sourceName, crossIssues);
+  return { config, apiKey: env[config.apiKeyEnv]! };
+}
+
+// ---------------------------------------------------------------------------------------------
+// defaults
+
+interface RawConfig {
+  profile?: ProfileId;
+  target: { pullUri: string; pullDoc?: string; pushCsv?: string; pushUri?: string };
+  orgId: string;
+  issuerId?: string;
+  apiKeyEnv: string;
+  hmac?: HmacEncoding;
+  namespace?: NamespaceForm;
+  tsOffset?: string;
+  uidMode?: UidMode;
+  optIn?: { uid?: boolean; fullName?: boolean; dob?: boolean; photo?: boolean };
+  identityCheck?: boolean;
+  documents: DocumentSpec[];
+  absent: SearchSpec;
+  pending?: SearchSpec;
+  absentUri?: string;
+  expect?: { formatAbsent?: FormatAbsentExpectation };
+  tsWindow?: Partial<TsWindow>;
+  client?: Partial<Config['client']>;
+  pushed?: { db?: string; csv?: string[]; limit?: number };
+  loadAllowedHosts?: string[];
+  load?: LoadConfig;
+}
+
+function resolve(raw: RawConfig): Config {
+  const profile = raw.profile ?? DEFAULT_PROFILE;
+  const defaults = defaultsFor(profile);
+  const config: Config = {
+    profile,
+    target: {
+      pullUri: raw.target.pullUri,
+      ...(raw.target.pullDoc !== undefined && { pullDoc: raw.target.pullDoc }),
+      ...(raw.target.pushCsv !== undefined && { pushCsv: raw.target.pushCsv }),
+      ...(raw.target.pushUri !== undefined && { pushUri: raw.target.pushUri }),
+    },
+    orgId: raw.orgId,
+    issuerId: raw.issuerId ?? raw.orgId,
+    apiKeyEnv: raw.apiKeyEnv,
+    hmac: raw.hmac ?? defaults.hmac,
+    namespace: raw.namespace ?? defaults.namespace,
+    tsOffset: raw.tsOffset ?? DEFAULT_TS_OFFSET,
+    uidMode: raw.uidMode ?? defaults.uidMode,
+    optIn: {
+      uid: raw.optIn?.uid ?? false,
+      fullName: raw.optIn?.fullName ?? false,
+      dob: raw.optIn?.dob ?? false,
+      photo: raw.optIn?.photo ?? false,
+    },
+    identityCheck: raw.identityCheck ?? true,
+    documents: raw.documents.map((d) => ({
+      docType: d.docType,
+      search: { ...d.search },
+      ...(d.uri !== undefined && { uri: d.uri }),
+      ...(d.owner !== undefined && { owner: { ...d.owner } }),
+    })),
+    absent: { docType: raw.absent.docType, search: { ...raw.absent.search } },
+    ...(raw.pending !== undefined && { pending: { docType: raw.pending.docType, search: { ...raw.pending.search } } }),
+    ...(raw.absentUri !== undefined && { absentUri: raw.absentUri }),
+    expect: raw.expect?.formatAbsent !== undefined ? { formatAbsent: raw.expect.formatAbsent } : {},
+    ...(raw.tsWindow !== undefined && {
+      tsWindow: {
+        pastSeconds: raw.tsWindow.pastSeconds ?? TS_WINDOW_DEFAULTS.pastSeconds,
+        futureSeconds: raw.tsWindow.futureSeconds ?? TS_WINDOW_DEFAULTS.futureSeconds,
+      },
+    }),
+    ...(raw.pushed !== undefined && {
+      pushed: { ...(raw.pushed.db !== undefined && { db: raw.pushed.db }), csv: [...(raw.pushed.csv ?? [])], limit: raw.pushed.limit ?? PUSHED_LIMIT_DEFAULT },
+    }),
+    loadAllowedHosts: [...(raw.loadAllowedHosts ?? [])],
+    ...(raw.load !== undefined && { load: structuredClone(raw.load) }),
+    client: {
+      timeoutMs: raw.client?.timeoutMs ?? CLIENT_DEFAULTS.timeoutMs,
+      concurrency: raw.client?.concurrency ?? CLIENT_DEFAULTS.concurrency,
+      timeBudgetMs: raw.client?.timeBudgetMs ?? CLIENT_DEFAULTS.timeBudgetMs,
+      maxResponseBytes: raw.client?.maxResponseBytes ?? CLIENT_DEFAULTS.maxResponseBytes,
+      ...(raw.client?.maxRequestsPerSecond !== undefined && { maxRequestsPerSecond: raw.client.maxRequestsPerSecond }),
+    },
+  };
+  return config;
+}
+
+// ---------------------------------------------------------------------------------------------
+// rules the schema cannot express
+
+function crossFieldIssues(config: Config): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  if (config.profile === '1.13' && config.target.pullDoc !== undefined) {
+    issues.push({
+      field: 'target.pullDoc',
+      message: 'must not be set with profile "1.13": Pull Doc was removed in spec v1.13; remove target.pullDoc or choose profile "3.0"',
+    });
+  }
+  if (config.pushed && config.pushed.db === undefined && config.pushed.csv.length === 0) {
+    issues.push({ field: 'pushed', message: 'names no source of pushed URIs; add pushed.db (the mock DigiLocker\'s database file) or pushed.csv (Push CSV files), or remove pushed' });
+  }
+  for (const key of ['pullUri', 'pullDoc', 'pushCsv', 'pushUri'] as const) {
+    const url = config.target[key];
+    if (url === undefined) continue;
+    const problem = urlProblem(url);
+    if (problem) issues.push({ field: `target.${key}`, message: problem });
+  }
+  config.documents.forEach((doc, i) => {
+    if (doc.owner?.dob !== undefined && !isDdMmYyyy(doc.owner.dob)) {
+      issues.push({ field: `documents[${i}].owner.dob`, message: 'is not a calendar date; write the date of birth as DD-MM-YYYY, such as "31-12-1990"' });
+    }
+    if (sameSearch(doc, config.absent)) {
+      issues.push({ field: 'absent.search', message: `is the same search as documents[${i}]; absent must be a search that matches no document` });
+    }
+  });
+  return issues;
+}
+
+function urlProblem(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return `is not a valid URL (got ${quote(url)}); write an http(s) URL such as "https://issuer.example/pulluri"`;
+  }
+  if (parsed.username !== '' || parsed.password !== '') {
+    // Credentials in the URL would be copied into every report and curl line.
+    return 'must not contain a user name or password: they would be written into reports; remove them from the URL';
+  }
+  return undefined;
+}
+
+function sameSearch(a: SearchSpec, b: SearchSpec): boolean {
+  const ak = Object.keys(a.search);
+  return a.docType === b.docType && ak.length === Object.keys(b.search).length && ak.every((k) => a.search[k] === b.search[k]);
+}
+
+function apiKeyIssue(name: string, env: NodeJS.ProcessEnv): ConfigIssue | undefined {
+  const value = env[name];
+  if (value !== undefined && value.trim() !== '') return undefined;
+  // A conventional variable name is safe to print; anything else may be the key pasted by mistake.
+  const shown = /^[A-Z_][A-Z0-9_]*$/.test(name) ? `environment variable ${name}` : 'the environment variable named by apiKeyEnv';
+  const state = value === undefined ? 'is not set' : 'is empty';
+  return {
+    field: 'apiKeyEnv',
+    message: `${shown} ${state}; export it with the issuer's API key (apiKeyEnv holds the variable's name, such as "DLCONFORM_API_KEY", never the key)`,
+  };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+// ---------------------------------------------------------------------------------------------
+// reading the file
+
+function fileProblem(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'file not found; pass --config with the path of your config JSON (see core/config/config.schema.json)';
+  if (code === 'EISDIR') return 'is a directory; pass --config with the path of a config JSON file';
+  if (code === 'EACCES' || code === 'EPERM') return 'cannot be read (permission denied)';
+  return `cannot be read (${code ?? String(err)})`;
+}
+
+function parseJson(text: string, sourceName: string): unknown {
+  // Editors on Windows save a BOM that JSON.parse rejects; it carries no meaning.
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  try {
+    return JSON.parse(body);
+  } catch {
+    // V8's own message quotes the file's text (which may hold personal data) and often has no
+    // position, so the error is located by our own scanner instead.
+    const found = locateJsonError(body);
+    const where = found ? `line ${found.line}, column ${found.column}: ${found.reason}` : 'syntax error';
+    throw new ConfigError(sourceName, [{ field: '', message: `is not valid JSON (${where})` }]);
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * What a config file holds once read: the types every tool consumes, the defaults that are
+ * constants, and the error a config problem becomes.
+ */
+import type { HmacEncoding } from '../../protocol/auth.js';
+import type { NamespaceForm, ProfileId } from '../../protocol/profiles.js';
+
+export type UidMode = 'md5' | 'plain';
+export type FormatAbsentExpectation = 'pdf' | 'xml' | 'none' | 'any';
+
+/** A Pull URI search: the document type and the configured search elements with their values. */
+export interface SearchSpec {
+  docType: string;
+  /** element name → value, in file order (the order they are sent) */
+  search: Record<string, string>;
+}
+
+/** Personal data of a document's owner; every value is redacted from reports. */
+export interface Owner {
+  fullName?: string;
+  /** DD-MM-YYYY */
+  dob?: string;
+  /** 12 digits */
+  aadhaar?: string;
+  gender?: string;
+  phone?: string;
+}
+
+export interface DocumentSpec extends SearchSpec {
+  uri?: string;
+  owner?: Owner;
+}
+
+/** Where the URIs an issuer pushed are read from: the mock DigiLocker's database, Push CSV files. */
+export interface PushedSource {
+  db?: string;
+  csv: string[];
+  /** at most this many distinct URIs are pulled */
+  limit: number;
+}
+
+export const PUSHED_LIMIT_DEFAULT = 200;
+
+/** The config with every default applied. The API key is not part of it (see loadConfig). */
+export interface Config {
+  profile: ProfileId;
+  target: { pullUri: string; pullDoc?: string; pushCsv?: string; pushUri?: string };
+  orgId: string;
+  /** prefix of document URIs; defaults to orgId */
+  issuerId: string;
+  apiKeyEnv: string;
+  hmac: HmacEncoding;
+  namespace: NamespaceForm;
+  tsOffset: string;
+  uidMode: UidMode;
+  optIn: { uid: boolean; fullName: boolean; dob: boolean; photo: boolean };
+  identityCheck: boolean;
+  documents: DocumentSpec[];
+  absent: SearchSpec;
+  pending?: SearchSpec;
+  /** unset: the runner derives one from issuerId and the first document's docType */
+  absentUri?: string;
+  /** formatAbsent unset: the profile's reading of C5 applies (protocol/profiles.ts content.absent) */
+  expect: { formatAbsent?: FormatAbsentExpectation };
+  /** the ts freshness window the issuer intends (C4: no spec sets one); unset: only measured, never judged */
+  tsWindow?: TsWindow;
+  /** what the issuer pushed, for the cross-API consistency check (conformance/checks/consistency.ts) */
+  pushed?: PushedSource;
+  /** hosts `dlconform load` may target besides loopback (load/safety.ts); default none */
+  loadAllowedHosts: string[];
+  /** `dlconform load` settings as written; load/settings.ts applies their defaults */
+  load?: LoadConfig;
+  client: {
+    timeoutMs: number;
+    concurrency: number;
+    timeBudgetMs: number;
+    maxResponseBytes: number;
+    /** unset: no rate cap beyond concurrency */
+    maxRequestsPerSecond?: number;
+  };
+}
+
+/** A ts freshness window in seconds either side of the issuer's clock. */
+export interface TsWindow {
+  pastSeconds: number;
+  futureSeconds: number;
+}
+
+/** The sides of a declared tsWindow left out: the 30-minute rule of other DigiLocker APIs (C4), 5 minutes of clock skew. */
+export const TS_WINDOW_DEFAULTS: TsWindow = { pastSeconds: 1800, futureSeconds: 300 };
+
+/** The `load` block of the config file (dlconform load; defaults in load/settings.ts). */
+export interface LoadConfig {
+  scenario?: 'pull-doc' | 'pull-uri';
+  format?: 'pdf' | 'xml' | 'both';
+  sampleRate?: number;
+  captureBytes?: number;
+  requestTimeoutMs?: number;
+  /** path of a JSON list of documents, relative to the config file */
+  dataset?: string;
+  thresholds?: { p95Ms?: number; p99Ms?: number; errorRate?: number; checksRate?: number; lateStartRate?: number };
+  smoke?: LoadConstantConfig;
+  ci?: LoadConstantConfig;
+  soak?: LoadConstantConfig;
+  capacity?: {
+    startRate?: number;
+    stepRate?: number;
+    maxSteps?: number;
+    stepSeconds?: number;
+    settleSeconds?: number;
+    minAchievedRatio?: number;
+    workers?: number;
+    maxWorkers?: number;
+  };
+}
+
+export interface LoadConstantConfig {
+  rate?: number;
+  durationSeconds?: number;
+  workers?: number;
+  maxWorkers?: number;
+}
+
+export interface ConfigIssue {
+  /** JSON path of the offending field, e.g. `documents[0].search`; empty for the file as a whole */
+  field: string;
+  message: string;
+}
+
+/** A config problem the user must fix (exit code 2). `field` is the first issue's field. */
+export class ConfigError extends Error {
+  readonly field: string;
+  readonly issues: readonly ConfigIssue[];
+  constructor(sourceName: string, issues: ConfigIssue[]) {
+    const lines = issues.map((i) => `config ${sourceName}: ${i.field ? `${i.field}: ` : ''}${i.message}`);
+    super(lines.join('\n'));
+    this.name = 'ConfigError';
+    this.field = issues[0]?.field ?? '';
+    this.issues = issues;
+  }
+}
+
