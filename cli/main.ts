@@ -53,11 +53,10 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 // A reader that stops early (`dlconform run | head`) closes the pipe: stop quietly, as a process
-// killed by SIGPIPE does (128 + 13), never with 0: the run did not finish.
-const BROKEN_PIPE = 141;
+// killed by SIGPIPE does, never with 0: the run did not finish.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(BROKEN_PIPE);
+    if (err.code === 'EPIPE') process.exit(EXIT.brokenPipe);
     throw err;
   });
 }

@@ -78,4 +78,6 @@ export const EXIT = {
   usage: 2,
   unreachable: 3,
   nothingExecuted: 4,
+  /** the reader closed the output early (`| head`): what a process killed by SIGPIPE returns, 128 + 13 */
+  brokenPipe: 141,
 } as const;

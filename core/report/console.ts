@@ -81,6 +81,8 @@ export function exitCodeMeaning(code: number, run?: RunResult): string {
       return 'target unreachable';
     case EXIT.nothingExecuted:
       return 'nothing was executed (zero checks run is never a pass)';
+    case EXIT.brokenPipe:
+      return 'the output was closed early (| head): the run did not finish';
     default:
       return 'unknown exit code';
   }

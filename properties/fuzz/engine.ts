@@ -52,6 +52,7 @@ export interface FuzzOptions {
   runId?: string;
   /** parallel workers (default config.client.concurrency), each a sequence of fast-check rounds with its own seeds */
   concurrency?: number;
+  /** each new finding as it is found, its description and message already redacted */
   onFinding?: (f: Counterexample) => void;
   onProgress?: (text: string) => void;
   /** called before each request is sent (tests) */
@@ -117,6 +118,10 @@ export function effectiveRate(requested: number | undefined, config: Config): nu
 
 export async function runFuzz(opts: FuzzOptions): Promise<FuzzRun> {
   const { config, apiKey, redactor } = opts;
+  const evidence = new Evidence(redactor, config, apiKey);
+  // a finding is shown as it is found: its words are redacted here, where they are recorded
+  const announce = (cx: Counterexample) =>
+    opts.onFinding?.({ ...cx, description: evidence.text(cx.description), violation: { ...cx.violation, message: evidence.text(cx.violation.message) } });
   const seed = (opts.seed ?? Date.now() % 2 ** 31) >>> 0;
   const runs = opts.runs ?? DEFAULT_RUNS;
   const startedAt = new Date();
@@ -262,7 +267,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzRun> {
       shrinks: details.numShrinks,
     };
     found.push({ worker: w, order: found.length, cx });
-    if (!counterexamples.some((x) => x.id === cx.id)) opts.onFinding?.(cx);
+    if (!counterexamples.some((x) => x.id === cx.id)) announce(cx);
     counterexamples.push(cx);
     return { generated, counterexample: cx };
   }
@@ -300,7 +305,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzRun> {
       for (const x of out.j.violations) {
         const each = { ...cx, id: checkId(c.api, x.invariant), invariant: x.invariant, violation: x };
         counterexamples.push(each);
-        opts.onFinding?.(each);
+        announce(each);
       }
       return false;
     });
@@ -315,7 +320,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzRun> {
     const order = new Map(world.apis.flatMap((api) => INVARIANTS.map((inv) => checkId(api, inv.id))).map((id, i) => [id, i]));
     counterexamples.splice(0, counterexamples.length, ...[...chosen.values()].sort((a, b) => order.get(a.id)! - order.get(b.id)!));
   }
-  const checks = checkResults(world, counterexamples, exercised, skipVariation, opts, redactor, config, apiKey, !!opts.replay);
+  const checks = checkResults(world, counterexamples, exercised, skipVariation, opts, evidence, !!opts.replay);
   if (!aborted && stopped && counterexamples.length === 0 && casesRun === 0) aborted = { reason: `nothing was fuzzed: ${stopped}`, exitCode: EXIT.nothingExecuted };
   const result = runResult({
     runId: opts.runId ?? `fuzz-${startedAt.toISOString().replace(/[:.]/g, '-')}`,
@@ -344,14 +349,14 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzRun> {
     counterexamples: counterexamples.map((c) => ({
       id: c.id,
       replay: c.replay,
-      description: redactor.redact(c.description),
-      message: redactor.redact(c.violation.message),
+      description: evidence.text(c.description),
+      message: evidence.text(c.violation.message),
       alsoBroken: c.alsoBroken,
       runs: c.runs,
       shrinks: c.shrinks,
     })),
   };
-  return { result, details, counterexamples };
+  return { result, details: evidence.deep(details), counterexamples };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -363,9 +368,7 @@ function checkResults(
   exercised: ReadonlyMap<string, number>,
   skipVariation: ReadonlyMap<PullApi, string>,
   opts: FuzzOptions,
-  redactor: Redactor,
-  config: Config,
-  apiKey: string,
+  evidence: Evidence,
   replaying: boolean,
 ): CheckResult[] {
   const out: CheckResult[] = [];
@@ -411,10 +414,10 @@ function checkResults(
         level,
         clause: { id: c.id, document: c.document, section: c.section, text: c.text },
         verdict,
-        message: redactor.redact(message),
-        ...(expected !== undefined && { expected: redactor.redact(expected) }),
-        ...(actual !== undefined && { actual: redactor.redact(actual) }),
-        evidence: cx ? [new Evidence(redactor, config, apiKey).exchange(cx.exchange)] : [],
+        message: evidence.text(message),
+        ...(expected !== undefined && { expected: evidence.value(expected) }),
+        ...(actual !== undefined && { actual: evidence.value(actual) }),
+        evidence: cx ? [evidence.exchange(cx.exchange)] : [],
         durationMs: 0,
       });
     }

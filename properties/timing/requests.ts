@@ -17,7 +17,7 @@ import { hmacNearMiss, keyhashNearMiss, type Prefix } from './nearmiss.js';
 import type { Built } from './sampler.js';
 import { tsAt } from './window.js';
 
-export interface RequestFactoryInit {
+export interface TimingRequestsInit {
   config: Config;
   apiKey: string;
   /** identity fields sent for the first document (RunContext.identityFor) */
@@ -35,11 +35,11 @@ export interface Variant {
   hmac?: { prefix: Prefix } | 'correct';
 }
 
-export class RequestFactory {
+export class TimingRequests {
   readonly profile: Profile;
   private readonly signer: Signer;
 
-  constructor(private readonly init: RequestFactoryInit) {
+  constructor(private readonly init: TimingRequestsInit) {
     this.profile = PROFILES[init.config.profile];
     this.signer = { hash: nodeHash, apiKey: init.apiKey, hmac: init.config.hmac };
   }

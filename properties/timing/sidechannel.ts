@@ -7,7 +7,7 @@ import type { Outcome } from '../../conformance/index.js';
 import { readResponse } from '../../protocol/responses.js';
 import { TIMING_CLAUSES } from './clauses.js';
 import { commonPrefix } from './nearmiss.js';
-import type { RequestFactory } from './requests.js';
+import type { TimingRequests } from './requests.js';
 import type { Built, PairSamples, TimedResponse } from './sampler.js';
 import { blockMinimumDifferences, minimumDetectable, median, tCritical, trimmedMean, trimmedOneSample, winsorizedVariance, yuen } from './stats.js';
 
@@ -20,11 +20,11 @@ export interface SideChannelTest {
   title: string;
   clause: (typeof TIMING_CLAUSES)[keyof typeof TIMING_CLAUSES];
   /** why it cannot run with this config, if it cannot */
-  notApplicable?(f: RequestFactory): string | undefined;
-  buildA(f: RequestFactory): Built;
-  buildB(f: RequestFactory): Built;
+  notApplicable?(f: TimingRequests): string | undefined;
+  buildA(f: TimingRequests): Built;
+  buildB(f: TimingRequests): Built;
   /** the two classes in words, for messages */
-  describe(f: RequestFactory, exampleA?: Built, exampleB?: Built): { a: string; b: string; what: string; advice: string };
+  describe(f: TimingRequests, exampleA?: Built, exampleB?: Built): { a: string; b: string; what: string; advice: string };
   /** the conformance check to look at when the near misses are served */
   servedHint: string;
 }
@@ -156,7 +156,7 @@ const pct = (alpha: number) => `${+(100 * (1 - alpha)).toPrecision(4)}%`;
 /** The verdict of one side-channel test from its samples. */
 export function judgeSideChannel(
   test: SideChannelTest,
-  f: RequestFactory,
+  f: TimingRequests,
   samples: PairSamples,
   analysis: Analysis,
   family: { alpha: number; tests: number },

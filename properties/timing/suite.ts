@@ -17,7 +17,7 @@ import { EXIT, type CheckResult, type Level, type RunResult } from '../../core/t
 import { PROFILES } from '../../protocol/profiles.js';
 import { seededRandom } from '../../protocol/time.js';
 import { TIMING_CLAUSES, type TimingClause, type TimingClauseId } from './clauses.js';
-import { RequestFactory } from './requests.js';
+import { TimingRequests } from './requests.js';
 import { samplePairs, TimingClient, type Built, type TimedResponse } from './sampler.js';
 import { analyse, answerOf, judgeSideChannel, served, SIDE_CHANNEL_TESTS, type Analysis, type SideChannelTest } from './sidechannel.js';
 import { bonferroni } from './stats.js';
@@ -178,7 +178,7 @@ export async function runTiming(o: TimingOptions): Promise<TimingRun> {
 
     const sideChecks = selected.filter((c) => c.tags?.includes('sidechannel'));
     if (!aborted && sideChecks.length > 0) {
-      const factory = new RequestFactory({ config, apiKey, identity: ctx.identityFor(ctx.firstDocument), digiLockerId: ctx.digiLockerId, random: seededRandom(seed ^ 0x5bd1e995) });
+      const factory = new TimingRequests({ config, apiKey, identity: ctx.identityFor(ctx.firstDocument), digiLockerId: ctx.digiLockerId, random: seededRandom(seed ^ 0x5bd1e995) });
       const tests = sideChecks.map((c) => SIDE_CHANNEL_TESTS.find((t) => t.id === c.id)!);
       const family = { alpha, tests: tests.filter((t) => !t.notApplicable?.(factory)).length };
       timingClient = new TimingClient(config.target.pullUri, { timeoutMs: config.client.timeoutMs, deadline, maxRequestsPerSecond: config.client.maxRequestsPerSecond, maxResponseBytes: config.client.maxResponseBytes });
@@ -232,7 +232,7 @@ function rawOf(url: string, req: Built, res: TimedResponse): RawExchange {
 
 async function runSideChannel(
   test: SideChannelTest,
-  factory: RequestFactory,
+  factory: TimingRequests,
   client: TimingClient,
   config: Config,
   detail: SideChannelDetail,
