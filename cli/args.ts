@@ -14,11 +14,23 @@ export function parse<T extends NonNullable<ParseArgsConfig['options']>>(argv: s
 /** Repeatable, comma-separated list options (--only a,b --only c). */
 export function list(value: string[] | string | undefined): string[] {
   if (value === undefined) return [];
-  return (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  return (Array.isArray(value) ? value : [value])
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
 }
 
 export function integer(value: string | undefined, name: string, fallback?: number): number | undefined {
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value)) throw new UsageError(`--${name} must be a non-negative integer, got ${JSON.stringify(value)}`);
   return Number(value);
+}
+
+/** Runs a parser of user input; its error becomes a usage error (exit 2) with the same words. */
+export function usageOnError<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
 }

@@ -12,7 +12,7 @@ import { FAULT_NAMES, FAULTS, parseFaults, startIssuer, type FaultName } from '.
 import { pushCsv, PUSH_FAULT_NAMES, type PushFaultName } from '../fixtures/issuer/push-client.js';
 import type { ProfileId } from '../protocol/profiles.js';
 import { profileById } from '../protocol/profiles.js';
-import { integer, list, parse, UsageError } from './args.js';
+import { integer, list, parse, UsageError, usageOnError } from './args.js';
 import { DEMO_HELP, RUN_HELP, SERVE_HELP } from './help.js';
 import { runAndReport } from './run.js';
 
@@ -94,7 +94,9 @@ export async function serve(argv: string[]): Promise<number> {
   // never reads half a config, and finds the issuer ready when it does
   if (values['write-config']) writeConfigFile(values['write-config'], configText);
   if (values['print-config']) process.stdout.write(configText);
-  process.stderr.write(`reference issuer (profile ${issuer.profile}${issuer.faults.length ? `, faults: ${issuer.faults.join(', ')}` : ''}) on ${issuer.url}\n  Pull URI: ${issuer.pullUriUrl}\n${issuer.pullDocUrl ? `  Pull Doc: ${issuer.pullDocUrl}\n` : ''}Ctrl-C stops it.\n`);
+  process.stderr.write(
+    `reference issuer (profile ${issuer.profile}${issuer.faults.length ? `, faults: ${issuer.faults.join(', ')}` : ''}) on ${issuer.url}\n  Pull URI: ${issuer.pullUriUrl}\n${issuer.pullDocUrl ? `  Pull Doc: ${issuer.pullDocUrl}\n` : ''}Ctrl-C stops it.\n`,
+  );
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
@@ -116,11 +118,7 @@ function writeConfigFile(path: string, text: string): void {
 }
 
 function faultsArg(values: string[] | undefined) {
-  try {
-    return parseFaults(values);
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  return usageOnError(() => parseFaults(values));
 }
 
 export async function demo(argv: string[]): Promise<number> {
@@ -160,12 +158,7 @@ export async function demo(argv: string[]): Promise<number> {
 
 /** demo --fault takes the issuer's faults and its push client's (push-*) alike. */
 function demoFaults(values: string[] | undefined): { issuerFaults: FaultName[]; pushFaults: PushFaultName[] } {
-  let names: Array<FaultName | PushFaultName>;
-  try {
-    names = parseFaultList(values, [...FAULT_NAMES, ...PUSH_FAULT_NAMES]);
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const names: Array<FaultName | PushFaultName> = usageOnError(() => parseFaultList(values, [...FAULT_NAMES, ...PUSH_FAULT_NAMES]));
   const isPush = (n: FaultName | PushFaultName): n is PushFaultName => (PUSH_FAULT_NAMES as readonly string[]).includes(n);
   return { issuerFaults: names.filter((n): n is FaultName => !isPush(n)), pushFaults: names.filter(isPush) };
 }

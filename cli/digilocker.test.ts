@@ -14,10 +14,15 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function capture() {
   let out = '';
-  return { io: { stdout: (t: string) => {
+  return {
+    io: {
+      stdout: (t: string) => {
         out += t;
       },
-      stderr: () => {} }, text: () => out };
+      stderr: () => {},
+    },
+    text: () => out,
+  };
 }
 
 describe('dlconform report push / serve --digilocker', () => {

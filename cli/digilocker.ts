@@ -12,7 +12,7 @@ import { PUSH_CSV_PATH, PUSH_URI_PATH } from '../protocol/push.js';
 import { seededRandom } from '../protocol/time.js';
 import { MOCK_FAULTS, parseMockFaults, PushDb, startMockDigiLocker } from '../fixtures/digilocker/index.js';
 import { DEFAULT_ORG_ID } from '../fixtures/issuer/index.js';
-import { integer, parse, UsageError } from './args.js';
+import { integer, parse, UsageError, usageOnError } from './args.js';
 
 export const SERVE_DIGILOCKER_HELP = `Usage: dlconform serve --digilocker --db FILE [options]
 
@@ -86,12 +86,7 @@ export async function serveDigiLocker(argv: string[], io: DigiLockerIo = default
   const keyEnv = values['api-key-env'] ?? 'DLCONFORM_API_KEY';
   const apiKey = process.env[keyEnv];
   if (!apiKey) throw new UsageError(`serve --digilocker reads the issuer's API key from $${keyEnv}, which is not set`);
-  let faults;
-  try {
-    faults = parseMockFaults(values.fault);
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const faults = usageOnError(() => parseMockFaults(values.fault));
   const mock = await startMockDigiLocker({
     apiKey,
     orgId: values['org-id'] ?? DEFAULT_ORG_ID,
@@ -123,7 +118,7 @@ export async function reportPush(argv: string[], io: DigiLockerIo = defaultIo, e
     io.stdout(REPORT_PUSH_HELP);
     return EXIT.ok;
   }
-  if (!values.db) throw new UsageError('report push needs --db FILE (the mock DigiLocker\'s SQLite file)');
+  if (!values.db) throw new UsageError("report push needs --db FILE (the mock DigiLocker's SQLite file)");
   if (!existsSync(values.db)) throw new UsageError(`report push: ${values.db} does not exist`);
   const format = values.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, got ${JSON.stringify(format)}`);
@@ -139,7 +134,7 @@ export async function reportPush(argv: string[], io: DigiLockerIo = defaultIo, e
     const rejected = uploads.filter((u) => u.status !== '1').length;
     const consistency = values.config ? await consistencyOf(values.config, db.acceptedUris(), env) : undefined;
     if (format === 'json') {
-      io.stdout(JSON.stringify({ version: 1, db: values.db, uploads, acceptedUris: db.acceptedUris(), ...(consistency && { consistency }) }, null, 2) + '\n');
+      io.stdout(`${JSON.stringify({ version: 1, db: values.db, uploads, acceptedUris: db.acceptedUris(), ...(consistency && { consistency }) }, null, 2)}\n`);
     } else {
       const out: string[] = [];
       for (const u of uploads) {
@@ -158,7 +153,7 @@ export async function reportPush(argv: string[], io: DigiLockerIo = defaultIo, e
       out.push('');
       out.push(`${uploads.length} uploads: ${uploads.length - rejected} accepted, ${rejected} rejected; ${db.acceptedUris().length} distinct URIs added`);
       if (consistency) out.push('', 'cross-API consistency (pushed URIs → Pull URI, Pull Doc):', formatConsistency(consistency).trimEnd());
-      io.stdout(out.join('\n') + '\n');
+      io.stdout(`${out.join('\n')}\n`);
     }
     return rejected > 0 || consistency?.ok === false ? EXIT.conformanceFailure : EXIT.ok;
   } finally {

@@ -128,8 +128,8 @@ export async function fuzzCommand(argv: string[], out: NodeJS.WritableStream = p
   const dir = values['report-dir'] ?? join('reports', result.runId);
   await writeReports(result, dir);
   // results, details and findings were redacted where they were recorded (properties/fuzz/engine.ts)
-  await writeFile(join(dir, FUZZ_JSON), JSON.stringify(details, null, 2) + '\n');
-  out.write(summaryTable(result, { color, reportDir: dir }) + '\n');
+  await writeFile(join(dir, FUZZ_JSON), `${JSON.stringify(details, null, 2)}\n`);
+  out.write(`${summaryTable(result, { color, reportDir: dir })}\n`);
   out.write(
     `${details.casesRun} cases, ${details.requestsSent} requests in ${(details.durationMs / 1000).toFixed(1)} s (${details.requestsPerSecond}/s), seed ${details.seed}${details.stopped ? `; stopped: ${details.stopped}` : ''}\n`,
   );

@@ -48,23 +48,61 @@ function configFile(extra: Record<string, unknown> = {}): string {
 async function segmentDir(index: number, count: number, o: { url?: string; requests?: number } = {}): Promise<string> {
   const dir = tmp(`segment-${index}`);
   const plan: LoadPlan = {
-    planVersion: 1, runId: '0123456789abcdef', segment: { index, count }, scenario: 'pull-doc', profile: 'smoke', url: o.url ?? 'http://127.0.0.1:8080/pulldoc',
-    specProfile: '3.0', orgId: 'in.gov.example', issuerId: 'in.gov.example', hmac: 'hex-base64', namespace: 'none', tsOffset: '+05:30', format: 'pdf',
-    apiKeyEnv: 'K', sampleRate: 0.001, requestTimeoutMs: 10_000, captureBytes: 4096, expectPdf: true, expectXml: false,
-    steps: [{ index: 0, rate: 20, start: 0, measureFrom: 0, end: 2000 }], limits: { workers: 10, maxWorkers: 60, maxConnections: 60 },
+    planVersion: 1,
+    runId: '0123456789abcdef',
+    segment: { index, count },
+    scenario: 'pull-doc',
+    profile: 'smoke',
+    url: o.url ?? 'http://127.0.0.1:8080/pulldoc',
+    specProfile: '3.0',
+    orgId: 'in.gov.example',
+    issuerId: 'in.gov.example',
+    hmac: 'hex-base64',
+    namespace: 'none',
+    tsOffset: '+05:30',
+    format: 'pdf',
+    apiKeyEnv: 'K',
+    sampleRate: 0.001,
+    requestTimeoutMs: 10_000,
+    captureBytes: 4096,
+    expectPdf: true,
+    expectXml: false,
+    steps: [{ index: 0, rate: 20, start: 0, measureFrom: 0, end: 2000 }],
+    limits: { workers: 10, maxWorkers: 60, maxConnections: 60 },
   };
   const requests = o.requests ?? 20;
   const h = new LatencyHistogram();
   for (let i = 0; i < requests; i++) h.addMs(4 + index);
   const record: StepRecord = {
-    index: 0, offeredRate: 20 / count, windowSeconds: 2, requests, completed: requests, lateStarts: 0, httpFailed: 0, ok: requests, notOk: 0, reasons: {},
-    beyondCapture: 0, sampledPass: 0, sampledFail: 0, histogram: h.encode(), sumUs: requests * (4 + index) * 1000, maxUs: (4 + index) * 1000,
+    index: 0,
+    offeredRate: 20 / count,
+    windowSeconds: 2,
+    requests,
+    completed: requests,
+    lateStarts: 0,
+    httpFailed: 0,
+    ok: requests,
+    notOk: 0,
+    reasons: {},
+    beyondCapture: 0,
+    sampledPass: 0,
+    sampledFail: 0,
+    histogram: h.encode(),
+    sumUs: requests * (4 + index) * 1000,
+    maxUs: (4 + index) * 1000,
   };
   const segment: SegmentFile = {
-    segmentVersion: 1, tool: { name: 'dlconform', version: 'test' }, engine: { name: 'vegeta', version: 'v12.13.0' }, plan,
+    segmentVersion: 1,
+    tool: { name: 'dlconform', version: 'test' },
+    engine: { name: 'vegeta', version: 'v12.13.0' },
+    plan,
     settings: { thresholds: { ...LOAD_DEFAULTS.thresholds }, minAchievedRatio: 0.99, datasetSize: 3, profile: { rate: 20, durationSeconds: 2 } },
-    startedAt: '2026-01-01T00:00:00.000Z', endedAt: '2026-01-01T00:00:02.000Z', steps: [record], total: record,
-    sampled: { samples: 0, pass: 0, fail: 0, byCheck: {}, failures: [] }, exitCodes: [0],
+    startedAt: '2026-01-01T00:00:00.000Z',
+    endedAt: '2026-01-01T00:00:02.000Z',
+    steps: [record],
+    total: record,
+    sampled: { samples: 0, pass: 0, fail: 0, byCheck: {}, failures: [] },
+    exitCodes: [0],
   };
   mkdirSync(dir, { recursive: true });
   await writeSegment(dir, segment);
@@ -121,7 +159,25 @@ describe('dlconform load: usage, safety, emit, merge (no vegeta needed)', () => 
 
   it('--emit kubernetes writes a private Indexed Job of N pods (one segment each) and its merge Job', async () => {
     const dir = tmp('emit');
-    const r = await run(['--config', configFile({ loadAllowedHosts: ['issuer.example.gov.in'] }), '--profile', 'ci', '--segments', '3', '--rate', '30', '--emit', 'kubernetes', '--image', 'registry.example/dlconform:1.2.3', '--report-dir', dir], { LOADCLI_KEY: 'k' });
+    const r = await run(
+      [
+        '--config',
+        configFile({ loadAllowedHosts: ['issuer.example.gov.in'] }),
+        '--profile',
+        'ci',
+        '--segments',
+        '3',
+        '--rate',
+        '30',
+        '--emit',
+        'kubernetes',
+        '--image',
+        'registry.example/dlconform:1.2.3',
+        '--report-dir',
+        dir,
+      ],
+      { LOADCLI_KEY: 'k' },
+    );
     expect(r.code, r.err).toBe(0);
     for (const name of ['job.yaml', 'merge.yaml']) expect(statSync(join(dir, name)).mode & 0o777, name).toBe(0o600);
     const yaml = readFileSync(join(dir, 'job.yaml'), 'utf8');

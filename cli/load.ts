@@ -9,7 +9,7 @@ import { EXIT } from '../core/types.js';
 import { TOOL_VERSION } from '../core/version.js';
 import { parseFaults, type RunningIssuer } from '../fixtures/issuer/index.js';
 import { profileById, type ProfileId } from '../protocol/profiles.js';
-import { integer, parse, UsageError } from './args.js';
+import { integer, parse, UsageError, usageOnError } from './args.js';
 import { buildDataset, DatasetError, readDatasetFile } from '../load/dataset.js';
 import { kubernetesManifests } from '../load/kubernetes.js';
 import { MergeError, mergeSegments } from '../load/merge.js';
@@ -154,12 +154,7 @@ interface Target {
 async function embeddedTarget(values: Record<string, unknown>): Promise<Target> {
   const profile = (values['issuer-profile'] as string | undefined) ?? '3.0';
   if (!profileById(profile)) throw new UsageError(`--issuer-profile must be 1.0, 3.0 or 1.13, got ${JSON.stringify(profile)}`);
-  let faults;
-  try {
-    faults = parseFaults(values.fault as string[] | undefined);
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const faults = usageOnError(() => parseFaults(values.fault as string[] | undefined));
   try {
     return await startReferenceTarget({
       profile: profile as ProfileId,
@@ -215,12 +210,16 @@ async function mergeCommand(argv: string[], out: NodeJS.WritableStream): Promise
 
 function parseMergeArgs(argv: string[]) {
   try {
-    return parseArgs({ args: argv, options: { 'report-dir': { type: 'string' }, quiet: { type: 'boolean', short: 'q' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    return parseArgs({
+      args: argv,
+      options: { 'report-dir': { type: 'string' }, quiet: { type: 'boolean', short: 'q' }, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (e) {
     throw new UsageError(`${(e as Error).message}\nSee: dlconform load --help`);
   }
 }
-
 
 /** `dlconform load …`; returns the exit code. */
 export async function loadCommand(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
@@ -265,7 +264,9 @@ export async function loadCommand(argv: string[], out: NodeJS.WritableStream = p
     } else {
       target = await embeddedTarget(values);
       issuer = target.issuer;
-      out.write(`dlconform ${TOOL_VERSION}: reference issuer (profile ${target.config.profile}${issuer!.faults.length ? `, faults: ${issuer!.faults.join(', ')}` : ''}) on ${issuer!.url}, ${target.documents.length} documents\n`);
+      out.write(
+        `dlconform ${TOOL_VERSION}: reference issuer (profile ${target.config.profile}${issuer!.faults.length ? `, faults: ${issuer!.faults.join(', ')}` : ''}) on ${issuer!.url}, ${target.documents.length} documents\n`,
+      );
     }
     const settings = applyOverrides(loadSettings(target.config), profile, { scenario, rate, durationSeconds, stepRate, steps, stepSeconds });
     if (scenario === 'pull-doc' && !target.config.target.pullDoc) throw new LoadSettingsError('--scenario pull-doc needs target.pullDoc (profile 1.13 has no Pull Doc)');
@@ -311,12 +312,14 @@ export async function loadCommand(argv: string[], out: NodeJS.WritableStream = p
       await mkdir(reportDir, { recursive: true });
       await writeFile(join(reportDir, 'job.yaml'), manifests.job, { mode: 0o600 });
       await writeFile(join(reportDir, 'merge.yaml'), manifests.merge, { mode: 0o600 });
-      out.write(`wrote ${join(reportDir, 'job.yaml')} (Indexed Job ${manifests.name}, ${segments} pods, one segment each, ${plannedSeconds(settings, profile)} s planned) and ${join(reportDir, 'merge.yaml')}\n`);
+      out.write(
+        `wrote ${join(reportDir, 'job.yaml')} (Indexed Job ${manifests.name}, ${segments} pods, one segment each, ${plannedSeconds(settings, profile)} s planned) and ${join(reportDir, 'merge.yaml')}\n`,
+      );
       out.write("job.yaml holds the dataset (URIs, and owners' names and dates of birth where the issuer opted into them) in a Secret: keep the file private.\n");
       return EXIT.ok;
     }
 
-    const engine = await ensureVegeta({ progress: (line) => err.write(line + '\n') });
+    const engine = await ensureVegeta({ progress: (line) => err.write(`${line}\n`) });
     if (!engine.found) {
       err.write(`dlconform load: ${engine.message}\n`);
       return EXIT.usage;
@@ -356,7 +359,15 @@ export async function loadCommand(argv: string[], out: NodeJS.WritableStream = p
     }
     return outcome.exitCode;
   } catch (e) {
-    if (e instanceof UsageError || e instanceof ConfigError || e instanceof LoadTargetRefused || e instanceof LoadSettingsError || e instanceof DatasetError || e instanceof MergeError || e instanceof SegmentReadError) {
+    if (
+      e instanceof UsageError ||
+      e instanceof ConfigError ||
+      e instanceof LoadTargetRefused ||
+      e instanceof LoadSettingsError ||
+      e instanceof DatasetError ||
+      e instanceof MergeError ||
+      e instanceof SegmentReadError
+    ) {
       err.write(`dlconform load: ${e.message}\n`);
       return EXIT.usage;
     }
@@ -365,4 +376,3 @@ export async function loadCommand(argv: string[], out: NodeJS.WritableStream = p
     await issuer?.close();
   }
 }
-

@@ -34,12 +34,12 @@ export async function runAndReport(config: Config, apiKey: string, opts: SuiteOp
     only: opts.only,
     skip: opts.skip,
     seed: opts.seed,
-    onResult: opts.quiet ? undefined : (r) => out.write(progressLine(r, { color: tty }) + '\n'),
+    onResult: opts.quiet ? undefined : (r) => out.write(`${progressLine(r, { color: tty })}\n`),
   });
   const dir = opts.reportDir ?? join('reports', result.runId);
   // the result and the transcript were redacted where their evidence was recorded
   await writeReports(result, dir);
-  await writeFile(join(dir, 'transcript.jsonl'), transcript.map((t) => JSON.stringify(t)).join('\n') + '\n');
-  out.write(summaryTable(result, { color: tty, reportDir: dir }) + '\n');
+  await writeFile(join(dir, 'transcript.jsonl'), `${transcript.map((t) => JSON.stringify(t)).join('\n')}\n`);
+  out.write(`${summaryTable(result, { color: tty, reportDir: dir })}\n`);
   return result.exitCode;
 }

@@ -103,15 +103,15 @@ export async function timingCommand(argv: string[], out: NodeJS.WritableStream =
     onResult: quiet
       ? undefined
       : (r) => {
-          out.write(progressLine(r, { color: tty }) + '\n');
+          out.write(`${progressLine(r, { color: tty })}\n`);
           if (r.verdict === 'pass') out.write(`      ${oneLine(r.message, 400)}\n`);
         },
   });
   const dir = values['report-dir'] ?? join('reports', result.runId);
   // results and details were redacted where they were recorded (properties/timing/suite.ts)
   await writeReports(result, dir);
-  await writeFile(join(dir, TIMING_JSON), JSON.stringify(details) + '\n');
-  out.write(summaryTable(result, { color: tty, reportDir: dir }) + '\n');
+  await writeFile(join(dir, TIMING_JSON), `${JSON.stringify(details)}\n`);
+  out.write(`${summaryTable(result, { color: tty, reportDir: dir })}\n`);
   out.write(`Raw samples and statistics: ${join(dir, TIMING_JSON)}\n`);
   return result.exitCode;
 }

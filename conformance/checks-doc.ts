@@ -39,5 +39,5 @@ export function renderChecksDoc(): string {
     const c = clauseById(id);
     lines.push(`- **${c.id}** — ${c.document} ${c.section}, ${c.level}: “${c.text}”`);
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

@@ -88,7 +88,13 @@ describe('cross-API consistency', () => {
       const c = new TargetClient({ timeoutMs: 5000, concurrency: 2, maxResponseBytes: 64 * 1024 * 1024 });
       try {
         const fctx = new RunContext(config, profileById(config.profile)!, apiKey, c, seededRandom(9), () => {});
-        const report = await checkConsistency(fctx, pushedFromConfig(config, config.documents.map((d) => d.uri!)));
+        const report = await checkConsistency(
+          fctx,
+          pushedFromConfig(
+            config,
+            config.documents.map((d) => d.uri!),
+          ),
+        );
         expect(report.ok, fault).toBe(false);
         expect(report.unpullable).toHaveLength(3);
         if (fault === 'pulldoc-not-found') expect(report.items.every((i) => i.pullUri === 'found' && i.pullDoc === 'not-found')).toBe(true);

@@ -49,7 +49,7 @@ function transportProblem(ex: SentExchange): string | undefined {
 }
 
 /** Checks one pushed URI with Pull URI (when search values are known) and Pull Doc. */
-export async function checkPushedDocument(ctx: RunContext, doc: PushedDocument): Promise<ConsistencyItem> {
+async function checkPushedDocument(ctx: RunContext, doc: PushedDocument): Promise<ConsistencyItem> {
   const problems: string[] = [];
   const evidence: SentExchange[] = [];
   let pullUri: PullUriOutcome = 'no-search';
@@ -147,16 +147,26 @@ export function pushedFromConfig(config: Config, uris: readonly string[]): Pushe
 /** The URIs (column 2) of a Push CSV's data rows, header row skipped. */
 export function urisFromCsv(csv: string): string[] {
   const records = parseCsvSync(csv, { bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, skip_records_with_error: true }) as string[][];
-  return records.filter((r, i) => !(i === 0 && isHeaderRow(r))).map((r) => (r[1] ?? '').trim()).filter((u) => u !== '');
+  return records
+    .filter((r, i) => !(i === 0 && isHeaderRow(r)))
+    .map((r) => (r[1] ?? '').trim())
+    .filter((u) => u !== '');
 }
 
 /** One line per URI and a verdict, for the CLI and reports. */
 export function formatConsistency(report: ConsistencyReport): string {
-  const lines = report.items.map((i) => `${!i.judged ? 'n/a ' : i.ok ? 'ok  ' : 'FAIL'} ${i.uri}  pullUri=${i.pullUri} pullDoc=${i.pullDoc}${i.sameContent === false ? ' content differs' : ''}${i.problems.length ? `: ${i.problems.join('; ')}` : ''}`);
+  const lines = report.items.map(
+    (i) =>
+      `${!i.judged ? 'n/a ' : i.ok ? 'ok  ' : 'FAIL'} ${i.uri}  pullUri=${i.pullUri} pullDoc=${i.pullDoc}${i.sameContent === false ? ' content differs' : ''}${i.problems.length ? `: ${i.problems.join('; ')}` : ''}`,
+  );
   const unjudged = report.items.filter((i) => !i.judged).length;
   const note = unjudged > 0 ? ` (${unjudged} not checked: no Pull Doc endpoint and no search values for them)` : '';
-  lines.push(report.ok ? `OK: ${report.items.length - unjudged} pushed URIs are pullable${note}` : `FAIL: ${report.unpullable.length} of ${report.items.length} pushed URIs are not pullable: ${report.unpullable.join(', ')}`);
-  return lines.join('\n') + '\n';
+  lines.push(
+    report.ok
+      ? `OK: ${report.items.length - unjudged} pushed URIs are pullable${note}`
+      : `FAIL: ${report.unpullable.length} of ${report.items.length} pushed URIs are not pullable: ${report.unpullable.join(', ')}`,
+  );
+  return `${lines.join('\n')}\n`;
 }
 
 /** Content without whitespace, in the form it is held (large content stays bytes). */

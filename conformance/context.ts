@@ -5,7 +5,7 @@
  */
 import { keyhash } from '../protocol/auth.js';
 import { optedInIdentity, OPT_IN_FIELDS, type Identity } from '../protocol/identity.js';
-import { type Format, type FormatKey, type NamespaceForm, type Profile } from '../protocol/profiles.js';
+import type { Format, FormatKey, NamespaceForm, Profile } from '../protocol/profiles.js';
 import { pullRequest, type PullRequest, type Variation } from '../protocol/request-factory.js';
 import type { PullApi } from '../protocol/requests.js';
 import { readResponse, readResponseBytes, type ParsedResponse } from '../protocol/responses.js';

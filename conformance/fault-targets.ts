@@ -8,7 +8,7 @@ import type { FaultName } from '../fixtures/issuer/index.js';
 import type { PushFaultName } from '../fixtures/issuer/push-client.js';
 import type { ProfileId } from '../protocol/profiles.js';
 
-export const both = (...suffixes: string[]) => suffixes.flatMap((s) => [`pulluri.${s}`, `pulldoc.${s}`]);
+const both = (...suffixes: string[]) => suffixes.flatMap((s) => [`pulluri.${s}`, `pulldoc.${s}`]);
 
 export interface Expectation {
   profile?: ProfileId;
@@ -83,7 +83,6 @@ export const EXPECTED: Record<FaultName, Expectation> = {
   // a pause fault: answers are right, only held stallMs when they arrive in a pause; dlconform load sees the tail
   'periodic-stall': { targets: [] },
 };
-
 
 /**
  * The push checks (conformance/checks/push.ts) run against the mock DigiLocker: which checks each

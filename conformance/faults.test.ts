@@ -27,7 +27,11 @@ async function suiteAgainst(profile: ProfileId, faults: FaultName[], configPatch
   }
 }
 
-const nonPassing = (checks: CheckResult[]) => checks.filter((c) => c.verdict === 'fail' || c.verdict === 'warn').map((c) => c.id).sort();
+const nonPassing = (checks: CheckResult[]) =>
+  checks
+    .filter((c) => c.verdict === 'fail' || c.verdict === 'warn')
+    .map((c) => c.id)
+    .sort();
 const errors = (checks: CheckResult[]) => checks.filter((c) => c.verdict === 'error').map((c) => `${c.id}: ${c.message}`);
 
 describe('the clean reference issuer passes every check', () => {

@@ -6,6 +6,6 @@
 export type { Check, Outcome } from './check.js';
 export { ALL_CHECKS } from './checks/index.js';
 export { checkConsistency, formatConsistency, pushedFromConfig } from './consistency.js';
-export { RunContext, type Identity, type SentExchange } from './context.js';
+export { RunContext, type SentExchange } from './context.js';
 export { runOne, runSuite } from './runner.js';
 export { selectChecks } from './select.js';

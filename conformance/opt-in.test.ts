@@ -47,7 +47,13 @@ function recording(checks: readonly Check[], log: Recorded[]): Check[] {
       return ex;
     };
   };
-  return checks.map((c) => ({ ...c, run: (ctx: RunContext) => (watch(ctx), c.run(ctx)) }));
+  return checks.map((c) => ({
+    ...c,
+    run: (ctx: RunContext) => {
+      watch(ctx);
+      return c.run(ctx);
+    },
+  }));
 }
 
 /** The opted-in element values a document's owner has, by element name (Photo: any value; Pull Doc has none). */
@@ -72,10 +78,7 @@ describe('the requests of a suite run', () => {
       const parsed = readRequest(ex.request!.body as string).request;
       expect(parsed, label).toBeDefined();
       const details = parsed!.details;
-      const document =
-        api === 'pulluri'
-          ? variant.target ?? config.documents[0]!
-          : config.documents.find((d) => d.uri === (variant.uri ?? config.documents[0]!.uri));
+      const document = api === 'pulluri' ? (variant.target ?? config.documents[0]!) : config.documents.find((d) => d.uri === (variant.uri ?? config.documents[0]!.uri));
       const owner = document && 'owner' in document ? document.owner : undefined;
       const expected = optedIn(owner, api);
       for (const [name, value] of Object.entries(expected)) {

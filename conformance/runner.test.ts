@@ -22,8 +22,16 @@ const suite = (checks: Check[], cfg: Config = config) => runSuite({ config: cfg,
 
 describe('runner', () => {
   it('a check that throws becomes an error verdict and exit 1', async () => {
-    const { result } = await suite([check('t.ok', async () => pass('fine')), check('t.crash', async () => { throw new TypeError('boom'); })]);
-    expect(result.checks.map((c) => [c.id, c.verdict])).toEqual([['t.ok', 'pass'], ['t.crash', 'error']]);
+    const { result } = await suite([
+      check('t.ok', async () => pass('fine')),
+      check('t.crash', async () => {
+        throw new TypeError('boom');
+      }),
+    ]);
+    expect(result.checks.map((c) => [c.id, c.verdict])).toEqual([
+      ['t.ok', 'pass'],
+      ['t.crash', 'error'],
+    ]);
     expect(result.checks[1]!.message).toMatch(/crashed: TypeError: boom/);
     expect(result.exitCode).toBe(EXIT.conformanceFailure);
   });
@@ -42,7 +50,10 @@ describe('runner', () => {
     expect(result.exitCode).toBe(EXIT.ok);
   });
   it('an exhausted time budget is an error, never a pass', async () => {
-    const slow = check('t.slow', async () => { await new Promise((r) => setTimeout(r, 1200)); return pass('late'); });
+    const slow = check('t.slow', async () => {
+      await new Promise((r) => setTimeout(r, 1200));
+      return pass('late');
+    });
     const later = check('t.later', async () => pass('never judged'));
     const cfg = { ...config, client: { ...config.client, timeBudgetMs: 1000, concurrency: 1 } };
     const { result } = await suite([slow, later], cfg);

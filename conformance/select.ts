@@ -5,21 +5,24 @@ import type { Profile } from '../protocol/profiles.js';
 
 function matcher(selector: string): (value: string) => boolean {
   if (selector.includes('*')) {
-    const re = new RegExp('^' + selector.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
+    const re = new RegExp(
+      `^${selector
+        .split('*')
+        .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`,
+    );
     return (v) => re.test(v);
   }
   // segment-aligned: "auth" and "content.format-pdf" match inside "pulluri.auth.…", "pulldoc.content.format-pdf"
   return (v) => `.${v}.`.includes(`.${selector}.`);
 }
 
-export function matches(check: Check<string>, profile: Profile, selector: string): boolean {
+function matches(check: Check<string>, profile: Profile, selector: string): boolean {
   const m = matcher(selector.trim());
   const keys = [check.id, clauseOf(check, profile), check.api, check.section, ...(check.tags ?? [])];
   return keys.some(m);
 }
 
 export function selectChecks<C extends Check<string>>(checks: readonly C[], profile: Profile, only: string[], skipList: string[]): C[] {
-  return checks.filter(
-    (c) => (only.length === 0 || only.some((s) => matches(c, profile, s))) && !skipList.some((s) => matches(c, profile, s)),
-  );
+  return checks.filter((c) => (only.length === 0 || only.some((s) => matches(c, profile, s))) && !skipList.some((s) => matches(c, profile, s)));
 }

@@ -160,7 +160,9 @@ describe('HTTP that goes wrong', () => {
     for (let i = 0; i < 4; i++) results.push(await post(c, 'keepalive-close'));
     // (the issuer answers these unsigned requests with 401: an answer is all that matters here)
     expect(results.map((r) => (r.error ? r.error.kind : r.response!.status))).toEqual([401, 401, 'reset', 401]);
-    expect(results[2]!.error!.message).toMatch(/^the target closed the connection without answering, before any response headers \(after \d+ ms\); \d+ bytes had been received on this connection before$/);
+    expect(results[2]!.error!.message).toMatch(
+      /^the target closed the connection without answering, before any response headers \(after \d+ ms\); \d+ bytes had been received on this connection before$/,
+    );
   });
 });
 

@@ -314,7 +314,11 @@ export class TargetClient {
         case 'body-timeout':
           return { ...base, kind: 'timeout', message: `${head()} the body was not complete within ${this.bodyTimeoutMs} ms: ${got()}` };
         case 'budget':
-          return { ...base, kind: 'budget', message: `the run time budget (client.timeBudgetMs) ran out after ${ms} ms, while ${p.phase === 'headers' ? 'waiting for the response headers' : `reading the body (${got()})`}` };
+          return {
+            ...base,
+            kind: 'budget',
+            message: `the run time budget (client.timeBudgetMs) ran out after ${ms} ms, while ${p.phase === 'headers' ? 'waiting for the response headers' : `reading the body (${got()})`}`,
+          };
         case 'closed':
           return { ...base, kind: 'budget', message: `the run ended while the request was in flight (after ${ms} ms)` };
       }
@@ -355,7 +359,7 @@ export class TargetClient {
         ? { ...base, kind: 'other', message: `the response is not valid HTTP/1.1 (${reason}) ${where}` }
         : { ...base, kind: 'other', message: `${head()} the body is not valid HTTP/1.1 (${reason}) after ${ms} ms: ${got()}` };
     }
-    return { ...base, kind: 'other', message: `${code ? code + ': ' : ''}${text}${where ? ` ${where}` : ` after ${ms} ms`}`.slice(0, 400) };
+    return { ...base, kind: 'other', message: `${code ? `${code}: ` : ''}${text}${where ? ` ${where}` : ` after ${ms} ms`}`.slice(0, 400) };
   }
 
   /** The log keeps large bodies as an excerpt: a run against big documents holds each body once. */

@@ -115,9 +115,7 @@ describe('curlLine', () => {
   });
 
   it('handles bodies without keyhash and empty bodies', () => {
-    expect(curlLine({ method: 'GET', url: URL_, headers: {}, body: '' })).toBe(
-      `# dlconform: reproduces GET ${URL_}\ncurl -sS -i --max-time 10 -X 'GET' '${URL_}'`,
-    );
+    expect(curlLine({ method: 'GET', url: URL_, headers: {}, body: '' })).toBe(`# dlconform: reproduces GET ${URL_}\ncurl -sS -i --max-time 10 -X 'GET' '${URL_}'`);
     const garbage = curlLine({ method: 'POST', url: URL_, headers: { 'x-digilocker-hmac': 'not base64!' }, body: 'not xml' });
     expect(garbage).toContain(`-H 'x-digilocker-hmac: not base64!'`);
     expect(garbage).toContain(`DLCONFORM_BODY='not xml'`);

@@ -7,15 +7,12 @@ import { Redactor } from './redact.js';
 const owner = { fullName: 'Sunil Kumar', dob: '31-12-1990', aadhaar: '123443211122', phone: '9876543210', gender: 'Male' };
 const config = { documents: [{ owner }, {}] };
 
-
 describe('Redactor: literal secrets', () => {
   const r = new Redactor({ apiKey: 'TESTAPIKEY123', config });
 
   it('replaces the API key and owner data by labelled placeholders', () => {
     expect(r.redact('key TESTAPIKEY123 here')).toBe('key [REDACTED:apiKey] here');
-    expect(r.redact('name: Sunil Kumar, dob 31-12-1990, tel +919876543210')).toBe(
-      'name: [REDACTED:name], dob [REDACTED:dob], tel +91[REDACTED:phone]',
-    );
+    expect(r.redact('name: Sunil Kumar, dob 31-12-1990, tel +919876543210')).toBe('name: [REDACTED:name], dob [REDACTED:dob], tel +91[REDACTED:phone]');
   });
 
   it('catches other forms of the same values', () => {
@@ -29,7 +26,18 @@ describe('Redactor: literal secrets', () => {
   it('catches XML-escaped, JSON-escaped and URL-encoded forms', () => {
     const r2 = new Redactor({ apiKey: `k&y"<1>'z\\q`, config: { documents: [{ owner: { fullName: "D'Souza & Sons" } }] } });
     const key = `k&y"<1>'z\\q`;
-    for (const form of [key, escapeXml(key), JSON.stringify(key).slice(1, -1), encodeURIComponent(key), key.replace(/'/g, '&#39;').replace(/"/g, '&#34;').replace(/&(?!#)/g, '&#38;').replace(/</g, '&#60;').replace(/>/g, '&#62;')]) {
+    for (const form of [
+      key,
+      escapeXml(key),
+      JSON.stringify(key).slice(1, -1),
+      encodeURIComponent(key),
+      key
+        .replace(/'/g, '&#39;')
+        .replace(/"/g, '&#34;')
+        .replace(/&(?!#)/g, '&#38;')
+        .replace(/</g, '&#60;')
+        .replace(/>/g, '&#62;'),
+    ]) {
       expect(r2.redact(`[${form}]`)).toBe('[[REDACTED:apiKey]]');
     }
     expect(r2.redact('<Person name="D&apos;SOUZA &amp; SONS"/>')).not.toMatch(/souza/i);
@@ -61,16 +69,12 @@ describe('Redactor: shapes', () => {
   const r = new Redactor();
 
   it('keyhash attributes in any case and quoting', () => {
-    expect(r.redact(`<A keyhash="abc123" keyHash='def' KeyHash = "x"/>`)).toBe(
-      `<A keyhash="[REDACTED:keyhash]" keyHash='[REDACTED:keyhash]' KeyHash = "[REDACTED:keyhash]"/>`,
-    );
+    expect(r.redact(`<A keyhash="abc123" keyHash='def' KeyHash = "x"/>`)).toBe(`<A keyhash="[REDACTED:keyhash]" keyHash='[REDACTED:keyhash]' KeyHash = "[REDACTED:keyhash]"/>`);
     expect(r.redact('{"body":"<A keyhash=\\"abc123\\">"}')).toBe('{"body":"<A keyhash=\\"[REDACTED:keyhash]\\">"}');
   });
 
   it('x-digilocker-hmac header lines and JSON, but not shell variables', () => {
-    expect(r.redact('POST /x\r\nx-digilocker-hmac: YWFlMGVm==\r\nContent-Type: application/xml')).toBe(
-      'POST /x\r\nx-digilocker-hmac: [REDACTED:hmac]\r\nContent-Type: application/xml',
-    );
+    expect(r.redact('POST /x\r\nx-digilocker-hmac: YWFlMGVm==\r\nContent-Type: application/xml')).toBe('POST /x\r\nx-digilocker-hmac: [REDACTED:hmac]\r\nContent-Type: application/xml');
     expect(r.redact('{"X-DigiLocker-HMAC":"quDveUD6QDiZ=","a":1}')).toBe('{"X-DigiLocker-HMAC":"[REDACTED:hmac]","a":1}');
     expect(r.redact(`-H "x-digilocker-hmac: $DLCONFORM_HMAC"`)).toBe(`-H "x-digilocker-hmac: $DLCONFORM_HMAC"`);
   });
@@ -97,9 +101,7 @@ describe('Redactor: shapes', () => {
       'a [REDACTED:aadhaar-like] b 1234567890123 c x[REDACTED:aadhaar-like] d [REDACTED:aadhaar-like] e 1452503688',
     );
     const hex = '47d98af877b52608faab62ef8b782e38a2ecafdca041c71f3fcfdcb53109f172';
-    expect(r.redact(`h=${hex} H=${hex.toUpperCase()} short=${hex.slice(0, 32)} base64ish=Q${hex}Q`)).toBe(
-      `h=[REDACTED:hex] H=[REDACTED:hex] short=${hex.slice(0, 32)} base64ish=Q${hex}Q`,
-    );
+    expect(r.redact(`h=${hex} H=${hex.toUpperCase()} short=${hex.slice(0, 32)} base64ish=Q${hex}Q`)).toBe(`h=[REDACTED:hex] H=[REDACTED:hex] short=${hex.slice(0, 32)} base64ish=Q${hex}Q`);
   });
 });
 
@@ -107,9 +109,12 @@ describe('Redactor: headers and deep values', () => {
   const r = new Redactor({ apiKey: 'TESTAPIKEY123', config });
 
   it('redactHeaders blanks sensitive headers and redacts the rest', () => {
-    expect(
-      r.redactHeaders({ 'X-DigiLocker-HMAC': 'abc', 'content-type': 'application/xml', 'x-note': 'TESTAPIKEY123', 'set-cookie': ['a=1', 'b=2'], gone: undefined }),
-    ).toEqual({ 'X-DigiLocker-HMAC': '[REDACTED:x-digilocker-hmac]', 'content-type': 'application/xml', 'x-note': '[REDACTED:apiKey]', 'set-cookie': '[REDACTED:set-cookie]' });
+    expect(r.redactHeaders({ 'X-DigiLocker-HMAC': 'abc', 'content-type': 'application/xml', 'x-note': 'TESTAPIKEY123', 'set-cookie': ['a=1', 'b=2'], gone: undefined })).toEqual({
+      'X-DigiLocker-HMAC': '[REDACTED:x-digilocker-hmac]',
+      'content-type': 'application/xml',
+      'x-note': '[REDACTED:apiKey]',
+      'set-cookie': '[REDACTED:set-cookie]',
+    });
   });
 
   it('redactDeep walks arrays and objects without mutating them', () => {
@@ -128,11 +133,13 @@ describe('Redactor: property', () => {
   const keyChars = fc.constantFrom(...'abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789-_.+/=&<>"\''.split(''));
   const apiKey = fc.string({ unit: keyChars, minLength: 8, maxLength: 40 });
   const word = fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzåéñ'.split('')), minLength: 4, maxLength: 9 });
-  const name = fc
-    .array(word, { minLength: 1, maxLength: 3 })
-    .map((ws) => ws.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' '));
+  const name = fc.array(word, { minLength: 1, maxLength: 3 }).map((ws) => ws.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' '));
   const digits12 = fc.string({ unit: fc.constantFrom(...'0123456789'.split('')), minLength: 12, maxLength: 12 });
-  const caseOf = fc.constantFrom((s: string) => s, (s: string) => s.toUpperCase(), (s: string) => s.toLowerCase());
+  const caseOf = fc.constantFrom(
+    (s: string) => s,
+    (s: string) => s.toUpperCase(),
+    (s: string) => s.toLowerCase(),
+  );
 
   const STATIC_TEXT =
     '<pullurirequest keyhash=""><docdetails><fullname></fullname><uid></uid><person name=""/><other></other></docdetails></pullurirequest> ' +

@@ -14,7 +14,7 @@ import { escapeXml } from '../protocol/xml.js';
 import type { Owner } from './config/index.js';
 
 /** Secrets shorter than this are not matched literally: redacting "1" everywhere helps no one. */
-export const MIN_SECRET_LENGTH = 4;
+const MIN_SECRET_LENGTH = 4;
 
 /** Header (and JSON key) names whose whole value is secret. Lower case. */
 export const SENSITIVE_HEADERS: ReadonlySet<string> = new Set([
@@ -83,7 +83,7 @@ export class Redactor {
         return placeholder(this.labels[index] ?? 'secret');
       });
     }
-    for (const rule of SHAPE_RULES) out = out.replace(rule.pattern, rule.replace as (substring: string, ...args: any[]) => string);
+    for (const rule of SHAPE_RULES) out = out.replace(rule.pattern, rule.replace as (substring: string, ...args: unknown[]) => string);
     return out;
   }
 
@@ -119,7 +119,10 @@ export class Redactor {
   private literalPattern(): RegExp | undefined {
     if (!this.dirty) return this.literal;
     this.dirty = false;
-    if (this.secrets.length === 0) return (this.literal = undefined);
+    if (this.secrets.length === 0) {
+      this.literal = undefined;
+      return undefined;
+    }
     // Longest first, so a secret that contains another is replaced whole.
     const ordered = [...this.secrets].sort((a, b) => b.value.length - a.value.length);
     this.labels = ordered.map((s) => s.label);
@@ -240,9 +243,7 @@ const SHAPE_RULES: readonly ShapeRule[] = [
     // <Person name="…" dob="…" phone="…">: only inside Person, so other name= attributes survive
     pattern: new RegExp(`<${PREFIX}Person\\b[^>]*>`, 'gi'),
     replace: (tag) =>
-      tag!.replace(/(?<=\s)(name|dob|phone)(\s*=\s*)(["'])(?!\[REDACTED)(.*?)\3/gi, (_m, attr: string, eq: string, q: string) =>
-        `${attr}${eq}${q}${placeholder(attr.toLowerCase())}${q}`,
-      ),
+      tag!.replace(/(?<=\s)(name|dob|phone)(\s*=\s*)(["'])(?!\[REDACTED)(.*?)\3/gi, (_m, attr: string, eq: string, q: string) => `${attr}${eq}${q}${placeholder(attr.toLowerCase())}${q}`),
   },
   {
     // Aadhaar-like: a 12-digit number not part of a longer one, also in groups of four

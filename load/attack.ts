@@ -75,12 +75,7 @@ export interface RunningAttack {
   readonly pids: number[];
 }
 
-export function startAttack(
-  spec: AttackSpec,
-  targets: SignedTargets,
-  onResult: (r: VegetaResult, line: string) => void,
-  opts: { deadlineMs: number; env?: NodeJS.ProcessEnv },
-): RunningAttack {
+export function startAttack(spec: AttackSpec, targets: SignedTargets, onResult: (r: VegetaResult, line: string) => void, opts: { deadlineMs: number; env?: NodeJS.ProcessEnv }): RunningAttack {
   const env = opts.env ?? { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR };
   const attack = spawn(spec.vegeta.path, attackArgs(spec), { env, stdio: ['pipe', 'pipe', 'pipe'] });
   const encode = spawn(spec.vegeta.path, ['encode', '-to=json'], { env, stdio: ['pipe', 'pipe', 'pipe'] });

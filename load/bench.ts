@@ -40,7 +40,7 @@ import { loadSettings } from './settings.js';
 import { SignedTargets, pumpTargets } from './targets.js';
 import { EXIT } from '../core/types.js';
 
-const print = (value: unknown) => process.stdout.write(JSON.stringify(value) + '\n');
+const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
 
 /** Serve until the parent goes away (stdin closes) or signals. */
 function serveUntilParentGoes(close: () => Promise<void> | void): void {
@@ -89,7 +89,17 @@ async function reference(o: { dir: string; documents: number }): Promise<void> {
   writeFileSync(join(o.dir, 'request.xml'), request.body);
   writeFileSync(join(o.dir, 'request.json'), JSON.stringify({ headers: request.headers }));
   const contentType = res.headers.get('content-type') ?? 'application/xml';
-  print({ url: plan.url, pid: process.pid, responseBytes: answer.length, contentType, requestBytes: Buffer.byteLength(request.body), datasetSize: dataset.length, profile: plan.specProfile, timeoutMs: plan.requestTimeoutMs, captureBytes: plan.captureBytes });
+  print({
+    url: plan.url,
+    pid: process.pid,
+    responseBytes: answer.length,
+    contentType,
+    requestBytes: Buffer.byteLength(request.body),
+    datasetSize: dataset.length,
+    profile: plan.specProfile,
+    timeoutMs: plan.requestTimeoutMs,
+    captureBytes: plan.captureBytes,
+  });
   serveUntilParentGoes(() => target.issuer.close());
 }
 
@@ -166,8 +176,7 @@ function repeatedLine(line: string): SignedTargets {
 async function startProfile(path: string): Promise<() => Promise<void>> {
   const session = new Session();
   session.connect();
-  const post = (method: string, params?: object) =>
-    new Promise<unknown>((resolve, reject) => session.post(method, params ?? {}, (err, result) => (err ? reject(err) : resolve(result))));
+  const post = (method: string, params?: object) => new Promise<unknown>((resolve, reject) => session.post(method, params ?? {}, (err, result) => (err ? reject(err) : resolve(result))));
   await post('Profiler.enable');
   await post('Profiler.setSamplingInterval', { interval: 200 });
   await post('Profiler.start');
@@ -211,7 +220,7 @@ async function stream(o: StreamOptions): Promise<void> {
       targets,
       (r, line) => {
         collector.add(r);
-        results.write(slimResultLine(line) + '\n');
+        results.write(`${slimResultLine(line)}\n`);
         if (r.startMs < first) first = r.startMs;
         const end = r.startMs + r.latencyUs / 1000;
         if (end > last) last = end;

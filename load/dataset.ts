@@ -15,7 +15,7 @@ import type { DatasetItem, ScenarioName } from './plan.js';
 
 export class DatasetError extends Error {}
 
-export function datasetItem(config: Config, scenario: ScenarioName, doc: DocumentSpec): DatasetItem | undefined {
+function datasetItem(config: Config, scenario: ScenarioName, doc: DocumentSpec): DatasetItem | undefined {
   const profile = PROFILES[config.profile];
   const fields = scenario === 'pull-doc' ? profile.pullDocOptInFields : profile.optInFields;
   const item: DatasetItem = optedInIdentity(nodeHash, { optIn: config.optIn, uidMode: config.uidMode, fields }, doc.owner);

@@ -103,17 +103,19 @@ describe('knee finder on synthetic steps', () => {
 describe('stepResult from step records', () => {
   it('turns one record into rates, percentiles, late starts and an error rate', () => {
     const latencies = Array.from({ length: 100 }, (_, i) => i + 1);
-    const r = stepResult(
-      { index: 4, rate: 10, start: 0, measureFrom: 2000, end: 12_000 },
-      [record(latencies, { index: 4, completed: 95, lateStarts: 2, ok: 97, notOk: 3, httpFailed: 1, reasons: { 'no-pdf': 3 }, beyondCapture: 4, sampledPass: 5, sampledFail: 1 })],
-    );
+    const r = stepResult({ index: 4, rate: 10, start: 0, measureFrom: 2000, end: 12_000 }, [
+      record(latencies, { index: 4, completed: 95, lateStarts: 2, ok: 97, notOk: 3, httpFailed: 1, reasons: { 'no-pdf': 3 }, beyondCapture: 4, sampledPass: 5, sampledFail: 1 }),
+    ]);
     expect(r).toMatchObject({ index: 4, offeredRate: 10, achievedRate: 9.5, windowSeconds: 10, requests: 100, completed: 95, lateStarts: 2, errorRate: 0.03, httpFailedRate: 0.01, meanMs: 50.5 });
     expect(r.sampled).toEqual({ pass: 5, fail: 1 });
     expect(r.reasons).toEqual({ 'no-pdf': 3 });
     expect(r.beyondCapture).toBe(4);
     // HdrHistogram's values, rounded to µs, within its 3 significant digits of the exact ones
     const h = LatencyHistogram.decode(record(latencies).histogram);
-    for (const [key, p, exact] of [['p50Ms', 50, 50], ['p99Ms', 99, 99]] as const) {
+    for (const [key, p, exact] of [
+      ['p50Ms', 50, 50],
+      ['p99Ms', 99, 99],
+    ] as const) {
       expect(r[key]).toBe(round3(h.percentileMs(p)!));
       expect(Math.abs(r[key]! - exact)).toBeLessThanOrEqual(exact * 0.001);
     }
@@ -123,19 +125,22 @@ describe('stepResult from step records', () => {
   it('records of several segments add up; percentiles come from the merged histogram', () => {
     const a = Array.from({ length: 300 }, (_, i) => 1 + (i % 50));
     const b = Array.from({ length: 200 }, (_, i) => 40 + i * 3);
-    const r = stepResult(
-      { index: 1, rate: 50, start: 10_000, measureFrom: 15_000, end: 25_000 },
-      [
-        record(a, { offeredRate: 25, completed: 250, lateStarts: 1, ok: 299, notOk: 1, reasons: { 'http-500': 1 }, httpFailed: 1 }),
-        record(b, { offeredRate: 25, completed: 245, ok: 198, notOk: 2, reasons: { 'http-500': 1, timeout: 1 }, httpFailed: 2, beyondCapture: 7 }),
-      ],
-    );
+    const r = stepResult({ index: 1, rate: 50, start: 10_000, measureFrom: 15_000, end: 25_000 }, [
+      record(a, { offeredRate: 25, completed: 250, lateStarts: 1, ok: 299, notOk: 1, reasons: { 'http-500': 1 }, httpFailed: 1 }),
+      record(b, { offeredRate: 25, completed: 245, ok: 198, notOk: 2, reasons: { 'http-500': 1, timeout: 1 }, httpFailed: 2, beyondCapture: 7 }),
+    ]);
     expect(r).toMatchObject({ offeredRate: 50, achievedRate: 49.5, windowSeconds: 10, requests: 500, completed: 495, lateStarts: 1, errorRate: 0.006, httpFailedRate: 0.006 });
     expect(r.reasons).toEqual({ 'http-500': 2, timeout: 1 });
     expect(r.beyondCapture).toBe(7);
     const union = new LatencyHistogram();
     for (const v of [...a, ...b]) union.addMs(v);
-    for (const [key, p] of [['p50Ms', 50], ['p90Ms', 90], ['p95Ms', 95], ['p99Ms', 99]] as const) expect(r[key], key).toBe(round3(union.percentileMs(p)!));
+    for (const [key, p] of [
+      ['p50Ms', 50],
+      ['p90Ms', 90],
+      ['p95Ms', 95],
+      ['p99Ms', 99],
+    ] as const)
+      expect(r[key], key).toBe(round3(union.percentileMs(p)!));
     expect(Math.abs(r.maxMs! - 637)).toBeLessThanOrEqual(0.637);
   });
 

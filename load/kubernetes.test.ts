@@ -114,7 +114,9 @@ describe('kubernetesManifests', () => {
     const words = execFileSync('sh', ['-c', `printf '%s\\n' ${(c.args[0] as string).replace(/^exec dlconform /, '')}`], {
       encoding: 'utf8',
       env: { PATH: process.env.PATH, JOB_COMPLETION_INDEX: '2' },
-    }).trim().split('\n');
+    })
+      .trim()
+      .split('\n');
     expect(words[words.indexOf('--segment') + 1]).toBe('3/4');
     expect(words[words.indexOf('--report-dir') + 1]).toBe(`/results/${NAME}/segment-3`);
     expect(words.slice(-3)).toEqual(['--quiet', '--rate', '200']);
@@ -182,7 +184,7 @@ describe('kubernetesManifests', () => {
     expect(job.indexOf('Asha Verma')).toBeGreaterThan(job.indexOf('kind: Secret'));
   });
 
-  it('does not change the caller\'s config', () => {
+  it("does not change the caller's config", () => {
     const i = input();
     const before = JSON.stringify(i.config);
     kubernetesManifests(i);

@@ -20,10 +20,27 @@ const CAPACITY_STEPS: StepWindow[] = [0, 1, 2, 3].map((i) => ({ index: i, rate: 
 
 function plan(index: number, count: number, o: { profile?: LoadProfileName; steps?: StepWindow[]; url?: string } = {}): LoadPlan {
   return {
-    planVersion: 1, runId: '0123456789abcdef', segment: { index, count }, scenario: 'pull-doc', profile: o.profile ?? 'smoke', url: o.url ?? 'http://127.0.0.1:8080/pulldoc',
-    specProfile: '3.0', orgId: 'in.gov.example', issuerId: 'in.gov.example', hmac: 'hex-base64', namespace: 'none', tsOffset: '+05:30', format: 'pdf', apiKeyEnv: 'K',
-    sampleRate: 0.001, requestTimeoutMs: 10_000, captureBytes: 4096, expectPdf: true, expectXml: false,
-    steps: o.steps ?? (o.profile === 'capacity' ? CAPACITY_STEPS : SMOKE_STEPS), limits: { workers: 10, maxWorkers: 120, maxConnections: 120 },
+    planVersion: 1,
+    runId: '0123456789abcdef',
+    segment: { index, count },
+    scenario: 'pull-doc',
+    profile: o.profile ?? 'smoke',
+    url: o.url ?? 'http://127.0.0.1:8080/pulldoc',
+    specProfile: '3.0',
+    orgId: 'in.gov.example',
+    issuerId: 'in.gov.example',
+    hmac: 'hex-base64',
+    namespace: 'none',
+    tsOffset: '+05:30',
+    format: 'pdf',
+    apiKeyEnv: 'K',
+    sampleRate: 0.001,
+    requestTimeoutMs: 10_000,
+    captureBytes: 4096,
+    expectPdf: true,
+    expectXml: false,
+    steps: o.steps ?? (o.profile === 'capacity' ? CAPACITY_STEPS : SMOKE_STEPS),
+    limits: { workers: 10, maxWorkers: 120, maxConnections: 120 },
   };
 }
 
@@ -42,8 +59,23 @@ function record(index: number, offeredRate: number, samplesMs: readonly number[]
     sumUs += Math.max(1, Math.round(v * 1000));
   }
   return {
-    index, offeredRate, windowSeconds: 8, requests: samplesMs.length, completed: samplesMs.length, lateStarts: 0, httpFailed: 0, ok: samplesMs.length, notOk: 0,
-    reasons: {}, beyondCapture: 0, sampledPass: 0, sampledFail: 0, histogram: h.encode(), sumUs, maxUs: Math.max(0, ...samplesMs.map((v) => v * 1000)), ...extra,
+    index,
+    offeredRate,
+    windowSeconds: 8,
+    requests: samplesMs.length,
+    completed: samplesMs.length,
+    lateStarts: 0,
+    httpFailed: 0,
+    ok: samplesMs.length,
+    notOk: 0,
+    reasons: {},
+    beyondCapture: 0,
+    sampledPass: 0,
+    sampledFail: 0,
+    histogram: h.encode(),
+    sumUs,
+    maxUs: Math.max(0, ...samplesMs.map((v) => v * 1000)),
+    ...extra,
   };
 }
 
@@ -53,10 +85,22 @@ function totalOf(steps: readonly StepRecord[]): StepRecord {
   const reasons: Record<string, number> = {};
   for (const r of steps) for (const [k, v] of Object.entries(r.reasons)) reasons[k] = (reasons[k] ?? 0) + v;
   return {
-    index: 0, offeredRate: steps.at(-1)?.offeredRate ?? 0, windowSeconds: 0, requests: sum((r) => r.requests), completed: sum((r) => r.completed), lateStarts: sum((r) => r.lateStarts),
-    httpFailed: sum((r) => r.httpFailed), ok: sum((r) => r.ok), notOk: sum((r) => r.notOk), reasons, beyondCapture: sum((r) => r.beyondCapture),
-    sampledPass: sum((r) => r.sampledPass), sampledFail: sum((r) => r.sampledFail),
-    histogram: LatencyHistogram.merged(steps.map((r) => LatencyHistogram.decode(r.histogram))).encode(), sumUs: sum((r) => r.sumUs), maxUs: Math.max(0, ...steps.map((r) => r.maxUs)),
+    index: 0,
+    offeredRate: steps.at(-1)?.offeredRate ?? 0,
+    windowSeconds: 0,
+    requests: sum((r) => r.requests),
+    completed: sum((r) => r.completed),
+    lateStarts: sum((r) => r.lateStarts),
+    httpFailed: sum((r) => r.httpFailed),
+    ok: sum((r) => r.ok),
+    notOk: sum((r) => r.notOk),
+    reasons,
+    beyondCapture: sum((r) => r.beyondCapture),
+    sampledPass: sum((r) => r.sampledPass),
+    sampledFail: sum((r) => r.sampledFail),
+    histogram: LatencyHistogram.merged(steps.map((r) => LatencyHistogram.decode(r.histogram))).encode(),
+    sumUs: sum((r) => r.sumUs),
+    maxUs: Math.max(0, ...steps.map((r) => r.maxUs)),
   };
 }
 
@@ -64,25 +108,37 @@ const NO_SAMPLES: SampledTally = { samples: 0, pass: 0, fail: 0, byCheck: {}, fa
 
 function segment(p: LoadPlan, steps: StepRecord[], extra: Partial<SegmentFile> = {}): SegmentFile {
   return {
-    segmentVersion: 1, tool: { name: 'dlconform', version: 'test' }, engine: { name: 'vegeta', version: 'v12.13.0' }, plan: p,
+    segmentVersion: 1,
+    tool: { name: 'dlconform', version: 'test' },
+    engine: { name: 'vegeta', version: 'v12.13.0' },
+    plan: p,
     settings: { thresholds: { ...LOAD_DEFAULTS.thresholds }, minAchievedRatio: 0.99, datasetSize: 3, profile: { rate: 40, durationSeconds: 10 } },
-    startedAt: `2026-01-01T00:00:0${p.segment.index}.000Z`, endedAt: `2026-01-01T00:00:1${p.segment.index}.000Z`,
-    steps, total: totalOf(steps), sampled: NO_SAMPLES, exitCodes: steps.map(() => 0), ...extra,
+    startedAt: `2026-01-01T00:00:0${p.segment.index}.000Z`,
+    endedAt: `2026-01-01T00:00:1${p.segment.index}.000Z`,
+    steps,
+    total: totalOf(steps),
+    sampled: NO_SAMPLES,
+    exitCodes: steps.map(() => 0),
+    ...extra,
   };
 }
 
 function merge(segments: SegmentFile[], extra: Partial<MergeInput> = {}) {
   return mergeSegments({
-    segments, thresholds: { ...LOAD_DEFAULTS.thresholds }, minAchievedRatio: 0.99, toolVersion: 'test', datasetSize: 3, profileSettings: { rate: 40, durationSeconds: 10 }, files: [], ...extra,
+    segments,
+    thresholds: { ...LOAD_DEFAULTS.thresholds },
+    minAchievedRatio: 0.99,
+    toolVersion: 'test',
+    datasetSize: 3,
+    profileSettings: { rate: 40, durationSeconds: 10 },
+    files: [],
+    ...extra,
   });
 }
 
 /** Two smoke segments of 20 req/s each over 10 s, with the given records. */
 function smokePair(a: Partial<StepRecord> = {}, b: Partial<StepRecord> = {}, samples: [number[], number[]] = [latencies(1, 200, 5), latencies(2, 200, 9)]) {
-  return [
-    segment(plan(1, 2), [record(0, 20, samples[0], { windowSeconds: 10, ...a })]),
-    segment(plan(2, 2), [record(0, 20, samples[1], { windowSeconds: 10, ...b })]),
-  ];
+  return [segment(plan(1, 2), [record(0, 20, samples[0], { windowSeconds: 10, ...a })]), segment(plan(2, 2), [record(0, 20, samples[1], { windowSeconds: 10, ...b })])];
 }
 
 describe('mergeSegments', () => {
@@ -97,7 +153,12 @@ describe('mergeSegments', () => {
     expect(r.total).toMatchObject({ offeredRate: 40, achievedRate: 40, requests: 400 });
     const union = new LatencyHistogram();
     for (const v of [...a, ...b]) union.addMs(v);
-    for (const [key, p] of [['p50Ms', 50], ['p90Ms', 90], ['p95Ms', 95], ['p99Ms', 99]] as const) {
+    for (const [key, p] of [
+      ['p50Ms', 50],
+      ['p90Ms', 90],
+      ['p95Ms', 95],
+      ['p99Ms', 99],
+    ] as const) {
       expect(r.steps[0]![key], key).toBe(round3(union.percentileMs(p)!));
       expect(r.total[key], key).toBe(round3(union.percentileMs(p)!));
     }
@@ -106,7 +167,10 @@ describe('mergeSegments', () => {
     expect(h.count).toBe(400);
     expect(h.percentileMs(99)).toBe(union.percentileMs(99));
     expect(r.engine).toEqual({ name: 'vegeta', version: 'v12.13.0', segments: 2 });
-    expect(r.segments.map((s) => [s.segment, s.requests, s.exitCode])).toEqual([['1/2', 200, 0], ['2/2', 200, 0]]);
+    expect(r.segments.map((s) => [s.segment, s.requests, s.exitCode])).toEqual([
+      ['1/2', 200, 0],
+      ['2/2', 200, 0],
+    ]);
     expect([r.startedAt, r.endedAt]).toEqual(['2026-01-01T00:00:01.000Z', '2026-01-01T00:00:12.000Z']);
     expect(r.schemaVersion).toBe(2);
     // given in any order, the same report
@@ -137,7 +201,10 @@ describe('mergeSegments', () => {
 
     // checks: every cheap check passed, but the sampled stream failed: 400 + 5 passes of 400 + 5 + 5 = 98.8% < 99%
     const sampledFail: SampledTally = {
-      samples: 5, pass: 5, fail: 5, byCheck: { 'pulldoc.echo.txn': { pass: 0, fail: 5, warn: 0, skip: 0 } },
+      samples: 5,
+      pass: 5,
+      fail: 5,
+      byCheck: { 'pulldoc.echo.txn': { pass: 0, fail: 5, warn: 0, skip: 0 } },
       failures: [{ id: 'pulldoc.echo.txn', verdict: 'fail', level: 'MUST' } as unknown as SampledTally['failures'][number]],
     };
     const [one, two] = smokePair();
@@ -242,7 +309,13 @@ describe('mergeSampled', () => {
   it('adds counts per check and keeps the first failure of each check once', () => {
     const f = (id: string, message: string) => ({ id, message }) as unknown as SampledTally['failures'][number];
     const a: SampledTally = { samples: 3, pass: 20, fail: 1, byCheck: { x: { pass: 2, fail: 1, warn: 0, skip: 0 } }, failures: [f('x', 'first')] };
-    const b: SampledTally = { samples: 2, pass: 10, fail: 2, byCheck: { x: { pass: 1, fail: 1, warn: 1, skip: 0 }, y: { pass: 0, fail: 1, warn: 0, skip: 2 } }, failures: [f('x', 'second'), f('y', 'y')] };
+    const b: SampledTally = {
+      samples: 2,
+      pass: 10,
+      fail: 2,
+      byCheck: { x: { pass: 1, fail: 1, warn: 1, skip: 0 }, y: { pass: 0, fail: 1, warn: 0, skip: 2 } },
+      failures: [f('x', 'second'), f('y', 'y')],
+    };
     const m = mergeSampled([a, b]);
     expect(m).toMatchObject({ samples: 5, pass: 30, fail: 3, byCheck: { x: { pass: 3, fail: 2, warn: 1, skip: 0 }, y: { pass: 0, fail: 1, warn: 0, skip: 2 } } });
     expect(m.failures.map((x) => (x as unknown as { message: string }).message)).toEqual(['first', 'y']);

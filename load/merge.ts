@@ -22,7 +22,10 @@ export function checkSegments(segments: readonly SegmentFile[]): void {
   if (segments.length === 0) throw new MergeError('no segment to merge');
   const first = segments[0]!.plan;
   const sameAs = (what: string, a: unknown, b: unknown, i: number) => {
-    if (JSON.stringify(a) !== JSON.stringify(b)) throw new MergeError(`segment ${segments[i]!.plan.segment.index}/${segments[i]!.plan.segment.count} has a different ${what} than segment ${first.segment.index}/${first.segment.count}: they are not parts of one test`);
+    if (JSON.stringify(a) !== JSON.stringify(b))
+      throw new MergeError(
+        `segment ${segments[i]!.plan.segment.index}/${segments[i]!.plan.segment.count} has a different ${what} than segment ${first.segment.index}/${first.segment.count}: they are not parts of one test`,
+      );
   };
   const seen = new Set<number>();
   segments.forEach((s, i) => {
@@ -45,8 +48,8 @@ export function mergeSampled(parts: readonly SampledTally[]): SampledTally {
     out.pass += t.pass;
     out.fail += t.fail;
     for (const [id, c] of Object.entries(t.byCheck)) {
-      out.byCheck[id] ??= { pass: 0, fail: 0, warn: 0, skip: 0 };
-      const into = out.byCheck[id];
+      const into = out.byCheck[id] ?? { pass: 0, fail: 0, warn: 0, skip: 0 };
+      out.byCheck[id] = into;
       into.pass += c.pass;
       into.fail += c.fail;
       into.warn += c.warn;
@@ -104,7 +107,10 @@ export function mergeSegments(m: MergeInput): LoadResult {
   }
   const last = windows[Math.max(0, measuredSteps - 1)] ?? windows[0]!;
   const totalWindow: StepWindow = { index: 0, rate: last.rate, start: 0, measureFrom: 0, end: capacity ? last.end : windows[0]!.end };
-  const total = stepResult(totalWindow, segments.map((s) => s.total));
+  const total = stepResult(
+    totalWindow,
+    segments.map((s) => s.total),
+  );
   if (!capacity && stepResults[0]) {
     total.achievedRate = stepResults[0].achievedRate;
     total.offeredRate = stepResults[0].offeredRate;
@@ -164,7 +170,10 @@ export function mergeSegments(m: MergeInput): LoadResult {
 
   const histogram = LatencyHistogram.merged(segments.map((s) => LatencyHistogram.decode(s.total.histogram))).encode();
   const startedAt = segments.map((s) => s.startedAt).sort()[0]!;
-  const endedAt = segments.map((s) => s.endedAt).sort().at(-1)!;
+  const endedAt = segments
+    .map((s) => s.endedAt)
+    .sort()
+    .at(-1)!;
   return {
     schemaVersion: 2,
     tool: { name: 'dlconform', version: m.toolVersion },
@@ -200,4 +209,3 @@ export function mergeSegments(m: MergeInput): LoadResult {
     files: m.files,
   };
 }
-

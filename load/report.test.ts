@@ -17,24 +17,58 @@ afterAll(() => {
 const criteria = { minAchievedRatio: 0.99, errorRate: 0.01, p99Ms: 500, lateStartRate: 0.001 };
 
 const step = (index: number, offered: number, achieved: number, p99: number, lateStarts = 0): StepResult => ({
-  index, offeredRate: offered, achievedRate: achieved, windowSeconds: 10, requests: achieved * 10, completed: achieved * 10, lateStarts,
-  errorRate: 0, httpFailedRate: 0, p50Ms: p99 / 4, p90Ms: p99 / 2, p95Ms: p99 / 1.5, p99Ms: p99, maxMs: p99 * 2, sampled: { pass: 3, fail: 0 }, reasons: {}, beyondCapture: 0,
+  index,
+  offeredRate: offered,
+  achievedRate: achieved,
+  windowSeconds: 10,
+  requests: achieved * 10,
+  completed: achieved * 10,
+  lateStarts,
+  errorRate: 0,
+  httpFailedRate: 0,
+  p50Ms: p99 / 4,
+  p90Ms: p99 / 2,
+  p95Ms: p99 / 1.5,
+  p99Ms: p99,
+  maxMs: p99 * 2,
+  sampled: { pass: 3, fail: 0 },
+  reasons: {},
+  beyondCapture: 0,
 });
 
 function result(extra: Partial<LoadResult>): LoadResult {
   return {
-    schemaVersion: 2, tool: { name: 'dlconform', version: 't' }, runId: 'r1', profile: 'smoke', scenario: 'pull-doc', specProfile: '3.0',
-    target: 'http://127.0.0.1:8080/pulldoc', startedAt: '2026-01-01T00:00:00.000Z', endedAt: '2026-01-01T00:00:10.000Z',
+    schemaVersion: 2,
+    tool: { name: 'dlconform', version: 't' },
+    runId: 'r1',
+    profile: 'smoke',
+    scenario: 'pull-doc',
+    specProfile: '3.0',
+    target: 'http://127.0.0.1:8080/pulldoc',
+    startedAt: '2026-01-01T00:00:00.000Z',
+    endedAt: '2026-01-01T00:00:10.000Z',
     engine: { name: 'vegeta', version: 'v12.13.0', segments: 1 },
     settings: {
-      format: 'pdf', sampleRate: 0.005, captureBytes: 4096, requestTimeoutMs: 10000,
+      format: 'pdf',
+      sampleRate: 0.005,
+      captureBytes: 4096,
+      requestTimeoutMs: 10000,
       thresholds: { p95Ms: 1000, p99Ms: 2000, errorRate: 0.01, checksRate: 0.99, lateStartRate: 0.001 },
-      datasetSize: 3, profile: { rate: 20, durationSeconds: 10 }, limits: { workers: 10, maxWorkers: 60, maxConnections: 60 },
+      datasetSize: 3,
+      profile: { rate: 20, durationSeconds: 10 },
+      limits: { workers: 10, maxWorkers: 60, maxConnections: 60 },
     },
-    steps: [step(0, 20, 20, 5)], total: step(0, 20, 20, 5), segments: [], thresholds: [],
+    steps: [step(0, 20, 20, 5)],
+    total: step(0, 20, 20, 5),
+    segments: [],
+    thresholds: [],
     conformance: { samples: 0, pass: 0, fail: 0, byCheck: {}, failures: [] },
-    verdict: 'pass', message: 'All thresholds met.', exitCode: 0,
-    histogram: new LatencyHistogram().encode(), files: ['load.json'], ...extra,
+    verdict: 'pass',
+    message: 'All thresholds met.',
+    exitCode: 0,
+    histogram: new LatencyHistogram().encode(),
+    files: ['load.json'],
+    ...extra,
   };
 }
 
@@ -71,7 +105,13 @@ describe('load reports', () => {
   it('capacity: the knee test case, the summary with the plot, and an SVG that marks the knee', () => {
     const steps = [step(0, 100, 100, 5), step(1, 200, 200, 6), step(2, 300, 250, 900, 40)];
     const capacity = findKnee(steps, criteria);
-    const r = result({ profile: 'capacity', steps, capacity, message: 'Capacity knee: 200 req/s.', settings: { ...result({}).settings, profile: { startRate: 100, stepRate: 100, minAchievedRatio: 0.99 } } });
+    const r = result({
+      profile: 'capacity',
+      steps,
+      capacity,
+      message: 'Capacity knee: 200 req/s.',
+      settings: { ...result({}).settings, profile: { startRate: 100, stepRate: 100, minAchievedRatio: 0.99 } },
+    });
     expect(junitCases(renderJunit(r))).toEqual([{ '@_classname': 'load.capacity.pull-doc', '@_name': 'capacity knee', '@_time': '0.000', 'system-out': 'knee 200 req/s' }]);
     const md = renderSummary(r);
     expect(md).toMatch(/\*\*Knee: 200 req\/s\*\*/);
@@ -104,10 +144,13 @@ describe('load reports', () => {
   });
 
   it('segments are listed; percentiles are said to come from the merged HdrHistogram', () => {
-    const r = result({ engine: { name: 'vegeta', version: 'v12.13.0', segments: 2 }, segments: [
-      { index: 1, segment: '1/2', exitCode: 0, requests: 100, p95Ms: 3, lateStarts: 0 },
-      { index: 2, segment: '2/2', exitCode: 107, requests: 100, p95Ms: 4, lateStarts: 2, error: 'vegeta attack exited with 107' },
-    ] });
+    const r = result({
+      engine: { name: 'vegeta', version: 'v12.13.0', segments: 2 },
+      segments: [
+        { index: 1, segment: '1/2', exitCode: 0, requests: 100, p95Ms: 3, lateStarts: 0 },
+        { index: 2, segment: '2/2', exitCode: 107, requests: 100, p95Ms: 4, lateStarts: 2, error: 'vegeta attack exited with 107' },
+      ],
+    });
     const md = renderSummary(r);
     expect(md).toMatch(/2 segments merged \(HdrHistogram\)/);
     expect(md).toMatch(/\| 2\/2 \| 100 \| 4.00 \| 2 \| 107 \(vegeta attack exited with 107\) \|[\s\S]*merged HdrHistogram of every segment, never from averaging/);

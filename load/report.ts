@@ -126,9 +126,16 @@ export function renderSummary(r: LoadResult): string {
   lines.push(`# dlconform load: ${r.profile} (${r.scenario}) — ${icon}`, '');
   lines.push(`${r.message}`, '');
   lines.push(`- target: \`${r.target}\` (profile ${r.specProfile}${r.settings.format ? `, format ${r.settings.format}` : ''})`);
-  lines.push(`- run ${r.runId}, ${r.startedAt} → ${r.endedAt}; vegeta ${r.engine.version}${r.engine.segments > 1 ? `, ${r.engine.segments} segments merged (HdrHistogram)` : ''}; at most ${r.settings.limits.maxWorkers} requests in flight`);
-  lines.push(`- dataset: ${r.settings.datasetSize} documents; every response cheaply checked from its first ${r.settings.captureBytes} bytes; ${r.conformance.samples} sampled requests (${pct(r.settings.sampleRate)} of the rate, at least one a second) judged by the suite's checks: ${r.conformance.pass} passed, ${r.conformance.fail} failed`);
-  if (r.total.beyondCapture > 0) lines.push(`- ${r.total.beyondCapture} responses were longer than the ${r.settings.captureBytes} bytes captured with their content marker beyond them: not judged by the cheap check (the sampled checks read whole bodies); raise load.captureBytes to judge them`);
+  lines.push(
+    `- run ${r.runId}, ${r.startedAt} → ${r.endedAt}; vegeta ${r.engine.version}${r.engine.segments > 1 ? `, ${r.engine.segments} segments merged (HdrHistogram)` : ''}; at most ${r.settings.limits.maxWorkers} requests in flight`,
+  );
+  lines.push(
+    `- dataset: ${r.settings.datasetSize} documents; every response cheaply checked from its first ${r.settings.captureBytes} bytes; ${r.conformance.samples} sampled requests (${pct(r.settings.sampleRate)} of the rate, at least one a second) judged by the suite's checks: ${r.conformance.pass} passed, ${r.conformance.fail} failed`,
+  );
+  if (r.total.beyondCapture > 0)
+    lines.push(
+      `- ${r.total.beyondCapture} responses were longer than the ${r.settings.captureBytes} bytes captured with their content marker beyond them: not judged by the cheap check (the sampled checks read whole bodies); raise load.captureBytes to judge them`,
+    );
   if (r.stopped) lines.push(`- stopped early: ${r.stopped.reason}`);
   lines.push('');
   if (r.thresholds.length > 0) {
@@ -139,10 +146,16 @@ export function renderSummary(r: LoadResult): string {
   if (r.profile === 'capacity' && r.capacity) {
     const k = r.capacity;
     lines.push('## Capacity', '');
-    if (k.knee) lines.push(`**Knee: ${k.knee.rate} req/s** (achieved ${k.knee.achievedRate} req/s, p99 ${ms(k.knee.p99Ms)} ms)${k.saturated ? '' : ' — no step failed, so the capacity is at least this; raise load.capacity.maxSteps or stepRate to find the limit'}.`);
+    if (k.knee)
+      lines.push(
+        `**Knee: ${k.knee.rate} req/s** (achieved ${k.knee.achievedRate} req/s, p99 ${ms(k.knee.p99Ms)} ms)${k.saturated ? '' : ' — no step failed, so the capacity is at least this; raise load.capacity.maxSteps or stepRate to find the limit'}.`,
+      );
     else lines.push('**No step was sustained**: the target does not hold even the first step.');
     if (k.firstFailure) lines.push('', `First step past the knee: step ${k.firstFailure.index} at ${k.firstFailure.rate} req/s: ${k.firstFailure.problems.join('; ')}.`);
-    lines.push('', `A step is sustained when achieved ≥ ${Math.round((r.settings.profile.minAchievedRatio ?? 0.99) * 100)}% of offered, late starts ≤ ${pct(r.settings.thresholds.lateStartRate)}, errors ≤ ${pct(r.settings.thresholds.errorRate)} and p99 < ${r.settings.thresholds.p99Ms} ms.`);
+    lines.push(
+      '',
+      `A step is sustained when achieved ≥ ${Math.round((r.settings.profile.minAchievedRatio ?? 0.99) * 100)}% of offered, late starts ≤ ${pct(r.settings.thresholds.lateStartRate)}, errors ≤ ${pct(r.settings.thresholds.errorRate)} and p99 < ${r.settings.thresholds.p99Ms} ms.`,
+    );
     lines.push('', `![latency percentiles against offered rate](${CAPACITY_SVG})`, '');
   }
   lines.push(r.profile === 'capacity' ? '## Steps' : '## Result', '');
@@ -182,11 +195,14 @@ export async function writeLoadReports(r: LoadResult, dir: string): Promise<stri
   const written = [LOAD_JSON, LOAD_JUNIT, LOAD_SUMMARY];
   if (r.profile === 'capacity') written.push(CAPACITY_SVG);
   const safe: LoadResult = { ...r, files: [...new Set([...r.files, ...written])] };
-  await writeFile(join(dir, LOAD_JSON), JSON.stringify(safe, null, 2) + '\n');
+  await writeFile(join(dir, LOAD_JSON), `${JSON.stringify(safe, null, 2)}\n`);
   await writeFile(join(dir, LOAD_JUNIT), renderJunit(safe));
   await writeFile(join(dir, LOAD_SUMMARY), renderSummary(safe));
   if (r.profile === 'capacity') {
-    await writeFile(join(dir, CAPACITY_SVG), capacitySvg(safe.steps, { kneeRate: safe.capacity?.knee?.rate, sloMs: safe.settings.thresholds.p99Ms, title: `Capacity: ${safe.scenario} on ${new URL(safe.target).host}` }));
+    await writeFile(
+      join(dir, CAPACITY_SVG),
+      capacitySvg(safe.steps, { kneeRate: safe.capacity?.knee?.rate, sloMs: safe.settings.thresholds.p99Ms, title: `Capacity: ${safe.scenario} on ${new URL(safe.target).host}` }),
+    );
   }
   return written;
 }

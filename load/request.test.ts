@@ -97,7 +97,9 @@ describe('load requests (Node, node:crypto)', () => {
       const t = sampler.tally;
       expect(t.samples).toBe(1);
       expect(t.pass, fault).toBeGreaterThan(0);
-      const failed = Object.entries(t.byCheck).filter(([, c]) => c.fail > 0).map(([id]) => id);
+      const failed = Object.entries(t.byCheck)
+        .filter(([, c]) => c.fail > 0)
+        .map(([id]) => id);
       if (sampled === 'none' || sampled.startsWith('warn:')) {
         expect(failed, fault).toEqual([]);
         expect(t.fail).toBe(0);
@@ -115,7 +117,13 @@ describe('load requests (Node, node:crypto)', () => {
   });
 
   it('a filled request template is byte for byte what protocol/ builds (every profile and scenario, escaping-sensitive values)', async () => {
-    for (const [profile, scenario] of [['3.0', 'pull-doc'], ['3.0', 'pull-uri'], ['1.0', 'pull-doc'], ['1.0', 'pull-uri'], ['1.13', 'pull-uri']] as const) {
+    for (const [profile, scenario] of [
+      ['3.0', 'pull-doc'],
+      ['3.0', 'pull-uri'],
+      ['1.0', 'pull-doc'],
+      ['1.0', 'pull-uri'],
+      ['1.13', 'pull-uri'],
+    ] as const) {
       const { target, plan, dataset } = await setup(profile, scenario);
       const signer = { hash: nodeHash, apiKey: target.apiKey, hmac: plan.hmac };
       const items = [...dataset, { ...dataset[0]!, fullName: `O'Brien & <Sons> "Ltd"`, uri: dataset[0]!.uri && `${dataset[0]!.uri}&x` }];

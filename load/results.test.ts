@@ -21,8 +21,18 @@ describe('parseResultLine', () => {
   it("reads vegeta's JSON result line: seq, code, start, latency in µs, the captured body", () => {
     const xml = '<?xml version="1.0" encoding="UTF-8"?><PullDocResponse><ResponseStatus Status="1" ts="x" txn="y">1</ResponseStatus><DocDetails><DocContent>JVBERi0xLjQK';
     const line = JSON.stringify({
-      attack: 'step-0-segment-1', seq: 42, code: 200, timestamp: '2026-12-05T14:29:25.747811887+05:30', latency: 4317802, bytes_out: 690, bytes_in: 4096, error: '',
-      body: Buffer.from(xml).toString('base64'), method: 'POST', url: 'http://127.0.0.1:8080/pulldoc', headers: { 'Content-Type': ['application/xml'] },
+      attack: 'step-0-segment-1',
+      seq: 42,
+      code: 200,
+      timestamp: '2026-12-05T14:29:25.747811887+05:30',
+      latency: 4317802,
+      bytes_out: 690,
+      bytes_in: 4096,
+      error: '',
+      body: Buffer.from(xml).toString('base64'),
+      method: 'POST',
+      url: 'http://127.0.0.1:8080/pulldoc',
+      headers: { 'Content-Type': ['application/xml'] },
     });
     const r = parseResultLine(line);
     expect(r).toMatchObject({ seq: 42, code: 200, error: '', body: xml, captured: 4096 });
@@ -82,7 +92,11 @@ const ONE_SECOND: StepWindow = { index: 0, rate: 10, start: 0, measureFrom: 0, e
 
 describe('AttackCollector', () => {
   it('requests on schedule start on time (jitter within one interval is not late)', () => {
-    const { c, record } = collect(ONE_SECOND, 10, scheduled(10, 10, (seq) => ({ shiftMs: (seq % 3) * 30 })));
+    const { c, record } = collect(
+      ONE_SECOND,
+      10,
+      scheduled(10, 10, (seq) => ({ shiftMs: (seq % 3) * 30 })),
+    );
     expect(c.startedAt).toBe(T0);
     expect(record).toMatchObject({ index: 0, offeredRate: 10, windowSeconds: 1, requests: 10, completed: 10, lateStarts: 0, httpFailed: 0, ok: 10, notOk: 0, reasons: {} });
     expect(c.results).toBe(10);
@@ -90,13 +104,21 @@ describe('AttackCollector', () => {
 
   it('a request sent more than one interval behind its place in the schedule is a late start', () => {
     // interval 100 ms: 100 ms behind is the edge (not late), 101 ms and later are late
-    const { record } = collect(ONE_SECOND, 10, scheduled(10, 10, (seq) => ({ shiftMs: seq === 3 ? 100 : seq === 5 ? 101 : seq === 8 ? 150 : 0 })));
+    const { record } = collect(
+      ONE_SECOND,
+      10,
+      scheduled(10, 10, (seq) => ({ shiftMs: seq === 3 ? 100 : seq === 5 ? 101 : seq === 8 ? 150 : 0 })),
+    );
     expect(record.lateStarts).toBe(2);
     expect(record.requests).toBe(10);
   });
 
   it('a backlog that grows (every worker busy) makes every later request late', () => {
-    const { record } = collect({ index: 0, rate: 20, start: 0, measureFrom: 0, end: 4000 }, 20, scheduled(40, 20, (seq) => ({ shiftMs: seq < 20 ? 0 : (seq - 19) * 30 })));
+    const { record } = collect(
+      { index: 0, rate: 20, start: 0, measureFrom: 0, end: 4000 },
+      20,
+      scheduled(40, 20, (seq) => ({ shiftMs: seq < 20 ? 0 : (seq - 19) * 30 })),
+    );
     // request 20 is 30 ms behind, 21 is 60 ms: from request 21 on, more than the 50 ms interval
     expect(record.lateStarts).toBe(19);
   });
@@ -154,7 +176,11 @@ describe('AttackCollector', () => {
       { code: 0, error: 'Post "http://127.0.0.1/pulldoc": dial tcp 127.0.0.1:1: connect: connection refused', body: '', captured: 0 },
       { code: 302, body: '' },
     ];
-    const { record } = collect({ index: 0, rate: 10, start: 0, measureFrom: 0, end: 1000 }, 10, scheduled(cases.length, 10, (seq) => cases[seq]!));
+    const { record } = collect(
+      { index: 0, rate: 10, start: 0, measureFrom: 0, end: 1000 },
+      10,
+      scheduled(cases.length, 10, (seq) => cases[seq]!),
+    );
     expect(record.reasons).toEqual({ 'status-not-1': 1, 'no-pdf': 1, 'http-500': 1, timeout: 1, 'connection-refused': 1, 'http-302': 1 });
     expect(record).toMatchObject({ requests: 7, ok: 1, notOk: 6, httpFailed: 3 });
     // no response: not a completion
@@ -171,7 +197,12 @@ describe('AttackCollector', () => {
       // the same body, not truncated: the PDF is missing
       { body: `${prefix}<Other>${'x'.repeat(200)}`, captured: 200 },
     ];
-    const { record } = collect(ONE_SECOND, 10, scheduled(cases.length, 10, (seq) => cases[seq]!), { ...PLAN, captureBytes: 256 });
+    const { record } = collect(
+      ONE_SECOND,
+      10,
+      scheduled(cases.length, 10, (seq) => cases[seq]!),
+      { ...PLAN, captureBytes: 256 },
+    );
     expect(record.beyondCapture).toBe(1);
     expect(record.reasons).toEqual({ 'no-pdf': 2 });
     expect(record).toMatchObject({ ok: 1, notOk: 2 });
@@ -179,7 +210,11 @@ describe('AttackCollector', () => {
 
   it('a fractional rate (a segment share) keeps its schedule', () => {
     // 2.5 req/s: one every 400 ms
-    const { record } = collect({ index: 0, rate: 5, start: 0, measureFrom: 0, end: 4000 }, 2.5, scheduled(10, 2.5, (seq) => ({ shiftMs: seq === 4 ? 399 : seq === 7 ? 401 : 0 })));
+    const { record } = collect(
+      { index: 0, rate: 5, start: 0, measureFrom: 0, end: 4000 },
+      2.5,
+      scheduled(10, 2.5, (seq) => ({ shiftMs: seq === 4 ? 399 : seq === 7 ? 401 : 0 })),
+    );
     expect(record).toMatchObject({ offeredRate: 2.5, requests: 10, lateStarts: 1 });
   });
 

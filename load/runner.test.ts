@@ -66,7 +66,9 @@ async function run(path: string, o: { segments?: number; durationSeconds?: numbe
   return { outcome, dir, out: out.text(), err: err.text() };
 }
 
-const GOOD_BODY = Buffer.from('<?xml version="1.0" encoding="UTF-8"?><PullDocResponse xmlns:ns2="http://tempuri.org/"><ResponseStatus Status="1" ts="2026-01-01T05:30:00+05:30" txn="x">1</ResponseStatus><DocDetails><DocContent>JVBERi0xLjQKJcfs</DocContent></DocDetails></PullDocResponse>').toString('base64');
+const GOOD_BODY = Buffer.from(
+  '<?xml version="1.0" encoding="UTF-8"?><PullDocResponse xmlns:ns2="http://tempuri.org/"><ResponseStatus Status="1" ts="2026-01-01T05:30:00+05:30" txn="x">1</ResponseStatus><DocDetails><DocContent>JVBERi0xLjQKJcfs</DocContent></DocDetails></PullDocResponse>',
+).toString('base64');
 
 /** vegeta's JSON result lines for `n` requests at `rate`, on schedule from 2026-01-01T00:00:00Z unless `late` says otherwise. */
 function resultLines(n: number, rate: number, opts: { latencyMs?: number; late?: Record<number, number>; code?: Record<number, number> } = {}): string {
@@ -78,13 +80,22 @@ function resultLines(n: number, rate: number, opts: { latencyMs?: number; late?:
     const code = opts.code?.[seq] ?? 200;
     lines.push(
       JSON.stringify({
-        attack: 'step-0-segment-1', seq, code, timestamp: when, latency: (opts.latencyMs ?? 5) * 1e6, bytes_out: 700, bytes_in: 250,
-        error: code === 200 ? '' : `${code} Internal Server Error`, body: code === 200 ? GOOD_BODY : Buffer.from('Internal Server Error').toString('base64'),
-        method: 'POST', url: 'http://127.0.0.1/pulldoc', headers: { 'Content-Type': ['application/xml'], 'X-Owner': ['Sunil Kumar'] },
+        attack: 'step-0-segment-1',
+        seq,
+        code,
+        timestamp: when,
+        latency: (opts.latencyMs ?? 5) * 1e6,
+        bytes_out: 700,
+        bytes_in: 250,
+        error: code === 200 ? '' : `${code} Internal Server Error`,
+        body: code === 200 ? GOOD_BODY : Buffer.from('Internal Server Error').toString('base64'),
+        method: 'POST',
+        url: 'http://127.0.0.1/pulldoc',
+        headers: { 'Content-Type': ['application/xml'], 'X-Owner': ['Sunil Kumar'] },
       }),
     );
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 describe('the plan', () => {
@@ -168,7 +179,13 @@ describe('runLoad with a stand-in vegeta', () => {
     expect(readFileSync(join(dir, 'junit.xml'), 'utf8')).toMatch(/<error message="segment 1\/2: vegeta attack exited with 107/);
     // the two segments run side by side, each at half the rate, each with every bound set
     const args = readFileSync(`${fake}.args`, 'utf8');
-    for (const i of [1, 2]) expect(args).toMatch(new RegExp(`^attack -format=json -lazy -targets=stdin -rate=10/1s -duration=1s -workers=\\d+ -max-workers=\\d+ -connections=\\d+ -max-connections=\\d+ -timeout=\\d+ms -max-body=1024 -redirects=-1 -name=step-0-segment-${i}$`, 'm'));
+    for (const i of [1, 2])
+      expect(args).toMatch(
+        new RegExp(
+          `^attack -format=json -lazy -targets=stdin -rate=10/1s -duration=1s -workers=\\d+ -max-workers=\\d+ -connections=\\d+ -max-connections=\\d+ -timeout=\\d+ms -max-body=1024 -redirects=-1 -name=step-0-segment-${i}$`,
+          'm',
+        ),
+      );
     expect(args).toMatch(/^encode -to=json$/m);
     expect(args).not.toContain(target.apiKey);
     expect(readFileSync(`${fake}.env`, 'utf8')).not.toContain(target.apiKey);
@@ -195,14 +212,24 @@ describe('runLoad with a stand-in vegeta', () => {
     expect(r.engine).toEqual({ name: 'vegeta', version: 'v12.13.0', segments: 1 });
     expect(r.total).toMatchObject({ requests: 20, completed: 20, lateStarts: 0, errorRate: 0, httpFailedRate: 0, offeredRate: 20, achievedRate: 20 });
     expect(Math.abs(r.total.p95Ms! - 5)).toBeLessThanOrEqual(0.005);
-    expect(r.thresholds.map((t) => [t.metric, t.ok])).toEqual([['latency', true], ['http_failed', true], ['checks', true], ['late_starts', true]]);
+    expect(r.thresholds.map((t) => [t.metric, t.ok])).toEqual([
+      ['latency', true],
+      ['http_failed', true],
+      ['checks', true],
+      ['late_starts', true],
+    ]);
     expect(good.out).toMatch(/step 0: offered 20 req\/s, achieved 20, p95 5/);
     // the targets dlconform wrote are vegeta JSON targets for the plan's URL
-    const targets = readFileSync(join(dir, 'targets'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { method: string; url: string; body: string });
+    const targets = readFileSync(join(dir, 'targets'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { method: string; url: string; body: string });
     expect(targets).toHaveLength(3);
     for (const t of targets) expect(t).toMatchObject({ method: 'POST', url: target.config.target.pullDoc });
     // results.json keeps each result without body or headers (owners' data)
-    const slim = readFileSync(join(good.dir, 'segments', '1', 'results.json'), 'utf8').trim().split('\n');
+    const slim = readFileSync(join(good.dir, 'segments', '1', 'results.json'), 'utf8')
+      .trim()
+      .split('\n');
     expect(slim).toHaveLength(20);
     expect(JSON.parse(slim[0]!)).toMatchObject({ seq: 0, code: 200, body: null, headers: null });
     expect(slim.join('\n')).not.toContain('Sunil Kumar');

@@ -160,7 +160,17 @@ export async function runLoad(o: LoadRunOptions): Promise<LoadRunOutcome> {
   for (const plan of plans) {
     const segDir = oneShare ? dir : join(dir, 'segments', String(plan.segment.index));
     await mkdir(segDir, { recursive: true });
-    const local: LocalSegment = { index: plan.segment.index, plan, dir: segDir, results: createWriteStream(join(segDir, RESULTS_JSON)), records: [], total: [], exitCodes: [], startedAt: new Date(), ...(o.keepLatencies && { latencies: [] }) };
+    const local: LocalSegment = {
+      index: plan.segment.index,
+      plan,
+      dir: segDir,
+      results: createWriteStream(join(segDir, RESULTS_JSON)),
+      records: [],
+      total: [],
+      exitCodes: [],
+      startedAt: new Date(),
+      ...(o.keepLatencies && { latencies: [] }),
+    };
     if (o.sampled !== false) {
       local.sampler = new SampledConformance({
         config: o.config,
@@ -196,7 +206,12 @@ export async function runLoad(o: LoadRunOptions): Promise<LoadRunOutcome> {
   const capacity = o.profile === 'capacity';
   // a capacity staircase stops at the knee only when every segment runs here
   const judgeHere = capacity && !oneShare;
-  const criteria = { minAchievedRatio: o.settings.capacity.minAchievedRatio, errorRate: o.settings.thresholds.errorRate, p99Ms: o.settings.thresholds.p99Ms, lateStartRate: o.settings.thresholds.lateStartRate };
+  const criteria = {
+    minAchievedRatio: o.settings.capacity.minAchievedRatio,
+    errorRate: o.settings.thresholds.errorRate,
+    p99Ms: o.settings.thresholds.p99Ms,
+    lateStartRate: o.settings.thresholds.lateStartRate,
+  };
   let judgedSteps: number | undefined;
   try {
     for (const step of steps) {
@@ -219,7 +234,7 @@ export async function runLoad(o: LoadRunOptions): Promise<LoadRunOutcome> {
           targets,
           (r, line) => {
             collector.add(r);
-            l.results.write(slimResultLine(line) + '\n');
+            l.results.write(`${slimResultLine(line)}\n`);
           },
           { deadlineMs: ((step.end - step.start) / 1000 + drain + 10) * 1000 },
         );
@@ -249,10 +264,15 @@ export async function runLoad(o: LoadRunOptions): Promise<LoadRunOutcome> {
         stopAll(locals.find((l) => l.error)!.error!);
         break;
       }
-      const merged = stepResult(step, locals.map((l) => l.records.at(-1)!));
+      const merged = stepResult(
+        step,
+        locals.map((l) => l.records.at(-1)!),
+      );
       const v = judgeStep(merged, criteria);
       const verdict = capacity ? (v.ok ? ' → sustained' : ` → not sustained (${v.problems.join('; ')})`) : '';
-      say(`step ${step.index}: offered ${merged.offeredRate} req/s, achieved ${merged.achievedRate}, p95 ${merged.p95Ms ?? '–'} ms, p99 ${merged.p99Ms ?? '–'} ms, errors ${(merged.errorRate * 100).toFixed(2)}%, late starts ${merged.lateStarts}${verdict}`);
+      say(
+        `step ${step.index}: offered ${merged.offeredRate} req/s, achieved ${merged.achievedRate}, p95 ${merged.p95Ms ?? '–'} ms, p99 ${merged.p99Ms ?? '–'} ms, errors ${(merged.errorRate * 100).toFixed(2)}%, late starts ${merged.lateStarts}${verdict}`,
+      );
       if (judgeHere && !v.ok) {
         judgedSteps = step.index + 1;
         stopAll(`step ${step.index} (${step.rate} req/s) is past the knee`);

@@ -10,10 +10,20 @@ describe('load target safety', () => {
   });
 
   it('any other host is refused unless listed in loadAllowedHosts, with the fix in the message', () => {
-    for (const url of ['https://issuer.example.gov.in/pulldoc', 'http://10.0.0.5/pulldoc', 'http://192.168.1.2/x', 'http://0.0.0.0/x', 'http://128.0.0.1/x', 'http://[::2]/x', 'http://127.0.0.1.nip.io/x']) {
+    for (const url of [
+      'https://issuer.example.gov.in/pulldoc',
+      'http://10.0.0.5/pulldoc',
+      'http://192.168.1.2/x',
+      'http://0.0.0.0/x',
+      'http://128.0.0.1/x',
+      'http://[::2]/x',
+      'http://127.0.0.1.nip.io/x',
+    ]) {
       expect(() => assertLoadTarget(url, []), url).toThrow(LoadTargetRefused);
     }
-    expect(() => assertLoadTarget('https://issuer.example.gov.in/pulldoc', [])).toThrow(/not loopback and not listed in the config's "loadAllowedHosts".*"loadAllowedHosts": \["issuer.example.gov.in"\]/);
+    expect(() => assertLoadTarget('https://issuer.example.gov.in/pulldoc', [])).toThrow(
+      /not loopback and not listed in the config's "loadAllowedHosts".*"loadAllowedHosts": \["issuer.example.gov.in"\]/,
+    );
     expect(() => assertLoadTarget('https://Issuer.Example.gov.in:8443/pulldoc', ['issuer.example.gov.in'])).not.toThrow();
     expect(() => assertLoadTarget('https://other.example.gov.in/pulldoc', ['issuer.example.gov.in'])).toThrow(LoadTargetRefused);
     expect(() => assertLoadTarget('http://[2001:db8::1]/p', ['[2001:db8::1]'])).not.toThrow();

@@ -37,7 +37,7 @@ export interface SegmentFile {
 }
 
 export async function writeSegment(dir: string, segment: SegmentFile): Promise<void> {
-  await writeFile(join(dir, SEGMENT_JSON), JSON.stringify(segment, null, 2) + '\n');
+  await writeFile(join(dir, SEGMENT_JSON), `${JSON.stringify(segment, null, 2)}\n`);
 }
 
 export class SegmentReadError extends Error {}

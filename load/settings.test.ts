@@ -105,11 +105,30 @@ describe('load settings', () => {
     expect(drainSeconds(s)).toBe(11);
     expect(plannedSeconds(s, 'ci')).toBe(60);
     expect(stepsOf(s, 'smoke')).toEqual([{ index: 0, rate: 20, start: 0, measureFrom: 0, end: 10_000 }]);
-    const args = attackArgs({ vegeta: { path: '/x/vegeta', version: 'v12.13.0', source: 'PATH' }, rate: 50, durationSeconds: 60, ...limits, timeoutMs: s.requestTimeoutMs, captureBytes: s.captureBytes, name: 'step-0-segment-1' });
+    const args = attackArgs({
+      vegeta: { path: '/x/vegeta', version: 'v12.13.0', source: 'PATH' },
+      rate: 50,
+      durationSeconds: 60,
+      ...limits,
+      timeoutMs: s.requestTimeoutMs,
+      captureBytes: s.captureBytes,
+      name: 'step-0-segment-1',
+    });
     expect(args).toEqual([
-      'attack', '-format=json', '-lazy', '-targets=stdin', '-rate=50/1s', '-duration=60s',
-      '-workers=13', '-max-workers=150', '-connections=150', '-max-connections=150',
-      '-timeout=10000ms', '-max-body=1024', '-redirects=-1', '-name=step-0-segment-1',
+      'attack',
+      '-format=json',
+      '-lazy',
+      '-targets=stdin',
+      '-rate=50/1s',
+      '-duration=60s',
+      '-workers=13',
+      '-max-workers=150',
+      '-connections=150',
+      '-max-connections=150',
+      '-timeout=10000ms',
+      '-max-body=1024',
+      '-redirects=-1',
+      '-name=step-0-segment-1',
     ]);
   });
 

@@ -113,7 +113,8 @@ export function loadSettings(config: Config): LoadSettings {
 }
 
 function checkWorkers(p: { workers?: number; maxWorkers?: number }, field: string): void {
-  if (p.maxWorkers !== undefined && p.workers !== undefined && p.maxWorkers < p.workers) throw new LoadSettingsError(`${field}.maxWorkers (${p.maxWorkers}) must be at least ${field}.workers (${p.workers})`);
+  if (p.maxWorkers !== undefined && p.workers !== undefined && p.maxWorkers < p.workers)
+    throw new LoadSettingsError(`${field}.maxWorkers (${p.maxWorkers}) must be at least ${field}.workers (${p.workers})`);
 }
 
 /** Command-line overrides of the chosen profile (`--rate`, `--duration`, `--scenario`). */

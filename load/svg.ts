@@ -26,8 +26,8 @@ export function capacitySvg(steps: readonly StepResult[], opts: { kneeRate?: num
   const xMax = Math.max(1, ...rates) * 1.05;
   const values = steps.flatMap((s) => SERIES.map((k) => s[k.key]).filter((v): v is number => v !== undefined && v > 0));
   if (opts.sloMs) values.push(opts.sloMs);
-  const lo = Math.pow(10, Math.floor(Math.log10(Math.max(0.01, Math.min(...values, 1)))));
-  const hi = Math.pow(10, Math.ceil(Math.log10(Math.max(...values, lo * 10))));
+  const lo = 10 ** Math.floor(Math.log10(Math.max(0.01, Math.min(...values, 1))));
+  const hi = 10 ** Math.ceil(Math.log10(Math.max(...values, lo * 10)));
   const x = (r: number) => M.left + ((r - xMin) / (xMax - xMin)) * pw;
   const y = (ms: number) => M.top + ph - ((Math.log10(Math.max(ms, lo)) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))) * ph;
 
@@ -75,13 +75,13 @@ export function capacitySvg(steps: readonly StepResult[], opts: { kneeRate?: num
     out.push(`<text x="${M.left + pw + 34}" y="${ly}" dominant-baseline="middle">${s.label}</text>`);
   });
   out.push('</svg>');
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }
 
 function niceTicks(min: number, max: number, count: number): number[] {
   const span = max - min;
   const raw = span / count;
-  const mag = Math.pow(10, Math.floor(Math.log10(raw)));
+  const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => span / s <= count) ?? 10 * mag;
   const out: number[] = [];
   for (let t = Math.ceil(min / step) * step; t <= max; t += step) out.push(Math.round(t * 1e6) / 1e6);

@@ -68,7 +68,10 @@ describe('SignedTargets', () => {
     expect(lines.count).toBe(dataset.length + 2);
   });
 
-  for (const [profile, scenario] of [['3.0', 'pull-doc'], ['1.13', 'pull-uri']] as const) {
+  for (const [profile, scenario] of [
+    ['3.0', 'pull-doc'],
+    ['1.13', 'pull-uri'],
+  ] as const) {
     it(`every request passes the reference issuer's signature checks: profile ${profile}, ${scenario}, ${profile === '3.0' ? 'raw-base64' : 'hex-base64'}`, async () => {
       const { plan, dataset, signer } = setup(profile);
       expect(plan.scenario).toBe(scenario);
@@ -118,7 +121,12 @@ describe('SignedTargets', () => {
 
   it('txn is unique across 1000 requests, and across the segments and steps of a run', () => {
     const seen = new Set<string>();
-    for (const [segment, step] of [[1, 0], [1, 1], [2, 0], [2, 1]] as const) {
+    for (const [segment, step] of [
+      [1, 0],
+      [1, 1],
+      [2, 0],
+      [2, 1],
+    ] as const) {
       const { plan, dataset, signer } = setup('3.0', { index: segment, count: 2 });
       const s = new SignedTargets(plan, signer, dataset, step);
       const now = new Date();

@@ -65,7 +65,14 @@ describe('load safety comes first', () => {
     const file = join(dir, 'config.json');
     const target = await startReferenceTarget({ documents: 3 });
     await target.issuer.close();
-    writeFileSync(file, JSON.stringify({ ...target.issuer.config('REFUSED_KEY'), target: { pullUri: 'https://digilocker.gov.in/pulluri', pullDoc: 'https://digilocker.gov.in/pulldoc' }, loadAllowedHosts: ['digilocker.gov.in'] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        ...target.issuer.config('REFUSED_KEY'),
+        target: { pullUri: 'https://digilocker.gov.in/pulluri', pullDoc: 'https://digilocker.gov.in/pulldoc' },
+        loadAllowedHosts: ['digilocker.gov.in'],
+      }),
+    );
     const saved = { ...process.env };
     try {
       Object.assign(process.env, { REFUSED_KEY: 'k', VEGETA_BIN: join(dir, 'no-vegeta'), PATH: dir, XDG_CACHE_HOME: dir });
@@ -134,7 +141,7 @@ describe.skipIf(!vegeta)('dlconform load with vegeta', () => {
     expect(readFileSync(join(slow.dir, 'junit.xml'), 'utf8')).toMatch(/<failure message="latency p\(95\)&lt;1000 failed/);
   }, 120_000);
 
-  it('rate accuracy: at half the target\'s capacity, achieved ≥ 99.5% of offered and late starts ≈ 0 (at most the two always allowed)', async () => {
+  it("rate accuracy: at half the target's capacity, achieved ≥ 99.5% of offered and late starts ≈ 0 (at most the two always allowed)", async () => {
     // saturate-at 200 req/s: the issuer serves at most 200 a second; offer 100
     const run = await load(['--profile', 'smoke', '--rate', '100', '--duration', '6', '--documents', '20', '--fault', 'saturate-at', '--saturate-rps', '200']);
     expect(run.code, `${run.result?.message} ${run.err}`).toBe(0);
@@ -178,7 +185,12 @@ describe.skipIf(!vegeta)('dlconform load with vegeta', () => {
       const h = new LatencyHistogram();
       for (const v of union) h.addMs(v);
       const round3 = (v: number) => Math.round(v * 1000) / 1000;
-      for (const [key, p] of [['p50Ms', 50], ['p90Ms', 90], ['p95Ms', 95], ['p99Ms', 99]] as const) {
+      for (const [key, p] of [
+        ['p50Ms', 50],
+        ['p90Ms', 90],
+        ['p95Ms', 95],
+        ['p99Ms', 99],
+      ] as const) {
         expect(r.total[key], key).toBe(round3(h.percentileMs(p)!));
         // and within HdrHistogram's 3 significant digits of the exact value
         const exact = exactPercentile(union, p)!;
@@ -186,7 +198,9 @@ describe.skipIf(!vegeta)('dlconform load with vegeta', () => {
       }
       // each segment's raw results, bodies dropped, are kept for plots and later merges
       for (const i of [1, 2]) {
-        const lines = readFileSync(join(dir, 'segments', String(i), 'results.json'), 'utf8').trim().split('\n');
+        const lines = readFileSync(join(dir, 'segments', String(i), 'results.json'), 'utf8')
+          .trim()
+          .split('\n');
         expect(lines.length).toBeGreaterThanOrEqual(245);
         expect(JSON.parse(lines[0]!)).toMatchObject({ body: null, headers: null });
       }
@@ -229,7 +243,24 @@ describe.skipIf(!vegeta)('dlconform load with vegeta', () => {
   }, 90_000);
 
   it('capacity finds the knee of an issuer that saturates at a known rate (saturate-at 100 req/s: steps 40, 80, 120 → knee 80)', async () => {
-    const run = await load(['--profile', 'capacity', '--fault', 'saturate-at', '--saturate-rps', '100', '--rate', '40', '--step-rate', '40', '--steps', '5', '--step-seconds', '6', '--documents', '20']);
+    const run = await load([
+      '--profile',
+      'capacity',
+      '--fault',
+      'saturate-at',
+      '--saturate-rps',
+      '100',
+      '--rate',
+      '40',
+      '--step-rate',
+      '40',
+      '--steps',
+      '5',
+      '--step-seconds',
+      '6',
+      '--documents',
+      '20',
+    ]);
     expect(run.code, `${run.result?.message} ${run.err}`).toBe(0);
     const r = run.result!;
     expect(r.capacity?.knee?.rate).toBe(80);
@@ -241,7 +272,7 @@ describe.skipIf(!vegeta)('dlconform load with vegeta', () => {
     expect(readFileSync(join(run.dir, 'summary.md'), 'utf8')).toMatch(/\*\*Knee: 80 req\/s\*\*/);
   }, 120_000);
 
-  it('sampled conformance catches what the cheap check cannot: a txn not echoed fails the suite\'s MUST check, with evidence', async () => {
+  it("sampled conformance catches what the cheap check cannot: a txn not echoed fails the suite's MUST check, with evidence", async () => {
     const run = await load(['--profile', 'smoke', '--duration', '3', '--documents', '20', '--fault', 'txn-not-echoed']);
     const r = run.result!;
     expect(r, run.err).toBeDefined();

@@ -38,7 +38,10 @@ describe('value arbitraries', () => {
   it('names: NFC and NFD differ for some name in every Indic script that has decompositions', () => {
     // Gujarati has no canonically decomposable letters or signs
     for (const [script, names] of Object.entries(INDIC_NAMES).filter(([s]) => s !== 'Gujarati')) {
-      expect(names.some((n) => n.normalize('NFC') !== n.normalize('NFD') || n !== n.normalize('NFC')), script).toBe(true);
+      expect(
+        names.some((n) => n.normalize('NFC') !== n.normalize('NFD') || n !== n.normalize('NFC')),
+        script,
+      ).toBe(true);
     }
   });
   it('names come in the form they say', () => {
@@ -51,12 +54,18 @@ describe('value arbitraries', () => {
     );
   });
   it('dates of birth: valid ones are DD-MM-YYYY calendar days, invalid ones are not', () => {
-    fc.assert(fc.property(validDob(), (d) => {
-      expect(isDdMmYyyy(d)).toBe(true);
-    }), params(300));
-    fc.assert(fc.property(invalidDob(), (d) => {
-      expect(isDdMmYyyy(d.value)).toBe(false);
-    }), params(300));
+    fc.assert(
+      fc.property(validDob(), (d) => {
+        expect(isDdMmYyyy(d)).toBe(true);
+      }),
+      params(300),
+    );
+    fc.assert(
+      fc.property(invalidDob(), (d) => {
+        expect(isDdMmYyyy(d.value)).toBe(false);
+      }),
+      params(300),
+    );
   });
   it('timestamps: every offset and fraction parses back to the instant (to the millisecond)', () => {
     fc.assert(
@@ -67,14 +76,20 @@ describe('value arbitraries', () => {
       }),
       params(500),
     );
-    fc.assert(fc.property(invalidTs(), (t) => {
-      expect(parseTs(t.value)).toBeUndefined();
-    }), params(300));
+    fc.assert(
+      fc.property(invalidTs(), (t) => {
+        expect(parseTs(t.value)).toBeUndefined();
+      }),
+      params(300),
+    );
   });
   it('legal txn values are XML-safe ASCII of at most 40 characters (or a UUID)', () => {
-    fc.assert(fc.property(legalTxn(), (t) => {
-      expect(t).toMatch(/^[A-Za-z0-9_-]{1,40}$/);
-    }), params(300));
+    fc.assert(
+      fc.property(legalTxn(), (t) => {
+        expect(t).toMatch(/^[A-Za-z0-9_-]{1,40}$/);
+      }),
+      params(300),
+    );
   });
   it('search values never contain a character XML forbids', () => {
     fc.assert(
@@ -135,7 +150,10 @@ describe('mutations do to protocol/ what they say', () => {
     fc.assert(
       fc.property(mutated('odd'), ({ m, out }) => {
         expect(expectationOf(m)).toBe('any');
-        expect(readRequest(out).findings.filter((f) => f.code === 'not-well-formed' || f.code === 'dtd'), JSON.stringify(m)).toEqual([]);
+        expect(
+          readRequest(out).findings.filter((f) => f.code === 'not-well-formed' || f.code === 'dtd'),
+          JSON.stringify(m),
+        ).toEqual([]);
       }),
       params(300),
     );

@@ -10,22 +10,7 @@ import { keyhash, md5Hex } from '../protocol/auth.js';
 import { PROFILES, type ProfileId } from '../protocol/profiles.js';
 import { readRequest, type PullApi } from '../protocol/requests.js';
 import { buildResponse, readResponse, type ResponseFields, type Status } from '../protocol/responses.js';
-import {
-  anyRequest,
-  buildRequest,
-  indianName,
-  legalTxn,
-  oddTxn,
-  params,
-  renderTs,
-  tolerantBuild,
-  tsString,
-  validDob,
-  validUri,
-  xmlName,
-  xmlText,
-  type LogicalRequest,
-} from './arbitraries/index.js';
+import { anyRequest, buildRequest, indianName, legalTxn, oddTxn, params, renderTs, tolerantBuild, tsString, validDob, validUri, xmlName, xmlText, type LogicalRequest } from './arbitraries/index.js';
 
 const md5 = (text: string) => md5Hex(nodeHash, text);
 const KEY = 'roundtrip-key';
@@ -103,13 +88,22 @@ function responseFields(profile: ProfileId, kind: PullApi): fc.Arbitrary<Respons
   return fc.record(
     {
       status: fc.constantFrom(...statuses),
-      ts: fc.oneof(tsString().map((t) => t.ts), xmlText({ attribute: true })),
+      ts: fc.oneof(
+        tsString().map((t) => t.ts),
+        xmlText({ attribute: true }),
+      ),
       txn: fc.oneof(legalTxn(), oddTxn()),
       statusText: fc.option(fc.constantFrom(...statuses), { nil: undefined }),
       docDetails: fc.option(
         fc.record(
           {
-            echo: fc.uniqueArray(fc.tuple(xmlName().filter((n) => !['IssuedTo', 'URI', 'DocContent', 'DataContent'].includes(n)), xmlText()), { maxLength: 3, selector: ([n]) => n }),
+            echo: fc.uniqueArray(
+              fc.tuple(
+                xmlName().filter((n) => !['IssuedTo', 'URI', 'DocContent', 'DataContent'].includes(n)),
+                xmlText(),
+              ),
+              { maxLength: 3, selector: ([n]) => n },
+            ),
             issuedTo: profile === '1.13' ? fc.array(person, { minLength: 1, maxLength: 3 }) : fc.constant(undefined),
             uri: validUri().map((u) => u.uri),
             docContent: fc.base64String({ maxLength: 200 }),

@@ -27,9 +27,49 @@ function readAll(text: string): void {
 }
 
 const TOKENS = [
-  '<a>', '</a>', '<b x="1">', '</b>', '<c/>', '<PullURIResponse>', '</PullURIResponse>', '<ResponseStatus Status="1" ts="t" txn="1">', '</ResponseStatus>',
-  '<DocDetails>', '</DocDetails>', '&amp;', '&#', '&#x', ';', '&lt', ']]>', '<!--', '-->', '<![CDATA[', '<?xml version="1.0"?>', '<?', '?>', '<!DOCTYPE a [',
-  '<!ENTITY e "x">', ']>', '&e;', '"', "'", '=', '<', '>', '/', ' ', '\n', 'x', 'ns2:', 'xmlns="u"', '\u0000', '\uFEFF', '\uD800', 'é', 'र',
+  '<a>',
+  '</a>',
+  '<b x="1">',
+  '</b>',
+  '<c/>',
+  '<PullURIResponse>',
+  '</PullURIResponse>',
+  '<ResponseStatus Status="1" ts="t" txn="1">',
+  '</ResponseStatus>',
+  '<DocDetails>',
+  '</DocDetails>',
+  '&amp;',
+  '&#',
+  '&#x',
+  ';',
+  '&lt',
+  ']]>',
+  '<!--',
+  '-->',
+  '<![CDATA[',
+  '<?xml version="1.0"?>',
+  '<?',
+  '?>',
+  '<!DOCTYPE a [',
+  '<!ENTITY e "x">',
+  ']>',
+  '&e;',
+  '"',
+  "'",
+  '=',
+  '<',
+  '>',
+  '/',
+  ' ',
+  '\n',
+  'x',
+  'ns2:',
+  'xmlns="u"',
+  '\u0000',
+  '\uFEFF',
+  '\uD800',
+  'é',
+  'र',
 ];
 const tagSoup = fc.array(fc.constantFrom(...TOKENS), { maxLength: 60 }).map((t) => t.join(''));
 
@@ -50,19 +90,34 @@ const mutatedRequest = fc.constantFrom('pulluri' as const, 'pulldoc' as const).c
 
 describe('the readers never throw', () => {
   it('on any string', () => {
-    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (s) => readAll(s)), params(500));
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (s) => readAll(s)),
+      params(500),
+    );
   });
   it('on any UTF-16 code units, lone surrogates included', () => {
-    fc.assert(fc.property(anyCodeUnits, (s) => readAll(s)), params(500));
+    fc.assert(
+      fc.property(anyCodeUnits, (s) => readAll(s)),
+      params(500),
+    );
   });
   it('on any bytes, decoded as a client decodes them', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (b) => readAll(new TextDecoder().decode(b))), params(500));
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (b) => readAll(new TextDecoder().decode(b))),
+      params(500),
+    );
   });
   it('on tag soup', () => {
-    fc.assert(fc.property(tagSoup, (s) => readAll(s)), params(1000));
+    fc.assert(
+      fc.property(tagSoup, (s) => readAll(s)),
+      params(1000),
+    );
   });
   it('on every mutation of a real request', () => {
-    fc.assert(fc.property(mutatedRequest, (s) => readAll(s)), params(300));
+    fc.assert(
+      fc.property(mutatedRequest, (s) => readAll(s)),
+      params(300),
+    );
   });
   it('on nesting of any depth, closed or not', () => {
     fc.assert(
@@ -91,10 +146,14 @@ describe('hostile documents are refused, not processed', () => {
   });
   it('characters XML forbids are refused, raw or as character references', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 0x1f }).filter((c) => c !== 9 && c !== 10 && c !== 13), fc.boolean(), (code, asRef) => {
-        const text = `<a>x${asRef ? `&#${code};` : String.fromCharCode(code)}y</a>`;
-        expect(readXml(text).findings[0]?.code).toBe('not-well-formed');
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 0x1f }).filter((c) => c !== 9 && c !== 10 && c !== 13),
+        fc.boolean(),
+        (code, asRef) => {
+          const text = `<a>x${asRef ? `&#${code};` : String.fromCharCode(code)}y</a>`;
+          expect(readXml(text).findings[0]?.code).toBe('not-well-formed');
+        },
+      ),
       params(100),
     );
   });

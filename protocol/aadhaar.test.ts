@@ -14,7 +14,7 @@ describe('Verhoeff check digit (Aadhaar)', () => {
     expect(isValidAadhaar('999999990019')).toBe(true);
   });
   it('rejects a leading 0 or 1, other lengths and non-digits', () => {
-    expect(isValidAadhaar('0' + aadhaarFrom11('23456789012').slice(1))).toBe(false);
+    expect(isValidAadhaar(`0${aadhaarFrom11('23456789012').slice(1)}`)).toBe(false);
     expect(isValidAadhaar(aadhaarFrom11('23456789012').slice(0, 11))).toBe(false);
     expect(isValidAadhaar('2345 6789 0123')).toBe(false);
     expect(() => aadhaarFrom11('1234567890A')).toThrow();

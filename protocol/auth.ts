@@ -49,12 +49,7 @@ export function keyhash(hash: HashFunctions, apiKey: string, ts: string): string
  * digest (what DigiLocker is observed to send); `raw-base64` is Base64 of the 32-byte digest (what
  * the spec text suggests). Returns undefined for `none`.
  */
-export function digilockerHmac(
-  hash: HashFunctions,
-  apiKey: string,
-  body: Uint8Array | string,
-  encoding: HmacEncoding,
-): string | undefined {
+export function digilockerHmac(hash: HashFunctions, apiKey: string, body: Uint8Array | string, encoding: HmacEncoding): string | undefined {
   if (encoding === 'none') return undefined;
   if (hash.text && typeof body === 'string') {
     return encoding === 'raw-base64' ? hash.text.hmacSha256RawBase64(apiKey, body) : hash.text.hmacSha256HexBase64(apiKey, body);
@@ -77,13 +72,7 @@ export function timingSafeEqualText(a: string, b: string): boolean {
 }
 
 /** Verifies a received header against the body in the given encoding. */
-export function verifyHmac(
-  hash: HashFunctions,
-  apiKey: string,
-  body: Uint8Array | string,
-  header: string | undefined,
-  encoding: Exclude<HmacEncoding, 'none'>,
-): boolean {
+export function verifyHmac(hash: HashFunctions, apiKey: string, body: Uint8Array | string, header: string | undefined, encoding: Exclude<HmacEncoding, 'none'>): boolean {
   if (!header) return false;
   const expected = digilockerHmac(hash, apiKey, body, encoding)!;
   return timingSafeEqualText(header.trim(), expected);

@@ -29,28 +29,22 @@ const lineBroken = (b64: string, width: number, eol: string) => b64.replace(new 
 describe('reading a large body from its bytes = reading it as one string', () => {
   it('same response, content kept as bytes when it is a long run (fast-check, fixed seed)', () => {
     fc.assert(
-      fc.property(
-        fc.uint8Array({ maxLength: 400 }),
-        fc.uint8Array({ maxLength: 200 }),
-        fc.constantFrom('', '\n', '\r\n'),
-        fc.constantFrom('सुनील कुमार', 'Asha', 'Ø <&> "'),
-        (pdf, xml, eol, name) => {
-          const docContent = eol ? lineBroken(base64Encode(pdf), 76, eol) : base64Encode(pdf);
-          const text = buildResponse('pulldoc', {
-            status: '1',
-            ts: '2026-12-04T09:00:00+05:30',
-            txn: 't-1',
-            docDetails: { issuedTo: [{ name, dob: '01-01-2000', gender: 'F', phone: '9999999999' }], uri: 'in.gov.x-HSCER-123', docContent, dataContent: base64Encode(xml) },
-          });
-          const whole = readResponse('pulldoc', text);
-          const held = readResponseBytes('pulldoc', utf8Encode(text), undefined, RUN);
-          expect(view(held)).toEqual(view(whole));
-          expect(contentOf(held, 'DocContent') instanceof Uint8Array).toBe(docContent.length >= RUN);
-          expect(contentOf(held, 'DataContent') instanceof Uint8Array).toBe(base64Encode(xml).length >= RUN);
-          // the scans judge both forms alike
-          expect(scanBase64(contentOf(held, 'DocContent')!)).toEqual(scanBase64(whole.docContent!));
-        },
-      ),
+      fc.property(fc.uint8Array({ maxLength: 400 }), fc.uint8Array({ maxLength: 200 }), fc.constantFrom('', '\n', '\r\n'), fc.constantFrom('सुनील कुमार', 'Asha', 'Ø <&> "'), (pdf, xml, eol, name) => {
+        const docContent = eol ? lineBroken(base64Encode(pdf), 76, eol) : base64Encode(pdf);
+        const text = buildResponse('pulldoc', {
+          status: '1',
+          ts: '2026-12-04T09:00:00+05:30',
+          txn: 't-1',
+          docDetails: { issuedTo: [{ name, dob: '01-01-2000', gender: 'F', phone: '9999999999' }], uri: 'in.gov.x-HSCER-123', docContent, dataContent: base64Encode(xml) },
+        });
+        const whole = readResponse('pulldoc', text);
+        const held = readResponseBytes('pulldoc', utf8Encode(text), undefined, RUN);
+        expect(view(held)).toEqual(view(whole));
+        expect(contentOf(held, 'DocContent') instanceof Uint8Array).toBe(docContent.length >= RUN);
+        expect(contentOf(held, 'DataContent') instanceof Uint8Array).toBe(base64Encode(xml).length >= RUN);
+        // the scans judge both forms alike
+        expect(scanBase64(contentOf(held, 'DocContent')!)).toEqual(scanBase64(whole.docContent!));
+      }),
       { seed: 4242, numRuns: 150 },
     );
   });

@@ -106,11 +106,20 @@ export function utf8DecodeStrictJs(bytes: Uint8Array): string | undefined {
     const b0 = bytes[i]!;
     let code: number;
     let need: number;
-    if (b0 < 0x80) { units[n++] = b0; i++; continue; }
-    else if (b0 >= 0xc2 && b0 <= 0xdf) { code = b0 & 0x1f; need = 1; }
-    else if (b0 >= 0xe0 && b0 <= 0xef) { code = b0 & 0x0f; need = 2; }
-    else if (b0 >= 0xf0 && b0 <= 0xf4) { code = b0 & 0x07; need = 3; }
-    else return undefined;
+    if (b0 < 0x80) {
+      units[n++] = b0;
+      i++;
+      continue;
+    } else if (b0 >= 0xc2 && b0 <= 0xdf) {
+      code = b0 & 0x1f;
+      need = 1;
+    } else if (b0 >= 0xe0 && b0 <= 0xef) {
+      code = b0 & 0x0f;
+      need = 2;
+    } else if (b0 >= 0xf0 && b0 <= 0xf4) {
+      code = b0 & 0x07;
+      need = 3;
+    } else return undefined;
     for (let k = 1; k <= need; k++) {
       const b = bytes[i + k];
       if (b === undefined || (b & 0xc0) !== 0x80) return undefined;
@@ -185,10 +194,10 @@ export function base64Encode(bytes: Uint8Array): string {
   const rest = bytes.length - full;
   if (rest === 1) {
     const v = bytes[full]! << 16;
-    pieces.push(B64[v >> 18]! + B64[(v >> 12) & 63]! + '==');
+    pieces.push(`${B64[v >> 18]! + B64[(v >> 12) & 63]!}==`);
   } else if (rest === 2) {
     const v = (bytes[full]! << 16) | (bytes[full + 1]! << 8);
-    pieces.push(B64[v >> 18]! + B64[(v >> 12) & 63]! + B64[(v >> 6) & 63]! + '=');
+    pieces.push(`${B64[v >> 18]! + B64[(v >> 12) & 63]! + B64[(v >> 6) & 63]!}=`);
   }
   return pieces.length === 1 ? pieces[0]! : pieces.join('');
 }
@@ -355,7 +364,7 @@ export function decodeBase64Range(compact: Base64Text, start: number, end: numbe
     const v =
       (B64_LOOKUP[codeAt(compact, c)]! << 18) |
       (B64_LOOKUP[codeAt(compact, c + 1)]! << 12) |
-      ((B64_LOOKUP[codeAt(compact, c + 2)] ?? 0) & 63) << 6 |
+      (((B64_LOOKUP[codeAt(compact, c + 2)] ?? 0) & 63) << 6) |
       ((B64_LOOKUP[codeAt(compact, c + 3)] ?? 0) & 63);
     for (let k = 0; k < 3; k++) {
       const at = q * 3 + k;
@@ -401,10 +410,16 @@ export interface PdfStructure {
 /** Random access to the bytes of a document: [start, end), clamped to its length. */
 export type ByteReader = (start: number, end: number) => Uint8Array;
 
-export const bytesReader = (bytes: Uint8Array): ByteReader => (start, end) => bytes.subarray(start, end);
+export const bytesReader =
+  (bytes: Uint8Array): ByteReader =>
+  (start, end) =>
+    bytes.subarray(start, end);
 
 /** A reader over canonical base64 text (validated, no whitespace) that decodes only what is read. */
-export const base64Reader = (compact: Base64Text): ByteReader => (start, end) => decodeBase64Range(compact, start, end);
+export const base64Reader =
+  (compact: Base64Text): ByteReader =>
+  (start, end) =>
+    decodeBase64Range(compact, start, end);
 
 function ascii(bytes: Uint8Array): string {
   let out = '';

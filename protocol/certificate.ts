@@ -16,7 +16,10 @@ export interface CertificateFields {
 }
 
 export function buildCertificateXml(c: CertificateFields): string {
-  const attrs = (o: Record<string, string>) => Object.entries(o).map(([k, v]) => ` ${k}="${escapeXml(v)}"`).join('');
+  const attrs = (o: Record<string, string>) =>
+    Object.entries(o)
+      .map(([k, v]) => ` ${k}="${escapeXml(v)}"`)
+      .join('');
   return (
     `<?xml version="1.0" encoding="UTF-8"?>` +
     `<Certificate language="99"${attrs({ name: c.name, type: c.type, number: c.number, issuedAt: c.issuer.name, issueDate: c.issueDate, validFromDate: c.issueDate, status: 'A' })}>` +

@@ -11,7 +11,19 @@ describe('isCalendarDate', () => {
   });
 
   it('rejects days that do not exist, and years Date.UTC would shift', () => {
-    for (const [d, m, y] of [[29, 2, 1900], [29, 2, 2023], [31, 4, 2020], [0, 1, 2020], [32, 1, 2020], [1, 0, 2020], [1, 13, 2020], [1, 1, 0], [1, 1, 1], [1, 1, 50], [1.5, 1, 2020]] as const) {
+    for (const [d, m, y] of [
+      [29, 2, 1900],
+      [29, 2, 2023],
+      [31, 4, 2020],
+      [0, 1, 2020],
+      [32, 1, 2020],
+      [1, 0, 2020],
+      [1, 13, 2020],
+      [1, 1, 0],
+      [1, 1, 1],
+      [1, 1, 50],
+      [1.5, 1, 2020],
+    ] as const) {
       expect(isCalendarDate(d, m, y), `${d}-${m}-${y}`).toBe(false);
     }
   });

@@ -7,19 +7,7 @@ import fc from 'fast-check';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { buildPdf } from '../fixtures/issuer/pdf.js';
-import {
-  base64Encode,
-  base64Reader,
-  bytesReader,
-  decodeBase64Range,
-  inspectBase64,
-  inspectPdf,
-  scanBase64,
-  sniffEncoding,
-  utf8DecodeStrict,
-  utf8DecodeStrictJs,
-  utf8Encode,
-} from './bytes.js';
+import { base64Encode, base64Reader, bytesReader, decodeBase64Range, inspectBase64, inspectPdf, scanBase64, sniffEncoding, utf8DecodeStrict, utf8DecodeStrictJs, utf8Encode } from './bytes.js';
 import { buildResponse, readResponse } from './responses.js';
 import { decodeEntities, illegalXmlChar, readXml, type XmlNode } from './xml.js';
 
@@ -86,8 +74,14 @@ const attr = fc.tuple(fc.constantFrom('Status', 'ts', 'txn', 'xmlns:ns2', 'b'), 
 
 const element: fc.Memo<string> = fc.memo((depth) =>
   fc
-    .tuple(name, fc.uniqueArray(attr, { maxLength: 3, selector: (a) => a.split('=')[0] }), fc.array(depth > 1 ? fc.oneof(textPiece, cdata, comment, element(depth - 1)) : fc.oneof(textPiece, cdata, comment), { maxLength: 5 }))
-    .map(([n, attrs, content]) => (content.length === 0 && attrs.length % 2 === 0 ? `<${n}${attrs.map((a) => ' ' + a).join('')}/>` : `<${n}${attrs.map((a) => ' ' + a).join('')}>${content.join('')}</${n}>`)),
+    .tuple(
+      name,
+      fc.uniqueArray(attr, { maxLength: 3, selector: (a) => a.split('=')[0] }),
+      fc.array(depth > 1 ? fc.oneof(textPiece, cdata, comment, element(depth - 1)) : fc.oneof(textPiece, cdata, comment), { maxLength: 5 }),
+    )
+    .map(([n, attrs, content]) =>
+      content.length === 0 && attrs.length % 2 === 0 ? `<${n}${attrs.map((a) => ` ${a}`).join('')}/>` : `<${n}${attrs.map((a) => ` ${a}`).join('')}>${content.join('')}</${n}>`,
+    ),
 );
 
 const documentText = fc.tuple(fc.constantFrom('', '<?xml version="1.0" encoding="UTF-8"?>', '\ufeff', '  \n'), element(4), fc.constantFrom('', '\n', '  ', ' trailing', '<!-- end -->'));
@@ -245,9 +239,15 @@ describe('bytes: the PDF skeleton', () => {
 describe('bytes: strict UTF-8', () => {
   it('TextDecoder path and the pure-JS path agree on arbitrary bytes (fast-check)', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.uint8Array({ maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 20 }).map((s) => utf8Encode(s))), (bytes) => {
-        expect(utf8DecodeStrictJs(bytes)).toBe(utf8DecodeStrict(bytes));
-      }),
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 40 }),
+          fc.string({ unit: 'binary', maxLength: 20 }).map((s) => utf8Encode(s)),
+        ),
+        (bytes) => {
+          expect(utf8DecodeStrictJs(bytes)).toBe(utf8DecodeStrict(bytes));
+        },
+      ),
       { numRuns: 1000, seed: 3 },
     );
   });

@@ -8,7 +8,7 @@ export const STACK_TRACE_PATTERNS: readonly RegExp[] = [
   /\n\s+at [\w$.<>]+ ?\(?[^\n]*:\d+(:\d+)?\)?/, // Node / Java frames
   /Traceback \(most recent call last\)/, // Python
   /\bException in thread\b|\bjava\.lang\.\w+Exception\b|\bat [\w.$]+\([\w]+\.java:\d+\)/,
-  /System\.[\w.]+Exception|   at [\w.]+\(.*\) in .*:line \d+/, // .NET
+  /System\.[\w.]+Exception| {3}at [\w.]+\(.*\) in .*:line \d+/, // .NET
   /<b>(Fatal error|Warning)<\/b>:|Stack trace:\s*\n#0 /, // PHP
 ];
 

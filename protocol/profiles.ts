@@ -144,7 +144,7 @@ export const PROFILES: Record<ProfileId, Profile> = {
 export const DEFAULT_PROFILE: ProfileId = '3.0';
 
 export function profileById(id: string): Profile | undefined {
-  return Object.prototype.hasOwnProperty.call(PROFILES, id) ? PROFILES[id as ProfileId] : undefined;
+  return Object.hasOwn(PROFILES, id) ? PROFILES[id as ProfileId] : undefined;
 }
 
 /** What an issuer should send when `format` is absent, by profile (C5). */

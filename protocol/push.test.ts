@@ -32,7 +32,6 @@ import {
   type PushCsvRow,
 } from './push.js';
 
-
 /** SEED-001 §8.1 columns with the values of facts §9.7 (IMPL-DRUPAL); 999941057058 is UIDAI's test UID. */
 const GOOD: PushCsvRow = {
   Aadhaar: '999941057058',
@@ -137,7 +136,7 @@ describe('PushCSVRequest / PushCSVResponse (SEED-001 §8.1.2, facts §9.4)', () 
     expect(env.keyhash).toBe(createHash('sha256').update('secret-key2016-08-21T03:04:05+05:30').digest('hex'));
   });
   it('round-trips: DocContent is base64 of the CSV, FileName is an element', () => {
-    const csv = formatCsvRecord(rowFields(GOOD)) + '\n';
+    const csv = `${formatCsvRecord(rowFields(GOOD))}\n`;
     const body = buildPushCsvRequest(env, { docContent: pushCsvDocContent(csv), fileName: 'Certificates -2016-08-21.csv' });
     expect(body).toContain('<PushCSVRequest xmlns:ns2="http://tempuri.org/" ver="1.0" ts="2016-08-21T03:04:05+05:30" txn="42" orgId="in.gov.example" keyhash="');
     const read = readPushCsvRequest(body);
@@ -154,7 +153,9 @@ describe('PushCSVRequest / PushCSVResponse (SEED-001 §8.1.2, facts §9.4)', () 
       'no-filename',
     ]);
     expect(codesOf('<PushCSVRequest ver="1.0" ts="t" txn="1" orgId="o" keyHash="k"/>')).toEqual(['attribute-case', 'no-docdetails']);
-    expect(codesOf('<PushUriRequest ver="1.0" ts="t" txn="1" orgId="o" keyhash="k"><DocDetails><DocContent>YQ==</DocContent><FileName>f</FileName></DocDetails></PushUriRequest>')).toEqual(['wrong-root']);
+    expect(codesOf('<PushUriRequest ver="1.0" ts="t" txn="1" orgId="o" keyhash="k"><DocDetails><DocContent>YQ==</DocContent><FileName>f</FileName></DocDetails></PushUriRequest>')).toEqual([
+      'wrong-root',
+    ]);
     expect(codesOf(buildPushCsvRequest(env, { docContent: 'YQ==\nYQ==', fileName: 'f' }))).toContain('doccontent-base64');
     expect(codesOf(buildPushCsvRequest(env, { docContent: '/w==', fileName: 'f' }))).toEqual(['doccontent-utf8']);
     expect(codesOf('not xml').length).toBeGreaterThan(0);

@@ -18,21 +18,87 @@ import { child, escapeXml, readXml, type Finding, type XmlLimits } from './xml.j
 
 /** The Push clauses, quoted (SEED-001 = the Dedicated Repository spec of 2016, file 001). */
 export const PUSH_CLAUSES = [
-  { id: 'push-csv-columns', document: 'SEED-001', section: '8.1 (CSV format table)', level: 'MUST', text: 'The format of the CSV file: 1 Aadhaar, 2 Uri, 3 doc_type, 4 doc_name, 5 doc_id, 6 issued_on, 7 valid_from, 8 valid_to, 9 time_stamp, 10 Action.' },
-  { id: 'push-csv-aadhaar', document: 'SEED-001', section: '8.1 #1; UIDAI', level: 'MUST', text: 'Aadhaar: Aadhaar number of the citizen to whom the document is issued (12 digits, first 2–9, Verhoeff check digit).' },
-  { id: 'push-csv-uri', document: 'SEED-001', section: '8.1 #2; 5, 7', level: 'MUST', text: 'Uri: URI of the documents as stored in issuer repository. This URI will be used to fetch a document from the issuer repository (IssuerId-DocType-DocId).' },
+  {
+    id: 'push-csv-columns',
+    document: 'SEED-001',
+    section: '8.1 (CSV format table)',
+    level: 'MUST',
+    text: 'The format of the CSV file: 1 Aadhaar, 2 Uri, 3 doc_type, 4 doc_name, 5 doc_id, 6 issued_on, 7 valid_from, 8 valid_to, 9 time_stamp, 10 Action.',
+  },
+  {
+    id: 'push-csv-aadhaar',
+    document: 'SEED-001',
+    section: '8.1 #1; UIDAI',
+    level: 'MUST',
+    text: 'Aadhaar: Aadhaar number of the citizen to whom the document is issued (12 digits, first 2–9, Verhoeff check digit).',
+  },
+  {
+    id: 'push-csv-uri',
+    document: 'SEED-001',
+    section: '8.1 #2; 5, 7',
+    level: 'MUST',
+    text: 'Uri: URI of the documents as stored in issuer repository. This URI will be used to fetch a document from the issuer repository (IssuerId-DocType-DocId).',
+  },
   { id: 'push-csv-doc-type', document: 'SEED-001', section: '8.1 #3', level: 'MUST', text: 'doc_type: The 5 character code defining the type of the document issued.' },
   { id: 'push-csv-doc-name', document: 'SEED-001', section: '8.1 #4', level: 'MUST', text: 'doc_name: This is descriptive name of the document.' },
-  { id: 'push-csv-doc-id', document: 'SEED-001', section: '8.1 #5; 7', level: 'MUST', text: 'doc_id: A unique number of the document. This id will be unique within the document type issued by the issuer. (Document ID is an alpha-numeric string with maximum length of 10.)' },
-  { id: 'push-csv-dates', document: 'SEED-001', section: '8.1 #6–8', level: 'MUST', text: 'issued_on: The issue date of the document in DD/MM/YYYY format. valid_from / valid_to: DD/MM/YYYY format … In case not applicable please put a blank value.' },
+  {
+    id: 'push-csv-doc-id',
+    document: 'SEED-001',
+    section: '8.1 #5; 7',
+    level: 'MUST',
+    text: 'doc_id: A unique number of the document. This id will be unique within the document type issued by the issuer. (Document ID is an alpha-numeric string with maximum length of 10.)',
+  },
+  {
+    id: 'push-csv-dates',
+    document: 'SEED-001',
+    section: '8.1 #6–8',
+    level: 'MUST',
+    text: 'issued_on: The issue date of the document in DD/MM/YYYY format. valid_from / valid_to: DD/MM/YYYY format … In case not applicable please put a blank value.',
+  },
   { id: 'push-csv-time-stamp', document: 'SEED-001', section: '8.1 #9', level: 'MUST', text: 'time_stamp: The time stamp when the document was generated in DD/MM/YYYY HH:MI:SS AM format.' },
   { id: 'push-csv-action', document: 'SEED-001', section: '8.1 #10', level: 'SHOULD', text: 'Action: A – Add, U – Update, D – Delete. Currently, Digital Locker only supports addition of new URIs.' },
-  { id: 'push-csv-header', document: 'FACTS', section: '§1.7 item 46, §7', level: 'MAY', text: 'A header row, the separator/quoting rules and the line ending are not specified (the Drupal client sends no header row).' },
-  { id: 'push-csv-unique-pair', document: 'SEED-001', section: '8.1 #10', level: 'SHOULD', text: 'Action that needs to be taken for the Aadhaar number and URI combination: A – Add a new URI for the given Aadhaar number (a pair added twice is a mistake).' },
-  { id: 'doc-id-random', document: 'SEED-001', section: '7 (Document ID)', level: 'SECURITY', text: 'Using random string eliminates the possibility of “guessing” next sequence number … It is highly recommended that issuer needing to issue a total of n documents within a document type use at least 10n random space from which the strings/numbers are chosen to randomly allocate.' },
-  { id: 'push-csv-request', document: 'SEED-001', section: '8.1.2; FACTS §1.7 items 43–44', level: 'MUST', text: 'PushCSVRequest ver, ts, txn, orgId, keyhash (M; you must use the same timestamp value that you have specified in the ts element); DocDetails/DocContent: Base64 encoded content of CSV file; DocDetails/FileName.' },
-  { id: 'push-csv-response', document: 'SEED-001', section: '8.1.2; FACTS §1.7 item 45, C15', level: 'MUST', text: 'PushCSVResponse ver, ts (as passed), txn, orgId; ResponseStatus: 1 - Success, 0 - Failure (element text); ResponseMessage.' },
-  { id: 'push-uri-request', document: 'FACTS', section: '§1.8 item 48, §2.6, §9.7', level: 'MUST', text: 'PushUriRequest ver, ts, txn, orgId, keyhash; UriDetails: Aadhaar, Uri, DocType, DocName, DocId, IssuedOn, ValidFrom, ValidTo, Timestamp, Action.' },
+  {
+    id: 'push-csv-header',
+    document: 'FACTS',
+    section: '§1.7 item 46, §7',
+    level: 'MAY',
+    text: 'A header row, the separator/quoting rules and the line ending are not specified (the Drupal client sends no header row).',
+  },
+  {
+    id: 'push-csv-unique-pair',
+    document: 'SEED-001',
+    section: '8.1 #10',
+    level: 'SHOULD',
+    text: 'Action that needs to be taken for the Aadhaar number and URI combination: A – Add a new URI for the given Aadhaar number (a pair added twice is a mistake).',
+  },
+  {
+    id: 'doc-id-random',
+    document: 'SEED-001',
+    section: '7 (Document ID)',
+    level: 'SECURITY',
+    text: 'Using random string eliminates the possibility of “guessing” next sequence number … It is highly recommended that issuer needing to issue a total of n documents within a document type use at least 10n random space from which the strings/numbers are chosen to randomly allocate.',
+  },
+  {
+    id: 'push-csv-request',
+    document: 'SEED-001',
+    section: '8.1.2; FACTS §1.7 items 43–44',
+    level: 'MUST',
+    text: 'PushCSVRequest ver, ts, txn, orgId, keyhash (M; you must use the same timestamp value that you have specified in the ts element); DocDetails/DocContent: Base64 encoded content of CSV file; DocDetails/FileName.',
+  },
+  {
+    id: 'push-csv-response',
+    document: 'SEED-001',
+    section: '8.1.2; FACTS §1.7 item 45, C15',
+    level: 'MUST',
+    text: 'PushCSVResponse ver, ts (as passed), txn, orgId; ResponseStatus: 1 - Success, 0 - Failure (element text); ResponseMessage.',
+  },
+  {
+    id: 'push-uri-request',
+    document: 'FACTS',
+    section: '§1.8 item 48, §2.6, §9.7',
+    level: 'MUST',
+    text: 'PushUriRequest ver, ts, txn, orgId, keyhash; UriDetails: Aadhaar, Uri, DocType, DocName, DocId, IssuedOn, ValidFrom, ValidTo, Timestamp, Action.',
+  },
 ] as const satisfies readonly Clause[];
 
 /** The id of a Push clause: a row finding naming an id that is not registered does not compile. */
@@ -162,7 +228,8 @@ export function checkPushCsvRow(fields: readonly string[], options: RowCheckOpti
     else if (!DOC_TYPE_CHARS.test(docType)) add(3, 'error', 'doc-type-format', 'push-csv-doc-type', `doc_type ${JSON.stringify(docType)} is not an alphanumeric code`);
     else {
       docTypeOk = true;
-      if (docType.length !== DOC_TYPE_LENGTH) add(3, 'warning', 'doc-type-length', 'push-csv-doc-type', `doc_type "${docType}" is ${docType.length} characters; the spec defines a ${DOC_TYPE_LENGTH} character code`);
+      if (docType.length !== DOC_TYPE_LENGTH)
+        add(3, 'warning', 'doc-type-length', 'push-csv-doc-type', `doc_type "${docType}" is ${docType.length} characters; the spec defines a ${DOC_TYPE_LENGTH} character code`);
     }
   }
 

@@ -82,7 +82,10 @@ function ordered<T extends readonly [string, unknown]>(list: readonly T[], first
     const i = first.indexOf(name);
     return i < 0 ? first.length : i;
   };
-  return list.map((item, i) => ({ item, i })).sort((a, b) => rank(a.item[0]) - rank(b.item[0]) || a.i - b.i).map((x) => x.item);
+  return list
+    .map((item, i) => ({ item, i }))
+    .sort((a, b) => rank(a.item[0]) - rank(b.item[0]) || a.i - b.i)
+    .map((x) => x.item);
 }
 
 function lineBreak(options: BuildOptions, depth: number): string {
@@ -108,7 +111,9 @@ function openRoot(kind: PullApi, env: Envelope, options: BuildOptions): string {
   for (const [k, v] of env.extraAttributes ?? []) attrs.push([k, v]);
   const q = options.quote ?? '"';
   const space = options.attributeSpace ?? ' ';
-  const rendered = ordered(attrs, options.attributeOrder).map(([k, v]) => `${space}${k}=${q}${escapeXml(v)}${q}`).join('');
+  const rendered = ordered(attrs, options.attributeOrder)
+    .map(([k, v]) => `${space}${k}=${q}${escapeXml(v)}${q}`)
+    .join('');
   const declaration = DECLARATIONS[options.declaration ?? 'standalone'];
   // pretty-printing puts the root on its own line after the declaration
   const beforeRoot = declaration === '' ? '' : lineBreak(options, 0);

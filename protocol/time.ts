@@ -17,10 +17,8 @@ const pad = (n: number, width = 2) => String(n).padStart(width, '0');
  */
 export function formatTs(date: Date, offset = '+05:30', fractionDigits = 0): string {
   const local = new Date(date.getTime() + parseOffsetMinutes(offset) * 60_000);
-  let out =
-    `${pad(local.getUTCFullYear(), 4)}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}` +
-    `T${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())}`;
-  if (fractionDigits > 0) out += '.' + pad(local.getUTCMilliseconds(), 3).padEnd(fractionDigits, '0').slice(0, fractionDigits);
+  let out = `${pad(local.getUTCFullYear(), 4)}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}` + `T${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())}`;
+  if (fractionDigits > 0) out += `.${pad(local.getUTCMilliseconds(), 3).padEnd(fractionDigits, '0').slice(0, fractionDigits)}`;
   return out + offset;
 }
 
@@ -62,4 +60,3 @@ export function newTxn(random: Random, shape: 'digits' | 'hex32' = 'digits'): st
   while (out.length < length) out += alphabet[Math.floor(random() * alphabet.length)]!;
   return out;
 }
-

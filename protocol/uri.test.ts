@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { checkUri, splitUri } from './uri.js';
 
-const errors = (uri: string, expect_: { issuerId?: string; docType?: string } = {}) => checkUri(uri, expect_).findings.filter((f) => f.severity === 'error').map((f) => f.message);
-const warnings = (uri: string, expect_: { issuerId?: string; docType?: string } = {}) => checkUri(uri, expect_).findings.filter((f) => f.severity === 'warning').map((f) => f.message);
+const errors = (uri: string, expect_: { issuerId?: string; docType?: string } = {}) =>
+  checkUri(uri, expect_)
+    .findings.filter((f) => f.severity === 'error')
+    .map((f) => f.message);
+const warnings = (uri: string, expect_: { issuerId?: string; docType?: string } = {}) =>
+  checkUri(uri, expect_)
+    .findings.filter((f) => f.severity === 'warning')
+    .map((f) => f.message);
 
 describe('document URI grammar (C13)', () => {
   it('accepts the spec example', () => {

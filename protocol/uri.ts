@@ -45,7 +45,7 @@ export function checkUri(uri: string, expect: { issuerId?: string; docType?: str
   if (/[\s\u0000-\u001f\u007f]/.test(uri)) findings.push({ severity: 'error', message: 'URI contains whitespace or control characters' });
   let parsed: ParsedUri | undefined;
   if (expect.issuerId !== undefined) {
-    const prefix = expect.issuerId + '-';
+    const prefix = `${expect.issuerId}-`;
     if (!uri.startsWith(prefix)) {
       findings.push({ severity: 'error', message: `URI does not start with the issuer id "${expect.issuerId}-"` });
       parsed = splitUri(uri);

@@ -51,7 +51,13 @@ describe('responses', () => {
       ts: 't&"1',
       txn: '9',
       statusText: '1',
-      docDetails: { echo: [['rollno', '5']], issuedTo: [{ name: 'Sunil', dob: '31-12-1990', gender: 'Male', phone: '9876543210', photo: { format: 'JPG', content: 'AAAA' } }], uri: 'a-B-C', docContent: 'JVBE', dataContent: 'PA==' },
+      docDetails: {
+        echo: [['rollno', '5']],
+        issuedTo: [{ name: 'Sunil', dob: '31-12-1990', gender: 'Male', phone: '9876543210', photo: { format: 'JPG', content: 'AAAA' } }],
+        uri: 'a-B-C',
+        docContent: 'JVBE',
+        dataContent: 'PA==',
+      },
     });
     const r = readResponse('pulluri', xml);
     expect(r.findings).toEqual([]);

@@ -284,33 +284,33 @@ function reduce(body: string, limits: XmlLimits): Reduced | Finding {
     if (next === 0x21 /* ! */) {
       if (body.startsWith('<!--', lt)) {
         const end = body.indexOf('-->', lt + 4);
-        if (end < 0) break scan;
+        if (end < 0) break;
         if (depth > 0 && end - lt > LONG_COMMENT) replace(lt, end + 3, '<!---->');
         i = end + 3;
         continue;
       }
       if (body.startsWith('<![CDATA[', lt)) {
         const end = body.indexOf(']]>', lt + 9);
-        if (end < 0) break scan;
+        if (end < 0) break;
         // CDATA is literal: escape & so the entity decoding of text nodes gives it back unchanged
         if (depth > 0) placeholder(lt, end + 3, body.slice(lt + 9, end).replace(/&/g, '&amp;'));
         i = end + 3;
         continue;
       }
       const end = body.indexOf('>', lt + 2);
-      if (end < 0) break scan;
+      if (end < 0) break;
       i = end + 1;
       continue;
     }
     if (next === 0x3f /* ? */) {
       const end = body.indexOf('?>', lt + 2);
-      if (end < 0) break scan;
+      if (end < 0) break;
       i = end + 2;
       continue;
     }
     if (next === 0x2f /* / */) {
       const end = body.indexOf('>', lt + 2);
-      if (end < 0) break scan;
+      if (end < 0) break;
       depth--;
       i = end + 1;
       continue;
@@ -391,7 +391,15 @@ export function readXml(text: string, limits: XmlLimits = DEFAULT_XML_LIMITS): X
       return { findings: [{ code: 'dtd', severity: 'error', message: 'document contains a DOCTYPE or ENTITY declaration, which is refused' }] };
     }
     if (/^\s*$/.test(body)) {
-      return { findings: [{ code: 'not-well-formed', severity: 'error', message: body.length === 0 ? 'not well-formed XML: the body is empty' : `not well-formed XML: the body is only whitespace (${body.length} characters)` }] };
+      return {
+        findings: [
+          {
+            code: 'not-well-formed',
+            severity: 'error',
+            message: body.length === 0 ? 'not well-formed XML: the body is empty' : `not well-formed XML: the body is only whitespace (${body.length} characters)`,
+          },
+        ],
+      };
     }
     const illegal = illegalXmlChar(body);
     if (illegal) {

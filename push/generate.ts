@@ -49,7 +49,7 @@ export function generatedRow(random: Random, i: number, options: GenerateOptions
 /** `count` CSV lines (no header, `\n` endings, like the Drupal client), lazily. */
 function* generateCsvLines(count: number, options: GenerateOptions = {}): Generator<string> {
   const random = seededRandom(options.seed ?? 1);
-  for (let i = 0; i < count; i++) yield formatCsvRecord(rowFields(generatedRow(random, i, options))) + '\n';
+  for (let i = 0; i < count; i++) yield `${formatCsvRecord(rowFields(generatedRow(random, i, options)))}\n`;
 }
 
 /** Lines batched into chunks of about 64 KiB, for streams. */

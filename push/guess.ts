@@ -137,7 +137,9 @@ export class DocIdProfile {
     const log10Required = Math.log10(10 * Math.max(this.count, 1));
     const reasons: string[] = [];
     const constant = positions.filter((f) => f === 1).length;
-    reasons.push(`${length}-character IDs: ${positions.join('×')} ≈ 10^${log10Space.toFixed(1)} possible${constant > 0 ? ` (${constant} position${constant > 1 ? 's' : ''} never change${constant > 1 ? '' : 's'})` : ''}`);
+    reasons.push(
+      `${length}-character IDs: ${positions.join('×')} ≈ 10^${log10Space.toFixed(1)} possible${constant > 0 ? ` (${constant} position${constant > 1 ? 's' : ''} never change${constant > 1 ? '' : 's'})` : ''}`,
+    );
 
     let numericRange: number | undefined;
     if (!this.prefixVaries && this.numeric === this.count && this.numeric >= 2) {
@@ -160,7 +162,10 @@ export class DocIdProfile {
       const tooSmall = log10Space < log10Required;
       const sequential = sequentialShare !== undefined && sequentialShare > SEQUENTIAL_SHARE;
       verdict = tooSmall || sequential ? 'guessable' : 'ok';
-      if (tooSmall) reasons.push(`space ≈ 10^${log10Space.toFixed(1)} is below the 10n = 10^${log10Required.toFixed(1)} random IDs the spec recommends for ${this.count.toLocaleString('en-US')} documents: IDs can be guessed`);
+      if (tooSmall)
+        reasons.push(
+          `space ≈ 10^${log10Space.toFixed(1)} is below the 10n = 10^${log10Required.toFixed(1)} random IDs the spec recommends for ${this.count.toLocaleString('en-US')} documents: IDs can be guessed`,
+        );
       if (sequential) reasons.push('IDs are issued in sequence: knowing one URI gives the next');
       if (!tooSmall && !sequential) reasons.push(`space ≈ 10^${log10Space.toFixed(1)} ≥ 10n = 10^${log10Required.toFixed(1)}`);
     }

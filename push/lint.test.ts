@@ -67,7 +67,7 @@ describe('csv lint on the seed examples (SEED-001 §8.1, facts §9.7)', () => {
 describe('csv lint file-level rules', () => {
   const good = (i: number, patch: Partial<PushCsvRow> = {}) => formatCsvRecord(rowFields({ ...generatedRow(seededRandom(i), i), ...patch }));
   it('line numbers count blank lines and multi-line quoted fields from where the record starts', async () => {
-    const text = [good(1), '', good(2, { doc_name: 'two\nlines' }), good(3, { Action: 'X' }), '', '', good(4, { Action: 'Y' })].join('\r\n') + '\r\n';
+    const text = `${[good(1), '', good(2, { doc_name: 'two\nlines' }), good(3, { Action: 'X' }), '', '', good(4, { Action: 'Y' })].join('\r\n')}\r\n`;
     const s = await lintText(text);
     expect(where(s)).toEqual(['3:4:error:doc-name-control', '5:10:error:action-invalid', '8:10:error:action-invalid']);
     expect(s.rows).toBe(4);
@@ -121,7 +121,7 @@ describe('csv lint properties (fast-check)', () => {
     const random = seededRandom(v.seed);
     return v.names.map((doc_name, i) => ({ ...generatedRow(random, i, { issuerId: v.issuerId, docType: v.docType }), doc_name }));
   };
-  const csv = (rows: PushCsvRow[]) => rows.map((r) => formatCsvRecord(rowFields(r))).join('\n') + '\n';
+  const csv = (rows: PushCsvRow[]) => `${rows.map((r) => formatCsvRecord(rowFields(r))).join('\n')}\n`;
 
   it('valid rows (names with commas, spaces, any unicode) lint clean', async () => {
     await fc.assert(
@@ -137,10 +137,10 @@ describe('csv lint properties (fast-check)', () => {
   /** One corruption per column, each breaking exactly one rule of that column. */
   const CORRUPT: Record<number, (r: PushCsvRow) => Partial<PushCsvRow>> = {
     1: (r) => ({ Aadhaar: r.Aadhaar.slice(0, 11) + String((Number(r.Aadhaar[11]) + 1) % 10) }),
-    2: (r) => ({ Uri: 'zz.bad' + r.Uri.slice(r.Uri.indexOf('-')) }),
+    2: (r) => ({ Uri: `zz.bad${r.Uri.slice(r.Uri.indexOf('-'))}` }),
     3: () => ({ doc_type: 'IN-C' }),
     4: () => ({ doc_name: '' }),
-    5: (r) => ({ doc_id: r.doc_id.slice(0, 4) + '-' }),
+    5: (r) => ({ doc_id: `${r.doc_id.slice(0, 4)}-` }),
     6: (r) => ({ issued_on: r.issued_on.split('/').reverse().join('-') }),
     7: () => ({ valid_from: '31/02/2016' }),
     8: () => ({ valid_to: '2020/12/31' }),

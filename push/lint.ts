@@ -183,7 +183,15 @@ class CsvLinter {
       const first = this.pairs.addOrGet(hash64(`${aadhaar}\u0000${uri}`), line);
       if (first !== 0) {
         this.summary.duplicatePairs++;
-        this.add({ line, column: 2, columnName: 'Uri', severity: 'error', code: 'duplicate-pair', clause: 'push-csv-unique-pair', message: `Aadhaar ${maskAadhaar(aadhaar)} and this URI were already given on line ${first}` });
+        this.add({
+          line,
+          column: 2,
+          columnName: 'Uri',
+          severity: 'error',
+          code: 'duplicate-pair',
+          clause: 'push-csv-unique-pair',
+          message: `Aadhaar ${maskAadhaar(aadhaar)} and this URI were already given on line ${first}`,
+        });
       }
     }
     const docType = fields[2];
@@ -289,11 +297,11 @@ export function formatText(file: string, s: LintSummary): string {
   lines.push(`  duplicate (Aadhaar, URI) pairs: ${s.duplicatePairs.toLocaleString('en-US')}`);
   for (const r of s.docIds) lines.push(`  doc IDs of ${r.docType} (${r.documents.toLocaleString('en-US')}): ${r.verdict}; ${r.reasons.join('; ')}`);
   lines.push(s.errors > 0 ? 'FAIL' : 'OK');
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 const LINT_JSON_VERSION = 1;
 
 export function formatJson(file: string, s: LintSummary): string {
-  return JSON.stringify({ version: LINT_JSON_VERSION, file, ...s }, null, 2) + '\n';
+  return `${JSON.stringify({ version: LINT_JSON_VERSION, file, ...s }, null, 2)}\n`;
 }

@@ -35,7 +35,9 @@ async function main() {
     const [code] = await once(child, 'exit');
     if (code !== 0) throw new Error(`measure exited with ${code}`);
     const r = JSON.parse(text);
-    console.log(`csv lint: ${r.rows.toLocaleString('en-US')} rows (${MB(size)}) in ${(r.ms / 1000).toFixed(1)} s = ${Math.round(r.rows / (r.ms / 1000)).toLocaleString('en-US')} rows/s; peak RSS ${MB(r.peakRss)} (baseline before linting ${MB(r.baseRss)}); ${r.errors} errors, ${r.warnings} warnings`);
+    console.log(
+      `csv lint: ${r.rows.toLocaleString('en-US')} rows (${MB(size)}) in ${(r.ms / 1000).toFixed(1)} s = ${Math.round(r.rows / (r.ms / 1000)).toLocaleString('en-US')} rows/s; peak RSS ${MB(r.peakRss)} (baseline before linting ${MB(r.baseRss)}); ${r.errors} errors, ${r.warnings} warnings`,
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

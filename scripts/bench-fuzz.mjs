@@ -22,7 +22,6 @@ if (!existsSync(CLI)) {
   process.exit(2);
 }
 
-
 const apiKey = randomBytes(16).toString('hex');
 const env = { ...process.env, DLCONFORM_API_KEY: apiKey };
 const { child, config: json } = await startServe(env, ['--profile', PROFILE]);
@@ -41,7 +40,11 @@ try {
   }
   console.log(`fuzz against the reference issuer (profile ${PROFILE}, separate process), ${ROUNDS} runs of ${RUNS} cases, rate cap lifted:`);
   console.log(`  throughput: median ${median(rps).toFixed(0)} requests/s (min ${Math.min(...rps).toFixed(0)}, max ${Math.max(...rps).toFixed(0)})  (goal ≥ 1500)`);
-  console.log(`  cases by class in the last run: ${Object.entries(last.classes).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  console.log(
+    `  cases by class in the last run: ${Object.entries(last.classes)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
 } finally {
   child.kill('SIGTERM');
 }

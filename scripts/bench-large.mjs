@@ -42,16 +42,26 @@ async function main() {
     const x = (r, key = 'peak') => (r[key] - r.before) / pdfBytes;
     const peaks = one.map((r) => x(r));
     const held = one.map((r) => r.held / pdfBytes);
-    console.log(`document: ${MB(pdfBytes)} PDF (${pdfBytes} bytes), ${MB(Math.ceil(pdfBytes / 3) * 4)} of base64 in DocContent; issuer built it in ${buildMs.toFixed(0)} ms; ${ROUNDS} rounds, each in a fresh process`);
+    console.log(
+      `document: ${MB(pdfBytes)} PDF (${pdfBytes} bytes), ${MB(Math.ceil(pdfBytes / 3) * 4)} of base64 in DocContent; issuer built it in ${buildMs.toFixed(0)} ms; ${ROUNDS} rounds, each in a fresh process`,
+    );
     console.log(`pull + verify one Pull Doc response (the client, readResponse, and the transport and content checks on it):`);
-    console.log(`  peak RSS above the process before the pull: median ${median(peaks).toFixed(2)}× the document (${range(peaks)}; +${MB(median(one.map((r) => r.peak - r.before)))}; process before: ${MB(median(one.map((r) => r.before)))})  (goal ≤ 4×)`);
+    console.log(
+      `  peak RSS above the process before the pull: median ${median(peaks).toFixed(2)}× the document (${range(peaks)}; +${MB(median(one.map((r) => r.peak - r.before)))}; process before: ${MB(median(one.map((r) => r.before)))})  (goal ≤ 4×)`,
+    );
     console.log(`  of which the pull alone (until the response is parsed): median ${median(one.map((r) => x(r, 'peakPull'))).toFixed(2)}×`);
     console.log(`  live memory held once the checks ran (V8 heap + external, after a full GC): ${median(held).toFixed(2)}× (the response, held once as bytes: 1.33×)`);
-    console.log(`  pull (transfer, decode, parse): median ${median(one.map((r) => r.pullMs)).toFixed(0)} ms; verify (the ${one[0].checks} checks): median ${median(one.map((r) => r.verifyMs)).toFixed(0)} ms`);
+    console.log(
+      `  pull (transfer, decode, parse): median ${median(one.map((r) => r.pullMs)).toFixed(0)} ms; verify (the ${one[0].checks} checks): median ${median(one.map((r) => r.verifyMs)).toFixed(0)} ms`,
+    );
     console.log(`  verdicts: ${one[0].verdicts}`);
-    console.log(`the Pull Doc transport and content checks through the runner (the probe, the baseline and 3 format variants: 4 of these 5 responses carry the document, and the run keeps each until it ends):`);
+    console.log(
+      `the Pull Doc transport and content checks through the runner (the probe, the baseline and 3 format variants: 4 of these 5 responses carry the document, and the run keeps each until it ends):`,
+    );
     const suitePeaks = suite.map((r) => x(r));
-    console.log(`  peak RSS: median ${median(suitePeaks).toFixed(2)}× the document (${range(suitePeaks)}); median ${median(suite.map((r) => r.ms)).toFixed(0)} ms; exit ${suite.map((r) => r.exitCode).join(',')}`);
+    console.log(
+      `  peak RSS: median ${median(suitePeaks).toFixed(2)}× the document (${range(suitePeaks)}); median ${median(suite.map((r) => r.ms)).toFixed(0)} ms; exit ${suite.map((r) => r.exitCode).join(',')}`,
+    );
   } finally {
     await issuer.close();
   }
@@ -102,7 +112,8 @@ async function measure({ mode, config: json, apiKey }) {
   const before = process.memoryUsage().rss;
   const liveBefore = live();
   const peakBefore = peakRss();
-  if (!peakReset && peakBefore > before * 1.05) process.stderr.write(`warning: the peak RSS could not be reset (no /proc/self/clear_refs) and start-up already peaked at ${MB(peakBefore)}: the figures below are upper bounds\n`);
+  if (!peakReset && peakBefore > before * 1.05)
+    process.stderr.write(`warning: the peak RSS could not be reset (no /proc/self/clear_refs) and start-up already peaked at ${MB(peakBefore)}: the figures below are upper bounds\n`);
   if (mode === 'suite') {
     const t = performance.now();
     const { result } = await runSuite({ config, apiKey, redactor: new Redactor({ apiKey, config }), only: ['pulldoc.transport', 'pulldoc.content'], seed: 1 });

@@ -58,7 +58,7 @@ const DOCUMENTS = Math.round(num('BENCH_DOCUMENTS', 200));
 const PROFILE = process.env.BENCH_PROFILE !== '0';
 const KEY_ENV = 'DLCONFORM_LOAD_API_KEY'; // load/reference.ts REFERENCE_KEY_ENV
 const RUN_BOUND_MS = (SECONDS + 60) * 1000; // any one child run
-const out = (line = '') => process.stdout.write(line + '\n');
+const out = (line = '') => process.stdout.write(`${line}\n`);
 /** The median; of an even count, the mean of the middle two. */
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -154,7 +154,7 @@ function startServer(argv, env, name) {
       clearTimeout(timer);
       try {
         resolve({ child, info: JSON.parse(buf.slice(0, nl)) });
-      } catch (e) {
+      } catch (_e) {
         reject(new Error(`${name} printed no JSON: ${buf.slice(0, 500)}`));
       }
     });
@@ -169,7 +169,7 @@ function startServer(argv, env, name) {
 const hasCommand = (cmd) => spawnSync('bash', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 const CPUS = availableParallelism();
 const warnings = [];
-let PIN = hasCommand('taskset') && CPUS >= 2;
+const PIN = hasCommand('taskset') && CPUS >= 2;
 if (!hasCommand('taskset')) warnings.push('WARNING: taskset is missing (Debian: util-linux): generator and target run UNPINNED, sharing cores');
 else if (CPUS < 2) warnings.push(`WARNING: only ${CPUS} CPU: generator and target run UNPINNED on the same core`);
 const pinned = (cpu, argv) => (PIN ? ['taskset', '-c', String(cpu), ...argv] : argv);
@@ -187,7 +187,9 @@ function splitTimes(stdout) {
 }
 /** Busy ticks (1/100 s) of one CPU so far, from /proc/stat: user, nice, system, irq, softirq, steal. */
 function cpuBusy(cpu) {
-  const line = readFileSync('/proc/stat', 'utf8').split('\n').find((l) => l.startsWith(`cpu${cpu} `));
+  const line = readFileSync('/proc/stat', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`cpu${cpu} `));
   if (!line) return NaN;
   const f = line.trim().split(/\s+/).slice(1).map(Number);
   return (f[0] + f[1] + f[2] + f[5] + f[6] + f[7]) / 100;
@@ -213,7 +215,18 @@ function vegetaReport(vegeta, file) {
 }
 
 function streamArgv(ctx, mode, url, extra = {}) {
-  const o = { dir: ctx.dir, url, vegeta: { path: ctx.vegeta.path, version: ctx.vegeta.version }, mode, rate: RATE, durationSeconds: SECONDS, workers: WORKERS, maxWorkers: MAX_WORKERS, connections: MAX_WORKERS, ...extra };
+  const o = {
+    dir: ctx.dir,
+    url,
+    vegeta: { path: ctx.vegeta.path, version: ctx.vegeta.version },
+    mode,
+    rate: RATE,
+    durationSeconds: SECONDS,
+    workers: WORKERS,
+    maxWorkers: MAX_WORKERS,
+    connections: MAX_WORKERS,
+    ...extra,
+  };
   return [process.execPath, '--import', 'tsx', join('load', 'bench.ts'), 'stream', JSON.stringify(o)];
 }
 
@@ -302,7 +315,14 @@ function topSelfTime(profilePath, n) {
     self.set(key, (self.get(key) ?? 0) + dt);
   }
   const busy = total - idle;
-  return { total: total / 1e6, busy: busy / 1e6, top: [...self].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, us]) => ({ fn: k, ms: us / 1000, share: us / busy })) };
+  return {
+    total: total / 1e6,
+    busy: busy / 1e6,
+    top: [...self]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, us]) => ({ fn: k, ms: us / 1000, share: us / busy })),
+  };
 }
 
 // ---------------------------------------------------------------- the bench
@@ -335,10 +355,18 @@ async function main() {
     for (const w of warnings) out(w);
 
     // the reference issuer (pinned to CPU 1; idle until the last run): the response bytes and the config
-    const reference = await startServer(pinned(1, [process.execPath, '--import', 'tsx', join('load', 'bench.ts'), 'reference', JSON.stringify({ dir, documents: DOCUMENTS })]), env, 'the reference issuer');
+    const reference = await startServer(
+      pinned(1, [process.execPath, '--import', 'tsx', join('load', 'bench.ts'), 'reference', JSON.stringify({ dir, documents: DOCUMENTS })]),
+      env,
+      'the reference issuer',
+    );
     const ref = reference.info;
     // the bare server answering with them
-    const bareServer = await startServer(pinned(1, [process.execPath, '--import', 'tsx', join('load', 'bench.ts'), 'bare', JSON.stringify({ dir, contentType: ref.contentType })]), env, 'the bare server');
+    const bareServer = await startServer(
+      pinned(1, [process.execPath, '--import', 'tsx', join('load', 'bench.ts'), 'bare', JSON.stringify({ dir, contentType: ref.contentType })]),
+      env,
+      'the bare server',
+    );
     const bareUrl = bareServer.info.url;
     const bareTarget = { pid: bareServer.info.pid };
     const refTarget = { pid: ref.pid };
@@ -347,24 +375,38 @@ async function main() {
     const body = readFileSync(join(dir, 'request.xml'));
     const { headers } = JSON.parse(readFileSync(join(dir, 'request.json'), 'utf8'));
     const header = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]]));
-    writeFileSync(join(dir, 'fixed.json'), JSON.stringify({ method: 'POST', url: bareUrl, body: body.toString('base64'), header }) + '\n');
-    const spec = { vegeta, rate: RATE, durationSeconds: SECONDS, workers: WORKERS, maxWorkers: MAX_WORKERS, maxConnections: MAX_WORKERS, timeoutMs: ref.timeoutMs, captureBytes: ref.captureBytes, name: 'bench-fixed' };
+    writeFileSync(join(dir, 'fixed.json'), `${JSON.stringify({ method: 'POST', url: bareUrl, body: body.toString('base64'), header })}\n`);
+    const spec = {
+      vegeta,
+      rate: RATE,
+      durationSeconds: SECONDS,
+      workers: WORKERS,
+      maxWorkers: MAX_WORKERS,
+      maxConnections: MAX_WORKERS,
+      timeoutMs: ref.timeoutMs,
+      captureBytes: ref.captureBytes,
+      name: 'bench-fixed',
+    };
     const fixedArgs = attackArgs(spec)
       .filter((a) => a !== '-lazy')
       .map((a) => (a === '-targets=stdin' ? `-targets=${join(dir, 'fixed.json')}` : a));
     writeFileSync(
       join(dir, 'post.lua'),
-      ['wrk.method = "POST"', `local f = io.open(${JSON.stringify(join(dir, 'request.xml'))}, "rb")`, 'wrk.body = f:read("*a")', 'f:close()', ...Object.entries(headers).map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`)].join('\n') + '\n',
+      `${['wrk.method = "POST"', `local f = io.open(${JSON.stringify(join(dir, 'request.xml'))}, "rb")`, 'wrk.body = f:read("*a")', 'f:close()', ...Object.entries(headers).map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`)].join('\n')}\n`,
     );
     const ctx = { dir, vegeta, env, bareUrl, fixedArgs };
 
-    out(`target: bare node:http server (${bareUrl}) answering every POST with the reference issuer's ${ref.responseBytes}-byte Pull Doc response (profile ${ref.profile}, ${ref.contentType}); requests ${ref.requestBytes} bytes`);
-    out(`vegeta runs: -rate=${RATE}/1s -duration=${SECONDS}s -workers=${WORKERS} -max-workers=${MAX_WORKERS} -connections=${MAX_WORKERS} -max-connections=${MAX_WORKERS} -timeout=${ref.timeoutMs}ms -max-body=${ref.captureBytes}, dataset ${ref.datasetSize} documents; wrk: -t1 -c${WRK_CONNECTIONS} -d${SECONDS}s (closed loop, as fast as it goes)`);
+    out(
+      `target: bare node:http server (${bareUrl}) answering every POST with the reference issuer's ${ref.responseBytes}-byte Pull Doc response (profile ${ref.profile}, ${ref.contentType}); requests ${ref.requestBytes} bytes`,
+    );
+    out(
+      `vegeta runs: -rate=${RATE}/1s -duration=${SECONDS}s -workers=${WORKERS} -max-workers=${MAX_WORKERS} -connections=${MAX_WORKERS} -max-connections=${MAX_WORKERS} -timeout=${ref.timeoutMs}ms -max-body=${ref.captureBytes}, dataset ${ref.datasetSize} documents; wrk: -t1 -c${WRK_CONNECTIONS} -d${SECONDS}s (closed loop, as fast as it goes)`,
+    );
     out(`${ROUNDS} interleaved rounds; CPU = user+sys of the whole generator process tree (for (a)/(a'): over the attack, without Node's and tsx's start-up, shown apart as 'with start-up')`);
     out();
 
     const variants = [
-      { key: 'a', label: "(a)  dlconform: signed stream → vegeta attack → encode → parse", run: () => runStream(ctx, 'full', bareUrl, bareTarget) },
+      { key: 'a', label: '(a)  dlconform: signed stream → vegeta attack → encode → parse', run: () => runStream(ctx, 'full', bareUrl, bareTarget) },
       { key: "a'", label: "(a') dlconform: signed stream → vegeta attack (results unread)", run: () => runStream(ctx, 'attack', bareUrl, bareTarget) },
       { key: 'b', label: '(b)  vegeta attack, one fixed target (results unread)', run: () => runFixed(ctx, bareTarget) },
       { key: "b'", label: "(b') as (a), one pre-signed line repeated (no signing)", run: () => runStream(ctx, 'full', bareUrl, bareTarget, { fixedLine: true }) },
@@ -412,10 +454,16 @@ async function main() {
     const a512 = med('a-512', 'perCore');
     out();
     out('generator CPU per request (medians):');
-    out(`  (a)  ${fmt(med('a', 'cpuUs'), 1).padStart(6)} µs = Node ${fmt(med('a', 'nodeUs'), 1)} µs (sign + write targets, read + parse + fold results, results file) + vegeta attack and encode ${fmt(med('a', 'vegetaUs'), 1)} µs`);
-    out(`  (a') ${fmt(med("a'", 'cpuUs'), 1).padStart(6)} µs = Node ${fmt(med("a'", 'nodeUs'), 1)} µs (sign + write targets) + vegeta attack ${fmt(med("a'", 'vegetaUs'), 1)} µs (lazy JSON targets from stdin)`);
+    out(
+      `  (a)  ${fmt(med('a', 'cpuUs'), 1).padStart(6)} µs = Node ${fmt(med('a', 'nodeUs'), 1)} µs (sign + write targets, read + parse + fold results, results file) + vegeta attack and encode ${fmt(med('a', 'vegetaUs'), 1)} µs`,
+    );
+    out(
+      `  (a') ${fmt(med("a'", 'cpuUs'), 1).padStart(6)} µs = Node ${fmt(med("a'", 'nodeUs'), 1)} µs (sign + write targets) + vegeta attack ${fmt(med("a'", 'vegetaUs'), 1)} µs (lazy JSON targets from stdin)`,
+    );
     out(`  (b)  ${fmt(med('b', 'cpuUs'), 1).padStart(6)} µs = vegeta attack (one fixed target)`);
-    out(`  (b') ${fmt(med("b'", 'cpuUs'), 1).padStart(6)} µs = Node ${fmt(med("b'", 'nodeUs'), 1)} µs (write one line repeated, read + parse + fold results, results file) + vegeta attack and encode ${fmt(med("b'", 'vegetaUs'), 1)} µs`);
+    out(
+      `  (b') ${fmt(med("b'", 'cpuUs'), 1).padStart(6)} µs = Node ${fmt(med("b'", 'nodeUs'), 1)} µs (write one line repeated, read + parse + fold results, results file) + vegeta attack and encode ${fmt(med("b'", 'vegetaUs'), 1)} µs`,
+    );
     out(`  (a-512) ${fmt(med('a-512', 'cpuUs'), 1).padStart(3)} µs = Node ${fmt(med('a-512', 'nodeUs'), 1)} µs + vegeta attack and encode ${fmt(med('a-512', 'vegetaUs'), 1)} µs`);
     if (wrk.ok) out(`  (c)  ${fmt(med('c', 'cpuUs'), 1).padStart(6)} µs = wrk`);
     out();
@@ -423,7 +471,9 @@ async function main() {
     out(`(a) / (b'), req/s per generator core: ${fmt(a / b1, 2)}  (the cost of signing on the whole path: ${fmt(med('a', 'cpuUs') - med("b'", 'cpuUs'), 1)} µs/req)`);
     out(`(b') / (b), req/s per generator core: ${fmt(b1 / b, 2)}  (the whole path without signing against vegeta alone)`);
     out(`(a') / (b), req/s per generator core: ${fmt(a1 / b, 2)}  (the signed stream, results not read: attack-only, like (b))`);
-    out(`(a-512) / (b), req/s per generator core: ${fmt(a512 / b, 2)}  (a-512) / (a): ${fmt(a512 / a, 2)}  (the captured body ${ref.captureBytes} → 512 bytes: ${fmt(med('a', 'cpuUs') - med('a-512', 'cpuUs'), 1)} µs/req)`);
+    out(
+      `(a-512) / (b), req/s per generator core: ${fmt(a512 / b, 2)}  (a-512) / (a): ${fmt(a512 / a, 2)}  (the captured body ${ref.captureBytes} → 512 bytes: ${fmt(med('a', 'cpuUs') - med('a-512', 'cpuUs'), 1)} µs/req)`,
+    );
     if (wrk.ok) out(`(b) / (c), req/s per generator core:  ${fmt(b / med('c', 'perCore'), 2)}  (vegeta's own cost against wrk)`);
     out(`(a) / (b), req/s:                      ${fmt(med('a', 'rps') / med('b', 'rps'), 2)}  (both limited by the generator core when it is near 100% busy)`);
 
@@ -432,7 +482,9 @@ async function main() {
     r.rps = r.requests / r.seconds;
     out();
     out(`information: dlconform's stream (a) against the reference issuer (its own process on CPU 1), one run:`);
-    out(`  reference issuer: ${fmt(r.rps).padStart(6)} req/s (${r.ok} OK, ${r.notOk} not OK${r.notOk ? ` ${JSON.stringify(r.reasons)}` : ''}, ${r.lateStarts} late starts); its core ${fmt((100 * r.serverCpu) / r.seconds)}% busy, the generator's ${fmt((100 * r.cpu) / r.seconds)}%`);
+    out(
+      `  reference issuer: ${fmt(r.rps).padStart(6)} req/s (${r.ok} OK, ${r.notOk} not OK${r.notOk ? ` ${JSON.stringify(r.reasons)}` : ''}, ${r.lateStarts} late starts); its core ${fmt((100 * r.serverCpu) / r.seconds)}% busy, the generator's ${fmt((100 * r.cpu) / r.seconds)}%`,
+    );
     out(`  bare server:      ${fmt(med('a', 'rps')).padStart(6)} req/s (median of (a) above); its core ${fmt(med('a', 'serverPct'))}% busy, the generator's ${fmt(med('a', 'genPct'))}%`);
     out(`  reference / bare: ${fmt(r.rps / med('a', 'rps'), 2)} (a generator core near 100% limits both: then this is not the issuer's capacity)`);
 
@@ -443,7 +495,9 @@ async function main() {
       const g = JSON.parse(pr.stdout.trim().split('\n').at(-1));
       const p = topSelfTime(profile, 20);
       out();
-      out(`the Node process of (a), profiled over one more attack (V8 sampling profiler from just before startAttack to its end; ${g.requests} requests, ${fmt(p.busy, 2)} s of ${fmt(p.total, 2)} s not idle): top self time, share of the non-idle time`);
+      out(
+        `the Node process of (a), profiled over one more attack (V8 sampling profiler from just before startAttack to its end; ${g.requests} requests, ${fmt(p.busy, 2)} s of ${fmt(p.total, 2)} s not idle): top self time, share of the non-idle time`,
+      );
       for (const t of p.top) out(`  ${fmt(t.share * 100, 1).padStart(5)}%  ${fmt(t.ms).padStart(6)} ms  ${t.fn}`);
       out('  (V8 samples wall time: with vegeta on the same core, time Node spends preempted inside a system call,');
       out('  typically a write that wakes vegeta, counts against that native function: writeBuffer(s), writeUtf8String)');

@@ -100,7 +100,9 @@ async function rows(runs, alpha, sampleList, delays) {
           if (h) est.h.push(h.estimateUs);
         }
         const secs = (Date.now() - t0) / 1000 / runs;
-        console.log(`| ${samples} | ${issuer.name} | ${flagged.k}/${runs} | ${flagged.h}/${runs} | ${flagged.t}/${runs} | ${f1(median(est.k))} | ${f1(median(est.h))} | ${f1(median(mde))} | ${secs.toFixed(1)} |`);
+        console.log(
+          `| ${samples} | ${issuer.name} | ${flagged.k}/${runs} | ${flagged.h}/${runs} | ${flagged.t}/${runs} | ${f1(median(est.k))} | ${f1(median(est.h))} | ${f1(median(mde))} | ${secs.toFixed(1)} |`,
+        );
       } finally {
         child.stdin.end();
       }
@@ -116,7 +118,7 @@ if (values.serve !== undefined) {
   const { startIssuer } = await import('../fixtures/issuer/index.ts');
   const opts = JSON.parse(values.serve);
   const issuer = await startIssuer({ documents: 8, ...opts });
-  process.stdout.write(JSON.stringify(issuer.config('BENCH_TIMING_KEY')) + '\n');
+  process.stdout.write(`${JSON.stringify(issuer.config('BENCH_TIMING_KEY'))}\n`);
   process.stdin.resume();
   process.stdin.on('end', () => issuer.close().then(() => process.exit(0)));
 } else {

@@ -17,7 +17,6 @@ function timeCommand(args, env = process.env) {
   return { ms, status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-
 const env = { ...process.env, DLCONFORM_API_KEY: randomBytes(16).toString('hex'), NO_COLOR: '1' };
 const dir = mkdtempSync(join(tmpdir(), 'dlconform-bench-'));
 const { child, config } = await startServe(env, []);

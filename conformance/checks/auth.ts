@@ -20,13 +20,40 @@ interface AuthCase {
 
 const CASES: AuthCase[] = [
   { name: 'wrong-keyhash', title: 'a request with a wrong keyhash is rejected', clause: 'keyhash', label: 'keyhash computed with a wrong API key', variant: () => ({ keyhash: { how: 'wrong-key' } }) },
-  { name: 'wrong-hmac', title: 'a request with a wrong x-digilocker-hmac is rejected', clause: 'hmac', label: 'x-digilocker-hmac computed with a wrong API key', variant: () => ({ hmac: { how: 'wrong-key' } }), needsHmac: true },
-  { name: 'missing-hmac', title: 'a request without x-digilocker-hmac is rejected', clause: 'hmac', label: 'no x-digilocker-hmac header', variant: () => ({ hmac: { how: 'missing' } }), needsHmac: true },
-  { name: 'tampered-body', title: 'a body changed after signing is rejected', clause: 'hmac', label: 'one byte of the body changed after signing', variant: () => ({ tamper: 'txn' }), needsHmac: true },
-  { name: 'wrong-orgid', title: 'a correctly signed request from another orgId is rejected', clause: 'orgid', label: 'correctly signed, from another orgId', variant: (ctx) => ({ orgId: `in.gov.not.${ctx.config.orgId}` }) },
+  {
+    name: 'wrong-hmac',
+    title: 'a request with a wrong x-digilocker-hmac is rejected',
+    clause: 'hmac',
+    label: 'x-digilocker-hmac computed with a wrong API key',
+    variant: () => ({ hmac: { how: 'wrong-key' } }),
+    needsHmac: true,
+  },
+  {
+    name: 'missing-hmac',
+    title: 'a request without x-digilocker-hmac is rejected',
+    clause: 'hmac',
+    label: 'no x-digilocker-hmac header',
+    variant: () => ({ hmac: { how: 'missing' } }),
+    needsHmac: true,
+  },
+  {
+    name: 'tampered-body',
+    title: 'a body changed after signing is rejected',
+    clause: 'hmac',
+    label: 'one byte of the body changed after signing',
+    variant: () => ({ tamper: 'txn' }),
+    needsHmac: true,
+  },
+  {
+    name: 'wrong-orgid',
+    title: 'a correctly signed request from another orgId is rejected',
+    clause: 'orgid',
+    label: 'correctly signed, from another orgId',
+    variant: (ctx) => ({ orgId: `in.gov.not.${ctx.config.orgId}` }),
+  },
 ];
 
-export function authExchange(ctx: RunContext, api: PullApi, c: AuthCase): Promise<SentExchange> {
+function authExchange(ctx: RunContext, api: PullApi, c: AuthCase): Promise<SentExchange> {
   return ctx.shared(`auth:${api}:${c.name}`, () => ctx.send(api, c.label, c.variant(ctx)));
 }
 
@@ -67,10 +94,14 @@ export function authChecks(api: PullApi): Check[] {
       if (answered.length === 0) return skip('no authentication failure got a response', exchanges);
       const fivexx = answered.filter((e) => e.raw.response!.status >= 500);
       if (fivexx.length === 0) return pass(`${answered.length} rejections, none 5xx`, answered);
-      return fail(`${fivexx.length} authentication failures answered with a 5xx`, {
-        expected: 'HTTP 401/403, or 200 with Status="0"',
-        actual: fivexx.map((e) => `${e.label}: HTTP ${e.raw.response!.status}`).join('; '),
-      }, fivexx);
+      return fail(
+        `${fivexx.length} authentication failures answered with a 5xx`,
+        {
+          expected: 'HTTP 401/403, or 200 with Status="0"',
+          actual: fivexx.map((e) => `${e.label}: HTTP ${e.raw.response!.status}`).join('; '),
+        },
+        fivexx,
+      );
     },
   });
   return checks;

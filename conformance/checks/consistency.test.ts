@@ -77,7 +77,13 @@ describe('consistency.pushed.pullable', () => {
     it(`push-client fault ${fault} fails exactly ${expectation!.targets.join(', ')}`, async () => {
       await withIssuer(async (issuer) => {
         const db = await pushToMock(issuer, [fault as PushFaultName]);
-        const checks = (await runWith(issuer, { db }, ALL_CHECKS.filter((c) => c.api === 'consistency'))).checks;
+        const checks = (
+          await runWith(
+            issuer,
+            { db },
+            ALL_CHECKS.filter((c) => c.api === 'consistency'),
+          )
+        ).checks;
         expect(checks.filter((c) => c.verdict === 'fail' || c.verdict === 'warn' || c.verdict === 'error').map((c) => c.id)).toEqual(expectation!.targets);
       });
     });

@@ -38,7 +38,7 @@ async function urisFromCsvFile(path: string): Promise<string[]> {
 }
 
 /** Every pushed URI of the configured sources, distinct, in source order (db first, then each CSV). */
-export async function pushedUris(source: PushedSource): Promise<string[]> {
+async function pushedUris(source: PushedSource): Promise<string[]> {
   const all = [...(source.db !== undefined ? await urisFromDb(source.db) : [])];
   for (const file of source.csv) all.push(...(await urisFromCsvFile(file)));
   return [...new Set(all)];
@@ -52,7 +52,7 @@ const pushedPullable: Check = {
   id: 'consistency.pushed.pullable',
   api: 'consistency',
   section: 'pushed',
-  title: 'every URI the issuer pushed is fetched by Pull Doc (and found by Pull URI with its owner\'s search values)',
+  title: "every URI the issuer pushed is fetched by Pull Doc (and found by Pull URI with its owner's search values)",
   clause: 'push-pullable',
   notApplicable: (ctx: RunContext) => (ctx.config.pushed ? undefined : 'pushed (pushed.db or pushed.csv) is not configured'),
   async run(ctx) {
@@ -68,15 +68,27 @@ const pushedPullable: Check = {
       return skip(`none of the ${of} pushed URIs can be pulled: there is no Pull Doc endpoint and no configured document (documents[].uri with its search values) has their URI`);
     }
     const notChecked = unjudged > 0 ? `; ${unjudged} not checked: no Pull Doc endpoint and no search values for them` : '';
-    const evidence = report.items.filter((i) => !i.ok).flatMap((i) => i.evidence).slice(0, 6);
+    const evidence = report.items
+      .filter((i) => !i.ok)
+      .flatMap((i) => i.evidence)
+      .slice(0, 6);
     if (report.ok) {
       const byUri = judged.filter((i) => i.pullUri === 'found').length;
-      return pass(`${judged.length === report.items.length ? of : `${judged.length} of ${of}`} pushed URIs are pullable (${byUri} also found by Pull URI with the owner's search values${notChecked})`, report.items.slice(0, 2).flatMap((i) => i.evidence));
+      return pass(
+        `${judged.length === report.items.length ? of : `${judged.length} of ${of}`} pushed URIs are pullable (${byUri} also found by Pull URI with the owner's search values${notChecked})`,
+        report.items.slice(0, 2).flatMap((i) => i.evidence),
+      );
     }
     const broken = report.items.filter((i) => !i.ok);
     return fail(
       `${broken.length} of ${of} pushed URIs are not pullable: ${broken.slice(0, 5).map(describeItem).join(' | ')}${broken.length > 5 ? ` | … ${broken.length - 5} more` : ''}${notChecked}`,
-      { expected: 'Pull Doc answers Status 1 with the document for every pushed URI', actual: broken.map((i) => i.uri).slice(0, 20).join(', ') },
+      {
+        expected: 'Pull Doc answers Status 1 with the document for every pushed URI',
+        actual: broken
+          .map((i) => i.uri)
+          .slice(0, 20)
+          .join(', '),
+      },
       evidence,
     );
   },

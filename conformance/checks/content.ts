@@ -7,7 +7,19 @@
  * whitespace, length: no decoding), and the PDF check decodes only the windows it reads (header,
  * tail, the xref table and trailer), never the whole document.
  */
-import { base64Reader, compactBase64, decodeBase64Range, inspectBase64, inspectPdf, scanBase64, textHead, utf8DecodeStrict, type Base64Inspection, type Base64Scan, type Base64Text } from '../../protocol/bytes.js';
+import {
+  base64Reader,
+  compactBase64,
+  decodeBase64Range,
+  inspectBase64,
+  inspectPdf,
+  scanBase64,
+  textHead,
+  utf8DecodeStrict,
+  type Base64Inspection,
+  type Base64Scan,
+  type Base64Text,
+} from '../../protocol/bytes.js';
 import { contentOf } from '../../protocol/responses.js';
 import { readCertificateXml } from '../../protocol/certificate.js';
 import type { ContentRule, FormatKey } from '../../protocol/profiles.js';
@@ -149,7 +161,9 @@ export function contentChecks(api: PullApi): Check[] {
         const size = b64.byteLength;
         const pdf = inspectPdf(size, base64Reader(compact));
         if (!pdf.header) {
-          const head = Buffer.from(decodeBase64Range(compact, 0, 8)).toString('latin1').replace(/[^\x20-\x7e]/g, '.');
+          const head = Buffer.from(decodeBase64Range(compact, 0, 8))
+            .toString('latin1')
+            .replace(/[^\x20-\x7e]/g, '.');
           return fail('DocContent is not a PDF', { expected: 'bytes starting %PDF-', actual: JSON.stringify(head) }, [got.ex]);
         }
         if (!pdf.eof) return fail('DocContent PDF is truncated: no %%EOF at the end', { expected: '%%EOF', actual: `${size} bytes without %%EOF` }, [got.ex]);

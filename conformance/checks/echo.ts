@@ -16,9 +16,7 @@ function echoCheck(api: PullApi, field: 'ts' | 'txn'): Check {
       const unusable = needParsed(ex);
       if (unusable) return unusable;
       const got = ex.parsed![field];
-      return got === ex[field]
-        ? pass(`${field} echoed`, [ex])
-        : fail(`${field} not echoed`, { expected: ex[field], actual: got === undefined ? '(absent)' : got }, [ex]);
+      return got === ex[field] ? pass(`${field} echoed`, [ex]) : fail(`${field} not echoed`, { expected: ex[field], actual: got === undefined ? '(absent)' : got }, [ex]);
     },
   };
 }
@@ -60,10 +58,14 @@ export function echoChecks(api: PullApi): Check[] {
         if (unusable) return unusable;
         const bad = (['ts', 'txn'] as const).filter((f) => ex.parsed![f] !== ex[f]);
         if (bad.length === 0) return pass('ts and txn echoed on the error response', [ex]);
-        return fail(`${bad.join(' and ')} not echoed on the error response`, {
-          expected: bad.map((f) => `${f}=${ex[f]}`).join(' '),
-          actual: bad.map((f) => `${f}=${ex.parsed![f] ?? '(absent)'}`).join(' '),
-        }, [ex]);
+        return fail(
+          `${bad.join(' and ')} not echoed on the error response`,
+          {
+            expected: bad.map((f) => `${f}=${ex[f]}`).join(' '),
+            actual: bad.map((f) => `${f}=${ex.parsed![f] ?? '(absent)'}`).join(' '),
+          },
+          [ex],
+        );
       },
     },
     {
@@ -78,10 +80,14 @@ export function echoChecks(api: PullApi): Check[] {
         if (seen.length === 0) return skip('no response carried a Status attribute', []);
         const wrong = seen.filter((e) => !allowed.includes(e.parsed!.status!));
         if (wrong.length === 0) return pass(`Status values ${seen.map((e) => e.parsed!.status).join(', ')}`, seen);
-        return fail(`Status ${wrong.map((e) => JSON.stringify(e.parsed!.status)).join(', ')} is not allowed`, {
-          expected: allowed.join(' | '),
-          actual: wrong.map((e) => `${e.label}: ${e.parsed!.status}`).join('; '),
-        }, wrong);
+        return fail(
+          `Status ${wrong.map((e) => JSON.stringify(e.parsed!.status)).join(', ')} is not allowed`,
+          {
+            expected: allowed.join(' | '),
+            actual: wrong.map((e) => `${e.label}: ${e.parsed!.status}`).join('; '),
+          },
+          wrong,
+        );
       },
     },
   ];

@@ -13,16 +13,7 @@ import { successChecks } from './success.js';
 import { transportChecks } from './transport.js';
 
 function checksFor(api: PullApi): Check[] {
-  return [
-    ...transportChecks(api),
-    ...echoChecks(api),
-    ...authChecks(api),
-    ...successChecks(api),
-    ...contentChecks(api),
-    ...negativeChecks(api),
-    ...robustnessChecks(api),
-    ...securityChecks(api),
-  ];
+  return [...transportChecks(api), ...echoChecks(api), ...authChecks(api), ...successChecks(api), ...contentChecks(api), ...negativeChecks(api), ...robustnessChecks(api), ...securityChecks(api)];
 }
 
 /**

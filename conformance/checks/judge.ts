@@ -20,17 +20,13 @@ const UNREADABLE = ['not-well-formed', 'dtd', 'too-large', 'too-deep'];
 export function needParsed(ex: SentExchange, owns = false): Outcome | undefined {
   const problem = transportProblem(ex);
   if (problem) {
-    return owns
-      ? fail(`no response: ${problem}`, { expected: 'an HTTP response', actual: ex.raw.error!.kind }, [ex])
-      : skip(`no usable response to "${ex.label}": ${ex.raw.error!.message}`, [ex]);
+    return owns ? fail(`no response: ${problem}`, { expected: 'an HTTP response', actual: ex.raw.error!.kind }, [ex]) : skip(`no usable response to "${ex.label}": ${ex.raw.error!.message}`, [ex]);
   }
   const unreadable = !ex.parsed ? undefined : ex.parsed.findings.find((f) => f.severity === 'error' && UNREADABLE.includes(f.code));
   if (!ex.parsed || unreadable) {
     const message = unreadable?.message ?? 'no body';
     const why = message + responseContext(ex, message);
-    return owns
-      ? fail(`the response is not readable XML: ${why}`, { expected: 'an XML response', actual: describeResponse(ex) }, [ex])
-      : skip(`no usable response to "${ex.label}": ${why}`, [ex]);
+    return owns ? fail(`the response is not readable XML: ${why}`, { expected: 'an XML response', actual: describeResponse(ex) }, [ex]) : skip(`no usable response to "${ex.label}": ${why}`, [ex]);
   }
   return undefined;
 }
@@ -45,7 +41,7 @@ export function needSuccess(ex: SentExchange, api: PullApi): Outcome | undefined
   return undefined;
 }
 
-export function hasContent(ex: SentExchange): boolean {
+function hasContent(ex: SentExchange): boolean {
   return !isBlank(contentOf(ex.parsed, 'DocContent')) || !isBlank(contentOf(ex.parsed, 'DataContent'));
 }
 

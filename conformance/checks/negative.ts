@@ -90,9 +90,7 @@ export function negativeChecks(api: PullApi): Check[] {
         const ex = await ctx.send('pulluri', 'the configured pending search', { target: ctx.config.pending!, omit: OPT_IN_FIELDS });
         const unusable = needParsed(ex, true);
         if (unusable) return unusable;
-        return ex.parsed!.status === '9'
-          ? pass('Status 9', [ex])
-          : fail('the pending search did not get Status 9', { expected: 'Status="9"', actual: describeResponse(ex) }, [ex]);
+        return ex.parsed!.status === '9' ? pass('Status 9', [ex]) : fail('the pending search did not get Status 9', { expected: 'Status="9"', actual: describeResponse(ex) }, [ex]);
       },
     });
   }

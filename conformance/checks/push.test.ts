@@ -45,7 +45,11 @@ async function pushSuite(faults: MockFaultName[]): Promise<CheckResult[]> {
   }
 }
 
-const nonPassing = (checks: CheckResult[]) => checks.filter((c) => c.verdict !== 'pass').map((c) => c.id).sort();
+const nonPassing = (checks: CheckResult[]) =>
+  checks
+    .filter((c) => c.verdict !== 'pass')
+    .map((c) => c.id)
+    .sort();
 
 describe('push checks against the mock DigiLocker', () => {
   it('the clean mock passes every push check', async () => {

@@ -45,12 +45,12 @@ function urlOf(ctx: RunContext, api: PushApi): string | undefined {
  * range, never the configured owner's: request bodies go into reports as evidence, and the CSV's
  * base64 would hide a real number from the redactor.
  */
-export function validRow(ctx: RunContext): PushCsvRow {
+function validRow(ctx: RunContext): PushCsvRow {
   const doc = ctx.config.documents[0];
   const generated = generatedRow(seededRandom(11), 0, { issuerId: ctx.config.issuerId, docType: doc?.docType ?? 'INCER' });
   const row = { ...generated };
   const uri = doc?.uri;
-  if (uri !== undefined && uri.startsWith(`${ctx.config.issuerId}-`)) {
+  if (uri?.startsWith(`${ctx.config.issuerId}-`)) {
     const docId = uri.slice(uri.lastIndexOf('-') + 1);
     if (/^[A-Za-z0-9]{1,10}$/.test(docId)) {
       row.Uri = uri;
@@ -88,8 +88,7 @@ async function pushSend(ctx: RunContext, api: PushApi, label: string, m: Mutatio
   return { sent, env, read };
 }
 
-const shared = (ctx: RunContext, api: PushApi, key: string, label: string, m: Mutation = {}) =>
-  ctx.shared(`push:${api}:${key}`, () => pushSend(ctx, api, label, m));
+const shared = (ctx: RunContext, api: PushApi, key: string, label: string, m: Mutation = {}) => ctx.shared(`push:${api}:${key}`, () => pushSend(ctx, api, label, m));
 
 function notConfigured(api: PushApi) {
   return (ctx: RunContext) => (urlOf(ctx, api) === undefined ? `target.${api === 'pushcsv' ? 'pushCsv' : 'pushUri'} is not configured` : undefined);
@@ -118,7 +117,11 @@ function validAccepted(api: PushApi): Check {
       const bad = noAnswer(ex);
       if (bad) return bad;
       if (ex.read!.status !== '1') {
-        return fail(`a valid upload was not accepted: ResponseStatus ${JSON.stringify(ex.read!.status)} (${ex.read!.message ?? 'no message'})`, { expected: 'ResponseStatus 1', actual: `ResponseStatus ${ex.read!.status ?? '(none)'}` }, [ex.sent]);
+        return fail(
+          `a valid upload was not accepted: ResponseStatus ${JSON.stringify(ex.read!.status)} (${ex.read!.message ?? 'no message'})`,
+          { expected: 'ResponseStatus 1', actual: `ResponseStatus ${ex.read!.status ?? '(none)'}` },
+          [ex.sent],
+        );
       }
       return pass('ResponseStatus 1 for a valid upload', [ex.sent]);
     },
@@ -141,10 +144,14 @@ function echoes(api: PushApi): Check {
       const attrs = ex.read!.attrs;
       const wrong = (['ver', 'ts', 'txn', 'orgId'] as const).filter((k) => attrs[k] !== ex.env[k]);
       if (wrong.length > 0) {
-        return fail(`not echoed as sent: ${wrong.join(', ')}`, {
-          expected: wrong.map((k) => `${k}="${ex.env[k]}"`).join(' '),
-          actual: wrong.map((k) => (attrs[k] === undefined ? `${k} missing` : `${k}="${attrs[k]}"`)).join(' '),
-        }, [ex.sent]);
+        return fail(
+          `not echoed as sent: ${wrong.join(', ')}`,
+          {
+            expected: wrong.map((k) => `${k}="${ex.env[k]}"`).join(' '),
+            actual: wrong.map((k) => (attrs[k] === undefined ? `${k} missing` : `${k}="${attrs[k]}"`)).join(' '),
+          },
+          [ex.sent],
+        );
       }
       return pass('ver, ts, txn and orgId echoed byte for byte', [ex.sent]);
     },
@@ -165,10 +172,12 @@ function rejected(api: PushApi, key: string, title: string, clause: ClauseId, la
       const ex = await pushSend(ctx, api, label, m(ctx));
       const r = ex.sent.raw;
       if (r.error || !r.response) return fail(`no answer: ${r.error?.message ?? 'none'}`, {}, [ex.sent]);
-      if (r.response.status >= 500) return fail(`HTTP ${r.response.status} for an invalid upload; expected ResponseStatus 0`, { expected: 'HTTP 200, ResponseStatus 0', actual: `HTTP ${r.response.status}` }, [ex.sent]);
+      if (r.response.status >= 500)
+        return fail(`HTTP ${r.response.status} for an invalid upload; expected ResponseStatus 0`, { expected: 'HTTP 200, ResponseStatus 0', actual: `HTTP ${r.response.status}` }, [ex.sent]);
       if (r.response.status !== 200 || !ex.read?.rootName) return skip(`HTTP ${r.response.status} without a Push response: not judged`, [ex.sent]);
       const { status, message } = ex.read;
-      if (status !== '0') return fail(`an invalid upload (${label}) was answered ResponseStatus ${JSON.stringify(status)}`, { expected: 'ResponseStatus 0', actual: `ResponseStatus ${status ?? '(none)'}` }, [ex.sent]);
+      if (status !== '0')
+        return fail(`an invalid upload (${label}) was answered ResponseStatus ${JSON.stringify(status)}`, { expected: 'ResponseStatus 0', actual: `ResponseStatus ${status ?? '(none)'}` }, [ex.sent]);
       if (!message) return fail('ResponseStatus 0 without a ResponseMessage', { expected: 'a non-empty ResponseMessage', actual: 'empty or missing' }, [ex.sent]);
       return pass(`ResponseStatus 0: ${message}`, [ex.sent]);
     },
@@ -179,7 +188,7 @@ function rejected(api: PushApi, key: string, title: string, clause: ClauseId, la
 const otherTs = (ts: string) => ts.replace(/\d(?=\D*$)/, (d) => String((Number(d) + 1) % 10));
 
 /** a CSV with an unterminated quote and a row of 3 columns */
-export const MALFORMED_CSV = 'not,a,row\n"unterminated,quote\n';
+const MALFORMED_CSV = 'not,a,row\n"unterminated,quote\n';
 
 function pushChecks(api: PushApi): Check[] {
   const what = api === 'pushcsv' ? 'Push CSV upload' : 'Push URI';

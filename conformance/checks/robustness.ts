@@ -41,11 +41,13 @@ const NS_LABEL: Record<NamespaceForm, string> = {
 
 export function robustnessChecks(api: PullApi): Check[] {
   return [
-    ...NAMESPACE_FORMS.map((ns) =>
-      variantCheck(api, `namespace-${ns}`, `a request with ${NS_LABEL[ns]} is served`, 'namespace-forms', `request with ${NS_LABEL[ns]}`, () => ({ namespace: ns })),
-    ),
-    variantCheck(api, 'whitespace', 'element values padded with newlines and spaces are trimmed', 'whitespace-values', 'values pretty-printed with surrounding whitespace', () => ({ build: { pad: '\n      ' } })),
-    variantCheck(api, 'unknown-attribute', 'an unknown root attribute (metadata="Y") is ignored', 'unknown-attributes', 'extra root attribute metadata="Y"', () => ({ extraAttributes: [['metadata', 'Y']] })),
+    ...NAMESPACE_FORMS.map((ns) => variantCheck(api, `namespace-${ns}`, `a request with ${NS_LABEL[ns]} is served`, 'namespace-forms', `request with ${NS_LABEL[ns]}`, () => ({ namespace: ns }))),
+    variantCheck(api, 'whitespace', 'element values padded with newlines and spaces are trimmed', 'whitespace-values', 'values pretty-printed with surrounding whitespace', () => ({
+      build: { pad: '\n      ' },
+    })),
+    variantCheck(api, 'unknown-attribute', 'an unknown root attribute (metadata="Y") is ignored', 'unknown-attributes', 'extra root attribute metadata="Y"', () => ({
+      extraAttributes: [['metadata', 'Y']],
+    })),
     variantCheck(api, 'unknown-element', 'an unknown DocDetails element is ignored', 'unknown-elements', 'extra DocDetails element <Mobile>', () => ({ extraElements: [['Mobile', '9000000001']] })),
     variantCheck(api, 'ts-fraction', 'a ts with fractional seconds is accepted', 'ts-fraction', 'ts with fractional seconds', (ctx) => ({ ts: formatTs(new Date(), ctx.config.tsOffset, 3) })),
   ];

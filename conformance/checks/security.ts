@@ -23,11 +23,8 @@ function withDtd(ctx: RunContext, api: PullApi) {
 }
 
 function malformed(ctx: RunContext, api: PullApi): Promise<SentExchange> {
-  return ctx.shared(`malformed:${api}`, () =>
-    ctx.send(api, 'malformed XML (truncated document)', { rawBody: (built) => built.slice(0, Math.floor(built.length * 0.6)) }),
-  );
+  return ctx.shared(`malformed:${api}`, () => ctx.send(api, 'malformed XML (truncated document)', { rawBody: (built) => built.slice(0, Math.floor(built.length * 0.6)) }));
 }
-
 
 export function securityChecks(api: PullApi): Check[] {
   return [
@@ -97,7 +94,11 @@ export function securityChecks(api: PullApi): Check[] {
         const echoed = ex.secretsSent.filter((s) => s.length >= 4 && (body.includes(s) || body.includes(escapeXml(s))));
         return echoed.length === 0
           ? pass(`${ex.secretsSent.length} sent secret values, none echoed`, [ex])
-          : fail(`the error body echoes ${echoed.length} secret or personal value(s) of the request`, { expected: 'none of the keyhash, HMAC, UID, FullName, DOB', actual: `${echoed.length} echoed (values redacted)` }, [ex]);
+          : fail(
+              `the error body echoes ${echoed.length} secret or personal value(s) of the request`,
+              { expected: 'none of the keyhash, HMAC, UID, FullName, DOB', actual: `${echoed.length} echoed (values redacted)` },
+              [ex],
+            );
       },
     },
   ];

@@ -16,9 +16,7 @@ function statusOne(api: PullApi): Check {
       const ex = await ctx.baseline(api);
       const unusable = needParsed(ex, true);
       if (unusable) return unusable;
-      return ex.parsed!.status === '1'
-        ? pass('Status 1', [ex])
-        : fail('the configured document was not returned', { expected: 'Status="1"', actual: describeResponse(ex) }, [ex]);
+      return ex.parsed!.status === '1' ? pass('Status 1', [ex]) : fail('the configured document was not returned', { expected: 'Status="1"', actual: describeResponse(ex) }, [ex]);
     },
   };
 }
@@ -61,9 +59,7 @@ export function successChecks(api: PullApi): Check[] {
         const pre = needSuccess(ex, api);
         if (pre) return pre;
         const expected = ctx.firstDocument.uri!;
-        return ex.parsed!.uri === expected
-          ? pass('URI as configured', [ex])
-          : fail('the search returned another URI', { expected, actual: ex.parsed!.uri ?? '(absent)' }, [ex]);
+        return ex.parsed!.uri === expected ? pass('URI as configured', [ex]) : fail('the search returned another URI', { expected, actual: ex.parsed!.uri ?? '(absent)' }, [ex]);
       },
     },
     {
@@ -140,7 +136,11 @@ export function successChecks(api: PullApi): Check[] {
         const missing = Object.entries(ctx.firstDocument.search).filter(([k, v]) => echoed.get(k) !== v);
         return missing.length === 0
           ? pass('search parameters echoed', [ex])
-          : fail(`not echoed: ${missing.map(([k]) => k).join(', ')}`, { expected: missing.map(([k, v]) => `<${k}>${v}</${k}>`).join(''), actual: missing.map(([k]) => `${k}=${echoed.get(k) ?? '(absent)'}`).join(' ') }, [ex]);
+          : fail(
+              `not echoed: ${missing.map(([k]) => k).join(', ')}`,
+              { expected: missing.map(([k, v]) => `<${k}>${v}</${k}>`).join(''), actual: missing.map(([k]) => `${k}=${echoed.get(k) ?? '(absent)'}`).join(' ') },
+              [ex],
+            );
       },
     },
   ];

@@ -68,9 +68,7 @@ export function transportChecks(api: PullApi): Check[] {
         const unusable = needParsed(ex);
         if (unusable) return unusable;
         const root = ex.parsed!.rootName;
-        return root === RESPONSE_ROOT[api]
-          ? pass(`root ${root}`, [ex])
-          : fail(`root element is ${root}`, { expected: RESPONSE_ROOT[api], actual: String(root) }, [ex]);
+        return root === RESPONSE_ROOT[api] ? pass(`root ${root}`, [ex]) : fail(`root element is ${root}`, { expected: RESPONSE_ROOT[api], actual: String(root) }, [ex]);
       },
     },
   ];

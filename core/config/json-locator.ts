@@ -67,13 +67,34 @@ function scanJson(text: string): JsonSyntax | undefined {
   const value = (): void => {
     space();
     const c = text[i];
-    if (c === '{') return object();
-    if (c === '[') return array();
-    if (c === '"') return string();
-    if (c === 't') return literal('true');
-    if (c === 'f') return literal('false');
-    if (c === 'n') return literal('null');
-    if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return number();
+    if (c === '{') {
+      object();
+      return;
+    }
+    if (c === '[') {
+      array();
+      return;
+    }
+    if (c === '"') {
+      string();
+      return;
+    }
+    if (c === 't') {
+      literal('true');
+      return;
+    }
+    if (c === 'f') {
+      literal('false');
+      return;
+    }
+    if (c === 'n') {
+      literal('null');
+      return;
+    }
+    if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) {
+      number();
+      return;
+    }
     unexpected();
   };
   const object = () => {
@@ -121,4 +142,3 @@ function scanJson(text: string): JsonSyntax | undefined {
     throw err;
   }
 }
-

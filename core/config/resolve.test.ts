@@ -77,9 +77,7 @@ describe('parseConfig: defaults', () => {
       apiKeyEnv: 'DLCONFORM_API_KEY',
       hmac: 'hex-base64',
       namespace: 'tempuri',
-      documents: [
-        { docType: 'INCER', search: { UDF1: '13333' }, uri: 'in.gov.example-INCER-AB12CD34EF', owner: { fullName: 'Sunil Kumar', dob: '31-12-1990' } },
-      ],
+      documents: [{ docType: 'INCER', search: { UDF1: '13333' }, uri: 'in.gov.example-INCER-AB12CD34EF', owner: { fullName: 'Sunil Kumar', dob: '31-12-1990' } }],
       absent: { docType: 'INCER', search: { UDF1: '99999' } },
     };
     expect(parseConfig(json, ENV, 'x').config.documents[0]!.owner).toEqual({ fullName: 'Sunil Kumar', dob: '31-12-1990' });
@@ -129,9 +127,7 @@ describe('parseConfig: errors name the field and the fix', () => {
   it('pattern with hint', () => {
     const json = minimal();
     json.documents[0].docType = 'INCER1';
-    expect(errorOf(json).message).toContain(
-      'config my.json: documents[0].docType: must match ^[A-Za-z]{1,10}$ (got "INCER1"); expected a document type code such as INCER',
-    );
+    expect(errorOf(json).message).toContain('config my.json: documents[0].docType: must match ^[A-Za-z]{1,10}$ (got "INCER1"); expected a document type code such as INCER');
   });
 
   it('search element names must be XML names, and search must not be empty', () => {
@@ -159,7 +155,7 @@ describe('parseConfig: errors name the field and the fix', () => {
     const err = errorOf(minimal(), {});
     expect(err.field).toBe('apiKeyEnv');
     expect(err.message).toBe(
-      "config my.json: apiKeyEnv: environment variable DLCONFORM_API_KEY is not set; export it with the issuer's API key (apiKeyEnv holds the variable's name, such as \"DLCONFORM_API_KEY\", never the key)",
+      'config my.json: apiKeyEnv: environment variable DLCONFORM_API_KEY is not set; export it with the issuer\'s API key (apiKeyEnv holds the variable\'s name, such as "DLCONFORM_API_KEY", never the key)',
     );
     expect(errorOf(minimal(), { DLCONFORM_API_KEY: '  ' }).message).toContain('DLCONFORM_API_KEY is empty');
   });
@@ -182,7 +178,7 @@ describe('parseConfig: errors name the field and the fix', () => {
     const json = minimal();
     json.documents[0].owner = { aadhaar: '12345678901', dob: '1990-12-31', fullName: 'Sunil Kumar' };
     const err = errorOf(json);
-    expect(err.message).toContain('documents[0].owner.aadhaar: must match ^\\d{12}$; expected the owner\'s 12-digit Aadhaar number');
+    expect(err.message).toContain("documents[0].owner.aadhaar: must match ^\\d{12}$; expected the owner's 12-digit Aadhaar number");
     expect(err.message).not.toContain('12345678901');
     expect(err.message).not.toContain('1990-12-31');
     json.documents[0].owner = { dob: '31-02-1990' };
@@ -199,9 +195,7 @@ describe('parseConfig: errors name the field and the fix', () => {
     const err = errorOf({ target: {}, apiKeyEnv: 'NOPE_NOT_SET', documents: [] }, {});
     const lines = err.message.split('\n');
     expect(lines.every((l) => l.startsWith('config my.json: '))).toBe(true);
-    expect(err.issues.map((i) => i.field)).toEqual(
-      expect.arrayContaining(['target.pullUri', 'orgId', 'documents', 'absent', 'apiKeyEnv']),
-    );
+    expect(err.issues.map((i) => i.field)).toEqual(expect.arrayContaining(['target.pullUri', 'orgId', 'documents', 'absent', 'apiKeyEnv']));
   });
 
   it('a non-object config', () => {
@@ -224,7 +218,7 @@ describe('loadConfig', () => {
     expect(apiKey).toBe('TESTAPIKEY123');
   });
 
-  it('pushed: paths are read from the config file\'s folder; limit defaults; a wrong type names the field', async () => {
+  it("pushed: paths are read from the config file's folder; limit defaults; a wrong type names the field", async () => {
     const path = await file('pushed.json', JSON.stringify({ ...minimal(), pushed: { db: 'pushes.sqlite', csv: ['push/a.csv', '/abs/b.csv'] } }));
     const { config } = await loadConfig(path, ENV);
     const dir = path.slice(0, path.lastIndexOf('/'));

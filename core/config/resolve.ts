@@ -32,7 +32,7 @@ export function defaultsFor(profile: ProfileId): { hmac: HmacEncoding; namespace
   return { hmac: p.defaultHmac, namespace: p.defaultNamespace, uidMode: p.defaultUidMode };
 }
 
-export const CLIENT_DEFAULTS = {
+const CLIENT_DEFAULTS = {
   timeoutMs: 10_000,
   concurrency: 4,
   timeBudgetMs: 300_000,
@@ -40,7 +40,7 @@ export const CLIENT_DEFAULTS = {
   maxResponseBytes: 64 * 1024 * 1024,
 } as const;
 
-export const DEFAULT_TS_OFFSET = '+05:30';
+const DEFAULT_TS_OFFSET = '+05:30';
 
 /** Reads and validates a config file; the API key comes from `env[config.apiKeyEnv]`. */
 export async function loadConfig(path: string, env: NodeJS.ProcessEnv): Promise<{ config: Config; apiKey: string }> {
@@ -65,9 +65,7 @@ export function parseConfig(json: unknown, env: NodeJS.ProcessEnv, sourceName: s
   const issues = schemaIssues(json);
   if (issues.length > 0) {
     // Later rules read fields the schema guarantees; still report the key problem in the same pass.
-    const keyIssue = isRecord(json) && typeof json.apiKeyEnv === 'string' && !issues.some((i) => i.field === 'apiKeyEnv')
-      ? apiKeyIssue(json.apiKeyEnv, env)
-      : undefined;
+    const keyIssue = isRecord(json) && typeof json.apiKeyEnv === 'string' && !issues.some((i) => i.field === 'apiKeyEnv') ? apiKeyIssue(json.apiKeyEnv, env) : undefined;
     throw new ConfigError(sourceName, keyIssue ? [...issues, keyIssue] : issues);
   }
   const raw = json as RawConfig;
@@ -175,7 +173,7 @@ function crossFieldIssues(config: Config): ConfigIssue[] {
     });
   }
   if (config.pushed && config.pushed.db === undefined && config.pushed.csv.length === 0) {
-    issues.push({ field: 'pushed', message: 'names no source of pushed URIs; add pushed.db (the mock DigiLocker\'s database file) or pushed.csv (Push CSV files), or remove pushed' });
+    issues.push({ field: 'pushed', message: "names no source of pushed URIs; add pushed.db (the mock DigiLocker's database file) or pushed.csv (Push CSV files), or remove pushed" });
   }
   for (const key of ['pullUri', 'pullDoc', 'pushCsv', 'pushUri'] as const) {
     const url = config.target[key];

@@ -139,4 +139,3 @@ export class ConfigError extends Error {
     this.issues = issues;
   }
 }
-

@@ -13,7 +13,7 @@ export interface ConsoleOptions {
 }
 
 export const LEVELS: readonly Level[] = ['MUST', 'SHOULD', 'MAY', 'SECURITY'];
-export const VERDICTS: readonly Verdict[] = ['pass', 'fail', 'warn', 'skip', 'error'];
+const VERDICTS: readonly Verdict[] = ['pass', 'fail', 'warn', 'skip', 'error'];
 
 const BADGE: Record<Verdict, string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', skip: 'SKIP', error: 'ERR ' };
 const COLOUR: Record<Verdict, string> = { pass: '32', fail: '1;31', warn: '33', skip: '90', error: '1;35' };
@@ -31,7 +31,7 @@ function paint(text: string, code: string, color: boolean): string {
   return color ? `\x1b[${code}m${text}\x1b[0m` : text;
 }
 
-export function badge(verdict: Verdict, color: boolean): string {
+function badge(verdict: Verdict, color: boolean): string {
   return paint(BADGE[verdict], COLOUR[verdict], color);
 }
 
@@ -105,11 +105,7 @@ export function summaryTable(run: RunResult, opts: SummaryOptions = {}): string 
   const s = run.summary;
   const lines: string[] = [];
   lines.push(`dlconform ${run.tool.version} · profile ${run.profile} · run ${run.runId} · seed ${run.seed}`);
-  lines.push(
-    `${s.total} check${s.total === 1 ? '' : 's'}: ` +
-      VERDICTS.map((v) => `${s[v]} ${v}`).join(', ') +
-      (s.blocking > 0 ? ` (${s.blocking} blocking)` : ''),
-  );
+  lines.push(`${s.total} check${s.total === 1 ? '' : 's'}: ${VERDICTS.map((v) => `${s[v]} ${v}`).join(', ')}${s.blocking > 0 ? ` (${s.blocking} blocking)` : ''}`);
   lines.push('');
 
   const byLevel = countByLevel(run.checks);

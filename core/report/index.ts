@@ -8,11 +8,6 @@ import { writeJson } from './json.js';
 import { writeJunit } from './junit.js';
 import { writeMarkdown } from './markdown.js';
 
-export { progressLine, summaryTable, useColor, exitCodeMeaning } from './console.js';
-export { renderJson, RESULT_JSON } from './json.js';
-export { renderJunit, JUNIT_XML } from './junit.js';
-export { renderMarkdown, SUMMARY_MD } from './markdown.js';
-
 /** Creates `dir` if needed and writes result.json, junit.xml and summary.md; returns their paths in that order. */
 export async function writeReports(run: RunResult, dir: string): Promise<string[]> {
   await mkdir(dir, { recursive: true });

@@ -6,7 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunResult } from '../types.js';
 
-export const RESULT_JSON = 'result.json';
+const RESULT_JSON = 'result.json';
 
 export function renderJson(run: RunResult): string {
   return `${JSON.stringify(run, null, 2)}\n`;

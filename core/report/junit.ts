@@ -12,7 +12,7 @@ import { XMLBuilder } from 'fast-xml-parser';
 import { escapeXml } from '../../protocol/xml.js';
 import type { Api, CheckResult, RunResult } from '../types.js';
 
-export const JUNIT_XML = 'junit.xml';
+const JUNIT_XML = 'junit.xml';
 
 const API_ORDER: readonly Api[] = ['pulluri', 'pulldoc', 'pushcsv', 'pushuri', 'consistency'];
 const API_TITLE: Record<string, string> = { pulluri: 'Pull URI', pulldoc: 'Pull Doc', pushcsv: 'Push CSV', pushuri: 'Push URI', consistency: 'Pushed URIs pullable' };
@@ -33,7 +33,7 @@ function seconds(ms: number): string {
 }
 
 /** The readable body of a <failure>/<error>/<system-out>: why, what was expected, the clause, how to reproduce. */
-export function details(c: CheckResult): string {
+function details(c: CheckResult): string {
   const lines = [`[${c.level}] ${c.id}: ${c.title}`, c.message];
   if (c.expected !== undefined) lines.push(`expected: ${c.expected}`);
   if (c.actual !== undefined) lines.push(`actual:   ${c.actual}`);
@@ -160,7 +160,16 @@ function checkCase(c: CheckResult): JunitCase {
 }
 
 function checkSuite(api: string, checks: CheckResult[], run: RunResult): JunitSuite {
-  const target = api === 'pulldoc' ? (run.target.pullDoc ?? '') : api === 'pushcsv' ? (run.target.pushCsv ?? '') : api === 'pushuri' ? (run.target.pushUri ?? '') : api === 'consistency' ? (run.target.pullDoc ?? run.target.pullUri) : run.target.pullUri;
+  const target =
+    api === 'pulldoc'
+      ? (run.target.pullDoc ?? '')
+      : api === 'pushcsv'
+        ? (run.target.pushCsv ?? '')
+        : api === 'pushuri'
+          ? (run.target.pushUri ?? '')
+          : api === 'consistency'
+            ? (run.target.pullDoc ?? run.target.pullUri)
+            : run.target.pullUri;
   return {
     name: API_TITLE[api] ? `${API_TITLE[api]} (${api})` : api,
     timestamp: run.startedAt,
@@ -178,13 +187,17 @@ function checkSuite(api: string, checks: CheckResult[], run: RunResult): JunitSu
 
 /** junit.xml of a check run (run, fuzz, timing): one suite per API, one case per check. */
 export function renderJunit(run: RunResult): string {
-  const apis = [...new Set(run.checks.map((c) => c.api))].sort(
-    (a, b) => (API_ORDER.indexOf(a) + 1 || 99) - (API_ORDER.indexOf(b) + 1 || 99),
-  );
+  const apis = [...new Set(run.checks.map((c) => c.api))].sort((a, b) => (API_ORDER.indexOf(a) + 1 || 99) - (API_ORDER.indexOf(b) + 1 || 99));
   return renderJunitReport({
     name: 'dlconform',
     timeMs: Date.parse(run.endedAt) - Date.parse(run.startedAt),
-    suites: apis.map((api) => checkSuite(api, run.checks.filter((c) => c.api === api), run)),
+    suites: apis.map((api) =>
+      checkSuite(
+        api,
+        run.checks.filter((c) => c.api === api),
+        run,
+      ),
+    ),
   });
 }
 

@@ -37,7 +37,11 @@ describe('renderMarkdown', () => {
 
   it('lists failures before warnings, each row with exactly five cells', () => {
     const start = md.indexOf('| | Check | Level | Clause | Message |');
-    const rows = md.slice(start).split('\n').slice(2).filter((l) => l.startsWith('|'));
+    const rows = md
+      .slice(start)
+      .split('\n')
+      .slice(2)
+      .filter((l) => l.startsWith('|'));
     expect(rows.map((r) => cells(r)[1])).toEqual(['`pulluri.echo-txn`', '`pulldoc.echo-ts`', '`pulluri.status-text`']);
     for (const r of rows) expect(cells(r)).toHaveLength(5);
     expect(rows[0]).toContain('txn differs \\| expected &lt;1452503688&gt; &amp; got &quot;x&quot;<br>second line');
@@ -46,7 +50,7 @@ describe('renderMarkdown', () => {
 
   it('puts evidence in <details> with a fence the content cannot close', () => {
     expect(md).toContain('<details><summary>❌ <code>pulluri.echo-txn</code> — the response echoes txn</summary>');
-    expect(md).toContain("```sh\n# dlconform: reproduces POST");
+    expect(md).toContain('```sh\n# dlconform: reproduces POST');
     expect(md).toContain('````sh\ncurl ```fenced``` x\n````');
     expect(md).toContain('**Expected:** 1452503688<br>');
   });

@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { EXIT, type CheckResult, type RunResult } from '../types.js';
 import { countByLevel, exitCodeMeaning, LEVELS, visible } from './console.js';
 
-export const SUMMARY_MD = 'summary.md';
+const SUMMARY_MD = 'summary.md';
 
 /** GitHub rejects step summaries over 1 MiB; stay well below it. */
-export const DEFAULT_MAX_CHARS = 900_000;
+const DEFAULT_MAX_CHARS = 900_000;
 const MAX_CURL_CHARS = 8_000;
 const MAX_ROWS = 300;
 
@@ -27,7 +27,7 @@ export function escapeCell(text: string): string {
 }
 
 /** HTML for GitHub's renderer, not XML: `'` needs no escape there, so protocol/xml.ts escapeXml is not used. */
-export function escapeHtml(text: string): string {
+function escapeHtml(text: string): string {
   return visible(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
@@ -66,9 +66,7 @@ function levelTable(run: RunResult): string[] {
 
 function noteworthy(run: RunResult): CheckResult[] {
   const rank = { fail: 0, error: 1, warn: 2 } as Record<string, number>;
-  return run.checks
-    .filter((c) => c.verdict === 'fail' || c.verdict === 'error' || c.verdict === 'warn')
-    .sort((a, b) => rank[a.verdict]! - rank[b.verdict]!);
+  return run.checks.filter((c) => c.verdict === 'fail' || c.verdict === 'error' || c.verdict === 'warn').sort((a, b) => rank[a.verdict]! - rank[b.verdict]!);
 }
 
 function findingsTable(checks: CheckResult[]): string[] {
@@ -101,7 +99,10 @@ export function renderMarkdown(run: RunResult, opts: { maxChars?: number } = {})
   const max = opts.maxChars ?? DEFAULT_MAX_CHARS;
   const out: string[] = [headline(run), ''];
   const target = run.target.pullDoc ? `${codeCell(run.target.pullUri)}, ${codeCell(run.target.pullDoc)}` : codeCell(run.target.pullUri);
-  out.push(`Profile **${escapeCell(run.profile)}** · target ${target} · run ${codeCell(run.runId)} · seed ${run.seed} · exit code **${run.exitCode}** (${escapeCell(exitCodeMeaning(run.exitCode, run))})`, '');
+  out.push(
+    `Profile **${escapeCell(run.profile)}** · target ${target} · run ${codeCell(run.runId)} · seed ${run.seed} · exit code **${run.exitCode}** (${escapeCell(exitCodeMeaning(run.exitCode, run))})`,
+    '',
+  );
   if (run.aborted) out.push(`> **Run aborted:** ${escapeCell(run.aborted.reason)}`, '');
   out.push('### By level', '', ...levelTable(run), '');
 

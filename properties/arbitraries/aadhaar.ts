@@ -71,5 +71,4 @@ export function invalidAadhaar(kinds?: readonly InvalidAadhaarKind[]): fc.Arbitr
 }
 
 /** The UID of profile 1.13: lowercase hex MD5 of a (valid) Aadhaar number. */
-export const uidMd5 = (hash: HashFunctions): fc.Arbitrary<{ aadhaar: string; uid: string }> =>
-  validAadhaar().map((aadhaar) => ({ aadhaar, uid: md5Hex(hash, aadhaar) }));
+export const uidMd5 = (hash: HashFunctions): fc.Arbitrary<{ aadhaar: string; uid: string }> => validAadhaar().map((aadhaar) => ({ aadhaar, uid: md5Hex(hash, aadhaar) }));

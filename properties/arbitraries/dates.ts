@@ -10,12 +10,12 @@ export interface CalendarDate {
 }
 
 /** A real calendar date between 1900 and 2030 (leap days included). */
-export const calendarDate = (): fc.Arbitrary<CalendarDate> =>
+const calendarDate = (): fc.Arbitrary<CalendarDate> =>
   fc
     .date({ min: new Date(Date.UTC(1900, 0, 1)), max: new Date(Date.UTC(2030, 11, 31)), noInvalidDate: true })
     .map((d) => ({ day: d.getUTCDate(), month: d.getUTCMonth() + 1, year: d.getUTCFullYear() }));
 
-export const ddMmYyyy = (d: CalendarDate) => `${pad(d.day)}-${pad(d.month)}-${pad(d.year, 4)}`;
+const ddMmYyyy = (d: CalendarDate) => `${pad(d.day)}-${pad(d.month)}-${pad(d.year, 4)}`;
 
 /** A valid DOB in the spec's form. */
 export const validDob = (): fc.Arbitrary<string> => calendarDate().map(ddMmYyyy);
@@ -28,7 +28,16 @@ export function invalidDob(kinds?: readonly InvalidDobKind[]): fc.Arbitrary<{ ki
   return fc.record({ kind: fc.constantFrom(...(kinds ?? all)), d: calendarDate(), k: fc.nat() }).map(({ kind, d, k }) => {
     switch (kind) {
       case 'not-a-day': {
-        const bad = [`31-02-${d.year}`, `30-02-${d.year}`, `29-02-1900`, `00-${pad(d.month)}-${d.year}`, `32-${pad(d.month)}-${d.year}`, `${pad(d.day)}-13-${d.year}`, `${pad(d.day)}-00-${d.year}`, `31-04-${d.year}`];
+        const bad = [
+          `31-02-${d.year}`,
+          `30-02-${d.year}`,
+          `29-02-1900`,
+          `00-${pad(d.month)}-${d.year}`,
+          `32-${pad(d.month)}-${d.year}`,
+          `${pad(d.day)}-13-${d.year}`,
+          `${pad(d.day)}-00-${d.year}`,
+          `31-04-${d.year}`,
+        ];
         return { kind, value: bad[k % bad.length]! };
       }
       case 'iso':
@@ -42,6 +51,8 @@ export function invalidDob(kinds?: readonly InvalidDobKind[]): fc.Arbitrary<{ ki
       case 'unpadded':
         // at least one of day and month below 10, written without the leading zero
         return { kind, value: `${d.day < 10 ? d.day : 1}-${d.month < 10 ? d.month : 1}-${d.year}` };
+      default:
+        throw new Error(`no invalid DOB of kind ${kind satisfies never}`);
     }
   });
 }

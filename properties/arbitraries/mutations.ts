@@ -226,7 +226,7 @@ export function applyMutation(m: Mutation, input: MutationInput): string | Uint8
       const el = elementAt(body, target.key);
       const root = rootName(body);
       if (!el) return afterDeclaration(body, `<!DOCTYPE ${root} [<!ENTITY dlcq "x">]>`);
-      const withRef = body.slice(0, el.start) + `${el.open}&dlcq;${el.close}` + body.slice(el.end);
+      const withRef = `${body.slice(0, el.start)}${el.open}&dlcq;${el.close}${body.slice(el.end)}`;
       // the entity stands for the real value: an issuer that expands it finds the document
       return afterDeclaration(withRef, `<!DOCTYPE ${root} [<!ENTITY dlcq "${el.text.replace(/"/g, '&quot;')}">]>`);
     }
@@ -242,13 +242,17 @@ export function applyMutation(m: Mutation, input: MutationInput): string | Uint8
         case 'json':
           return JSON.stringify({ [rootName(body)]: f });
         case 'form':
-          return Object.entries(f).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+          return Object.entries(f)
+            .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+            .join('&');
         case 'text':
           return `${rootName(body)} ${Object.values(f).join(' ')}`;
         case 'empty':
           return '';
         case 'html':
-          return '<!doctype html><html><body><form>' + Object.entries(f).map(([k, v]) => `<input name="${escapeXml(k)}" value="${escapeXml(v)}">`).join('') + '</form></body></html>';
+          return `<!doctype html><html><body><form>${Object.entries(f)
+            .map(([k, v]) => `<input name="${escapeXml(k)}" value="${escapeXml(v)}">`)
+            .join('')}</form></body></html>`;
       }
       break;
     }
@@ -288,22 +292,22 @@ export function applyMutation(m: Mutation, input: MutationInput): string | Uint8
       if (m.where === 'txn') return body.replace(ROOT, (whole) => whole.replace(/(\stxn=)(["'])[^"']*\2/, `$1$2${'1'.repeat(m.size)}$2`));
       if (m.where === 'extra-element') return addElement(body, `<${NOTE}>${filler}</${NOTE}>`);
       const el = elementAt(body, target.key);
-      return el ? body.slice(0, el.start) + `${el.open}${el.text}${filler}${el.close}` + body.slice(el.end) : addElement(body, `<${NOTE}>${filler}</${NOTE}>`);
+      return el ? `${body.slice(0, el.start)}${el.open}${el.text}${filler}${el.close}${body.slice(el.end)}` : addElement(body, `<${NOTE}>${filler}</${NOTE}>`);
     }
     case 'cdata': {
       const el = elementAt(body, m.name);
       if (!el) return body;
       const raw = unescapeXml(el.text);
-      return raw.includes(']]>') ? body : body.slice(0, el.start) + `${el.open}<![CDATA[${raw}]]>${el.close}` + body.slice(el.end);
+      return raw.includes(']]>') ? body : `${body.slice(0, el.start)}${el.open}<![CDATA[${raw}]]>${el.close}${body.slice(el.end)}`;
     }
     case 'char-refs': {
       const el = elementAt(body, m.name);
       if (!el) return body;
       const refs = [...unescapeXml(el.text)].map((c) => `&#${c.codePointAt(0)};`).join('');
-      return body.slice(0, el.start) + `${el.open}${refs}${el.close}` + body.slice(el.end);
+      return `${body.slice(0, el.start)}${el.open}${refs}${el.close}${body.slice(el.end)}`;
     }
     case 'bom':
-      return '\uFEFF' + body;
+      return `\uFEFF${body}`;
   }
 }
 

@@ -45,8 +45,8 @@ export interface LogicalRequest {
 }
 
 /** Root attributes and DocDetails children the protocol defines; extras never collide with these. */
-export const ROOT_ATTRIBUTES = ['ver', 'ts', 'txn', 'orgId', 'keyhash', 'format'] as const;
-export const DETAIL_ELEMENTS = ['DocType', 'DigiLockerId', 'UID', 'FullName', 'DOB', 'Photo', 'URI'] as const;
+const ROOT_ATTRIBUTES = ['ver', 'ts', 'txn', 'orgId', 'keyhash', 'format'] as const;
+const DETAIL_ELEMENTS = ['DocType', 'DigiLockerId', 'UID', 'FullName', 'DOB', 'Photo', 'URI'] as const;
 
 /**
  * A logical request is made for its profile already (a field is there only where the profile sends
@@ -83,20 +83,26 @@ export { renderTs };
 const lower = (names: readonly string[]) => new Set(names.map((n) => n.toLowerCase()));
 
 /** Unknown root attributes: metadata="Y" (seen from DigiLocker) first, then any name that is not a protocol one. */
-export const extraAttribute = (taken: readonly string[] = []): fc.Arbitrary<readonly [string, string]> => {
+const extraAttribute = (taken: readonly string[] = []): fc.Arbitrary<readonly [string, string]> => {
   const reserved = lower([...ROOT_ATTRIBUTES, ...taken]);
   return fc.oneof(
     fc.constant(['metadata', 'Y'] as const),
-    fc.tuple(xmlName().filter((n) => !reserved.has(n.toLowerCase()) && !/^xmlns/i.test(n) && !n.includes(':')), xmlText({ attribute: true, maxLength: 16 })),
+    fc.tuple(
+      xmlName().filter((n) => !reserved.has(n.toLowerCase()) && !/^xmlns/i.test(n) && !n.includes(':')),
+      xmlText({ attribute: true, maxLength: 16 }),
+    ),
   );
 };
 
 /** Unknown DocDetails elements: <Mobile> (seen in implementations) first, then any other name. */
-export const extraElement = (taken: readonly string[] = []): fc.Arbitrary<readonly [string, string]> => {
+const extraElement = (taken: readonly string[] = []): fc.Arbitrary<readonly [string, string]> => {
   const reserved = lower([...DETAIL_ELEMENTS, ...taken]);
   return fc.oneof(
     fc.tuple(fc.constant('Mobile'), fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 10, maxLength: 10 })),
-    fc.tuple(xmlName().filter((n) => !reserved.has(n.toLowerCase())), xmlText({ maxLength: 16 })),
+    fc.tuple(
+      xmlName().filter((n) => !reserved.has(n.toLowerCase())),
+      xmlText({ maxLength: 16 }),
+    ),
   );
 };
 
@@ -136,8 +142,7 @@ export const tolerantBuild = (childNames: readonly string[]): fc.Arbitrary<Build
       {
         pad: fc.constantFrom(' ', '\n    ', '\t', '\r\n  '),
         quote: fc.constant("'" as const),
-        elementOrder:
-          childNames.length < 2 ? fc.constant(undefined) : fc.shuffledSubarray([...childNames], { minLength: 2, maxLength: childNames.length }).map((names) => [...names].reverse()),
+        elementOrder: childNames.length < 2 ? fc.constant(undefined) : fc.shuffledSubarray([...childNames], { minLength: 2, maxLength: childNames.length }).map((names) => [...names].reverse()),
       },
       { requiredKeys: [] },
     )
@@ -152,7 +157,7 @@ const DIGILOCKER_ID = () => fc.uuid({ version: 4 });
 const TINY_JPEG_BASE64 = fc.constantFrom('/9j/4AAQSkZJRgABAQAAAQABAAD/2Q==', '/9j/2wBDAP//////////////////////////////////////////////////////////////////////////////////////2Q==');
 
 /** Opt-in identity fields of a profile (C21: each may be absent), with realistic values. */
-export function identity(fields: readonly string[], uidMode: 'md5' | 'plain', md5: (text: string) => string): fc.Arbitrary<Identity> {
+function identity(fields: readonly string[], uidMode: 'md5' | 'plain', md5: (text: string) => string): fc.Arbitrary<Identity> {
   return fc
     .record(
       {
@@ -171,7 +176,10 @@ export function identity(fields: readonly string[], uidMode: 'md5' | 'plain', md
  * URI, identity, extras and legal build options. For properties of our own code (build → read).
  */
 export function anyRequest(profile: Profile, kind: PullApi, md5: (text: string) => string): fc.Arbitrary<LogicalRequest> {
-  const searchNames = fc.uniqueArray(xmlName().filter((n) => !lower([...DETAIL_ELEMENTS]).has(n.toLowerCase())), { minLength: 1, maxLength: 3, selector: (n) => n.toLowerCase() });
+  const searchNames = fc.uniqueArray(
+    xmlName().filter((n) => !lower([...DETAIL_ELEMENTS]).has(n.toLowerCase())),
+    { minLength: 1, maxLength: 3, selector: (n) => n.toLowerCase() },
+  );
   return fc
     .record({
       ts: legalTsForm(),

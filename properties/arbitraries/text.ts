@@ -6,8 +6,45 @@
 import fc from 'fast-check';
 
 /** Given names and family names as Indian issuers print them in Latin letters. */
-const LATIN_GIVEN = ['Sunil', 'Priya', 'Ananya', 'Mohammed', 'Gurpreet', 'Lakshmi', 'Fatima', 'Arjun', 'Meenakshi', 'Rohan', 'Irfan', 'Sunita', 'Venkatesh', 'Harpreet', 'Anil', 'Deepa', 'Kavya', 'Rahul'] as const;
-const LATIN_FAMILY = ['Kumar', 'Sharma', 'Iyer', 'Shaikh', 'Singh', 'Venkataraman', 'Begum', "D'Souza", 'Reddy', 'Sundaram', 'Nair', 'Bhattacharya', 'Chatterjee', 'Patel', 'Devi', 'Pillai', 'Mukherjee'] as const;
+const LATIN_GIVEN = [
+  'Sunil',
+  'Priya',
+  'Ananya',
+  'Mohammed',
+  'Gurpreet',
+  'Lakshmi',
+  'Fatima',
+  'Arjun',
+  'Meenakshi',
+  'Rohan',
+  'Irfan',
+  'Sunita',
+  'Venkatesh',
+  'Harpreet',
+  'Anil',
+  'Deepa',
+  'Kavya',
+  'Rahul',
+] as const;
+const LATIN_FAMILY = [
+  'Kumar',
+  'Sharma',
+  'Iyer',
+  'Shaikh',
+  'Singh',
+  'Venkataraman',
+  'Begum',
+  "D'Souza",
+  'Reddy',
+  'Sundaram',
+  'Nair',
+  'Bhattacharya',
+  'Chatterjee',
+  'Patel',
+  'Devi',
+  'Pillai',
+  'Mukherjee',
+] as const;
 /** Romanised forms with diacritics: their NFC and NFD differ. */
 const LATIN_DIACRITIC = ['Kṛṣṇa', 'Śarmā', 'Gaṇeśa', 'Rāmaṇ', 'Jñāneśvar', 'Zoë', 'Sūrya', 'Ṭhākur'] as const;
 
@@ -54,17 +91,44 @@ export function indianName(opts: { scripts?: readonly string[]; forms?: readonly
   const forms = opts.forms ?? ['as-typed', 'NFC', 'NFD'];
   return fc
     .record({ script: fc.constantFrom(...scripts), form: fc.constantFrom(...forms) })
-    .chain(({ script, form }) =>
-      fc.array(namePart(script), { minLength: 1, maxLength: 3 }).map((parts) => ({ script, form, value: normalizeAs(parts.join(' '), form) })),
-    );
+    .chain(({ script, form }) => fc.array(namePart(script), { minLength: 1, maxLength: 3 }).map((parts) => ({ script, form, value: normalizeAs(parts.join(' '), form) })));
 }
 
 /** Latin look-alikes from Cyrillic and fullwidth digits, and the classic confusions of ids. */
 const LOOKALIKE: Readonly<Record<string, readonly string[]>> = {
-  A: ['\u0410'], B: ['\u0412', '8'], C: ['\u0421'], E: ['\u0415'], H: ['\u041D'], I: ['1', 'l', '\u0406'], K: ['\u041A'], M: ['\u041C'],
-  O: ['0', '\u041E'], P: ['\u0420'], S: ['5'], T: ['\u0422'], X: ['\u0425'], Z: ['2'],
-  a: ['\u0430'], c: ['\u0441'], e: ['\u0435'], i: ['\u0456'], o: ['\u043E', '0'], p: ['\u0440'], x: ['\u0445'], y: ['\u0443'], l: ['1', 'I'],
-  '0': ['O', '\uFF10'], '1': ['I', 'l', '\uFF11'], '2': ['Z', '\uFF12'], '3': ['\uFF13'], '4': ['\uFF14'], '5': ['S', '\uFF15'], '6': ['\uFF16'], '7': ['\uFF17'], '8': ['B', '\uFF18'], '9': ['\uFF19'],
+  A: ['\u0410'],
+  B: ['\u0412', '8'],
+  C: ['\u0421'],
+  E: ['\u0415'],
+  H: ['\u041D'],
+  I: ['1', 'l', '\u0406'],
+  K: ['\u041A'],
+  M: ['\u041C'],
+  O: ['0', '\u041E'],
+  P: ['\u0420'],
+  S: ['5'],
+  T: ['\u0422'],
+  X: ['\u0425'],
+  Z: ['2'],
+  a: ['\u0430'],
+  c: ['\u0441'],
+  e: ['\u0435'],
+  i: ['\u0456'],
+  o: ['\u043E', '0'],
+  p: ['\u0440'],
+  x: ['\u0445'],
+  y: ['\u0443'],
+  l: ['1', 'I'],
+  '0': ['O', '\uFF10'],
+  '1': ['I', 'l', '\uFF11'],
+  '2': ['Z', '\uFF12'],
+  '3': ['\uFF13'],
+  '4': ['\uFF14'],
+  '5': ['S', '\uFF15'],
+  '6': ['\uFF16'],
+  '7': ['\uFF17'],
+  '8': ['B', '\uFF18'],
+  '9': ['\uFF19'],
 };
 
 /**
@@ -89,11 +153,12 @@ function isXmlChar(code: number): boolean {
 
 /** Characters XML 1.0 forbids: C0 controls but tab/LF/CR, U+FFFE, U+FFFF. */
 export const ILLEGAL_XML_CHARS: readonly string[] = [
-  ...Array.from({ length: 32 }, (_, i) => i).filter((c) => c !== 0x9 && c !== 0xa && c !== 0xd).map((c) => String.fromCharCode(c)),
+  ...Array.from({ length: 32 }, (_, i) => i)
+    .filter((c) => c !== 0x9 && c !== 0xa && c !== 0xd)
+    .map((c) => String.fromCharCode(c)),
   '\uFFFE',
   '\uFFFF',
 ];
-
 
 let piece: fc.Arbitrary<string> | undefined;
 /** One piece of text: ASCII, an XML special, an Indian name, any code point (built once: building it is costly). */
@@ -127,6 +192,9 @@ export function xmlText(opts: { maxLength?: number; attribute?: boolean; minLeng
 /** An XML name as a configured search element might be (ASCII, not starting with xml). */
 export const xmlName = (): fc.Arbitrary<string> =>
   fc
-    .tuple(fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_'), fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-'), maxLength: 12 }))
+    .tuple(
+      fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_'),
+      fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-'), maxLength: 12 }),
+    )
     .map(([a, b]) => a + b)
     .filter((n) => !/^xml/i.test(n));

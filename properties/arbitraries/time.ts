@@ -9,9 +9,44 @@ import { formatTs } from '../../protocol/time.js';
 
 /** Every offset of a real time zone, from -12:00 to +14:00 (quarter and half hours included). */
 const TZ_OFFSETS: readonly string[] = [
-  '+05:30', '+00:00', '+02:00', '-05:00', '+05:45', '+09:30', '-03:30', '+14:00', '-12:00', '+01:00', '+03:00', '+04:00', '+04:30', '+06:00',
-  '+06:30', '+07:00', '+08:00', '+08:45', '+09:00', '+10:00', '+10:30', '+11:00', '+12:00', '+12:45', '+13:00', '-01:00', '-02:00', '-02:30',
-  '-03:00', '-04:00', '-06:00', '-07:00', '-08:00', '-09:00', '-09:30', '-10:00', '-11:00', '-00:00',
+  '+05:30',
+  '+00:00',
+  '+02:00',
+  '-05:00',
+  '+05:45',
+  '+09:30',
+  '-03:30',
+  '+14:00',
+  '-12:00',
+  '+01:00',
+  '+03:00',
+  '+04:00',
+  '+04:30',
+  '+06:00',
+  '+06:30',
+  '+07:00',
+  '+08:00',
+  '+08:45',
+  '+09:00',
+  '+10:00',
+  '+10:30',
+  '+11:00',
+  '+12:00',
+  '+12:45',
+  '+13:00',
+  '-01:00',
+  '-02:00',
+  '-02:30',
+  '-03:00',
+  '-04:00',
+  '-06:00',
+  '-07:00',
+  '-08:00',
+  '-09:00',
+  '-09:30',
+  '-10:00',
+  '-11:00',
+  '-00:00',
 ];
 
 /** The template offset first, so shrinking goes to IST. */
@@ -31,8 +66,7 @@ export const PLAIN_TS: TsForm = { offset: '+05:30', fractionDigits: 0, skewSecon
 export const legalTsForm = (): fc.Arbitrary<TsForm> => offset().map((o) => ({ offset: o, fractionDigits: 0, skewSeconds: 0 }));
 
 /** With fractional seconds (what issuers SHOULD accept, §2.4). */
-export const fractionalTsForm = (): fc.Arbitrary<TsForm> =>
-  fc.record({ offset: offset(), fractionDigits: fc.integer({ min: 1, max: 9 }), skewSeconds: fc.constant(0) });
+export const fractionalTsForm = (): fc.Arbitrary<TsForm> => fc.record({ offset: offset(), fractionDigits: fc.integer({ min: 1, max: 9 }), skewSeconds: fc.constant(0) });
 
 export function renderTs(form: TsForm, now: Date): string {
   return formatTs(new Date(now.getTime() + form.skewSeconds * 1000), form.offset, form.fractionDigits);

@@ -16,7 +16,13 @@ const DIGITS = '0123456789';
 /** A domain-style issuer id: in.gov.<label>(.<label>)* as real issuers have (in.gov.covin, in.org.bseh). */
 const issuerId = (): fc.Arbitrary<string> =>
   fc
-    .tuple(fc.constantFrom('in.gov', 'in.org', 'in.nic', 'in.ac'), fc.array(fc.tuple(fc.constantFrom(...LOWER), chars(LOWER + DIGITS, 1, 10)).map(([a, b]) => a + b), { minLength: 1, maxLength: 3 }))
+    .tuple(
+      fc.constantFrom('in.gov', 'in.org', 'in.nic', 'in.ac'),
+      fc.array(
+        fc.tuple(fc.constantFrom(...LOWER), chars(LOWER + DIGITS, 1, 10)).map(([a, b]) => a + b),
+        { minLength: 1, maxLength: 3 },
+      ),
+    )
     .map(([root, labels]) => [root, ...labels].join('.'));
 
 const docType = (): fc.Arbitrary<string> => chars(UPPER, 1, DOC_TYPE_RECOMMENDED_MAX);
@@ -78,44 +84,42 @@ export interface DefectiveUri {
 
 /** A URI with exactly one defect, made from a valid one. */
 export function defectiveUri(defects: readonly UriDefect[] = URI_DEFECTS, fixed: { issuerId?: string; docType?: string } = {}): fc.Arbitrary<DefectiveUri> {
-  return fc
-    .record({ defect: fc.constantFrom(...defects), parts: uriParts(fixed), k: fc.nat(), extra: chars(UPPER + DIGITS, 11, 30) })
-    .chain(({ defect, parts, k, extra }) => {
-      const { issuerId: iss, docType: dt, docId: id } = parts;
-      const make = (uri: string) => fc.constant({ defect, uri, parts });
-      switch (defect) {
-        case 'empty-doc-id':
-          return make(`${iss}-${dt}-`);
-        case 'empty-doc-type':
-          return make(`${iss}--${id}`);
-        case 'no-separator-doc-id':
-          return make(`${iss}-${dt}${id}`);
-        case 'no-separator-issuer':
-          return make(`${iss}${dt}-${id}`);
-        case 'wrong-issuer':
-          return make(`${iss}x-${dt}-${id}`);
-        case 'wrong-doc-type':
-          return make(`${iss}-${dt.slice(0, -1)}${dt.endsWith('Q') ? 'R' : 'Q'}-${id}`);
-        case 'whitespace':
-          return make(`${iss}-${dt}-${id.slice(0, 1)}${[' ', '\t', '\u00a0 '][k % 3]}${id.slice(1)}`);
-        case 'control-char':
-          return make(`${iss}-${dt}-${id}${String.fromCharCode(1 + (k % 31))}`.replace(/[\t\n\r]$/, '\u0001'));
-        case 'doc-id-too-long':
-          return make(`${iss}-${dt}-${(id + extra).slice(0, Math.max(DOC_ID_MAX + 1, id.length + extra.length))}`);
-        case 'doc-type-too-long': {
-          const long = `${dt}${'ABCDEF'.slice(0, DOC_TYPE_RECOMMENDED_MAX + 1 - dt.length + (k % 3))}`;
-          return fc.constant({ defect, uri: `${iss}-${long}-${id}`, parts: { ...parts, docType: long } });
-        }
-        case 'doc-id-charset':
-          return make(`${iss}-${dt}-${id}${['_', '.', '/', '#', '+', '—'][k % 6]}1`);
-        case 'doc-id-lookalike':
-          return make(`${iss}-${dt}-${id}${['\u0410', '\u041E', '\uFF10', '\u0435'][k % 4]}`);
-        case 'doc-type-case':
-          return make(`${iss}-${dt.toLowerCase()}-${id}`);
-        case 'zero-o':
-          return make(`${iss}-${dt}-${id.slice(0, DOC_ID_MAX - 2)}${k % 2 ? '0O' : 'O0'}`);
+  return fc.record({ defect: fc.constantFrom(...defects), parts: uriParts(fixed), k: fc.nat(), extra: chars(UPPER + DIGITS, 11, 30) }).chain(({ defect, parts, k, extra }) => {
+    const { issuerId: iss, docType: dt, docId: id } = parts;
+    const make = (uri: string) => fc.constant({ defect, uri, parts });
+    switch (defect) {
+      case 'empty-doc-id':
+        return make(`${iss}-${dt}-`);
+      case 'empty-doc-type':
+        return make(`${iss}--${id}`);
+      case 'no-separator-doc-id':
+        return make(`${iss}-${dt}${id}`);
+      case 'no-separator-issuer':
+        return make(`${iss}${dt}-${id}`);
+      case 'wrong-issuer':
+        return make(`${iss}x-${dt}-${id}`);
+      case 'wrong-doc-type':
+        return make(`${iss}-${dt.slice(0, -1)}${dt.endsWith('Q') ? 'R' : 'Q'}-${id}`);
+      case 'whitespace':
+        return make(`${iss}-${dt}-${id.slice(0, 1)}${[' ', '\t', '\u00a0 '][k % 3]}${id.slice(1)}`);
+      case 'control-char':
+        return make(`${iss}-${dt}-${id}${String.fromCharCode(1 + (k % 31))}`.replace(/[\t\n\r]$/, '\u0001'));
+      case 'doc-id-too-long':
+        return make(`${iss}-${dt}-${(id + extra).slice(0, Math.max(DOC_ID_MAX + 1, id.length + extra.length))}`);
+      case 'doc-type-too-long': {
+        const long = `${dt}${'ABCDEF'.slice(0, DOC_TYPE_RECOMMENDED_MAX + 1 - dt.length + (k % 3))}`;
+        return fc.constant({ defect, uri: `${iss}-${long}-${id}`, parts: { ...parts, docType: long } });
       }
-    });
+      case 'doc-id-charset':
+        return make(`${iss}-${dt}-${id}${['_', '.', '/', '#', '+', '—'][k % 6]}1`);
+      case 'doc-id-lookalike':
+        return make(`${iss}-${dt}-${id}${['\u0410', '\u041E', '\uFF10', '\u0435'][k % 4]}`);
+      case 'doc-type-case':
+        return make(`${iss}-${dt.toLowerCase()}-${id}`);
+      case 'zero-o':
+        return make(`${iss}-${dt}-${id.slice(0, DOC_ID_MAX - 2)}${k % 2 ? '0O' : 'O0'}`);
+    }
+  });
 }
 
 /**

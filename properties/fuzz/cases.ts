@@ -213,12 +213,14 @@ function unknownPullUri(world: FuzzWorld, docs: readonly WorldDocument[], hash: 
   const api: PullApi = 'pulluri';
   return fc.oneof(
     ...docs.map((doc) =>
-      fc.tuple(docRequest(world, api, doc), searchChanges(world, doc, hash)).map(([req, change]): FuzzCase => ({
-        api,
-        cls: 'unknown',
-        request: { ...req, search: change.search, docType: req.docType !== undefined && change.docType !== undefined ? change.docType : req.docType },
-        unknown: change.how,
-      })),
+      fc.tuple(docRequest(world, api, doc), searchChanges(world, doc, hash)).map(
+        ([req, change]): FuzzCase => ({
+          api,
+          cls: 'unknown',
+          request: { ...req, search: change.search, docType: req.docType !== undefined && change.docType !== undefined ? change.docType : req.docType },
+          unknown: change.how,
+        }),
+      ),
     ),
   );
 }
@@ -230,7 +232,10 @@ function uriChanges(world: FuzzWorld, doc: WorldDocument): fc.Arbitrary<{ uri: s
     .oneof(
       fc.constant({ uri: world.absentUri, how: 'the absent URI' }),
       memoUnissuedNear(uri),
-      defectiveUri(['empty-doc-id', 'empty-doc-type', 'no-separator-doc-id', 'wrong-issuer', 'doc-id-lookalike', 'zero-o'], { issuerId: world.orgId }).map((d) => ({ uri: d.uri, how: `a URI with ${d.defect}` })),
+      defectiveUri(['empty-doc-id', 'empty-doc-type', 'no-separator-doc-id', 'wrong-issuer', 'doc-id-lookalike', 'zero-o'], { issuerId: world.orgId }).map((d) => ({
+        uri: d.uri,
+        how: `a URI with ${d.defect}`,
+      })),
       fc.constantFrom(...LOOKUP_BREAKERS, '').map((b) => ({ uri: b, how: `the URI ${JSON.stringify(b)}` })),
       fc.constantFrom(...LOOKUP_BREAKERS).map((b) => ({ uri: uri + b, how: `the URI with ${JSON.stringify(b)} appended` })),
     )
@@ -278,12 +283,14 @@ export function fuzzCase(world: FuzzWorld, opts: CaseOptions): fc.Arbitrary<Fuzz
         { weight: 3, arbitrary: api === 'pulluri' ? unknownPullUri(world, docs, opts.hash) : unknownPullDoc(world, docs) },
         {
           weight: 3,
-          arbitrary: fc.tuple(legal, authDefect(world, opts)).map(([{ request }, defect]): FuzzCase => ({
-            api,
-            cls: 'unsigned',
-            request: defect.on === 'orgId' ? { ...request, orgId: defect.orgId } : request,
-            defect,
-          })),
+          arbitrary: fc.tuple(legal, authDefect(world, opts)).map(
+            ([{ request }, defect]): FuzzCase => ({
+              api,
+              cls: 'unsigned',
+              request: defect.on === 'orgId' ? { ...request, orgId: defect.orgId } : request,
+              defect,
+            }),
+          ),
         },
         {
           weight: 3,
@@ -344,8 +351,7 @@ export function describeCase(c: FuzzCase): string {
   return parts.join(' ');
 }
 
-
-export function describeDefect(d: AuthDefect): string {
+function describeDefect(d: AuthDefect): string {
   switch (d.on) {
     case 'keyhash':
       return {

@@ -120,8 +120,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzRun> {
   const { config, apiKey, redactor } = opts;
   const evidence = new Evidence(redactor, config, apiKey);
   // a finding is shown as it is found: its words are redacted here, where they are recorded
-  const announce = (cx: Counterexample) =>
-    opts.onFinding?.({ ...cx, description: evidence.text(cx.description), violation: { ...cx.violation, message: evidence.text(cx.violation.message) } });
+  const announce = (cx: Counterexample) => opts.onFinding?.({ ...cx, description: evidence.text(cx.description), violation: { ...cx.violation, message: evidence.text(cx.violation.message) } });
   const seed = (opts.seed ?? Date.now() % 2 ** 31) >>> 0;
   const runs = opts.runs ?? DEFAULT_RUNS;
   const startedAt = new Date();
@@ -177,7 +176,11 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzRun> {
       const doc = api === 'pulluri' ? world.documents[0] : world.withUri[0];
       if (!doc) continue;
       const request = baseRequest(world, api, doc, world.profile.sendsFormat ? 'both' : undefined);
-      const probeCase: FuzzCase = { api, cls: 'legal', request: { ...request, namespace: config.namespace, ts: { offset: config.tsOffset, fractionDigits: 0, skewSeconds: 0 }, txn: String(1_000_000_000 + (seed % 1_000_000_000)) } };
+      const probeCase: FuzzCase = {
+        api,
+        cls: 'legal',
+        request: { ...request, namespace: config.namespace, ts: { offset: config.tsOffset, fractionDigits: 0, skewSeconds: 0 }, txn: String(1_000_000_000 + (seed % 1_000_000_000)) },
+      };
       const wire = materialize(probeCase, signing, new Date());
       const ex = await client.send({ url: api === 'pulluri' ? config.target.pullUri : config.target.pullDoc!, headers: wire.headers, body: wire.body });
       client.exchanges.length = 0;
@@ -424,7 +427,6 @@ function checkResults(
   }
   return out;
 }
-
 
 /** Parses `SEED:PATH` as printed with a counterexample. */
 export function parseReplay(text: string): { seed: number; path: string } | undefined {

@@ -35,7 +35,11 @@ async function fuzz(faults: FaultName[], s: Setup = {}): Promise<FuzzRun> {
   }
 }
 
-const broken = (run: FuzzRun) => run.result.checks.filter((c) => c.verdict === 'fail' || c.verdict === 'warn').map((c) => c.id).sort();
+const broken = (run: FuzzRun) =>
+  run.result.checks
+    .filter((c) => c.verdict === 'fail' || c.verdict === 'warn')
+    .map((c) => c.id)
+    .sort();
 const both = (...invariants: string[]) => invariants.flatMap((i) => [checkId('pulluri', i), checkId('pulldoc', i)]).sort();
 
 describe('the clean reference issuer keeps every invariant', () => {
@@ -44,7 +48,12 @@ describe('the clean reference issuer keeps every invariant', () => {
     expect(run.counterexamples.map((c) => `${c.id} ${c.replay}: ${c.violation.message}`)).toEqual([]);
     expect(run.details.casesRun).toBe(2000);
     expect(run.result.exitCode).toBe(0);
-    expect(run.result.checks.filter((c) => c.verdict === 'pass').map((c) => c.id).sort()).toEqual(both(...INVARIANT_IDS));
+    expect(
+      run.result.checks
+        .filter((c) => c.verdict === 'pass')
+        .map((c) => c.id)
+        .sort(),
+    ).toEqual(both(...INVARIANT_IDS));
     for (const n of Object.values(run.details.classes)) expect(n).toBeGreaterThan(100);
   }, 120_000);
   for (const profile of ['1.13', '1.0'] as ProfileId[]) {

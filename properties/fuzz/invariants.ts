@@ -33,9 +33,24 @@ export const INVARIANTS: readonly Invariant[] = [
   { id: 'echo', title: 'every ResponseStatus carries the request ts and txn byte for byte', clause: 'echo', judges: 'all' },
   { id: 'auth-enforced', title: 'a request with a wrong keyhash, HMAC or orgId never gets Status 1', clause: 'auth-enforced', judges: ['unsigned'] },
   { id: 'unknown-no-document', title: 'a search or URI the config does not name never returns a document', clause: 'not-found', judges: ['unknown'] },
-  { id: 'malformed-refused', title: 'malformed input (not XML, not well-formed, a DTD, nothing to look up) gets a 4xx or Status 0, never a document', clause: 'malformed-no-5xx', judges: ['malformed'] },
-  { id: 'legal-variation', title: 'a request varied only where XML and the spec allow (attribute order, whitespace, namespace form, unknown attributes and elements; every opted-in identity field present) gets the document', clause: 'legal-variation', judges: ['legal'] },
-  { id: 'tolerant-variation', title: 'padded values, fractional ts, single quotes, reordered children, CDATA, character references and a BOM are read as the plain request', clause: 'tolerant-variation', judges: ['tolerant'] },
+  {
+    id: 'malformed-refused',
+    title: 'malformed input (not XML, not well-formed, a DTD, nothing to look up) gets a 4xx or Status 0, never a document',
+    clause: 'malformed-no-5xx',
+    judges: ['malformed'],
+  },
+  {
+    id: 'legal-variation',
+    title: 'a request varied only where XML and the spec allow (attribute order, whitespace, namespace form, unknown attributes and elements; every opted-in identity field present) gets the document',
+    clause: 'legal-variation',
+    judges: ['legal'],
+  },
+  {
+    id: 'tolerant-variation',
+    title: 'padded values, fractional ts, single quotes, reordered children, CDATA, character references and a BOM are read as the plain request',
+    clause: 'tolerant-variation',
+    judges: ['tolerant'],
+  },
 ];
 
 export const INVARIANT_IDS = INVARIANTS.map((i) => i.id);
@@ -82,7 +97,7 @@ function hasContent(p: ParsedResponse | undefined): boolean {
 }
 
 /** A document was served: Status 1, or document content whatever the status. */
-export function served(p: ParsedResponse | undefined): boolean {
+function served(p: ParsedResponse | undefined): boolean {
   return p?.status === '1' || hasContent(p);
 }
 
@@ -128,7 +143,12 @@ export function judge(c: FuzzCase, wire: Wire, ex: RawExchange, opts: JudgeOptio
     const strict = decodeStrict(res.bytes);
     const problem = strict === undefined ? { message: 'the body is not valid UTF-8' } : parsed.findings.find((f) => f.severity === 'error' && READ_PROBLEMS.has(f.code));
     if (problem) {
-      add('well-formed', `HTTP ${res.status} whose body is not a usable ${RESPONSE_ROOT[c.api]}: ${problem.message}`, `well-formed UTF-8 XML, root ${RESPONSE_ROOT[c.api]}, ResponseStatus@Status`, problem.message);
+      add(
+        'well-formed',
+        `HTTP ${res.status} whose body is not a usable ${RESPONSE_ROOT[c.api]}: ${problem.message}`,
+        `well-formed UTF-8 XML, root ${RESPONSE_ROOT[c.api]}, ResponseStatus@Status`,
+        problem.message,
+      );
     }
   }
 
@@ -141,7 +161,9 @@ export function judge(c: FuzzCase, wire: Wire, ex: RawExchange, opts: JudgeOptio
     const secrets = [opts.apiKey, ...wire.secrets].filter((s) => echoed(text, s));
     const personal = served(parsed) ? [] : wire.personal.filter((s) => echoed(text, s));
     if (secrets.length + personal.length > 0) {
-      const what = [secrets.length && `${secrets.length} secret value(s) (API key, keyhash or HMAC)`, personal.length && `${personal.length} personal value(s) (UID, FullName, DOB)`].filter(Boolean).join(' and ');
+      const what = [secrets.length && `${secrets.length} secret value(s) (API key, keyhash or HMAC)`, personal.length && `${personal.length} personal value(s) (UID, FullName, DOB)`]
+        .filter(Boolean)
+        .join(' and ');
       add('no-secret-echo', `the answer echoes ${what} of the request`, 'none of them in the body', `${secrets.length + personal.length} echoed (values redacted)`);
     }
   }

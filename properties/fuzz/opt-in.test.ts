@@ -39,7 +39,7 @@ function documentOf(world: FuzzWorld, c: FuzzCase): WorldDocument | undefined {
 }
 
 /** The body the case's mutation was applied to, or that was sent: what the factory built. */
-function detailsSent(world: FuzzWorld, c: FuzzCase, hmac: Config['hmac']): Record<string, string> {
+function detailsSent(_world: FuzzWorld, c: FuzzCase, hmac: Config['hmac']): Record<string, string> {
   const wire = materialize({ ...c, mutation: undefined }, { hash: nodeHash, apiKey: KEY, hmac }, NOW);
   expect(typeof wire.body).toBe('string');
   const { request } = readRequest(wire.body as string);

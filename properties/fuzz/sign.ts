@@ -58,7 +58,11 @@ export function materialize(c: FuzzCase, signer: Signer, now: Date): Wire {
     ...defectVariation(c, now),
     ...(mutation && {
       rawBody: (text: string) =>
-        applyMutation(mutation, { body: text, target: mutationTarget(req), fields: { ts, txn: req.txn, orgId: req.orgId, ...Object.fromEntries(req.search), ...(req.uri !== undefined && { URI: req.uri }) } }),
+        applyMutation(mutation, {
+          body: text,
+          target: mutationTarget(req),
+          fields: { ts, txn: req.txn, orgId: req.orgId, ...Object.fromEntries(req.search), ...(req.uri !== undefined && { URI: req.uri }) },
+        }),
     }),
   };
   const made = pullRequest(asHeld(req), signer, fieldsOf(req, ts), variation);

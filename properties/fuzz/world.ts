@@ -46,7 +46,7 @@ export function searchKey(search: ReadonlyArray<readonly [string, string]>): str
 
 /** A DigiLockerId from the seed: 36 characters, UUID-shaped, like DigiLocker's. */
 function digiLockerIdFrom(seed: number): string {
-  let x = (seed >>> 0) || 1;
+  let x = seed >>> 0 || 1;
   let hex = '';
   while (hex.length < 32) {
     x ^= x << 13;
@@ -74,8 +74,7 @@ export function worldFrom(config: Config, hash: HashFunctions, seed: number): Fu
   const named = new Set(documents.map((d) => searchKey(d.search)));
   if (config.pending) named.add(searchKey(Object.entries(config.pending.search)));
   const first = documents[0]!;
-  const absentUri =
-    config.absentUri ?? (first.uri ? `${first.uri.slice(0, first.uri.lastIndexOf('-') + 1)}ZZ9NOTISSUED` : `${config.issuerId}-${first.docType}-ZZ9NOTISSUED`);
+  const absentUri = config.absentUri ?? (first.uri ? `${first.uri.slice(0, first.uri.lastIndexOf('-') + 1)}ZZ9NOTISSUED` : `${config.issuerId}-${first.docType}-ZZ9NOTISSUED`);
   return {
     profile,
     orgId: config.orgId,

@@ -34,14 +34,7 @@ export function keyhashNearMiss(correct: string, prefix: Prefix, random: Random)
 }
 
 /** A wrong x-digilocker-hmac header for `body`, spoiled at the start or the end of the digest. */
-export function hmacNearMiss(
-  hash: HashFunctions,
-  apiKey: string,
-  body: string,
-  encoding: Exclude<HmacEncoding, 'none'>,
-  prefix: Prefix,
-  random: Random,
-): string {
+export function hmacNearMiss(hash: HashFunctions, apiKey: string, body: string, encoding: Exclude<HmacEncoding, 'none'>, prefix: Prefix, random: Random): string {
   const digest = hash.hmacSha256(apiKey, utf8Encode(body));
   if (encoding === 'hex-base64') {
     const hex = toHex(digest);

@@ -42,7 +42,8 @@ export const SIDE_CHANNEL_TESTS: readonly SideChannelTest[] = [
       what: 'the keyhash comparison leaks timing',
       a: 'a keyhash right in its first 63 of 64 characters',
       b: 'a keyhash wrong in its first character',
-      advice: 'An attacker can learn the keyhash for a chosen ts one character at a time and replay it. Compare in constant time (Node crypto.timingSafeEqual, Python hmac.compare_digest, Java MessageDigest.isEqual, PHP hash_equals).',
+      advice:
+        'An attacker can learn the keyhash for a chosen ts one character at a time and replay it. Compare in constant time (Node crypto.timingSafeEqual, Python hmac.compare_digest, Java MessageDigest.isEqual, PHP hash_equals).',
     }),
     servedHint: 'pulluri.auth.wrong-keyhash',
   },
@@ -64,7 +65,8 @@ export const SIDE_CHANNEL_TESTS: readonly SideChannelTest[] = [
         what: 'the x-digilocker-hmac comparison leaks timing',
         a: `an HMAC whose digest is right but for its last ${f.hmacEncoding === 'raw-base64' ? 'byte' : 'hex digit'}${agree(exA)}`,
         b: `an HMAC whose digest is wrong from its first ${f.hmacEncoding === 'raw-base64' ? 'byte' : 'hex digit'}${agree(exB)}`,
-        advice: 'An attacker can learn the HMAC of a chosen body one character at a time and forge a request. Compare in constant time (Node crypto.timingSafeEqual, Python hmac.compare_digest, Java MessageDigest.isEqual, PHP hash_equals).',
+        advice:
+          'An attacker can learn the HMAC of a chosen body one character at a time and forge a request. Compare in constant time (Node crypto.timingSafeEqual, Python hmac.compare_digest, Java MessageDigest.isEqual, PHP hash_equals).',
       };
     },
     servedHint: 'pulluri.auth.wrong-hmac',
@@ -124,7 +126,10 @@ export function analyse(aNs: readonly number[], bNs: readonly number[], alphaPer
   const b = bNs.map((x) => x / 1000);
   const d = blockMinimumDifferences(a, b, BLOCK);
   const test = trimmedOneSample(d, TRIM);
-  const all = trimmedOneSample(a.map((x, i) => x - b[i]!), TRIM);
+  const all = trimmedOneSample(
+    a.map((x, i) => x - b[i]!),
+    TRIM,
+  );
   const crit = tCritical(alphaPerTest, test.df);
   const sd = Math.sqrt(winsorizedVariance(d, TRIM));
   const y = yuen(a, b, TRIM);
@@ -154,13 +159,7 @@ const formatP = (p: number) => (p === 0 ? '< 1e-300' : p < 0.001 ? `= ${p.toExpo
 const pct = (alpha: number) => `${+(100 * (1 - alpha)).toPrecision(4)}%`;
 
 /** The verdict of one side-channel test from its samples. */
-export function judgeSideChannel(
-  test: SideChannelTest,
-  f: TimingRequests,
-  samples: PairSamples,
-  analysis: Analysis,
-  family: { alpha: number; tests: number },
-): Outcome {
+export function judgeSideChannel(test: SideChannelTest, f: TimingRequests, samples: PairSamples, analysis: Analysis, family: { alpha: number; tests: number }): Outcome {
   const words = test.describe(f, samples.example.a?.req, samples.example.b?.req);
   const x = analysis;
   const stats =

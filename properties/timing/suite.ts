@@ -28,7 +28,7 @@ export const DEFAULT_ALPHA = 0.001;
 export const MIN_SAMPLES = 100;
 export const MAX_SAMPLES = 100_000;
 /** fewer measured pairs than this (time budget, errors) and a test cannot conclude: 10 blocks */
-export const MIN_PAIRS_FOR_VERDICT = 50;
+const MIN_PAIRS_FOR_VERDICT = 50;
 
 export interface TimingOptions {
   config: Config;
@@ -86,7 +86,7 @@ function checkOf(id: string, title: string, tags: string[], clause: TimingClause
   return { id, api: 'pulluri', section: 'timing', title, tags: ['timing', ...tags], clause: clause.id, clauseRef: clause, levelFor: levelFor ?? (() => clause.level), run: noRun };
 }
 
-export const TIMING_CHECKS: readonly TimingCheck[] = [
+const TIMING_CHECKS: readonly TimingCheck[] = [
   checkOf('timing.ts-window', 'the ts freshness window: ts from 1 day in the past to 1 day in the future', ['window'], TIMING_CLAUSES.tsWindow, (c) => (c.tsWindow ? 'MUST' : 'MAY')),
   checkOf('timing.ts-offsets', 'the current time written with other UTC offsets (+00:00, +02:00, -05:00, Z)', ['window'], TIMING_CLAUSES.tsOffsets, (c) => (c.tsWindow ? 'SHOULD' : 'MAY')),
   ...SIDE_CHANNEL_TESTS.map((t) => checkOf(t.id, t.title, ['sidechannel', ...(t.clause.level === 'SECURITY' ? ['security'] : [])], t.clause)),
@@ -95,7 +95,6 @@ export const TIMING_CHECKS: readonly TimingCheck[] = [
 export function selectTimingChecks(config: Config, only: string[] = [], skip: string[] = []): TimingCheck[] {
   return selectChecks(TIMING_CHECKS, PROFILES[config.profile], only, skip);
 }
-
 
 type AnyOutcome = Outcome | { verdict: 'error'; message: string; expected?: string; actual?: string };
 
@@ -173,7 +172,12 @@ export async function runTiming(o: TimingOptions): Promise<TimingRun> {
         : check.id === 'timing.ts-window'
           ? judgeWindow(probes, config.tsWindow)
           : judgeOffsets(probes, config.tsWindow);
-      record(check, started, outcome, ((outcome as Outcome).evidence ?? []).map((e) => e.raw));
+      record(
+        check,
+        started,
+        outcome,
+        ((outcome as Outcome).evidence ?? []).map((e) => e.raw),
+      );
     }
 
     const sideChecks = selected.filter((c) => c.tags?.includes('sidechannel'));
@@ -181,7 +185,12 @@ export async function runTiming(o: TimingOptions): Promise<TimingRun> {
       const factory = new TimingRequests({ config, apiKey, identity: ctx.identityFor(ctx.firstDocument), digiLockerId: ctx.digiLockerId, random: seededRandom(seed ^ 0x5bd1e995) });
       const tests = sideChecks.map((c) => SIDE_CHANNEL_TESTS.find((t) => t.id === c.id)!);
       const family = { alpha, tests: tests.filter((t) => !t.notApplicable?.(factory)).length };
-      timingClient = new TimingClient(config.target.pullUri, { timeoutMs: config.client.timeoutMs, deadline, maxRequestsPerSecond: config.client.maxRequestsPerSecond, maxResponseBytes: config.client.maxResponseBytes });
+      timingClient = new TimingClient(config.target.pullUri, {
+        timeoutMs: config.client.timeoutMs,
+        deadline,
+        maxRequestsPerSecond: config.client.maxRequestsPerSecond,
+        maxResponseBytes: config.client.maxResponseBytes,
+      });
       for (const [i, test] of tests.entries()) {
         const check = sideChecks[i]!;
         const started = Date.now();
@@ -252,7 +261,10 @@ async function runSideChannel(
   const servedOne = [resA, resB].find((r) => served(answerOf(r)));
   if (servedOne) {
     return {
-      outcome: { verdict: 'skip', message: `the issuer serves a request that should be refused here (${answerOf(servedOne)}), so there is no comparison to time; see ${test.servedHint} in dlconform run` },
+      outcome: {
+        verdict: 'skip',
+        message: `the issuer serves a request that should be refused here (${answerOf(servedOne)}), so there is no comparison to time; see ${test.servedHint} in dlconform run`,
+      },
       evidence: firstEvidence,
     };
   }

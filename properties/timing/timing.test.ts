@@ -46,7 +46,9 @@ describe('timing side channels against the reference issuer', () => {
     expect(verdicts(result.checks)).toEqual({ 'timing.keyhash-compare': 'fail', 'timing.hmac-compare': 'fail', 'timing.ts-path': 'pass' });
     const keyhash = byId['timing.keyhash-compare']!;
     expect(keyhash.level).toBe('SECURITY');
-    expect(keyhash.message).toMatch(/^the keyhash comparison leaks timing: a keyhash right in its first 63 of 64 characters is answered [\d.]+ µs later than a keyhash wrong in its first character \(300 pairs in 60 blocks of 5, 20%-trimmed mean of the differences of block minima; .* p [=<] .*Bonferroni/);
+    expect(keyhash.message).toMatch(
+      /^the keyhash comparison leaks timing: a keyhash right in its first 63 of 64 characters is answered [\d.]+ µs later than a keyhash wrong in its first character \(300 pairs in 60 blocks of 5, 20%-trimmed mean of the differences of block minima; .* p [=<] .*Bonferroni/,
+    );
     // how many header characters agree depends on the digest, which depends on the wall-clock ts
     expect(byId['timing.hmac-compare']!.message).toMatch(/first 8\d of 88 characters\) is answered [\d.]+ µs later/);
     expect(keyhash.evidence).toHaveLength(2);

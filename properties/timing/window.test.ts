@@ -103,7 +103,14 @@ describe('window helpers', () => {
   });
 
   it('describeWindow names non-contiguous acceptance', () => {
-    const p = (offsetSeconds: number, outcome: WindowProbe['outcome']): WindowProbe => ({ offsetSeconds, utcOffset: '+05:30', ts: '', outcome, detail: 'HTTP 401, Status 0', exchange: {} as SentExchange });
+    const p = (offsetSeconds: number, outcome: WindowProbe['outcome']): WindowProbe => ({
+      offsetSeconds,
+      utcOffset: '+05:30',
+      ts: '',
+      outcome,
+      detail: 'HTTP 401, Status 0',
+      exchange: {} as SentExchange,
+    });
     expect(describeWindow([p(-86400, 'accepted'), p(-300, 'rejected'), p(0, 'accepted'), p(300, 'accepted')])).toBe(
       'accepts ts from now to +5 min; rejects -5 min (not a single window: -1 day accepted again)',
     );

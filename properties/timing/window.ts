@@ -72,7 +72,12 @@ export function humanOffset(seconds: number): string {
   const sign = seconds < 0 ? '-' : '+';
   let a = Math.abs(seconds);
   const parts: string[] = [];
-  for (const [unit, size] of [['day', 86_400], ['h', 3_600], ['min', 60], ['s', 1]] as const) {
+  for (const [unit, size] of [
+    ['day', 86_400],
+    ['h', 3_600],
+    ['min', 60],
+    ['s', 1],
+  ] as const) {
     if (a >= size) {
       const n = Math.floor(a / size);
       parts.push(unit === 'day' ? `${n} day${n === 1 ? '' : 's'}` : `${n} ${unit}`);
