@@ -5,6 +5,7 @@
  */
 import { keyhash } from '../protocol/auth.js';
 import { optedInIdentity, OPT_IN_FIELDS, type Identity } from '../protocol/identity.js';
+import { apiKeyForms } from '../protocol/leaks.js';
 import type { Format, FormatKey, NamespaceForm, Profile } from '../protocol/profiles.js';
 import { pullRequest, type PullRequest, type Variation } from '../protocol/request-factory.js';
 import type { PullApi } from '../protocol/requests.js';
@@ -75,6 +76,11 @@ export class RunContext {
   /** keyhash = sha256(API key + ts) for messages protocol/ builds elsewhere (the push checks). */
   keyhashFor(ts: string): string {
     return keyhash(nodeHash, this.apiKey, ts);
+  }
+
+  /** The API key in every form an issuer might echo it (protocol/leaks.ts), for the echo checks. */
+  apiKeyForms(): string[] {
+    return apiKeyForms(this.apiKey);
   }
 
   /** Runs `make` once per key and shares its promise between checks. */

@@ -23,6 +23,16 @@ describe('Redactor: literal secrets', () => {
     expect(r.redact(`UID=${md5} UID=${md5.toUpperCase()}`)).toBe('UID=[REDACTED:uid] UID=[REDACTED:uid]');
   });
 
+  it('catches the API key as hex and base64 of its bytes, as an issuer may log it', () => {
+    const hex = Buffer.from('TESTAPIKEY123').toString('hex');
+    const base64 = Buffer.from('TESTAPIKEY123').toString('base64');
+    const text = r.redact(`hex ${hex} HEX ${hex.toUpperCase()} b64 ${base64} url ${Buffer.from('TESTAPIKEY123').toString('base64url')}`);
+    expect(text).not.toContain(hex);
+    expect(text).not.toMatch(new RegExp(hex, 'i'));
+    expect(text).not.toContain(base64.replace(/=+$/, ''));
+    expect(text).not.toContain(Buffer.from('TESTAPIKEY123').toString('base64url'));
+  });
+
   it('catches XML-escaped, JSON-escaped and URL-encoded forms', () => {
     const r2 = new Redactor({ apiKey: `k&y"<1>'z\\q`, config: { documents: [{ owner: { fullName: "D'Souza & Sons" } }] } });
     const key = `k&y"<1>'z\\q`;

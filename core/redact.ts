@@ -9,6 +9,7 @@
  * Placeholders look like `[REDACTED:label]`; shell variable references such as `$DLCONFORM_HMAC`
  * (used by curl lines) are left alone, and redacting twice changes nothing.
  */
+import { apiKeyForms } from '../protocol/leaks.js';
 import { createHash } from 'node:crypto';
 import { escapeXml } from '../protocol/xml.js';
 import type { Owner } from './config/index.js';
@@ -49,7 +50,7 @@ export class Redactor {
   private dirty = true;
 
   constructor(init: RedactorInit = {}) {
-    if (init.apiKey !== undefined) this.addSecret(init.apiKey, 'apiKey');
+    if (init.apiKey !== undefined) for (const form of apiKeyForms(init.apiKey)) this.addSecret(form, 'apiKey');
     for (const doc of init.config?.documents ?? []) {
       const owner = doc.owner;
       if (!owner) continue;

@@ -215,7 +215,7 @@ const list = [
     document: 'OWASP ASVS',
     section: 'V7.1.1',
     level: 'SECURITY',
-    text: 'The application does not log or echo credentials or personal data: error bodies must not contain the keyhash, HMAC, Aadhaar number/UID, name or date of birth of the request.',
+    text: 'The application does not log or echo credentials or personal data. (dlconform: the API key in any encoding, a keyhash or an HMAC in any response fails; the UID, FullName or DOB of the request in an error body warns, except in profile 3.0, whose OpenAPI lists them in the response DocDetails.)',
   },
   {
     id: 'timeout',

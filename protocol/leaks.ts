@@ -1,8 +1,9 @@
 /**
- * What an error body must not show (OWASP ASVS V7.4.1): stack traces and framework internals of
- * the common issuer stacks. The conformance check security.no-stack-trace and the fuzz invariant
- * fuzz.no-stack-trace judge with the same patterns.
+ * What an error body must not show (OWASP ASVS V7.4.1, V7.1.1): stack traces and framework
+ * internals of the common issuer stacks, and the API key in any form an issuer might print it.
+ * The conformance checks, the fuzz invariants and the redactor use the same lists.
  */
+import { base64Encode, toHex, utf8Encode } from './bytes.js';
 
 export const STACK_TRACE_PATTERNS: readonly RegExp[] = [
   /\n\s+at [\w$.<>]+ ?\(?[^\n]*:\d+(:\d+)?\)?/, // Node / Java frames
@@ -19,4 +20,15 @@ export function findStackTrace(text: string): string | undefined {
     if (m) return m[0].trim().split('\n')[0]!.slice(0, 160);
   }
   return undefined;
+}
+
+/**
+ * The API key as an issuer might echo it: as it is, as hex of its UTF-8 bytes (how keys are often
+ * generated and logged), and as base64 and base64url. Search and redact all of them.
+ */
+export function apiKeyForms(apiKey: string): string[] {
+  const bytes = utf8Encode(apiKey);
+  const base64 = base64Encode(bytes);
+  const forms = [apiKey, toHex(bytes), base64, base64.replace(/=+$/, ''), base64.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')];
+  return [...new Set(forms)];
 }

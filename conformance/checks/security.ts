@@ -4,7 +4,7 @@
  */
 import { findStackTrace } from '../../protocol/leaks.js';
 import { escapeXml } from '../../protocol/xml.js';
-import { fail, pass, skip, type Check } from '../check.js';
+import { fail, pass, skip, warn, type Check } from '../check.js';
 import type { RunContext, SentExchange } from '../context.js';
 import type { PullApi } from '../../core/types.js';
 import { wrongKeyhashExchange } from './auth.js';
@@ -83,23 +83,43 @@ export function securityChecks(api: PullApi): Check[] {
       id: `${api}.security.no-secret-echo`,
       api,
       section: 'security',
-      title: 'error bodies echo no keyhash, HMAC or personal value',
+      title: 'no response echoes the API key, a keyhash or an HMAC; error bodies echo no personal value',
       tags: ['security'],
       clause: 'no-secret-echo',
       async run(ctx) {
-        const ex = await wrongKeyhashExchange(ctx, api);
-        if (!ex.raw.response) return skip(`no response; see ${api}.auth.wrong-keyhash`, [ex]);
-        if (served(ex)) return skip(`the request was served, so there is no error body; see ${api}.auth.wrong-keyhash`, [ex]);
-        const body = ex.raw.response.text;
-        const echoed = ex.secretsSent.filter((s) => s.length >= 4 && (body.includes(s) || body.includes(escapeXml(s))));
-        return echoed.length === 0
-          ? pass(`${ex.secretsSent.length} sent secret values, none echoed`, [ex])
-          : fail(
-              `the error body echoes ${echoed.length} secret or personal value(s) of the request`,
-              { expected: 'none of the keyhash, HMAC, UID, FullName, DOB', actual: `${echoed.length} echoed (values redacted)` },
-              [ex],
-            );
+        const error = await wrongKeyhashExchange(ctx, api);
+        if (!error.raw.response) return skip(`no response; see ${api}.auth.wrong-keyhash`, [error]);
+        if (served(error)) return skip(`the request was served, so there is no error body; see ${api}.auth.wrong-keyhash`, [error]);
+        const exchanges = [await ctx.baseline(api), error, await malformed(ctx, api)].filter((e) => e.raw.response);
+        // credentials: the API key in any form, and every keyhash and HMAC these requests carried
+        const credentials = [...ctx.apiKeyForms(), ...exchanges.flatMap((e) => e.request?.secrets ?? [])];
+        const leaking = exchanges.filter((e) => credentials.some((s) => echoes(e.raw.response!.text, s)));
+        if (leaking.length > 0) {
+          const count = credentials.filter((s) => leaking.some((e) => echoes(e.raw.response!.text, s))).length;
+          return fail(
+            `${leaking.length} response(s) echo the API key, a keyhash or an HMAC`,
+            { expected: 'no credential in any response', actual: `${count} credential value(s) echoed (values redacted)` },
+            leaking,
+          );
+        }
+        // personal values sent: the 3.0 OpenAPI lists UID, FullName and DOB in the response's
+        // DocDetails, so an echo is what that profile describes; elsewhere a warning
+        const personal = (error.request?.personal ?? []).filter((s) => echoes(error.raw.response!.text, s));
+        if (personal.length > 0 && ctx.profile.id !== '3.0') {
+          return warn(
+            `the error body echoes ${personal.length} personal value(s) of the request`,
+            { expected: 'none of the UID, FullName, DOB sent', actual: `${personal.length} echoed (values redacted)` },
+            [error],
+          );
+        }
+        const note = personal.length > 0 ? `; ${personal.length} personal value(s) echoed, as the 3.0 OpenAPI's response DocDetails allows` : '';
+        return pass(`${exchanges.length} responses searched for ${credentials.length} credential values, none echoed${note}`, exchanges);
       },
     },
   ];
+}
+
+/** Whether `body` carries `value` as it is or XML-escaped (short values are ignored: they occur by chance). */
+function echoes(body: string, value: string): boolean {
+  return value.length >= 4 && (body.includes(value) || body.includes(escapeXml(value)));
 }

@@ -6,7 +6,7 @@
 import type { RawExchange } from '../../core/client.js';
 import type { PullApi } from '../../core/types.js';
 import type { ClauseId } from '../../protocol/clauses.js';
-import { findStackTrace } from '../../protocol/leaks.js';
+import { apiKeyForms, findStackTrace } from '../../protocol/leaks.js';
 import { RESPONSE_ROOT } from '../../protocol/requests.js';
 import { isBlankText } from '../../protocol/bytes.js';
 import { contentOf, readResponse, type ParsedResponse } from '../../protocol/responses.js';
@@ -29,7 +29,7 @@ export const INVARIANTS: readonly Invariant[] = [
   { id: 'no-5xx', title: 'no request, valid or not, gets an HTTP 5xx', clause: 'no-5xx', judges: 'all' },
   { id: 'well-formed', title: 'every 2xx answer is well-formed UTF-8 XML with the right root and a ResponseStatus@Status', clause: 'response-xml', judges: 'all' },
   { id: 'no-stack-trace', title: 'no answer contains a stack trace', clause: 'no-stack-trace', judges: 'all' },
-  { id: 'no-secret-echo', title: 'no answer echoes the API key, keyhash or HMAC, and no error echoes the UID, FullName or DOB sent', clause: 'no-secret-echo', judges: 'all' },
+  { id: 'no-secret-echo', title: 'no answer echoes the API key (in any encoding), a keyhash or an HMAC', clause: 'no-secret-echo', judges: 'all' },
   { id: 'echo', title: 'every ResponseStatus carries the request ts and txn byte for byte', clause: 'echo', judges: 'all' },
   { id: 'auth-enforced', title: 'a request with a wrong keyhash, HMAC or orgId never gets Status 1', clause: 'auth-enforced', judges: ['unsigned'] },
   { id: 'unknown-no-document', title: 'a search or URI the config does not name never returns a document', clause: 'not-found', judges: ['unknown'] },
@@ -158,13 +158,11 @@ export function judge(c: FuzzCase, wire: Wire, ex: RawExchange, opts: JudgeOptio
   }
 
   if (judging('no-secret-echo')) {
-    const secrets = [opts.apiKey, ...wire.secrets].filter((s) => echoed(text, s));
-    const personal = served(parsed) ? [] : wire.personal.filter((s) => echoed(text, s));
-    if (secrets.length + personal.length > 0) {
-      const what = [secrets.length && `${secrets.length} secret value(s) (API key, keyhash or HMAC)`, personal.length && `${personal.length} personal value(s) (UID, FullName, DOB)`]
-        .filter(Boolean)
-        .join(' and ');
-      add('no-secret-echo', `the answer echoes ${what} of the request`, 'none of them in the body', `${secrets.length + personal.length} echoed (values redacted)`);
+    // personal values echoed in an error body are judged by the suite's check, whose level
+    // follows the profile (the 3.0 OpenAPI lists them in the response); credentials never
+    const secrets = [...apiKeyForms(opts.apiKey), ...wire.secrets].filter((s) => echoed(text, s));
+    if (secrets.length > 0) {
+      add('no-secret-echo', `the answer echoes ${secrets.length} credential value(s) (API key, keyhash or HMAC)`, 'none of them in the body', `${secrets.length} echoed (values redacted)`);
     }
   }
 

@@ -1,0 +1,51 @@
+/**
+ * security.no-secret-echo judges by profile: credentials (the API key in any encoding, a keyhash,
+ * an HMAC) fail everywhere; personal values of the request in an error body are what the 3.0
+ * OpenAPI's response DocDetails carries, and a warning elsewhere.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../core/config/index.js';
+import { Redactor } from '../../core/redact.js';
+import type { CheckResult } from '../../core/types.js';
+import { startIssuer, type FaultName } from '../../fixtures/issuer/index.js';
+import type { ProfileId } from '../../protocol/profiles.js';
+import { runSuite } from '../runner.js';
+
+const API_KEY = 'echo-test-key-5f0c1d2e3b';
+
+async function secretEcho(profile: ProfileId, faults: FaultName[]): Promise<CheckResult> {
+  const issuer = await startIssuer({ profile, apiKey: API_KEY, faults, documents: 4 });
+  try {
+    const { config, apiKey } = parseConfig(issuer.config('ECHO_TEST_KEY'), { ECHO_TEST_KEY: API_KEY }, 'echo test');
+    const { result } = await runSuite({ config, apiKey, redactor: new Redactor({ apiKey, config }), seed: 3, only: ['pulluri.security.no-secret-echo'] });
+    expect(result.checks).toHaveLength(1);
+    return result.checks[0]!;
+  } finally {
+    await issuer.close();
+  }
+}
+
+describe('security.no-secret-echo', () => {
+  it('the API key in an error body fails, and the evidence shows it redacted', async () => {
+    const c = await secretEcho('3.0', ['api-key-echo']);
+    expect(c.verdict).toBe('fail');
+    expect(c.level).toBe('SECURITY');
+    const text = JSON.stringify(c);
+    expect(text).not.toContain(API_KEY);
+    expect(text).toContain('[REDACTED:apiKey]');
+  });
+
+  it('personal values echoed: allowed in 3.0 (its OpenAPI lists them in the response), a warning in 1.13', async () => {
+    const v3 = await secretEcho('3.0', ['personal-echo']);
+    expect(v3.verdict).toBe('pass');
+    expect(v3.message).toMatch(/personal value\(s\) echoed, as the 3\.0 OpenAPI/);
+    const v113 = await secretEcho('1.13', ['personal-echo']);
+    expect(v113.verdict).toBe('warn');
+  });
+
+  it('a clean issuer passes, every credential searched in the baseline, error and malformed answers', async () => {
+    const c = await secretEcho('3.0', []);
+    expect(c.verdict).toBe('pass');
+    expect(c.message).toMatch(/^3 responses searched for \d+ credential values, none echoed$/);
+  });
+});
