@@ -280,7 +280,7 @@ const list = [
     document: 'SEED-001',
     section: '8.1.2; FACTS §1.7 item 45',
     level: 'MUST',
-    text: 'PushCSVResponse / PushUriResponse ver, ts (as passed), txn, orgId: the response root carries the ver, ts, txn and orgId of the request.',
+    text: 'PushCSVResponse: ver, ts (as passed), txn, orgId — the response root carries the ver, ts, txn and orgId of the request. PushUriResponse: ver, ts, txn (FACTS §1.8: no Push URI source lists orgId in the response).',
   },
   {
     id: 'push-keyhash',
@@ -307,15 +307,15 @@ const list = [
     id: 'push-csv-malformed',
     document: 'SEED-001',
     section: '8.1 (CSV format table), 8.1.2',
-    level: 'MUST',
-    text: 'The format of the CSV file: 10 columns in order. A CSV that does not parse or whose rows do not have the 10 columns gets ResponseStatus 0 with a ResponseMessage.',
+    level: 'SHOULD',
+    text: 'The format of the CSV file: 10 columns in order. (dlconform: no source says a malformed CSV must be refused at upload — DigiLocker imports the file later, by a scheduler — so ResponseStatus 0 with a ResponseMessage is expected, not required.)',
   },
   {
     id: 'push-uri-aadhaar',
     document: 'SEED-001',
     section: '8.1 #1; FACTS §1.8 item 48',
-    level: 'MUST',
-    text: 'Aadhaar: Aadhaar number of the citizen to whom the document is issued (12 digits, Verhoeff check digit). A PushUriRequest with an invalid Aadhaar gets ResponseStatus 0 with a ResponseMessage.',
+    level: 'SHOULD',
+    text: 'Aadhaar: Aadhaar number of the citizen to whom the document is issued (12 digits, Verhoeff check digit). (dlconform: no source says an invalid one must be refused in the answer, so ResponseStatus 0 with a ResponseMessage is expected, not required.)',
   },
 ] as const satisfies readonly Clause[];
 

@@ -87,7 +87,7 @@ describe('Push CSV row schema (SEED-001 §8.1)', () => {
     expect(codes({ doc_name: 'a\u0007b' })).toEqual(['4:error:doc-name-control']);
     expect(codes({ doc_name: 'The "Income" Certificate' })).toEqual(['4:warning:doc-name-quote']);
     expect(codes({ doc_id: '' })).toEqual(['5:error:doc-id-empty']);
-    expect(codes({ doc_id: 'AB-12' })).toEqual(['5:error:doc-id-format']);
+    expect(codes({ doc_id: 'AB-12' })).toEqual(['5:warning:doc-id-format']);
     expect(codes({ doc_id: 'AB12CD34EF9', Uri: 'in.gov.example-INCER-AB12CD34EF9' })).toEqual(['5:warning:doc-id-length']);
     expect(codes({ doc_id: 'AB12CD34EG' })).toEqual(['5:warning:doc-id-mismatch']);
     expect(codes({ issued_on: '2016-08-21' })).toEqual(['6:error:date-format']);

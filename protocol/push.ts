@@ -255,7 +255,8 @@ export function checkPushCsvRow(fields: readonly string[], options: RowCheckOpti
   const docId = get(4);
   if (docId !== undefined) {
     if (docId === '') add(5, 'error', 'doc-id-empty', 'push-csv-doc-id', 'doc_id is empty');
-    else if (!DOC_ID_CHARS.test(docId)) add(5, 'error', 'doc-id-format', 'push-csv-doc-id', `doc_id ${JSON.stringify(docId)} is not alphanumeric`);
+    // real issuers' doc IDs carry dashes (FACTS C13): a warning, as for the URI's DocId
+    else if (!DOC_ID_CHARS.test(docId)) add(5, 'warning', 'doc-id-format', 'push-csv-doc-id', `doc_id ${JSON.stringify(docId)} is not alphanumeric`);
     else if (docId.length > DOC_ID_MAX) add(5, 'warning', 'doc-id-length', 'push-csv-doc-id', `doc_id is ${docId.length} characters, over the ${DOC_ID_MAX} the spec states`);
     else if (uriDocId !== undefined && uriDocId !== '' && uriDocId !== docId) {
       add(5, 'warning', 'doc-id-mismatch', 'push-csv-doc-id', `doc_id "${docId}" is not the URI's DocId "${uriDocId}"`);

@@ -179,7 +179,9 @@ class CsvLinter {
     for (const f of checkPushCsvRow(fields, { issuerId: this.options.issuerId })) this.add({ ...f, line });
     const aadhaar = fields[0];
     const uri = fields[1];
-    if (aadhaar !== undefined && uri !== undefined && aadhaar !== '' && uri !== '') {
+    // only additions can repeat a pair by mistake: an update or a delete names a pair given before
+    const adds = (fields[9] ?? '').trim().toUpperCase() === 'A';
+    if (adds && aadhaar !== undefined && uri !== undefined && aadhaar !== '' && uri !== '') {
       const first = this.pairs.addOrGet(hash64(`${aadhaar}\u0000${uri}`), line);
       if (first !== 0) {
         this.summary.duplicatePairs++;
@@ -187,7 +189,7 @@ class CsvLinter {
           line,
           column: 2,
           columnName: 'Uri',
-          severity: 'error',
+          severity: 'warning',
           code: 'duplicate-pair',
           clause: 'push-csv-unique-pair',
           message: `Aadhaar ${maskAadhaar(aadhaar)} and this URI were already given on line ${first}`,

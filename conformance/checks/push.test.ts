@@ -34,8 +34,8 @@ function configFor(pushCsv: string | undefined, pushUri: string | undefined) {
   return parseConfig(json, { PUSH_TEST_KEY: API_KEY }, 'push test');
 }
 
-async function pushSuite(faults: MockFaultName[]): Promise<CheckResult[]> {
-  const mock = await startMockDigiLocker({ apiKey: API_KEY, orgId: ORG_ID, dbPath: join(dir, `m${n++}.sqlite`), faults });
+async function pushSuite(faults: MockFaultName[], variant: { pushUriWithoutOrgId?: boolean } = {}): Promise<CheckResult[]> {
+  const mock = await startMockDigiLocker({ apiKey: API_KEY, orgId: ORG_ID, dbPath: join(dir, `m${n++}.sqlite`), faults, ...variant });
   try {
     const { config, apiKey } = configFor(mock.pushCsvUrl, mock.pushUriUrl);
     const { result } = await runSuite({ config, apiKey, redactor: new Redactor({ apiKey, config }), seed: 7, checks: PUSH_CHECKS });
@@ -52,6 +52,18 @@ const nonPassing = (checks: CheckResult[]) =>
     .sort();
 
 describe('push checks against the mock DigiLocker', () => {
+  it('a PushUriResponse without orgId passes: no Push URI source puts orgId in the response', async () => {
+    const checks = await pushSuite([], { pushUriWithoutOrgId: true });
+    expect(checks.filter((c) => c.verdict !== 'pass').map((c) => `${c.id}: ${c.message}`)).toEqual([]);
+    expect(checks.find((c) => c.id === 'pushuri.valid.echo')!.message).toBe('ver, ts, txn echoed byte for byte');
+  });
+
+  it('an invalid Aadhaar or a malformed CSV accepted at upload is a warning: DigiLocker imports the CSV later, and no source requires the refusal', async () => {
+    const checks = await pushSuite(['accept-bad-aadhaar']);
+    const c = checks.find((x) => x.id === 'pushuri.invalid.bad-aadhaar')!;
+    expect([c.level, c.verdict]).toEqual(['SHOULD', 'warn']);
+  });
+
   it('the clean mock passes every push check', async () => {
     const checks = await pushSuite([]);
     expect(checks.map((c) => c.id).sort()).toEqual(PUSH_CHECKS.map((c) => c.id).sort());
