@@ -9,6 +9,7 @@
  * Placeholders look like `[REDACTED:label]`; shell variable references such as `$DLCONFORM_HMAC`
  * (used by curl lines) are left alone, and redacting twice changes nothing.
  */
+import { verhoeffValid } from '../protocol/aadhaar.js';
 import { apiKeyForms } from '../protocol/leaks.js';
 import { createHash } from 'node:crypto';
 import { escapeXml } from '../protocol/xml.js';
@@ -48,6 +49,7 @@ export class Redactor {
   private literal: RegExp | undefined;
   private labels: string[] = [];
   private dirty = true;
+  private readonly kept = new Set<string>();
 
   constructor(init: RedactorInit = {}) {
     if (init.apiKey !== undefined) for (const form of apiKeyForms(init.apiKey)) this.addSecret(form, 'apiKey');
@@ -84,8 +86,22 @@ export class Redactor {
         return placeholder(this.labels[index] ?? 'secret');
       });
     }
+    // values the harness made itself (a generated txn) are set aside, so the shape rules cannot
+    // mistake a run of their digits for an Aadhaar number
+    const aside: string[] = [];
+    for (const value of this.kept) {
+      if (!out.includes(value)) continue;
+      out = out.split(value).join(`\u0000${aside.length}\u0000`);
+      aside.push(value);
+    }
     for (const rule of SHAPE_RULES) out = out.replace(rule.pattern, rule.replace as (substring: string, ...args: unknown[]) => string);
+    if (aside.length > 0) out = out.replace(/\u0000(\d+)\u0000/g, (_m, i: string) => aside[Number(i)]!);
     return out;
+  }
+
+  /** A value the harness generated (a txn): never taken for a secret by its shape. */
+  keep(value: string): void {
+    if (value.length >= 12 && /\d{12}/.test(value)) this.kept.add(value);
   }
 
   /** Header values redacted; sensitive headers lose their whole value. Array values are joined. */
@@ -247,9 +263,10 @@ const SHAPE_RULES: readonly ShapeRule[] = [
       tag!.replace(/(?<=\s)(name|dob|phone)(\s*=\s*)(["'])(?!\[REDACTED)(.*?)\3/gi, (_m, attr: string, eq: string, q: string) => `${attr}${eq}${q}${placeholder(attr.toLowerCase())}${q}`),
   },
   {
-    // Aadhaar-like: a 12-digit number not part of a longer one, also in groups of four
-    pattern: /(?<![0-9])(?:[0-9]{12}|[0-9]{4} [0-9]{4} [0-9]{4})(?![0-9])/g,
-    replace: () => placeholder('aadhaar-like'),
+    // Aadhaar-like: a 12-digit number standing alone (not inside a longer number or a word), also
+    // in groups of four, whose Verhoeff check digit holds; other 12-digit numbers are not Aadhaar
+    pattern: /(?<![0-9A-Za-z])(?:[0-9]{12}|[0-9]{4} [0-9]{4} [0-9]{4})(?![0-9A-Za-z])/g,
+    replace: (m) => (verhoeffValid(m!.replace(/ /g, '')) ? placeholder('aadhaar-like') : m!),
   },
   {
     // SHA-256 sized hex (keyhash, hex HMAC) or longer

@@ -120,7 +120,12 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzRun> {
   const { config, apiKey, redactor } = opts;
   const evidence = new Evidence(redactor, config, apiKey);
   // a finding is shown as it is found: its words are redacted here, where they are recorded
-  const announce = (cx: Counterexample) => opts.onFinding?.({ ...cx, description: evidence.text(cx.description), violation: { ...cx.violation, message: evidence.text(cx.violation.message) } });
+  // a counterexample's txn is the harness's own: it stays readable, whatever its digits look like
+  const keepTxn = (cx: Counterexample) => redactor.keep(cx.case.request.txn);
+  const announce = (cx: Counterexample) => {
+    keepTxn(cx);
+    opts.onFinding?.({ ...cx, description: evidence.text(cx.description), violation: { ...cx.violation, message: evidence.text(cx.violation.message) } });
+  };
   const seed = (opts.seed ?? Date.now() % 2 ** 31) >>> 0;
   const runs = opts.runs ?? DEFAULT_RUNS;
   const startedAt = new Date();
@@ -323,6 +328,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzRun> {
     const order = new Map(world.apis.flatMap((api) => INVARIANTS.map((inv) => checkId(api, inv.id))).map((id, i) => [id, i]));
     counterexamples.splice(0, counterexamples.length, ...[...chosen.values()].sort((a, b) => order.get(a.id)! - order.get(b.id)!));
   }
+  for (const cx of counterexamples) keepTxn(cx);
   const checks = checkResults(world, counterexamples, exercised, skipVariation, opts, evidence, !!opts.replay);
   if (!aborted && stopped && counterexamples.length === 0 && casesRun === 0) aborted = { reason: `nothing was fuzzed: ${stopped}`, exitCode: EXIT.nothingExecuted };
   const result = runResult({
