@@ -9,6 +9,19 @@ describe('hardened XML reading', () => {
     const bomb = '<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x "xxxxxxxxxx"><!ENTITY y "&x;&x;&x;&x;">]><a>&y;</a>';
     expect(readXml(bomb).findings[0]?.code).toBe('dtd');
   });
+  it('an HTML page is named as one, never reported as a DTD: only an XML prolog declares a DTD', () => {
+    for (const page of ['<!DOCTYPE html><html><body>403 Forbidden</body></html>', '\n<!-- proxy --><HTML><HEAD><TITLE>Access Denied</TITLE></HEAD></HTML>', '<html lang="en">rate limited</html>']) {
+      const { findings } = readXml(page);
+      expect(
+        findings.map((f) => f.code),
+        page,
+      ).toEqual(['html']);
+      expect(findings[0]!.message).toMatch(/an HTML page came back/);
+    }
+    expect(readXml('<?xml version="1.0"?><!DOCTYPE PullURIResponse [<!ENTITY e "x">]><PullURIResponse/>').findings[0]?.code).toBe('dtd');
+    // an XML document whose root happens to be called html is still XML
+    expect(readXml('<?xml version="1.0"?><htmlish/>').root?.name).toBe('htmlish');
+  });
   it('reports non-XML, too deep and too large as findings, never throws', () => {
     expect(readXml('not xml at all').findings[0]?.code).toBe('not-well-formed');
     expect(readXml('<a><b></a>').findings[0]?.code).toBe('not-well-formed');

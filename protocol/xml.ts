@@ -53,6 +53,8 @@ export interface XmlReadResult {
 }
 
 const DTD = /<!DOCTYPE|<!ENTITY/i;
+/** A body that opens as HTML: `<!DOCTYPE html`, `<html`, or `<head>`/`<body>` after optional comments. */
+const HTML_PAGE = /^\s*(?:<!--[\s\S]*?-->\s*)*(?:<!DOCTYPE\s+html\b|<html[\s>]|<head[\s>]|<body[\s>])/i;
 
 /**
  * Characters XML 1.0 forbids anywhere in a document (§2.2): C0 controls other than tab, LF and
@@ -387,6 +389,11 @@ export function readXml(text: string, limits: XmlLimits = DEFAULT_XML_LIMITS): X
       return { findings: [{ code: 'too-large', severity: 'error', message: `body of ${text.length} characters exceeds the limit of ${limits.maxChars}` }] };
     }
     const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    // an HTML page (a proxy's, a firewall's, a framework's error page) is not an XML document with
+    // a DTD: say what it is, so a refusal page is never reported as a DTD finding
+    if (HTML_PAGE.test(body)) {
+      return { findings: [{ code: 'html', severity: 'error', message: 'an HTML page came back, not XML (a proxy, firewall or error page?)' }] };
+    }
     if (DTD.test(body)) {
       return { findings: [{ code: 'dtd', severity: 'error', message: 'document contains a DOCTYPE or ENTITY declaration, which is refused' }] };
     }

@@ -10,7 +10,7 @@ export function transportProblem(ex: SentExchange): string | undefined {
   return undefined;
 }
 
-const UNREADABLE = ['not-well-formed', 'dtd', 'too-large', 'too-deep'];
+const UNREADABLE = ['not-well-formed', 'html', 'dtd', 'too-large', 'too-deep'];
 
 /**
  * A check needs a response that parsed. When the exchange is the check's own (`owns`), a missing

@@ -108,7 +108,7 @@ export function describeAnswer(ex: RawExchange, p: ParsedResponse | undefined): 
   return `HTTP ${r.status}${status !== undefined ? `, Status="${status}"` : ''}${hasContent(p) ? ', with document content' : ''}`;
 }
 
-const READ_PROBLEMS = new Set(['not-well-formed', 'dtd', 'too-large', 'too-deep', 'wrong-root', 'no-response-status', 'no-status-attribute']);
+const READ_PROBLEMS = new Set(['not-well-formed', 'html', 'dtd', 'too-large', 'too-deep', 'wrong-root', 'no-response-status', 'no-status-attribute']);
 
 function echoed(body: string, value: string): boolean {
   return value.length >= 6 && (body.includes(value) || body.includes(escapeXml(value)));
