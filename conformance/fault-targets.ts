@@ -39,6 +39,7 @@ export const EXPECTED: Record<FaultName, Expectation> = {
   'uri-unstable': { targets: ['pulluri.success.uri-expected', 'pulluri.success.uri-stable'] },
   'no-issuedto': { profile: '1.13', targets: ['pulluri.success.issued-to'] },
   'person-dob-iso': { profile: '1.13', targets: ['pulluri.success.person-attributes'] },
+  'person-no-phone': { profile: '1.13', targets: ['pulluri.success.person-present'] },
   'no-search-echo': { targets: ['pulluri.success.search-echo'] },
   'format-ignored': { targets: both('content.format-xml', 'content.format-both') },
   'format-absent-nothing': { targets: both('content.format-absent') },

@@ -35,7 +35,15 @@ function sampledCheckIds(api: PullApi, format: FormatKey): string[] {
     `${api}.content.certificate-root`,
     `${api}.content.base64-clean`,
   ];
-  if (api === 'pulluri') ids.push('pulluri.success.uri-format', 'pulluri.success.uri-expected', 'pulluri.success.issued-to', 'pulluri.success.person-attributes', 'pulluri.success.search-echo');
+  if (api === 'pulluri')
+    ids.push(
+      'pulluri.success.uri-format',
+      'pulluri.success.uri-expected',
+      'pulluri.success.issued-to',
+      'pulluri.success.person-present',
+      'pulluri.success.person-attributes',
+      'pulluri.success.search-echo',
+    );
   return ids;
 }
 

@@ -111,11 +111,18 @@ const list = [
     text: 'IssuedTo (M) … Persons (M) … Person (M): Contains the details about the individual/s to whom the certificate is issued. It contains one or more Person/s elements.',
   },
   {
+    id: 'person-present',
+    document: 'SPEC-1.13',
+    section: '8.1.4 #8–11',
+    level: 'MUST',
+    text: "Person: name (M), dob (M), gender (M), phone (M): DigiLocker matches them against the citizen's KYC profile.",
+  },
+  {
     id: 'person-attributes',
     document: 'SPEC-1.13',
     section: '8.1.4 #8–13',
     level: 'SHOULD',
-    text: 'name (M), dob (M) in DD-MM-YYYY format, gender (M): Male, Female or Other, phone (M); Photo (O) with format (M) one of PNG, JPG, JPEG. (FACTS C8, C20, C22: other forms are warnings.)',
+    text: 'dob in DD-MM-YYYY format, gender: Male, Female or Other; Photo (O) with format (M) one of PNG, JPG, JPEG. (FACTS C8, C20, C22: other forms are warnings.)',
   },
   { id: 'search-echo-1.0', document: 'PULL-1.0', section: 'Pull URI Response', level: 'MUST', text: 'DocDetails: UDF1 … UDFn (M) as in the request, then URI and DocContent.' },
   {

@@ -24,6 +24,9 @@ function statusOne(api: PullApi): Check {
 const GENDERS = new Set(['male', 'female', 'other', 'transgender']);
 const PHOTO_FORMATS = new Set(['PNG', 'JPG', 'JPEG']);
 
+/** The Person attributes v1.13 marks M (8.1.4 #8–11). */
+const PERSON_ATTRIBUTES = ['name', 'dob', 'gender', 'phone'] as const;
+
 export function successChecks(api: PullApi): Check[] {
   if (api === 'pulldoc') return [statusOne(api)];
   return [
@@ -98,10 +101,28 @@ export function successChecks(api: PullApi): Check[] {
       },
     },
     {
+      id: 'pulluri.success.person-present',
+      api,
+      section: 'success',
+      title: 'each Person has a name, dob, gender and phone',
+      clause: 'person-present',
+      async run(ctx) {
+        const ex = await ctx.baseline(api);
+        const pre = needSuccess(ex, api);
+        if (pre) return pre;
+        const persons = ex.parsed!.persons;
+        if (!persons || persons.length === 0) return skip('no Person elements to judge; see pulluri.success.issued-to', [ex]);
+        const missing = persons.flatMap((p, i) => PERSON_ATTRIBUTES.filter((a) => !p.attrs[a]?.trim()).map((a) => `Person[${i}] has no ${a}`));
+        return missing.length === 0
+          ? pass(`${persons.length} Person element(s) with name, dob, gender and phone`, [ex])
+          : fail(missing.join('; '), { expected: 'name, dob, gender, phone on every Person' }, [ex]);
+      },
+    },
+    {
       id: 'pulluri.success.person-attributes',
       api,
       section: 'success',
-      title: 'each Person has name, dob (DD-MM-YYYY), gender and phone; Photo has a known format',
+      title: 'Person dob is DD-MM-YYYY, gender Male, Female or Other; Photo has a known format',
       clause: 'person-attributes',
       async run(ctx) {
         const ex = await ctx.baseline(api);
@@ -111,14 +132,15 @@ export function successChecks(api: PullApi): Check[] {
         if (!persons || persons.length === 0) return skip('no Person elements to judge', [ex]);
         const problems: string[] = [];
         persons.forEach((p, i) => {
-          for (const a of ['name', 'dob', 'gender', 'phone']) if (!p.attrs[a]?.trim()) problems.push(`Person[${i}] has no ${a}`);
           const dob = p.attrs.dob;
           if (dob && !isDdMmYyyy(dob.trim())) problems.push(`Person[${i}] dob is not DD-MM-YYYY`);
           const gender = p.attrs.gender?.trim();
           if (gender && !GENDERS.has(gender.toLowerCase())) problems.push(`Person[${i}] gender "${gender}" is not Male, Female or Other`);
           if (p.photo && !PHOTO_FORMATS.has((p.photo.format ?? '').trim())) problems.push(`Person[${i}] Photo format "${p.photo.format ?? ''}" is not PNG, JPG or JPEG`);
         });
-        return problems.length === 0 ? pass('Person attributes well-formed', [ex]) : fail(problems.join('; '), { expected: 'name, dob DD-MM-YYYY, gender, phone' }, [ex]);
+        return problems.length === 0
+          ? pass('Person attributes well-formed', [ex])
+          : fail(problems.join('; '), { expected: 'dob DD-MM-YYYY, gender Male, Female or Other, Photo PNG, JPG or JPEG' }, [ex]);
       },
     },
     {
