@@ -437,12 +437,14 @@ const TAIL = 1024;
  */
 export function inspectPdf(length: number, read: ByteReader): PdfStructure {
   const out: PdfStructure = { eof: false, trailer: false };
-  const head = ascii(read(0, Math.min(length, 32)));
-  if (!head.startsWith('%PDF-')) {
+  // readers accept the header anywhere in the first 1024 bytes (PDF 1.7 Annex H.3 note 13)
+  const head = ascii(read(0, Math.min(length, TAIL)));
+  const headerAt = head.indexOf('%PDF-');
+  if (headerAt < 0) {
     out.problem = 'no %PDF- header';
     return out;
   }
-  out.header = /^%PDF-[0-9.]*/.exec(head)![0];
+  out.header = /^%PDF-[0-9.]*/.exec(head.slice(headerAt))![0];
   const tailStart = Math.max(0, length - TAIL);
   const tail = ascii(read(tailStart, length));
   const eofAt = tail.lastIndexOf('%%EOF');

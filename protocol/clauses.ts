@@ -153,7 +153,13 @@ const list = [
     level: 'SHOULD',
     text: 'If the format attribute is not present in the request, then the API must return Base64 encoded PDF data in the response. (SPEC-1.13: xml is the default value; FACTS C5: ambiguous, reported as a warning.)',
   },
-  { id: 'doccontent-pdf', document: 'SPEC-1.13', section: '8.1.4 #15', level: 'MUST', text: 'DocContent: the Base64 byte encoded contents of PDF file (a PDF starts with %PDF- and ends with %%EOF).' },
+  {
+    id: 'doccontent-pdf',
+    document: 'SPEC-1.13',
+    section: '8.1.4 #15',
+    level: 'MUST',
+    text: 'DocContent: the Base64 byte encoded contents of PDF file. (dlconform: %PDF- within the first 1024 bytes and %%EOF within the last 1024 are required; damage to startxref, the xref table or the trailer, which viewers repair, is a warning.)',
+  },
   { id: 'base64-valid', document: 'SPEC-1.13', section: '8.1.4 #15–16', level: 'MUST', text: 'Base64 byte encoded contents: standard base64 alphabet with correct padding.' },
   {
     id: 'base64-clean',
