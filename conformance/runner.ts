@@ -14,6 +14,7 @@ import { RunContext, type SentExchange } from './context.js';
 import { Evidence, type EvidenceMaker } from '../core/evidence.js';
 import type { Redactor } from '../core/redact.js';
 import { selectChecks } from './select.js';
+import { describeResponse, served } from './checks/judge.js';
 import { runResult } from '../core/run-result.js';
 import { EXIT, type CheckResult, type Exchange, type RunResult } from '../core/types.js';
 
@@ -120,11 +121,13 @@ export async function runOne(check: Check, ctx: RunContext, evidence: EvidenceMa
   const started = Date.now();
   const clause = clauseById(clauseOf(check, ctx.profile));
   const level = levelOf(check, clause);
-  let outcome: Outcome | { verdict: 'error'; message: string; evidence?: SentExchange[]; expected?: string; actual?: string };
+  let outcome: Outcome | { verdict: 'error' | 'inconclusive'; message: string; evidence?: SentExchange[]; expected?: string; actual?: string };
   const reason = check.notApplicable?.(ctx);
+  const unservedBaseline = reason ? undefined : await baselineNotServed(check, ctx);
   if (reason) outcome = { verdict: 'skip', message: reason };
   else if (ctx.client.circuitOpen) outcome = { verdict: 'error', message: `not run: ${ctx.client.circuitOpen}` };
   else if (Date.now() >= deadline) outcome = { verdict: 'error', message: 'not run: the time budget (client.timeBudgetMs) is exhausted' };
+  else if (unservedBaseline) outcome = unservedBaseline;
   else {
     try {
       outcome = await check.run(ctx);
@@ -150,5 +153,25 @@ export async function runOne(check: Check, ctx: RunContext, evidence: EvidenceMa
     actual: evidence.value(outcome.actual),
     evidence: (outcome.evidence ?? []).map((e) => evidence.exchange(e.raw)),
     durationMs: Date.now() - started,
+  };
+}
+
+/**
+ * The gate of the refusal checks: when the correctly signed baseline of the check's API was not
+ * served, every request is refused alike (a wrong API key, a wrong URL path, a gateway in front),
+ * so a refusal proves nothing and the check is not judged. The success check of that API owns the
+ * baseline's failure; a baseline stopped by the circuit breaker or the time budget is the runner's.
+ */
+async function baselineNotServed(check: Check, ctx: RunContext): Promise<{ verdict: 'inconclusive'; message: string; expected: string; actual: string; evidence: SentExchange[] } | undefined> {
+  if (!check.judgesRefusal || (check.api !== 'pulluri' && check.api !== 'pulldoc')) return undefined;
+  const base = await ctx.baseline(check.api);
+  const kind = base.raw.error?.kind;
+  if (kind === 'circuit-open' || kind === 'budget' || served(base)) return undefined;
+  return {
+    verdict: 'inconclusive',
+    message: `not judged: the correctly signed baseline request was not served either, so a refusal here proves nothing; see ${check.api}.success.status-1`,
+    expected: 'the baseline request served (Status="1" with the document)',
+    actual: describeResponse(base),
+    evidence: [base],
   };
 }
