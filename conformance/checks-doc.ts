@@ -35,7 +35,9 @@ export function renderChecksDoc(): string {
   for (const check of ALL_CHECKS) {
     const profile = PROFILES['3.0'];
     const c = clauseById(clauseOf(check, profile));
-    lines.push(`| \`${check.id}\` | ${levelOf(check, c)}${check.judgesRefusal ? ', refusal' : ''} | ${cell(`${c.id} (${c.document} ${c.section})`)} | ${cell(check.title)} | ${(faultsFor.get(check.id) ?? []).join(', ')} |`);
+    lines.push(
+      `| \`${check.id}\` | ${levelOf(check, c)}${check.judgesRefusal ? ', refusal' : ''} | ${cell(`${c.id} (${c.document} ${c.section})`)} | ${cell(check.title)} | ${(faultsFor.get(check.id) ?? []).join(', ')} |`,
+    );
   }
   lines.push('', '## Clauses', '');
   const used = new Set(ALL_CHECKS.flatMap((check) => (['1.0', '3.0', '1.13'] as ProfileId[]).map((p) => clauseOf(check, PROFILES[p]))));
