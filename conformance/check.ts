@@ -34,6 +34,12 @@ export interface Check<Id extends string = ClauseId> {
    * runner makes the verdict `inconclusive` otherwise.
    */
   judgesRefusal?: boolean;
+  /**
+   * A refusal check whose failure is a leak in the error body itself (a stack trace, an echoed
+   * secret): that defect is shown whatever the baseline, so its failure stands where its pass
+   * would be inconclusive.
+   */
+  failsOnLeak?: boolean;
   /** returns a reason when the check does not apply to this profile/config */
   notApplicable?(ctx: RunContext): string | undefined;
   run(ctx: RunContext): Promise<Outcome>;

@@ -27,7 +27,7 @@ export function renderChecksDoc(): string {
     'A check marked "refusal" judges how a request that must not be served is refused: it is',
     '`inconclusive` (exit 1) when the correctly signed baseline request of its API was not served in',
     'the same run, since then every request is refused alike (faults `reject-all`, `not-found-all`,',
-    '`html-403-all`).',
+    '`html-403-all`); a leak in the error body (a stack trace, an echoed secret) still fails.',
     '',
     '| id | level | clause | what it checks | fault |',
     '|---|---|---|---|---|',

@@ -51,6 +51,15 @@ describe('everything refused: no refusal check passes, the exit is not 0', () =>
   }
 });
 
+describe('a leak shows whatever the baseline', () => {
+  it('a stack trace in an error body fails although the baseline was not served', async () => {
+    const run = await suiteAgainst(['udf-literal-names', 'stack-trace']);
+    expect(run.checks.find((c) => c.id === 'pulluri.success.status-1')?.verdict).toBe('fail');
+    expect(run.checks.find((c) => c.id === 'pulluri.security.no-stack-trace')?.verdict).toBe('fail');
+    expect(run.checks.find((c) => c.id === 'pulluri.security.malformed-no-5xx')?.verdict).toBe('inconclusive');
+  });
+});
+
 // the faults that stop serving the baseline, and the faults that may come with them (not those that only delay answers)
 const BASELINE_BREAKERS = FAULT_NAMES.filter((f) => (EXPECTED[f].inconclusive ?? []).length > 0);
 const SLOW = new Set<FaultName>(['slow-pdf', 'saturate-at', 'periodic-stall', 'early-exit-compare', 'ts-dependent-path']);

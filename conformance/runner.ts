@@ -123,11 +123,9 @@ export async function runOne(check: Check, ctx: RunContext, evidence: EvidenceMa
   const level = levelOf(check, clause);
   let outcome: Outcome | { verdict: 'error' | 'inconclusive'; message: string; evidence?: SentExchange[]; expected?: string; actual?: string };
   const reason = check.notApplicable?.(ctx);
-  const unservedBaseline = reason ? undefined : await baselineNotServed(check, ctx);
   if (reason) outcome = { verdict: 'skip', message: reason };
   else if (ctx.client.circuitOpen) outcome = { verdict: 'error', message: `not run: ${ctx.client.circuitOpen}` };
   else if (Date.now() >= deadline) outcome = { verdict: 'error', message: 'not run: the time budget (client.timeBudgetMs) is exhausted' };
-  else if (unservedBaseline) outcome = unservedBaseline;
   else {
     try {
       outcome = await check.run(ctx);
@@ -137,6 +135,10 @@ export async function runOne(check: Check, ctx: RunContext, evidence: EvidenceMa
       const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
       outcome = { verdict: 'error', message: `the check crashed: ${message}` };
     }
+    // when everything is refused, a refusal check's verdict proves nothing, but for a leak the
+    // error body shows by itself; a crash stays an error
+    const leak = outcome.verdict === 'fail' && check.failsOnLeak;
+    if (outcome.verdict !== 'error' && !leak) outcome = (await baselineNotServed(check, ctx, outcome.evidence ?? [])) ?? outcome;
   }
   const verdict = outcome.verdict === 'fail' && (level === 'SHOULD' || level === 'MAY') ? 'warn' : outcome.verdict;
   return {
@@ -159,19 +161,24 @@ export async function runOne(check: Check, ctx: RunContext, evidence: EvidenceMa
 /**
  * The gate of the refusal checks: when the correctly signed baseline of the check's API was not
  * served, every request is refused alike (a wrong API key, a wrong URL path, a gateway in front),
- * so a refusal proves nothing and the check is not judged. The success check of that API owns the
- * baseline's failure; a baseline stopped by the circuit breaker or the time budget is the runner's.
+ * so a refusal proves nothing and the check's verdict is inconclusive. The success check of that
+ * API owns the baseline's failure; a baseline stopped by the circuit breaker or the time budget is
+ * the runner's.
  */
-async function baselineNotServed(check: Check, ctx: RunContext): Promise<{ verdict: 'inconclusive'; message: string; expected: string; actual: string; evidence: SentExchange[] } | undefined> {
+async function baselineNotServed(
+  check: Check,
+  ctx: RunContext,
+  evidence: SentExchange[],
+): Promise<{ verdict: 'inconclusive'; message: string; expected: string; actual: string; evidence: SentExchange[] } | undefined> {
   if (!check.judgesRefusal || (check.api !== 'pulluri' && check.api !== 'pulldoc')) return undefined;
   const base = await ctx.baseline(check.api);
   const kind = base.raw.error?.kind;
   if (kind === 'circuit-open' || kind === 'budget' || served(base)) return undefined;
   return {
     verdict: 'inconclusive',
-    message: `not judged: the correctly signed baseline request was not served either, so a refusal here proves nothing; see ${check.api}.success.status-1`,
+    message: `inconclusive: the correctly signed baseline request was not served either, so a refusal here proves nothing; see ${check.api}.success.status-1`,
     expected: 'the baseline request served (Status="1" with the document)',
     actual: describeResponse(base),
-    evidence: [base],
+    evidence: [base, ...evidence.filter((e) => e !== base)],
   };
 }

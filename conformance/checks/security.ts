@@ -73,6 +73,7 @@ export function securityChecks(api: PullApi): Check[] {
       tags: ['security'],
       clause: 'no-stack-trace',
       judgesRefusal: true,
+      failsOnLeak: true,
       async run(ctx) {
         const exchanges = [await malformed(ctx, api), await wrongKeyhashExchange(ctx, api)].filter((e) => e.raw.response);
         if (exchanges.length === 0) return skip('no error response to inspect', []);
@@ -90,6 +91,7 @@ export function securityChecks(api: PullApi): Check[] {
       tags: ['security'],
       clause: 'no-secret-echo',
       judgesRefusal: true,
+      failsOnLeak: true,
       async run(ctx) {
         const ex = await wrongKeyhashExchange(ctx, api);
         if (!ex.raw.response) return skip(`no response; see ${api}.auth.wrong-keyhash`, [ex]);
