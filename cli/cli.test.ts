@@ -57,7 +57,7 @@ describe('dlconform run', () => {
     expect(r.stdout).toMatch(/PASS\s+pulluri\.echo\.txn/);
     for (const f of ['result.json', 'junit.xml', 'summary.md', 'transcript.jsonl']) expect(existsSync(join(tmp, 'out-ok', f)), f).toBe(true);
     const result = JSON.parse(readFileSync(join(tmp, 'out-ok', 'result.json'), 'utf8'));
-    expect(result.schemaVersion).toBe(1);
+    expect(result.schemaVersion).toBe(2);
     expect(result.summary.fail).toBe(0);
     expect(result.checks.length).toBeGreaterThanOrEqual(40);
   });

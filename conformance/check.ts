@@ -27,6 +27,19 @@ export interface Check<Id extends string = ClauseId> {
   clause: Id | ((profile: Profile) => Id);
   /** overrides the clause level (rarely needed) */
   level?: Level;
+  /**
+   * The check judges how a request that must not be served is refused (auth, not found, probes,
+   * the variants robustness compares with the plain request). A refusal proves something only
+   * where the correctly signed baseline request of the same API is served in the same run; the
+   * runner makes the verdict `inconclusive` otherwise.
+   */
+  judgesRefusal?: boolean;
+  /**
+   * A refusal check whose failure is a leak in the error body itself (a stack trace, an echoed
+   * secret): that defect is shown whatever the baseline, so its failure stands where its pass
+   * would be inconclusive.
+   */
+  failsOnLeak?: boolean;
   /** returns a reason when the check does not apply to this profile/config */
   notApplicable?(ctx: RunContext): string | undefined;
   run(ctx: RunContext): Promise<Outcome>;

@@ -24,6 +24,10 @@ export function renderChecksDoc(): string {
     'check fail (`dlconform demo --fault NAME` shows it); "mock NAME" is a fault switch of the mock',
     'DigiLocker (`dlconform serve --digilocker --fault NAME`), for the push checks (pushcsv.*, pushuri.*),',
     'which run only when the config sets target.pushCsv / target.pushUri.',
+    'A check marked "refusal" judges how a request that must not be served is refused: it is',
+    '`inconclusive` (exit 1) when the correctly signed baseline request of its API was not served in',
+    'the same run, since then every request is refused alike (faults `reject-all`, `not-found-all`,',
+    '`html-403-all`); a leak in the error body (a stack trace, an echoed secret) still fails.',
     '',
     '| id | level | clause | what it checks | fault |',
     '|---|---|---|---|---|',
@@ -31,7 +35,9 @@ export function renderChecksDoc(): string {
   for (const check of ALL_CHECKS) {
     const profile = PROFILES['3.0'];
     const c = clauseById(clauseOf(check, profile));
-    lines.push(`| \`${check.id}\` | ${levelOf(check, c)} | ${cell(`${c.id} (${c.document} ${c.section})`)} | ${cell(check.title)} | ${(faultsFor.get(check.id) ?? []).join(', ')} |`);
+    lines.push(
+      `| \`${check.id}\` | ${levelOf(check, c)}${check.judgesRefusal ? ', refusal' : ''} | ${cell(`${c.id} (${c.document} ${c.section})`)} | ${cell(check.title)} | ${(faultsFor.get(check.id) ?? []).join(', ')} |`,
+    );
   }
   lines.push('', '## Clauses', '');
   const used = new Set(ALL_CHECKS.flatMap((check) => (['1.0', '3.0', '1.13'] as ProfileId[]).map((p) => clauseOf(check, PROFILES[p]))));

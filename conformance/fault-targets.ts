@@ -7,6 +7,7 @@ import type { MockFaultName } from '../fixtures/digilocker/index.js';
 import type { FaultName } from '../fixtures/issuer/index.js';
 import type { PushFaultName } from '../fixtures/issuer/push-client.js';
 import type { ProfileId } from '../protocol/profiles.js';
+import type { PullApi } from '../protocol/requests.js';
 
 const both = (...suffixes: string[]) => suffixes.flatMap((s) => [`pulluri.${s}`, `pulldoc.${s}`]);
 
@@ -14,8 +15,13 @@ export interface Expectation {
   profile?: ProfileId;
   /** config changes the fault needs to be judged at all (e.g. the namespace the issuer insists on) */
   configPatch?: Record<string, unknown>;
-  /** ids whose verdict is fail or warn; every other check must pass or skip */
+  /** ids whose verdict is fail or warn; every other check must pass, skip or be inconclusive as below */
   targets: string[];
+  /**
+   * the APIs whose correctly signed baseline the fault stops serving: every refusal check of those
+   * (judgesRefusal) that applies is inconclusive, and no other check is
+   */
+  inconclusive?: PullApi[];
 }
 
 export const EXPECTED: Record<FaultName, Expectation> = {
@@ -33,7 +39,11 @@ export const EXPECTED: Record<FaultName, Expectation> = {
   'hmac-optional': { targets: both('auth.missing-hmac') },
   'orgid-not-verified': { targets: both('auth.wrong-orgid') },
   'auth-error-500': { targets: both('auth.no-5xx') },
-  'udf-literal-names': { targets: ['pulluri.success.status-1'] },
+  // everything refused: only the checks of the plain request fail, every refusal check is inconclusive
+  'reject-all': { targets: both('transport.http-200', 'success.status-1'), inconclusive: ['pulluri', 'pulldoc'] },
+  'not-found-all': { targets: both('transport.http-200', 'transport.content-type', 'transport.utf8-xml', 'status.values', 'success.status-1'), inconclusive: ['pulluri', 'pulldoc'] },
+  'html-403-all': { targets: both('transport.http-200', 'transport.content-type', 'transport.utf8-xml', 'status.values', 'success.status-1'), inconclusive: ['pulluri', 'pulldoc'] },
+  'udf-literal-names': { targets: ['pulluri.success.status-1'], inconclusive: ['pulluri'] },
   'uri-wrong-prefix': { targets: ['pulluri.success.uri-format', 'pulluri.success.uri-expected'] },
   'uri-other-document': { targets: ['pulluri.success.uri-expected'] },
   'uri-unstable': { targets: ['pulluri.success.uri-expected', 'pulluri.success.uri-stable'] },
@@ -57,7 +67,7 @@ export const EXPECTED: Record<FaultName, Expectation> = {
   'pending-as-error': { targets: ['pulluri.pending.status-9'] },
   'unknown-uri-returns-doc': { targets: ['pulldoc.negative.unknown-uri'] },
   'pulldoc-status-9': { targets: ['pulldoc.status.values'] },
-  'pulldoc-not-found': { targets: ['pulldoc.success.status-1'] },
+  'pulldoc-not-found': { targets: ['pulldoc.success.status-1'], inconclusive: ['pulldoc'] },
   'namespace-digitallocker-only': {
     configPatch: { namespace: 'digitallocker' },
     targets: both('robustness.namespace-none', 'robustness.namespace-tempuri', 'robustness.namespace-ns2-tempuri'),

@@ -1,7 +1,8 @@
 /**
  * Every check can fail: for each fault switch of the reference issuer, the suite fails (or warns)
- * exactly the checks that fault targets and no others; and the clean issuer passes everything,
- * in every profile. Real HTTP over loopback, the real runner.
+ * exactly the checks that fault targets and no others, and finds inconclusive exactly the refusal
+ * checks of the APIs whose baseline the fault stops serving; and the clean issuer passes
+ * everything, in every profile. Real HTTP over loopback, the real runner.
  */
 import { describe, expect, it } from 'vitest';
 import { FAULT_NAMES, startIssuer, type FaultName } from '../fixtures/issuer/index.js';
@@ -33,6 +34,18 @@ const nonPassing = (checks: CheckResult[]) =>
     .map((c) => c.id)
     .sort();
 const errors = (checks: CheckResult[]) => checks.filter((c) => c.verdict === 'error').map((c) => `${c.id}: ${c.message}`);
+const inconclusive = (checks: CheckResult[]) =>
+  checks
+    .filter((c) => c.verdict === 'inconclusive')
+    .map((c) => c.id)
+    .sort();
+const REFUSAL_IDS = new Set(ALL_CHECKS.filter((c) => c.judgesRefusal).map((c) => c.id));
+/** The refusal checks of these APIs that ran (a check that does not apply to the config still skips). */
+const refusalChecksOf = (checks: CheckResult[], apis: readonly string[]) =>
+  checks
+    .filter((c) => REFUSAL_IDS.has(c.id) && apis.includes(c.api) && c.verdict !== 'skip')
+    .map((c) => c.id)
+    .sort();
 
 describe('the clean reference issuer passes every check', () => {
   for (const profile of ['1.0', '3.0', '1.13'] as ProfileId[]) {
@@ -40,6 +53,7 @@ describe('the clean reference issuer passes every check', () => {
       const checks = await suiteAgainst(profile, []);
       expect(errors(checks)).toEqual([]);
       expect(nonPassing(checks)).toEqual([]);
+      expect(inconclusive(checks)).toEqual([]);
       expect(checks.filter((c) => c.verdict === 'pass').length).toBeGreaterThanOrEqual(profile === '1.13' ? 30 : 40);
     });
   }
@@ -55,6 +69,7 @@ describe('each fault switch fails exactly the checks it targets', () => {
       const checks = await suiteAgainst(expectation.profile ?? '3.0', [fault], expectation.configPatch);
       expect(errors(checks)).toEqual([]);
       expect(nonPassing(checks)).toEqual([...expectation.targets].sort());
+      expect(inconclusive(checks)).toEqual(refusalChecksOf(checks, expectation.inconclusive ?? []));
     });
   }
 });

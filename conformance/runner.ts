@@ -14,6 +14,7 @@ import { RunContext, type SentExchange } from './context.js';
 import { Evidence, type EvidenceMaker } from '../core/evidence.js';
 import type { Redactor } from '../core/redact.js';
 import { selectChecks } from './select.js';
+import { describeResponse, served } from './checks/judge.js';
 import { runResult } from '../core/run-result.js';
 import { EXIT, type CheckResult, type Exchange, type RunResult } from '../core/types.js';
 
@@ -120,7 +121,7 @@ export async function runOne(check: Check, ctx: RunContext, evidence: EvidenceMa
   const started = Date.now();
   const clause = clauseById(clauseOf(check, ctx.profile));
   const level = levelOf(check, clause);
-  let outcome: Outcome | { verdict: 'error'; message: string; evidence?: SentExchange[]; expected?: string; actual?: string };
+  let outcome: Outcome | { verdict: 'error' | 'inconclusive'; message: string; evidence?: SentExchange[]; expected?: string; actual?: string };
   const reason = check.notApplicable?.(ctx);
   if (reason) outcome = { verdict: 'skip', message: reason };
   else if (ctx.client.circuitOpen) outcome = { verdict: 'error', message: `not run: ${ctx.client.circuitOpen}` };
@@ -134,6 +135,10 @@ export async function runOne(check: Check, ctx: RunContext, evidence: EvidenceMa
       const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
       outcome = { verdict: 'error', message: `the check crashed: ${message}` };
     }
+    // when everything is refused, a refusal check's verdict proves nothing, but for a leak the
+    // error body shows by itself; a crash stays an error
+    const leak = outcome.verdict === 'fail' && check.failsOnLeak;
+    if (outcome.verdict !== 'error' && !leak) outcome = (await baselineNotServed(check, ctx, outcome.evidence ?? [])) ?? outcome;
   }
   const verdict = outcome.verdict === 'fail' && (level === 'SHOULD' || level === 'MAY') ? 'warn' : outcome.verdict;
   return {
@@ -150,5 +155,30 @@ export async function runOne(check: Check, ctx: RunContext, evidence: EvidenceMa
     actual: evidence.value(outcome.actual),
     evidence: (outcome.evidence ?? []).map((e) => evidence.exchange(e.raw)),
     durationMs: Date.now() - started,
+  };
+}
+
+/**
+ * The gate of the refusal checks: when the correctly signed baseline of the check's API was not
+ * served, every request is refused alike (a wrong API key, a wrong URL path, a gateway in front),
+ * so a refusal proves nothing and the check's verdict is inconclusive. The success check of that
+ * API owns the baseline's failure; a baseline stopped by the circuit breaker or the time budget is
+ * the runner's.
+ */
+async function baselineNotServed(
+  check: Check,
+  ctx: RunContext,
+  evidence: SentExchange[],
+): Promise<{ verdict: 'inconclusive'; message: string; expected: string; actual: string; evidence: SentExchange[] } | undefined> {
+  if (!check.judgesRefusal || (check.api !== 'pulluri' && check.api !== 'pulldoc')) return undefined;
+  const base = await ctx.baseline(check.api);
+  const kind = base.raw.error?.kind;
+  if (kind === 'circuit-open' || kind === 'budget' || served(base)) return undefined;
+  return {
+    verdict: 'inconclusive',
+    message: `inconclusive: the correctly signed baseline request was not served either, so a refusal here proves nothing; see ${check.api}.success.status-1`,
+    expected: 'the baseline request served (Status="1" with the document)',
+    actual: describeResponse(base),
+    evidence: [base, ...evidence.filter((e) => e !== base)],
   };
 }

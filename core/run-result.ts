@@ -17,7 +17,7 @@ export function runResult(fields: {
 }): RunResult {
   const summary = summarize(fields.checks);
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     tool: { name: 'dlconform', version: TOOL_VERSION },
     runId: fields.runId,
     profile: fields.profile,
@@ -34,7 +34,7 @@ export function runResult(fields: {
 
 /** Counts by verdict; `blocking` = fail at MUST or SECURITY level (what sets exit 1). */
 function summarize(checks: readonly CheckResult[]): RunSummary {
-  const s: RunSummary = { total: checks.length, pass: 0, fail: 0, warn: 0, skip: 0, error: 0, blocking: 0 };
+  const s: RunSummary = { total: checks.length, pass: 0, fail: 0, warn: 0, skip: 0, error: 0, inconclusive: 0, blocking: 0 };
   for (const c of checks) {
     s[c.verdict]++;
     if (c.verdict === 'fail' && (c.level === 'MUST' || c.level === 'SECURITY')) s.blocking++;
@@ -42,10 +42,11 @@ function summarize(checks: readonly CheckResult[]): RunSummary {
   return s;
 }
 
-/** Zero checks executed, an abort or a crash inside a check: never exit 0. */
+/** Zero checks executed, an abort, a crash inside a check or a verdict that proves nothing: never exit 0. */
 export function exitCodeFor(summary: RunSummary, aborted?: { exitCode: number }): number {
   if (aborted) return aborted.exitCode;
-  if (summary.pass + summary.fail + summary.warn === 0) return EXIT.nothingExecuted;
-  if (summary.blocking > 0 || summary.error > 0) return EXIT.conformanceFailure;
+  // an inconclusive check sent its baseline and learnt that it proves nothing: that is a finding (exit 1), not an empty run
+  if (summary.pass + summary.fail + summary.warn + summary.inconclusive === 0) return EXIT.nothingExecuted;
+  if (summary.blocking > 0 || summary.error > 0 || summary.inconclusive > 0) return EXIT.conformanceFailure;
   return EXIT.ok;
 }

@@ -4,7 +4,11 @@ import type { PullApi } from '../protocol/requests.js';
 export type { PullApi };
 
 export type Level = 'MUST' | 'SHOULD' | 'MAY' | 'SECURITY';
-export type Verdict = 'pass' | 'fail' | 'warn' | 'skip' | 'error';
+/**
+ * `inconclusive`: the check ran where its verdict could not mean anything (a refusal judged while
+ * the correctly signed baseline was not served either); it counts like a failure for the exit code.
+ */
+export type Verdict = 'pass' | 'fail' | 'warn' | 'skip' | 'error' | 'inconclusive';
 /** A DigiLocker-like push endpoint the issuer uploads to (target.pushCsv / target.pushUri). */
 export type PushApi = 'pushcsv' | 'pushuri';
 /** Checks that join both sides: what the issuer pushed must be pullable (conformance/checks/consistency.ts). */
@@ -51,12 +55,14 @@ export interface RunSummary {
   warn: number;
   skip: number;
   error: number;
+  /** checks whose verdict would prove nothing in this run (a refusal while nothing was served): exit 1 */
+  inconclusive: number;
   /** fail verdicts at MUST or SECURITY level: these set exit code 1 */
   blocking: number;
 }
 
 export interface RunResult {
-  schemaVersion: 1;
+  schemaVersion: 2;
   tool: { name: 'dlconform'; version: string };
   runId: string;
   profile: string;

@@ -56,7 +56,11 @@ function sampledChecks(api: PullApi, format: FormatKey): Check[] {
 export interface SampledTally {
   /** samples sent */
   samples: number;
-  /** check results that passed (or warned: a SHOULD) / failed at MUST or SECURITY level, or errored */
+  /**
+   * check results that passed (or warned: a SHOULD) / failed at MUST or SECURITY level, errored or
+   * were inconclusive (counted as failures, fail closed; none of the sampled checks judges a
+   * refusal, so the runner's refusal gate leaves them alone)
+   */
   pass: number;
   fail: number;
   /** per check id: pass and fail counts */

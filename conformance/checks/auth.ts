@@ -78,6 +78,7 @@ export function authChecks(api: PullApi): Check[] {
     title: c.title,
     tags: ['security'],
     clause: c.clause,
+    judgesRefusal: true,
     notApplicable: (ctx) => (c.needsHmac && ctx.config.hmac === 'none' ? 'hmac is "none" in the config (profile 1.0 predates x-digilocker-hmac)' : undefined),
     run: async (ctx) => judgeRejected(await authExchange(ctx, api, c)),
   }));
@@ -87,6 +88,7 @@ export function authChecks(api: PullApi): Check[] {
     section: 'auth',
     title: 'an authentication failure is not answered with a 5xx',
     clause: 'auth-no-5xx',
+    judgesRefusal: true,
     async run(ctx) {
       const cases = CASES.filter((c) => !c.needsHmac || ctx.config.hmac !== 'none');
       const exchanges = await Promise.all(cases.map((c) => authExchange(ctx, api, c)));

@@ -2,7 +2,7 @@
 import { fail, pass, skip, type Check } from '../check.js';
 import type { RunContext, SentExchange } from '../context.js';
 import type { PullApi } from '../../core/types.js';
-import { needParsed } from './judge.js';
+import { describeResponse, needParsed } from './judge.js';
 
 function echoCheck(api: PullApi, field: 'ts' | 'txn'): Check {
   return {
@@ -52,6 +52,7 @@ export function echoChecks(api: PullApi): Check[] {
       section: 'echo',
       title: 'ts and txn are echoed on a Status 0 response too',
       clause: 'echo-txn',
+      judgesRefusal: true,
       async run(ctx) {
         const ex = await ctx.absent(api);
         const unusable = needParsed(ex);
@@ -76,8 +77,19 @@ export function echoChecks(api: PullApi): Check[] {
       clause: api === 'pulluri' ? 'status-values' : 'status-values-pulldoc',
       async run(ctx) {
         const allowed = api === 'pulluri' ? ctx.profile.pullUriStatuses : ctx.profile.pullDocStatuses;
-        const seen = (await statusesSeen(ctx, api)).filter((e) => e.parsed?.status !== undefined);
-        if (seen.length === 0) return skip('no response carried a Status attribute', []);
+        const exchanges = await statusesSeen(ctx, api);
+        // a response that carries no Status at all (an HTML error page, a bare 404) breaks the clause as much as a wrong value
+        const answered = exchanges.filter((e) => e.raw.response);
+        if (answered.length === 0) return skip(`no response; see ${api}.transport.http-200`, exchanges);
+        const missing = answered.filter((e) => e.parsed?.status === undefined);
+        if (missing.length > 0) {
+          return fail(
+            'a response carries no Status attribute',
+            { expected: `ResponseStatus Status="${allowed.join(' | ')}"`, actual: missing.map((e) => `${e.label}: ${describeResponse(e)}`).join('; ') },
+            missing,
+          );
+        }
+        const seen = answered;
         const wrong = seen.filter((e) => !allowed.includes(e.parsed!.status!));
         if (wrong.length === 0) return pass(`Status values ${seen.map((e) => e.parsed!.status).join(', ')}`, seen);
         return fail(

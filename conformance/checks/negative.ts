@@ -13,6 +13,7 @@ function mismatchCheck(field: 'fullName' | 'dob'): Check {
     section: 'negative',
     title: `a search with the right parameters but another ${element} gets no document`,
     clause: 'identity-match',
+    judgesRefusal: true,
     notApplicable(ctx) {
       if (!ctx.config.identityCheck) return 'identityCheck is false in the config';
       if (!ctx.config.optIn[field] || !ctx.profile.optInFields.includes(element)) return `${element} is not opted in`;
@@ -50,6 +51,7 @@ export function negativeChecks(api: PullApi): Check[] {
       section: 'negative',
       title: api === 'pulluri' ? 'a search that matches no document gets no document' : 'an unissued URI gets no document',
       clause: 'not-found',
+      judgesRefusal: true,
       async run(ctx) {
         const ex = await ctx.absent(api);
         const unusable = needParsed(ex, true);
@@ -65,6 +67,7 @@ export function negativeChecks(api: PullApi): Check[] {
       section: 'negative',
       title: 'not found is answered with HTTP 200 and Status 0, not an HTTP error',
       clause: 'not-found-http',
+      judgesRefusal: true,
       async run(ctx) {
         const ex = await ctx.absent(api);
         if (ex.raw.error) return skip(`no response; see ${api}.negative.${name}`, [ex]);

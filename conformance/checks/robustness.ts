@@ -18,6 +18,7 @@ function variantCheck(api: PullApi, name: string, title: string, clause: ClauseI
     section: 'robustness',
     title,
     clause,
+    judgesRefusal: true,
     async run(ctx) {
       const base = await ctx.baseline(api);
       const pre = needSuccess(base, api);

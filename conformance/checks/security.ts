@@ -35,6 +35,7 @@ export function securityChecks(api: PullApi): Check[] {
       title: 'a request with a DTD entity is refused, not expanded',
       tags: ['security'],
       clause: 'dtd-refused',
+      judgesRefusal: true,
       async run(ctx) {
         const base = await ctx.baseline(api);
         const pre = needSuccess(base, api);
@@ -52,6 +53,7 @@ export function securityChecks(api: PullApi): Check[] {
       section: 'security',
       title: 'malformed XML gets a 4xx or Status 0, not a 5xx',
       clause: 'malformed-no-5xx',
+      judgesRefusal: true,
       async run(ctx) {
         const ex = await malformed(ctx, api);
         if (ex.raw.error) return fail(`no response: ${ex.raw.error.message}`, { expected: 'HTTP 4xx, or 200 with Status="0"', actual: ex.raw.error.kind }, [ex]);
@@ -70,6 +72,8 @@ export function securityChecks(api: PullApi): Check[] {
       title: 'error bodies contain no stack trace',
       tags: ['security'],
       clause: 'no-stack-trace',
+      judgesRefusal: true,
+      failsOnLeak: true,
       async run(ctx) {
         const exchanges = [await malformed(ctx, api), await wrongKeyhashExchange(ctx, api)].filter((e) => e.raw.response);
         if (exchanges.length === 0) return skip('no error response to inspect', []);
@@ -86,6 +90,8 @@ export function securityChecks(api: PullApi): Check[] {
       title: 'no response echoes the API key, a keyhash or an HMAC; error bodies echo no personal value',
       tags: ['security'],
       clause: 'no-secret-echo',
+      judgesRefusal: true,
+      failsOnLeak: true,
       async run(ctx) {
         const error = await wrongKeyhashExchange(ctx, api);
         if (!error.raw.response) return skip(`no response; see ${api}.auth.wrong-keyhash`, [error]);

@@ -58,3 +58,21 @@ describe('summaryTable', () => {
     expect(summaryTable(sampleRun({ aborted: { reason: 'connect ECONNREFUSED', exitCode: 3 }, exitCode: 3 }), plain)).toContain('Run aborted: connect ECONNREFUSED');
   });
 });
+
+describe('inconclusive checks on the console', () => {
+  const check = sampleCheck({ id: 'pulluri.auth.wrong-keyhash', verdict: 'inconclusive', message: 'not judged: the baseline was not served; see pulluri.success.status-1' });
+  const run = sampleRun({ checks: [check], summary: { total: 1, pass: 0, fail: 0, warn: 0, skip: 0, error: 0, inconclusive: 1, blocking: 0 }, exitCode: 1 });
+
+  it('have their own badge, count, column and list, and explain exit 1', () => {
+    expect(progressLine(check, { color: false })).toMatch(/^INC +pulluri\.auth\.wrong-keyhash .* — not judged/);
+    const text = summaryTable(run, { color: false });
+    expect(text).toContain('1 check: 0 pass, 0 fail, 0 warn, 0 skip, 0 error, 1 inconclusive');
+    expect(text).toMatch(/level +pass +fail +warn +skip +error +inconclusive/);
+    expect(text).toContain('Inconclusive (1)');
+    expect(text).toContain('Exit code 1: conformance failure: 0 MUST/SECURITY-level failures, 1 inconclusive');
+  });
+
+  it('are not shown in a run without any', () => {
+    expect(summaryTable(sampleRun(), { color: false })).not.toContain('inconclusive');
+  });
+});

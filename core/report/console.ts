@@ -13,10 +13,10 @@ export interface ConsoleOptions {
 }
 
 export const LEVELS: readonly Level[] = ['MUST', 'SHOULD', 'MAY', 'SECURITY'];
-const VERDICTS: readonly Verdict[] = ['pass', 'fail', 'warn', 'skip', 'error'];
+const VERDICTS: readonly Verdict[] = ['pass', 'fail', 'warn', 'skip', 'error', 'inconclusive'];
 
-const BADGE: Record<Verdict, string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', skip: 'SKIP', error: 'ERR ' };
-const COLOUR: Record<Verdict, string> = { pass: '32', fail: '1;31', warn: '33', skip: '90', error: '1;35' };
+const BADGE: Record<Verdict, string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', skip: 'SKIP', error: 'ERR ', inconclusive: 'INC ' };
+const COLOUR: Record<Verdict, string> = { pass: '32', fail: '1;31', warn: '33', skip: '90', error: '1;35', inconclusive: '1;36' };
 
 /** Whether to emit ANSI colour: NO_COLOR always wins. */
 export function useColor(opts: ConsoleOptions = {}): boolean {
@@ -73,7 +73,9 @@ export function exitCodeMeaning(code: number, run?: RunResult): string {
       return 'no MUST- or SECURITY-level failure';
     case EXIT.conformanceFailure: {
       const n = run?.summary.blocking;
-      return n === undefined ? 'conformance failure' : `conformance failure: ${n} MUST/SECURITY-level failure${n === 1 ? '' : 's'}`;
+      const inconclusive = run?.summary.inconclusive ?? 0;
+      const unjudged = inconclusive > 0 ? `, ${inconclusive} inconclusive (the baseline was not served)` : '';
+      return n === undefined ? 'conformance failure' : `conformance failure: ${n} MUST/SECURITY-level failure${n === 1 ? '' : 's'}${unjudged}`;
     }
     case EXIT.usage:
       return 'usage or config error';
@@ -105,14 +107,16 @@ export function summaryTable(run: RunResult, opts: SummaryOptions = {}): string 
   const s = run.summary;
   const lines: string[] = [];
   lines.push(`dlconform ${run.tool.version} · profile ${run.profile} · run ${run.runId} · seed ${run.seed}`);
-  lines.push(`${s.total} check${s.total === 1 ? '' : 's'}: ${VERDICTS.map((v) => `${s[v]} ${v}`).join(', ')}${s.blocking > 0 ? ` (${s.blocking} blocking)` : ''}`);
+  // inconclusive is rare (everything refused): its count and column appear only in a run that has one
+  const shown = VERDICTS.filter((v) => v !== 'inconclusive' || s.inconclusive > 0);
+  lines.push(`${s.total} check${s.total === 1 ? '' : 's'}: ${shown.map((v) => `${s[v]} ${v}`).join(', ')}${s.blocking > 0 ? ` (${s.blocking} blocking)` : ''}`);
   lines.push('');
 
   const byLevel = countByLevel(run.checks);
-  const width = 7;
-  lines.push(['level'.padEnd(10), ...VERDICTS.map((v) => v.padStart(width))].join(''));
+  const width = (v: Verdict) => Math.max(7, v.length + 1);
+  lines.push(['level'.padEnd(10), ...shown.map((v) => v.padStart(width(v)))].join(''));
   for (const level of LEVELS) {
-    lines.push([level.padEnd(10), ...VERDICTS.map((v) => String(byLevel[level][v]).padStart(width))].join(''));
+    lines.push([level.padEnd(10), ...shown.map((v) => String(byLevel[level][v]).padStart(width(v)))].join(''));
   }
 
   const failures = run.checks.filter((c) => c.verdict === 'fail' || c.verdict === 'error');
@@ -122,6 +126,11 @@ export function summaryTable(run: RunResult, opts: SummaryOptions = {}): string 
       lines.push(`  ${badge(c.verdict, color)}  ${c.level.padEnd(8)} ${oneLine(c.id, 80)}  ${oneLine(`[clause ${c.clause.id}, ${c.clause.document} ${c.clause.section}]`, 120)}`);
       lines.push(`        ${oneLine(c.message, 200)}`);
     }
+  }
+  const inconclusive = run.checks.filter((c) => c.verdict === 'inconclusive');
+  if (inconclusive.length > 0) {
+    lines.push('', `Inconclusive (${inconclusive.length}): not judged, since the correctly signed baseline request was not served either:`);
+    for (const c of inconclusive) lines.push(`  ${badge(c.verdict, color)}  ${c.level.padEnd(8)} ${oneLine(c.id, 80)}  ${oneLine(c.message, 200)}`);
   }
   if (s.warn > 0) lines.push('', `${s.warn} warning${s.warn === 1 ? '' : 's'}: see summary.md or result.json.`);
   if (run.aborted) lines.push('', paint(`Run aborted: ${oneLine(run.aborted.reason, 300)}`, COLOUR.fail, color));

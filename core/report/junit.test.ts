@@ -1,7 +1,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { renderJunit, stripInvalidXmlChars } from './junit.js';
-import { sampleRun } from './sample-run.js';
+import { sampleCheck, sampleRun } from './sample-run.js';
 
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', isArray: (name) => ['testsuite', 'testcase', 'property'].includes(name) });
 
@@ -62,7 +62,19 @@ describe('renderJunit', () => {
     const props = doc.testsuites.testsuite[0].properties.property;
     expect(props).toContainEqual({ '@_name': 'profile', '@_value': '3.0' });
     expect(props).toContainEqual({ '@_name': 'seed', '@_value': '42' });
-    const empty = renderJunit(sampleRun({ checks: [], summary: { total: 0, pass: 0, fail: 0, warn: 0, skip: 0, error: 0, blocking: 0 }, exitCode: 4 }));
+    const empty = renderJunit(sampleRun({ checks: [], summary: { total: 0, pass: 0, fail: 0, warn: 0, skip: 0, error: 0, inconclusive: 0, blocking: 0 }, exitCode: 4 }));
     expect(parse(empty).testsuites['@_tests']).toBe('0');
+  });
+});
+
+describe('an inconclusive check in junit.xml', () => {
+  it('is an <error> of type inconclusive: no verdict was reached, so no <failure> claims the clause is broken', () => {
+    const check = sampleCheck({ verdict: 'inconclusive', message: 'not judged: the baseline was not served; see pulluri.success.status-1' });
+    const doc = parse(renderJunit(sampleRun({ checks: [check] })));
+    const testcase = doc.testsuites.testsuite[0].testcase[0];
+    expect(testcase.failure).toBeUndefined();
+    expect(testcase.error['@_type']).toBe('inconclusive');
+    expect(testcase.error['@_message']).toContain('see pulluri.success.status-1');
+    expect(doc.testsuites['@_errors']).toBe('1');
   });
 });

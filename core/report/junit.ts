@@ -1,7 +1,9 @@
 /**
  * junit.xml for CI test reporters, written here for every tool (load/report.ts too) so all have
  * one structure. For a check run: one <testsuite> per API, one <testcase> per check.
- * fail → <failure>, error → <error>, skip → <skipped>; a warning is not a failure, so it only
+ * fail → <failure>, error → <error>, skip → <skipped>; inconclusive → <error type="inconclusive">, since
+ * the check reached no verdict (its baseline was not served) and a <failure> would say the clause
+ * is broken where it was never judged; a warning is not a failure, so it only
  * shows in <system-out> with a WARN prefix. The XML is laid out by fast-xml-parser's XMLBuilder;
  * markup is escaped by protocol/xml.ts escapeXml, as everywhere else, and the characters XML 1.0
  * cannot carry at all, which issuer responses quoted in messages may contain, are stripped.
@@ -150,6 +152,8 @@ function checkCase(c: CheckResult): JunitCase {
       return { ...base, failure: { message: c.message, type: c.level, text: details(c) } };
     case 'error':
       return { ...base, error: { message: c.message, type: c.level, text: details(c) } };
+    case 'inconclusive':
+      return { ...base, error: { message: c.message, type: 'inconclusive', text: details(c) } };
     case 'skip':
       return { ...base, skipped: { message: c.message } };
     case 'warn':

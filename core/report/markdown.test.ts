@@ -24,13 +24,13 @@ describe('renderMarkdown', () => {
 
   it('starts with a headline with counts', () => {
     expect(md.split('\n')[0]).toBe('## ❌ dlconform: 1 passed, 1 failed (1 blocking), 1 warning, 1 error, 1 skipped');
-    const ok = renderMarkdown(sampleRun({ exitCode: 0, checks: [sampleCheck()], summary: { total: 1, pass: 1, fail: 0, warn: 0, skip: 0, error: 0, blocking: 0 } }));
+    const ok = renderMarkdown(sampleRun({ exitCode: 0, checks: [sampleCheck()], summary: { total: 1, pass: 1, fail: 0, warn: 0, skip: 0, error: 0, inconclusive: 0, blocking: 0 } }));
     expect(ok.split('\n')[0]).toBe('## ✅ dlconform: 1 passed, 0 failed');
     expect(ok).not.toContain('### Failures');
   });
 
   it('has a table by level', () => {
-    expect(md).toContain('| Level | Pass | Fail | Warn | Skip | Error |');
+    expect(md).toContain('| Level | Pass | Fail | Warn | Skip | Error | Inconclusive |');
     expect(md).toContain('| MUST | 1 | 1 | 0 | 1 | 0 |');
     expect(md).toContain('| SECURITY | 0 | 0 | 0 | 0 | 1 |');
   });

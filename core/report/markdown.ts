@@ -16,7 +16,7 @@ const DEFAULT_MAX_CHARS = 900_000;
 const MAX_CURL_CHARS = 8_000;
 const MAX_ROWS = 300;
 
-const ICON = { fail: '❌', error: '💥', warn: '⚠️' } as const;
+const ICON = { fail: '❌', error: '💥', inconclusive: '❔', warn: '⚠️' } as const;
 
 /** Escapes text for one GFM table cell: no raw HTML, no markdown markup, no line or cell breaks. */
 export function escapeCell(text: string): string {
@@ -50,23 +50,24 @@ function headline(run: RunResult): string {
   const parts = [`${s.pass} passed`, `${s.fail} failed${s.blocking > 0 ? ` (${s.blocking} blocking)` : ''}`];
   if (s.warn > 0) parts.push(`${s.warn} warning${s.warn === 1 ? '' : 's'}`);
   if (s.error > 0) parts.push(`${s.error} error${s.error === 1 ? '' : 's'}`);
+  if (s.inconclusive > 0) parts.push(`${s.inconclusive} inconclusive`);
   if (s.skip > 0) parts.push(`${s.skip} skipped`);
   return `## ${ok ? '✅' : '❌'} dlconform: ${parts.join(', ')}`;
 }
 
 function levelTable(run: RunResult): string[] {
   const counts = countByLevel(run.checks);
-  const rows = ['| Level | Pass | Fail | Warn | Skip | Error |', '|---|--:|--:|--:|--:|--:|'];
+  const rows = ['| Level | Pass | Fail | Warn | Skip | Error | Inconclusive |', '|---|--:|--:|--:|--:|--:|--:|'];
   for (const level of LEVELS) {
     const c = counts[level];
-    rows.push(`| ${level} | ${c.pass} | ${c.fail} | ${c.warn} | ${c.skip} | ${c.error} |`);
+    rows.push(`| ${level} | ${c.pass} | ${c.fail} | ${c.warn} | ${c.skip} | ${c.error} | ${c.inconclusive} |`);
   }
   return rows;
 }
 
 function noteworthy(run: RunResult): CheckResult[] {
-  const rank = { fail: 0, error: 1, warn: 2 } as Record<string, number>;
-  return run.checks.filter((c) => c.verdict === 'fail' || c.verdict === 'error' || c.verdict === 'warn').sort((a, b) => rank[a.verdict]! - rank[b.verdict]!);
+  const rank = { fail: 0, error: 1, inconclusive: 2, warn: 3 } as Record<string, number>;
+  return run.checks.filter((c) => c.verdict in rank).sort((a, b) => rank[a.verdict]! - rank[b.verdict]!);
 }
 
 function findingsTable(checks: CheckResult[]): string[] {
