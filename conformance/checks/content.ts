@@ -26,7 +26,7 @@ import type { ContentRule, FormatKey } from '../../protocol/profiles.js';
 import { fail, pass, skip, warn, type Check, type Outcome } from '../check.js';
 import type { RunContext, SentExchange } from '../context.js';
 import type { PullApi } from '../../core/types.js';
-import { isBlank, needParsed, needSuccess } from './judge.js';
+import { isBlank, isOutcome, needParsed, needSuccess } from './judge.js';
 
 type Element = 'DocContent' | 'DataContent';
 
@@ -117,10 +117,6 @@ function dataOf(ex: SentExchange, value: Base64Text): { b64: Base64Inspection; t
     decodedData.set(ex, d);
   }
   return d;
-}
-
-function isOutcome(x: unknown): x is Outcome {
-  return typeof x === 'object' && x !== null && 'verdict' in x;
 }
 
 function base64Check(api: PullApi, element: Element): Check {

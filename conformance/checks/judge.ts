@@ -74,3 +74,8 @@ export function responseContext(ex: SentExchange, alreadySaid = ''): string {
 
 /** Absent, empty or only whitespace (content held as bytes too: see contentOf). */
 export const isBlank = isBlankText;
+
+/** Whether a helper returned a verdict to pass on rather than the value it looked for. */
+export function isOutcome(x: unknown): x is Outcome {
+  return typeof x === 'object' && x !== null && 'verdict' in x;
+}

@@ -1,9 +1,11 @@
 /** Pull URI / Pull Doc success: Status 1, the URI and its grammar, stability, IssuedTo, echo of search. */
 import { isDdMmYyyy } from '../../protocol/dates.js';
 import { checkUri } from '../../protocol/uri.js';
-import { fail, pass, skip, warn, type Check } from '../check.js';
+import { fail, pass, skip, warn, type Check, type Outcome } from '../check.js';
+import type { RunContext, SentExchange } from '../context.js';
+import type { ParsedResponse } from '../../protocol/responses.js';
 import type { PullApi } from '../../core/types.js';
-import { describeResponse, needParsed, needSuccess } from './judge.js';
+import { describeResponse, isOutcome, needParsed, needSuccess } from './judge.js';
 
 function statusOne(api: PullApi): Check {
   return {
@@ -26,6 +28,16 @@ const PHOTO_FORMATS = new Set(['PNG', 'JPG', 'JPEG']);
 
 /** The Person attributes v1.13 marks M (8.1.4 #8–11). */
 const PERSON_ATTRIBUTES = ['name', 'dob', 'gender', 'phone'] as const;
+
+/** The baseline's Person elements, or the verdict to give when there are none to judge. */
+async function baselinePersons(ctx: RunContext): Promise<Outcome | { ex: SentExchange; persons: NonNullable<ParsedResponse['persons']> }> {
+  const ex = await ctx.baseline('pulluri');
+  const pre = needSuccess(ex, 'pulluri');
+  if (pre) return pre;
+  const persons = ex.parsed!.persons;
+  if (!persons || persons.length === 0) return skip('no Person elements to judge; see pulluri.success.issued-to', [ex]);
+  return { ex, persons };
+}
 
 export function successChecks(api: PullApi): Check[] {
   if (api === 'pulldoc') return [statusOne(api)];
@@ -107,11 +119,9 @@ export function successChecks(api: PullApi): Check[] {
       title: 'each Person has a name, dob, gender and phone',
       clause: 'person-present',
       async run(ctx) {
-        const ex = await ctx.baseline(api);
-        const pre = needSuccess(ex, api);
-        if (pre) return pre;
-        const persons = ex.parsed!.persons;
-        if (!persons || persons.length === 0) return skip('no Person elements to judge; see pulluri.success.issued-to', [ex]);
+        const got = await baselinePersons(ctx);
+        if (isOutcome(got)) return got;
+        const { ex, persons } = got;
         const missing = persons.flatMap((p, i) => PERSON_ATTRIBUTES.filter((a) => !p.attrs[a]?.trim()).map((a) => `Person[${i}] has no ${a}`));
         return missing.length === 0
           ? pass(`${persons.length} Person element(s) with name, dob, gender and phone`, [ex])
@@ -125,11 +135,9 @@ export function successChecks(api: PullApi): Check[] {
       title: 'Person dob is DD-MM-YYYY, gender Male, Female or Other; Photo has a known format',
       clause: 'person-attributes',
       async run(ctx) {
-        const ex = await ctx.baseline(api);
-        const pre = needSuccess(ex, api);
-        if (pre) return pre;
-        const persons = ex.parsed!.persons;
-        if (!persons || persons.length === 0) return skip('no Person elements to judge', [ex]);
+        const got = await baselinePersons(ctx);
+        if (isOutcome(got)) return got;
+        const { ex, persons } = got;
         const problems: string[] = [];
         persons.forEach((p, i) => {
           const dob = p.attrs.dob;

@@ -334,7 +334,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzRun> {
   const result = runResult({
     runId: opts.runId ?? `fuzz-${startedAt.toISOString().replace(/[:.]/g, '-')}`,
     profile: world.profile.id,
-    target: { pullUri: config.target.pullUri, ...(world.apis.includes('pulldoc') && { pullDoc: config.target.pullDoc }) },
+    target: evidence.deep({ pullUri: config.target.pullUri, ...(world.apis.includes('pulldoc') && { pullDoc: config.target.pullDoc }) }),
     startedAt,
     endedAt,
     seed,
