@@ -1,5 +1,6 @@
 /** Argument parsing on node:util parseArgs, with usage errors that say what to do. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { POLICIES, type Policy } from '../core/policy.js';
 
 export class UsageError extends Error {}
 
@@ -33,4 +34,11 @@ export function usageOnError<T>(parse: () => T): T {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
+}
+
+/** `--policy` overrides the config's `policy` (core/policy.ts); unset keeps the config's. */
+export function withPolicy<C extends { policy: Policy }>(config: C, value: string | undefined): C {
+  if (value === undefined) return config;
+  if (!(POLICIES as readonly string[]).includes(value)) throw new UsageError(`--policy must be ${POLICIES.join(' or ')}, got ${JSON.stringify(value)}`);
+  return { ...config, policy: value as Policy };
 }

@@ -57,18 +57,26 @@ describe('dlconform run', () => {
     expect(r.stdout).toMatch(/PASS\s+pulluri\.echo\.txn/);
     for (const f of ['result.json', 'junit.xml', 'summary.md', 'transcript.jsonl']) expect(existsSync(join(tmp, 'out-ok', f)), f).toBe(true);
     const result = JSON.parse(readFileSync(join(tmp, 'out-ok', 'result.json'), 'utf8'));
-    expect(result.schemaVersion).toBe(2);
+    expect(result.schemaVersion).toBe(3);
     expect(result.summary.fail).toBe(0);
     expect(result.checks.length).toBeGreaterThanOrEqual(40);
   });
 
-  it('exits 1 when the issuer has a fault, naming the failing check', async () => {
-    const faulty = await startIssuer({ apiKey: KEY, documents: 5, faults: ['keyhash-not-verified'] });
+  it('exits 1 when the issuer has a fault, naming the failing check; a SHOULD finding blocks only under --policy strict', async () => {
+    const faulty = await startIssuer({ apiKey: KEY, documents: 5, faults: ['credentials-optional', 'keyhash-not-verified'] });
     try {
       const config = writeConfig('faulty.json', faulty.config('CLI_KEY'));
       const r = await dlconform(['run', '--config', config, '--report-dir', 'out-faulty', '--only', 'auth'], { CLI_KEY: KEY });
       expect(r.code).toBe(1);
-      expect(r.stdout).toMatch(/FAIL\s+pulluri\.auth\.wrong-keyhash/);
+      expect(r.stdout).toMatch(/FAIL\s+pulluri\.auth\.unauthenticated/);
+      expect(r.stdout).toMatch(/WARN\s+pulluri\.auth\.wrong-keyhash/);
+      expect(r.stdout).toContain('policy conformance');
+      const lenient = await dlconform(['run', '--config', config, '--report-dir', 'out-should', '--only', 'auth.wrong-keyhash'], { CLI_KEY: KEY });
+      expect(lenient.code).toBe(0);
+      const strict = await dlconform(['run', '--config', config, '--report-dir', 'out-strict', '--only', 'auth.wrong-keyhash', '--policy', 'strict'], { CLI_KEY: KEY });
+      expect(strict.code).toBe(1);
+      expect(strict.stdout).toMatch(/FAIL\s+pulluri\.auth\.wrong-keyhash/);
+      expect(JSON.parse(readFileSync(join(tmp, 'out-strict', 'result.json'), 'utf8')).policy).toBe('strict');
     } finally {
       await faulty.close();
     }
@@ -94,6 +102,9 @@ describe('dlconform run', () => {
     const r = await dlconform(['run', '--confg', 'x.json']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--confg/);
+    const policy = await dlconform(['run', '--config', writeConfig('policy.json', issuer.config('CLI_KEY')), '--policy', 'lax'], { CLI_KEY: KEY });
+    expect(policy.code).toBe(2);
+    expect(policy.stderr).toContain('--policy must be conformance or strict, got "lax"');
   });
 
   it('exit 3: nothing listens on the target port', async () => {

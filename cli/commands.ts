@@ -12,7 +12,7 @@ import { FAULT_NAMES, FAULTS, parseFaults, startIssuer, type FaultName } from '.
 import { pushCsv, PUSH_FAULT_NAMES, type PushFaultName } from '../fixtures/issuer/push-client.js';
 import type { ProfileId } from '../protocol/profiles.js';
 import { profileById } from '../protocol/profiles.js';
-import { integer, list, parse, UsageError, usageOnError } from './args.js';
+import { integer, list, parse, UsageError, usageOnError, withPolicy } from './args.js';
 import { DEMO_HELP, RUN_HELP, SERVE_HELP } from './help.js';
 import { runAndReport } from './run.js';
 
@@ -21,6 +21,7 @@ const suiteOptions = {
   skip: { type: 'string', multiple: true },
   'report-dir': { type: 'string' },
   seed: { type: 'string' },
+  policy: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -35,8 +36,9 @@ export async function run(argv: string[]): Promise<number> {
   const { values } = parse(argv, { ...suiteOptions, config: { type: 'string', short: 'c' }, list: { type: 'boolean' } }, 'run');
   if (values.help) return print(RUN_HELP);
   if (!values.config) throw new UsageError('run needs --config FILE (see dlconform run --help)');
-  const { config, apiKey } = await loadConfig(values.config, process.env);
-  return runAndReport(config, apiKey, {
+  const loaded = await loadConfig(values.config, process.env);
+  const config = withPolicy(loaded.config, values.policy);
+  return runAndReport(config, loaded.apiKey, {
     only: list(values.only),
     skip: list(values.skip),
     reportDir: values['report-dir'],
@@ -141,7 +143,7 @@ export async function demo(argv: string[]): Promise<number> {
         `  the issuer's push client pushed ${pushed.uris.length} URIs: ${pushed.accepted ? 'accepted' : `rejected (${pushed.error ?? pushed.response?.message ?? `HTTP ${pushed.httpStatus}`})`}\n`,
     );
     const json = { ...issuer.config(keyEnv), target: { ...issuer.config(keyEnv).target, pushCsv: digiLocker.pushCsvUrl, pushUri: digiLocker.pushUriUrl }, pushed: { db: dbPath } };
-    const { config } = parseConfig(json, { [keyEnv]: apiKey }, 'reference issuer');
+    const config = withPolicy(parseConfig(json, { [keyEnv]: apiKey }, 'reference issuer').config, values.policy);
     return await runAndReport(config, apiKey, {
       only: list(values.only),
       skip: list(values.skip),

@@ -7,7 +7,7 @@ import { oneLine, summaryTable, useColor } from '../core/report/console.js';
 import { writeReports } from '../core/report/index.js';
 import { EXIT } from '../core/types.js';
 import { DEFAULT_RATE, DEFAULT_RUNS, effectiveRate, parseReplay, runFuzz, type Counterexample } from '../properties/fuzz/engine.js';
-import { integer, parse, UsageError } from './args.js';
+import { integer, parse, UsageError, withPolicy } from './args.js';
 
 export const FUZZ_JSON = 'fuzz.json';
 
@@ -21,7 +21,9 @@ conformant issuer does, whatever it is sent:
   no-stack-trace / no-secret-echo
                  no stack trace; no API key, keyhash or HMAC, and no UID/FullName/DOB in errors
   echo           every ResponseStatus carries the request ts and txn byte for byte
-  auth-enforced  a wrong keyhash, HMAC or orgId never gets Status 1
+  auth-enforced  another orgId, or no verifying credential (no HMAC, a wrong keyhash): never Status 1
+  keyhash-verified / hmac-verified
+                 a wrong keyhash beside a right HMAC, or the reverse: never Status 1 (SHOULD)
   unknown-no-document
                  a search or URI the config does not name never returns a document
   malformed-refused
@@ -45,6 +47,7 @@ Options:
       --rate R             requests per second (default ${DEFAULT_RATE}; never above
                            client.maxRequestsPerSecond when the config sets it)
       --seed N             seed of the generated cases (default: time-based; printed)
+      --policy P           conformance | strict (as for run; overrides "policy" of the config)
       --replay SEED:PATH   send only the counterexample a previous run printed, and judge it
       --open-search        the issuer answers searches the config does not list: do not judge
                            unknown-no-document
@@ -73,6 +76,7 @@ export async function fuzzCommand(argv: string[], out: NodeJS.WritableStream = p
       'time-budget': { type: 'string' },
       rate: { type: 'string' },
       seed: { type: 'string' },
+      policy: { type: 'string' },
       replay: { type: 'string' },
       'open-search': { type: 'boolean' },
       'report-dir': { type: 'string' },
@@ -97,7 +101,9 @@ export async function fuzzCommand(argv: string[], out: NodeJS.WritableStream = p
     replay = parseReplay(values.replay);
     if (!replay) throw new UsageError(`--replay takes SEED:PATH as a fuzz run prints it (e.g. 7:2:1:0), got ${JSON.stringify(values.replay)}`);
   }
-  const { config, apiKey } = await loadConfig(values.config, process.env);
+  const loaded = await loadConfig(values.config, process.env);
+  const { apiKey } = loaded;
+  const config = withPolicy(loaded.config, values.policy);
   const redactor = new Redactor({ apiKey, config });
   const color = useColor({ color: (out as { isTTY?: boolean }).isTTY === true });
   const quiet = !!values.quiet;

@@ -39,6 +39,9 @@ Options:
       --report-dir DIR   where result.json, junit.xml, summary.md, transcript.jsonl go
                          (default: reports/<run-id>)
       --seed N           seed for txn values and the DigiLockerId (default: time-based; printed)
+      --policy P         conformance | strict: conformance (default) blocks on MUST and SECURITY
+                         failures and warns on SHOULD ones; strict blocks on warnings too
+                         (overrides "policy" of the config)
       --list             list the selected checks and exit without sending anything
   -q, --quiet            no progress lines, only the summary
   -h, --help             this help
@@ -78,6 +81,7 @@ Options:
       --only/--skip      as for run
       --report-dir DIR   as for run
       --seed N           as for run
+      --policy P         as for run
   -q, --quiet            no progress lines, only the summary
   -h, --help             this help
 `;

@@ -7,7 +7,7 @@ import { oneLine, progressLine, summaryTable } from '../core/report/console.js';
 import { writeReports } from '../core/report/index.js';
 import { EXIT } from '../core/types.js';
 import { DEFAULT_ALPHA, DEFAULT_SAMPLES, MAX_SAMPLES, MIN_SAMPLES, runTiming, selectTimingChecks } from '../properties/timing/suite.js';
-import { integer, list, parse, UsageError } from './args.js';
+import { integer, list, parse, UsageError, withPolicy } from './args.js';
 
 export const TIMING_JSON = 'timing.json';
 
@@ -35,6 +35,7 @@ Options:
                          each test sends 2 × (N + warm-up) requests
       --alpha A          family-wise false-alarm rate over the timing tests (default ${DEFAULT_ALPHA})
       --seed N           seed of the request order and values (default: time-based; printed)
+      --policy P         conformance | strict (as for run; overrides "policy" of the config)
       --only SELECTOR    run only matching checks (id, id segment, tag: window, sidechannel); repeatable
       --skip SELECTOR    leave out matching checks; repeatable
       --report-dir DIR   where result.json, junit.xml, summary.md and timing.json (raw samples
@@ -67,6 +68,7 @@ export async function timingCommand(argv: string[], out: NodeJS.WritableStream =
       samples: { type: 'string' },
       alpha: { type: 'string' },
       seed: { type: 'string' },
+      policy: { type: 'string' },
       only: { type: 'string', multiple: true },
       skip: { type: 'string', multiple: true },
       'report-dir': { type: 'string' },
@@ -83,7 +85,9 @@ export async function timingCommand(argv: string[], out: NodeJS.WritableStream =
   const samples = samplesArg(values.samples);
   const alpha = alphaArg(values.alpha);
   const seed = integer(values.seed, 'seed');
-  const { config, apiKey } = await loadConfig(values.config, process.env);
+  const loaded = await loadConfig(values.config, process.env);
+  const { apiKey } = loaded;
+  const config = withPolicy(loaded.config, values.policy);
   const redactor = new Redactor({ apiKey, config });
   const tty = (out as { isTTY?: boolean }).isTTY === true;
   const only = list(values.only);

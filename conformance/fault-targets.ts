@@ -37,6 +37,7 @@ export const EXPECTED: Record<FaultName, Expectation> = {
   'keyhash-not-verified': { targets: both('auth.wrong-keyhash') },
   'hmac-not-verified': { targets: both('auth.wrong-hmac', 'auth.missing-hmac', 'auth.tampered-body') },
   'hmac-optional': { targets: both('auth.missing-hmac') },
+  'credentials-optional': { targets: both('auth.unauthenticated') },
   'orgid-not-verified': { targets: both('auth.wrong-orgid') },
   'auth-error-500': { targets: both('auth.no-5xx') },
   // everything refused: only the checks of the plain request fail, every refusal check is inconclusive

@@ -16,6 +16,7 @@ import type { Redactor } from '../core/redact.js';
 import { selectChecks } from './select.js';
 import { describeResponse, served } from './checks/judge.js';
 import { runResult } from '../core/run-result.js';
+import { policyNote, verdictUnder } from '../core/policy.js';
 import { EXIT, type CheckResult, type Exchange, type RunResult } from '../core/types.js';
 
 export interface RunOptions {
@@ -102,6 +103,7 @@ export async function runSuite(options: RunOptions): Promise<SuiteRun> {
   const result = runResult({
     runId: options.runId ?? startedAt.toISOString().replace(/[:.]/g, '-'),
     profile: profile.id,
+    policy: config.policy,
     target: evidence.deep({
       pullUri: config.target.pullUri,
       pullDoc: pullDocAvailable ? config.target.pullDoc : undefined,
@@ -140,7 +142,7 @@ export async function runOne(check: Check, ctx: RunContext, evidence: EvidenceMa
     const leak = outcome.verdict === 'fail' && check.failsOnLeak;
     if (outcome.verdict !== 'error' && !leak) outcome = (await baselineNotServed(check, ctx, outcome.evidence ?? [])) ?? outcome;
   }
-  const verdict = outcome.verdict === 'fail' && (level === 'SHOULD' || level === 'MAY') ? 'warn' : outcome.verdict;
+  const verdict = verdictUnder(ctx.config.policy, level, outcome.verdict);
   return {
     id: check.id,
     title: check.title,
@@ -150,7 +152,7 @@ export async function runOne(check: Check, ctx: RunContext, evidence: EvidenceMa
     level,
     clause: { id: clause.id, document: clause.document, section: clause.section, text: clause.text },
     verdict,
-    message: evidence.text(outcome.message),
+    message: evidence.text(outcome.message + policyNote(ctx.config.policy, outcome.verdict, verdict)),
     expected: evidence.value(outcome.expected),
     actual: evidence.value(outcome.actual),
     evidence: (outcome.evidence ?? []).map((e) => evidence.exchange(e.raw)),

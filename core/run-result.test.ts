@@ -4,14 +4,14 @@ import { runResult } from './run-result.js';
 import { EXIT } from './types.js';
 
 const run = (verdicts: Parameters<typeof sampleCheck>[0][]) =>
-  runResult({ runId: 'r', profile: '3.0', target: { pullUri: 'http://127.0.0.1/p' }, startedAt: new Date(0), seed: 1, checks: verdicts.map((v) => sampleCheck(v)) });
+  runResult({ runId: 'r', profile: '3.0', policy: 'conformance', target: { pullUri: 'http://127.0.0.1/p' }, startedAt: new Date(0), seed: 1, checks: verdicts.map((v) => sampleCheck(v)) });
 
 describe('the exit policy', () => {
   it('an inconclusive check fails closed: counted, exit 1, even with every other check passing', () => {
     const r = run([{ verdict: 'pass' }, { verdict: 'inconclusive', level: 'SECURITY' }]);
     expect(r.summary).toMatchObject({ pass: 1, inconclusive: 1, blocking: 0 });
     expect(r.exitCode).toBe(EXIT.conformanceFailure);
-    expect(r.schemaVersion).toBe(2);
+    expect(r.schemaVersion).toBe(3);
   });
 
   it('a run of only inconclusive checks executed something: exit 1, not 4', () => {

@@ -2,12 +2,14 @@
  * The RunResult every command writes (run, fuzz, timing) and the exit policy: the summary and
  * the exit code follow from the verdicts alone, so every command fails closed the same way.
  */
+import type { Policy } from './policy.js';
 import { EXIT, type CheckResult, type RunResult, type RunSummary } from './types.js';
 import { TOOL_VERSION } from './version.js';
 
 export function runResult(fields: {
   runId: string;
   profile: string;
+  policy: Policy;
   target: RunResult['target'];
   startedAt: Date;
   endedAt?: Date;
@@ -17,10 +19,11 @@ export function runResult(fields: {
 }): RunResult {
   const summary = summarize(fields.checks);
   return {
-    schemaVersion: 2,
+    schemaVersion: 3,
     tool: { name: 'dlconform', version: TOOL_VERSION },
     runId: fields.runId,
     profile: fields.profile,
+    policy: fields.policy,
     target: fields.target,
     startedAt: fields.startedAt.toISOString(),
     endedAt: (fields.endedAt ?? new Date()).toISOString(),
@@ -32,12 +35,12 @@ export function runResult(fields: {
   };
 }
 
-/** Counts by verdict; `blocking` = fail at MUST or SECURITY level (what sets exit 1). */
+/** Counts by verdict; `blocking` = the fail verdicts (the policy made them: core/policy.ts), what sets exit 1. */
 function summarize(checks: readonly CheckResult[]): RunSummary {
   const s: RunSummary = { total: checks.length, pass: 0, fail: 0, warn: 0, skip: 0, error: 0, inconclusive: 0, blocking: 0 };
   for (const c of checks) {
     s[c.verdict]++;
-    if (c.verdict === 'fail' && (c.level === 'MUST' || c.level === 'SECURITY')) s.blocking++;
+    if (c.verdict === 'fail') s.blocking++;
   }
   return s;
 }

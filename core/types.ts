@@ -1,5 +1,6 @@
 /** Shared shapes of the conformance runner: checks, verdicts, evidence, run results. */
 import type { PullApi } from '../protocol/requests.js';
+import type { Policy } from './policy.js';
 
 export type { PullApi };
 
@@ -57,15 +58,17 @@ export interface RunSummary {
   error: number;
   /** checks whose verdict would prove nothing in this run (a refusal while nothing was served): exit 1 */
   inconclusive: number;
-  /** fail verdicts at MUST or SECURITY level: these set exit code 1 */
+  /** fail verdicts: MUST and SECURITY failures, and under policy strict SHOULD failures and warnings too; these set exit code 1 */
   blocking: number;
 }
 
 export interface RunResult {
-  schemaVersion: 2;
+  schemaVersion: 3;
   tool: { name: 'dlconform'; version: string };
   runId: string;
   profile: string;
+  /** how levels became verdicts: `conformance` (SHOULD warns) or `strict` (SHOULD blocks) */
+  policy: Policy;
   target: { pullUri: string; pullDoc?: string; pushCsv?: string; pushUri?: string };
   startedAt: string;
   endedAt: string;

@@ -56,16 +56,23 @@ const list = [
   {
     id: 'keyhash',
     document: 'SPEC-1.13',
-    section: '8.1.2 #2–3',
-    level: 'SECURITY',
-    text: 'ts: This will be used to verify the keyHash. KeyHash (M): Sha256 hashing of defined API key and timestamp. A request whose keyhash does not verify must not be served (FACTS C18: HTTP 401/403 or 200 with Status="0").',
+    section: '8.1.2 #2–3; FACTS C3',
+    level: 'SHOULD',
+    text: 'ts: This will be used to verify the keyHash. KeyHash (M): Sha256 hashing of defined API key and timestamp. The specs require DigiLocker to send it but say nothing of the issuer rejecting a wrong one, and several issuers verify only the HMAC (FACTS C3: treat issuer-side keyhash validation as optional): a request whose keyhash does not verify should not be served (HTTP 401/403 or 200 with Status="0"). Without a verified HMAC either, auth-required applies.',
   },
   {
     id: 'hmac',
     document: 'SPEC-1.13',
     section: '8.1.1 x-digilocker-hmac',
+    level: 'SHOULD',
+    text: 'DigiLocker calculates the hmac of the HTTP request body using SHA256 … and the API Key … as the hashing key. It is strongly recommended that the issuer API calculates the hmac of the HTTP request body, convert it to Base64 and match it with this parameter to ensure authenticity of the request. ("strongly recommended", and the OpenAPI header is required: false: not verifying it is a security warning, FACTS C19; blocking under policy strict. Without a verified keyhash either, auth-required applies.)',
+  },
+  {
+    id: 'auth-required',
+    document: 'SPEC-1.13',
+    section: '8.1.1 x-digilocker-hmac; 8.1.2 #3',
     level: 'SECURITY',
-    text: 'DigiLocker calculates the hmac of the HTTP request body using SHA256 … and the API Key … as the hashing key. It is strongly recommended that the issuer API calculates the hmac of the HTTP request body, convert it to Base64 and match it with this parameter to ensure authenticity of the request. (FACTS C19: not enforcing it is a security finding.)',
+    text: 'KeyHash (M): Sha256 hashing of defined API key and timestamp. x-digilocker-hmac: … the API Key provided by the issuer as the hashing key. The API key is the only secret DigiLocker holds for the issuer, and these are the only two ways a request proves it: a request with neither a verifying keyhash nor a verifying HMAC is unauthenticated and must never be served, under any policy.',
   },
   {
     id: 'orgid',
@@ -220,8 +227,8 @@ const list = [
     id: 'no-stack-trace',
     document: 'OWASP ASVS',
     section: 'V7.4.1',
-    level: 'SECURITY',
-    text: 'A generic message is shown when an unexpected or security sensitive error occurs: no stack traces, file paths or framework internals.',
+    level: 'SHOULD',
+    text: 'A generic message is shown when an unexpected or security sensitive error occurs: no stack traces, file paths or framework internals. (No DigiLocker spec says so: a hardening warning, blocking under policy strict.)',
   },
   {
     id: 'no-secret-echo',
@@ -257,7 +264,7 @@ const list = [
     document: 'SPEC-1.13',
     section: '8.1.1–8.1.2; FACTS C18, C19',
     level: 'SECURITY',
-    text: 'A request whose keyhash, x-digilocker-hmac or orgId does not verify must not be served: HTTP 401/403 or 200 with Status="0", never Status="1".',
+    text: 'A request from another orgId, or one with no verifying credential (no HMAC sent and a wrong keyhash), must not be served: HTTP 401/403 or 200 with Status="0", never Status="1". (A wrong keyhash beside a right HMAC, or the reverse, is judged by the keyhash and hmac clauses: a warning.)',
   },
   {
     id: 'legal-variation',

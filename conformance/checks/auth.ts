@@ -1,6 +1,7 @@
 /**
- * Authentication (facts §1.2, C18, C19): a request that is not correctly signed, or comes from
- * another orgId, is never served. Rejection may be HTTP 401/403 (any 4xx) or HTTP 200 with
+ * Authentication (facts §1.2, C3, C18, C19): a request with no valid credential, or from another
+ * orgId, is never served; one whose keyhash or HMAC alone is wrong should not be (each is a
+ * SHOULD: issuers verify one or both). Rejection may be HTTP 401/403 (any 4xx) or HTTP 200 with
  * Status 0; a 5xx is reported by the no-5xx check, not here.
  */
 import type { ClauseId } from '../../protocol/clauses.js';
@@ -53,6 +54,15 @@ const CASES: AuthCase[] = [
   },
 ];
 
+/**
+ * Requests that prove nothing: no HMAC, and a keyhash that is wrong or missing. An issuer may
+ * verify only one of keyhash and HMAC (each alone is a warning), never neither.
+ */
+const UNAUTHENTICATED: Array<{ name: string; label: string; variant: RequestVariant }> = [
+  { name: 'wrong-keyhash-no-hmac', label: 'keyhash computed with a wrong API key, no x-digilocker-hmac header', variant: { keyhash: { how: 'wrong-key' }, hmac: { how: 'missing' } } },
+  { name: 'no-credentials', label: 'no keyhash attribute, no x-digilocker-hmac header', variant: { keyhash: { how: 'missing' }, hmac: { how: 'missing' } } },
+];
+
 function authExchange(ctx: RunContext, api: PullApi, c: AuthCase): Promise<SentExchange> {
   return ctx.shared(`auth:${api}:${c.name}`, () => ctx.send(api, c.label, c.variant(ctx)));
 }
@@ -82,6 +92,29 @@ export function authChecks(api: PullApi): Check[] {
     notApplicable: (ctx) => (c.needsHmac && ctx.config.hmac === 'none' ? 'hmac is "none" in the config (profile 1.0 predates x-digilocker-hmac)' : undefined),
     run: async (ctx) => judgeRejected(await authExchange(ctx, api, c)),
   }));
+  checks.push({
+    id: `${api}.auth.unauthenticated`,
+    api,
+    section: 'auth',
+    title: 'a request with no valid credential (no HMAC, and a wrong or no keyhash) is rejected',
+    tags: ['security'],
+    clause: 'auth-required',
+    judgesRefusal: true,
+    async run(ctx) {
+      const exchanges = await Promise.all(UNAUTHENTICATED.map((c) => ctx.shared(`auth:${api}:${c.name}`, () => ctx.send(api, c.label, c.variant))));
+      const silent = exchanges.find((e) => transportProblem(e));
+      if (silent) return fail(`no response: ${transportProblem(silent)}`, { expected: 'HTTP 401/403, or 200 with Status="0"', actual: silent.raw.error!.kind }, [silent]);
+      const servedOnes = exchanges.filter((e) => served(e));
+      if (servedOnes.length > 0) {
+        return fail(
+          'a request carrying no valid credential was served: the API is open to anyone who knows a search',
+          { expected: 'HTTP 401/403, or 200 with Status="0"', actual: servedOnes.map((e) => `${e.label}: ${describeResponse(e)}`).join('; ') },
+          servedOnes,
+        );
+      }
+      return pass(`both rejected (${exchanges.map((e) => describeResponse(e)).join('; ')})`, exchanges);
+    },
+  });
   checks.push({
     id: `${api}.auth.no-5xx`,
     api,

@@ -33,6 +33,7 @@ describe('parseConfig: defaults', () => {
     expect(apiKey).toBe('TESTAPIKEY123');
     expect(config).toMatchObject({
       profile: '3.0',
+      policy: 'conformance',
       issuerId: 'in.gov.example',
       hmac: 'hex-base64',
       namespace: 'ns2-tempuri',
@@ -149,6 +150,9 @@ describe('parseConfig: errors name the field and the fix', () => {
 
   it('enum lists the allowed values', () => {
     expect(errorOf({ ...minimal(), profile: '2.0' }).message).toContain('profile: must be one of "1.0", "3.0", "1.13" (got "2.0")');
+    const policy = errorOf({ ...minimal(), policy: 'lenient' });
+    expect(policy.field).toBe('policy');
+    expect(policy.message).toContain('policy: must be one of "conformance", "strict" (got "lenient")');
   });
 
   it('missing or empty environment variable', () => {

@@ -10,6 +10,7 @@ import { dirname, resolve as resolvePath } from 'node:path';
 import type { HmacEncoding } from '../../protocol/auth.js';
 import { PROFILES, DEFAULT_PROFILE, type NamespaceForm, type ProfileId } from '../../protocol/profiles.js';
 import { isDdMmYyyy } from '../../protocol/dates.js';
+import { DEFAULT_POLICY, type Policy } from '../policy.js';
 import { locateJsonError } from './json-locator.js';
 import { quote, schemaIssues } from './schema-errors.js';
 import {
@@ -82,6 +83,7 @@ export function parseConfig(json: unknown, env: NodeJS.ProcessEnv, sourceName: s
 
 interface RawConfig {
   profile?: ProfileId;
+  policy?: Policy;
   target: { pullUri: string; pullDoc?: string; pushCsv?: string; pushUri?: string };
   orgId: string;
   issuerId?: string;
@@ -109,6 +111,7 @@ function resolve(raw: RawConfig): Config {
   const defaults = defaultsFor(profile);
   const config: Config = {
     profile,
+    policy: raw.policy ?? DEFAULT_POLICY,
     target: {
       pullUri: raw.target.pullUri,
       ...(raw.target.pullDoc !== undefined && { pullDoc: raw.target.pullDoc }),

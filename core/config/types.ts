@@ -4,6 +4,7 @@
  */
 import type { HmacEncoding } from '../../protocol/auth.js';
 import type { NamespaceForm, ProfileId } from '../../protocol/profiles.js';
+import type { Policy } from '../policy.js';
 
 export type UidMode = 'md5' | 'plain';
 export type FormatAbsentExpectation = 'pdf' | 'xml' | 'none' | 'any';
@@ -44,6 +45,8 @@ export const PUSHED_LIMIT_DEFAULT = 200;
 /** The config with every default applied. The API key is not part of it (see loadConfig). */
 export interface Config {
   profile: ProfileId;
+  /** how levels become verdicts (core/policy.ts): `conformance` unless the config or `--policy` says `strict` */
+  policy: Policy;
   target: { pullUri: string; pullDoc?: string; pushCsv?: string; pushUri?: string };
   orgId: string;
   /** prefix of document URIs; defaults to orgId */

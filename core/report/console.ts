@@ -106,7 +106,7 @@ export function summaryTable(run: RunResult, opts: SummaryOptions = {}): string 
   const color = useColor(opts);
   const s = run.summary;
   const lines: string[] = [];
-  lines.push(`dlconform ${run.tool.version} · profile ${run.profile} · run ${run.runId} · seed ${run.seed}`);
+  lines.push(`dlconform ${run.tool.version} · profile ${run.profile} · policy ${run.policy} · run ${run.runId} · seed ${run.seed}`);
   // inconclusive is rare (everything refused): its count and column appear only in a run that has one
   const shown = VERDICTS.filter((v) => v !== 'inconclusive' || s.inconclusive > 0);
   lines.push(`${s.total} check${s.total === 1 ? '' : 's'}: ${shown.map((v) => `${s[v]} ${v}`).join(', ')}${s.blocking > 0 ? ` (${s.blocking} blocking)` : ''}`);

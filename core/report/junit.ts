@@ -179,6 +179,7 @@ function checkSuite(api: string, checks: CheckResult[], run: RunResult): JunitSu
     timestamp: run.startedAt,
     properties: [
       ['profile', run.profile],
+      ['policy', run.policy],
       ['target', target],
       ['runId', run.runId],
       ['seed', String(run.seed)],

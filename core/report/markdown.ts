@@ -101,7 +101,7 @@ export function renderMarkdown(run: RunResult, opts: { maxChars?: number } = {})
   const out: string[] = [headline(run), ''];
   const target = run.target.pullDoc ? `${codeCell(run.target.pullUri)}, ${codeCell(run.target.pullDoc)}` : codeCell(run.target.pullUri);
   out.push(
-    `Profile **${escapeCell(run.profile)}** · target ${target} · run ${codeCell(run.runId)} · seed ${run.seed} · exit code **${run.exitCode}** (${escapeCell(exitCodeMeaning(run.exitCode, run))})`,
+    `Profile **${escapeCell(run.profile)}** · policy **${escapeCell(run.policy)}** · target ${target} · run ${codeCell(run.runId)} · seed ${run.seed} · exit code **${run.exitCode}** (${escapeCell(exitCodeMeaning(run.exitCode, run))})`,
     '',
   );
   if (run.aborted) out.push(`> **Run aborted:** ${escapeCell(run.aborted.reason)}`, '');

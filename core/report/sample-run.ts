@@ -74,10 +74,11 @@ export function sampleRun(overrides: Partial<RunResult> = {}): RunResult {
     }),
   ];
   return {
-    schemaVersion: 2,
+    schemaVersion: 3,
     tool: { name: 'dlconform', version: '0.1.0' },
     runId: '20240101T000000Z-abcd',
     profile: '3.0',
+    policy: 'conformance',
     target: { pullUri: 'http://127.0.0.1:8080/pulluri', pullDoc: 'http://127.0.0.1:8080/pulldoc' },
     startedAt: '2024-01-01T00:00:00.000Z',
     endedAt: '2024-01-01T00:00:01.500Z',

@@ -28,6 +28,7 @@ import { baseRequest, CASE_CLASSES, describeCase, fuzzCase, type CaseClass, type
 import { checkId, describeAnswer, INVARIANTS, judge, type Judgement, type Violation } from './invariants.js';
 import { materialize, type Wire } from './sign.js';
 import { worldFrom, type FuzzWorld } from './world.js';
+import { verdictUnder, type Policy } from '../../core/policy.js';
 
 export const DEFAULT_RUNS = 1000;
 export const DEFAULT_RATE = 50;
@@ -329,11 +330,12 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzRun> {
     counterexamples.splice(0, counterexamples.length, ...[...chosen.values()].sort((a, b) => order.get(a.id)! - order.get(b.id)!));
   }
   for (const cx of counterexamples) keepTxn(cx);
-  const checks = checkResults(world, counterexamples, exercised, skipVariation, opts, evidence, !!opts.replay);
+  const checks = checkResults(world, counterexamples, exercised, skipVariation, opts, evidence, !!opts.replay, config.policy, config.hmac !== 'none');
   if (!aborted && stopped && counterexamples.length === 0 && casesRun === 0) aborted = { reason: `nothing was fuzzed: ${stopped}`, exitCode: EXIT.nothingExecuted };
   const result = runResult({
     runId: opts.runId ?? `fuzz-${startedAt.toISOString().replace(/[:.]/g, '-')}`,
     profile: world.profile.id,
+    policy: config.policy,
     target: evidence.deep({ pullUri: config.target.pullUri, ...(world.apis.includes('pulldoc') && { pullDoc: config.target.pullDoc }) }),
     startedAt,
     endedAt,
@@ -379,6 +381,8 @@ function checkResults(
   opts: FuzzOptions,
   evidence: Evidence,
   replaying: boolean,
+  policy: Policy,
+  hmacSent: boolean,
 ): CheckResult[] {
   const out: CheckResult[] = [];
   for (const api of world.apis) {
@@ -393,7 +397,7 @@ function checkResults(
       let expected: string | undefined;
       let actual: string | undefined;
       if (cx) {
-        verdict = level === 'SHOULD' || level === 'MAY' ? 'warn' : 'fail';
+        verdict = verdictUnder(policy, level, 'fail');
         const how = replaying ? 'replayed' : `found after ${cx.runs} case${cx.runs === 1 ? '' : 's'}, shrunk in ${cx.shrinks} step${cx.shrinks === 1 ? '' : 's'}`;
         message =
           `${cx.violation.message}. Counterexample (${how}): ${cx.description}.` +
@@ -404,6 +408,9 @@ function checkResults(
       } else if ((inv.id === 'legal-variation' || inv.id === 'tolerant-variation') && skipVariation.has(api)) {
         verdict = 'skip';
         message = skipVariation.get(api)!;
+      } else if ((inv.id === 'keyhash-verified' || inv.id === 'hmac-verified') && !hmacSent) {
+        verdict = 'skip';
+        message = 'not judged: hmac is "none" in the config, so a keyhash defect leaves no credential (auth-enforced judges it)';
       } else if (inv.id === 'unknown-no-document' && opts.openSearch) {
         verdict = 'skip';
         message = 'not judged: --open-search (the issuer answers searches the config does not list)';

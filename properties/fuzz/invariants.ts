@@ -31,7 +31,9 @@ export const INVARIANTS: readonly Invariant[] = [
   { id: 'no-stack-trace', title: 'no answer contains a stack trace', clause: 'no-stack-trace', judges: 'all' },
   { id: 'no-secret-echo', title: 'no answer echoes the API key (in any encoding), a keyhash or an HMAC', clause: 'no-secret-echo', judges: 'all' },
   { id: 'echo', title: 'every ResponseStatus carries the request ts and txn byte for byte', clause: 'echo', judges: 'all' },
-  { id: 'auth-enforced', title: 'a request with a wrong keyhash, HMAC or orgId never gets Status 1', clause: 'auth-enforced', judges: ['unsigned'] },
+  { id: 'auth-enforced', title: 'a request from another orgId, or with no verifying credential (no HMAC and a wrong keyhash), never gets Status 1', clause: 'auth-enforced', judges: ['unsigned'] },
+  { id: 'keyhash-verified', title: 'a request whose keyhash (or ts) is wrong beside a right HMAC never gets Status 1', clause: 'keyhash', judges: ['unsigned'] },
+  { id: 'hmac-verified', title: 'a request whose x-digilocker-hmac is wrong or missing beside a right keyhash never gets Status 1', clause: 'hmac', judges: ['unsigned'] },
   { id: 'unknown-no-document', title: 'a search or URI the config does not name never returns a document', clause: 'not-found', judges: ['unknown'] },
   {
     id: 'malformed-refused',
@@ -114,6 +116,24 @@ function echoed(body: string, value: string): boolean {
   return value.length >= 6 && (body.includes(value) || body.includes(escapeXml(value)));
 }
 
+const AUTH_MESSAGE = {
+  'auth-enforced': 'a request from another orgId or with no verifying credential was served',
+  'keyhash-verified': 'a request with a wrong keyhash (its HMAC right) was served: the keyhash is not verified',
+  'hmac-verified': 'a request with a wrong or missing x-digilocker-hmac (its keyhash right) was served: the HMAC is not verified',
+} as const;
+
+/**
+ * Which invariant an auth defect is judged by: an issuer may verify only one of keyhash and HMAC
+ * (each alone a SHOULD), so a defect in one beside the other intact is that one's; a keyhash
+ * defect without an HMAC sent, or another orgId, leaves nothing that proves the request.
+ */
+function authInvariant(c: FuzzCase, wire: Wire): keyof typeof AUTH_MESSAGE {
+  const hmacSent = !!wire.headers['x-digilocker-hmac']?.trim();
+  if (c.defect?.on === 'hmac') return 'hmac-verified';
+  if ((c.defect?.on === 'keyhash' || c.defect?.on === 'ts') && hmacSent) return 'keyhash-verified';
+  return 'auth-enforced';
+}
+
 export function judge(c: FuzzCase, wire: Wire, ex: RawExchange, opts: JudgeOptions): Judgement {
   const judged: string[] = [];
   const violations: Violation[] = [];
@@ -175,8 +195,9 @@ export function judge(c: FuzzCase, wire: Wire, ex: RawExchange, opts: JudgeOptio
   }
 
   const answered = res.status < 500;
-  if (judging('auth-enforced') && answered && served(parsed)) {
-    add('auth-enforced', 'a request that is not correctly signed was served', 'HTTP 401/403, or 200 with Status="0"', describeAnswer(ex, parsed));
+  const auth = c.cls === 'unsigned' ? authInvariant(c, wire) : undefined;
+  if (auth && judging(auth) && answered && served(parsed)) {
+    add(auth, AUTH_MESSAGE[auth], 'HTTP 401/403, or 200 with Status="0"', describeAnswer(ex, parsed));
   }
   if (judging('unknown-no-document') && answered && served(parsed)) {
     add('unknown-no-document', `a ${c.api === 'pulluri' ? 'search' : 'URI'} the config does not name returned a document`, 'Status="0" (or 9) and no document content', describeAnswer(ex, parsed));

@@ -22,6 +22,7 @@ import { samplePairs, TimingClient, type Built, type TimedResponse } from './sam
 import { analyse, answerOf, judgeSideChannel, served, SIDE_CHANNEL_TESTS, type Analysis, type SideChannelTest } from './sidechannel.js';
 import { bonferroni } from './stats.js';
 import { judgeOffsets, judgeWindow, probeOffsets, probeWindow, type WindowProbe } from './window.js';
+import { policyNote, verdictUnder } from '../../core/policy.js';
 
 export const DEFAULT_SAMPLES = 2000;
 export const DEFAULT_ALPHA = 0.001;
@@ -124,7 +125,7 @@ export async function runTiming(o: TimingOptions): Promise<TimingRun> {
 
   const record = (check: TimingCheck, started: number, outcome: AnyOutcome, exchanges: RawExchange[]) => {
     const level = check.levelFor(config);
-    const verdict = outcome.verdict === 'fail' && (level === 'SHOULD' || level === 'MAY') ? 'warn' : outcome.verdict;
+    const verdict = verdictUnder(config.policy, level, outcome.verdict);
     const c = check.clauseRef;
     const result: CheckResult = {
       id: check.id,
@@ -135,7 +136,7 @@ export async function runTiming(o: TimingOptions): Promise<TimingRun> {
       level,
       clause: { id: c.id, document: c.document, section: c.section, text: c.text },
       verdict,
-      message: evidence.text(outcome.message),
+      message: evidence.text(outcome.message + policyNote(config.policy, outcome.verdict, verdict)),
       expected: evidence.value(outcome.expected),
       actual: evidence.value(outcome.actual),
       evidence: exchanges.map((e) => evidence.exchange(e)),
@@ -220,6 +221,7 @@ export async function runTiming(o: TimingOptions): Promise<TimingRun> {
   const result = runResult({
     runId: o.runId ?? `timing-${startedAt.toISOString().replace(/[:.]/g, '-')}`,
     profile: profile.id,
+    policy: config.policy,
     target: evidence.deep({ pullUri: config.target.pullUri }),
     startedAt,
     seed,
