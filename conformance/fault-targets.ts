@@ -47,6 +47,8 @@ export const EXPECTED: Record<FaultName, Expectation> = {
   'udf-literal-names': { targets: ['pulluri.success.status-1'], inconclusive: ['pulluri'] },
   'uri-wrong-prefix': { targets: ['pulluri.success.uri-format', 'pulluri.success.uri-expected'] },
   'uri-other-document': { targets: ['pulluri.success.uri-expected'] },
+  // a warning: random DocIds are "highly recommended"
+  'sequential-docids': { targets: ['pulluri.success.doc-ids-random'] },
   'uri-unstable': { targets: ['pulluri.success.uri-expected', 'pulluri.success.uri-stable'] },
   'no-issuedto': { profile: '1.13', targets: ['pulluri.success.issued-to'] },
   'person-dob-iso': { profile: '1.13', targets: ['pulluri.success.person-attributes'] },

@@ -337,6 +337,13 @@ const list = [
     level: 'SHOULD',
     text: 'Aadhaar: Aadhaar number of the citizen to whom the document is issued (12 digits, Verhoeff check digit). (dlconform: no source says an invalid one must be refused in the answer, so ResponseStatus 0 with a ResponseMessage is expected, not required.)',
   },
+  {
+    id: 'doc-id-unguessable',
+    document: 'SPEC-1.13',
+    section: '5.4 (DocId); SEED-001 §7',
+    level: 'SHOULD',
+    text: 'Using random string eliminates the possibility of “guessing” next sequence number … It is highly recommended that issuer needing to issue a total of n documents within a document type use at least 10n random space from which the strings/numbers are chosen to randomly allocate.',
+  },
 ] as const satisfies readonly Clause[];
 
 /** The id of a registered clause: a check naming an id that is not registered does not compile. */

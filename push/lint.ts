@@ -10,7 +10,7 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parse, type CsvError, type Info } from 'csv-parse';
 import { checkPushCsvRow, isHeaderRow, maskAadhaar, PUSH_CSV_COLUMNS, type PushClauseId, type RowFinding, type RowSeverity } from '../protocol/push.js';
-import { DocIdGuess, MIN_SAMPLE, type GuessReport } from './guess.js';
+import { DocIdGuess, MIN_SAMPLE, type GuessReport } from '../protocol/doc-id-guess.js';
 import { EXIT } from '../core/types.js';
 
 export interface LintOptions {

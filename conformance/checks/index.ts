@@ -4,6 +4,7 @@ import type { PullApi } from '../../core/types.js';
 import { authChecks } from './auth.js';
 import { CONSISTENCY_CHECKS } from './consistency.js';
 import { contentChecks } from './content.js';
+import { DOC_ID_CHECKS } from './doc-ids.js';
 import { echoChecks } from './echo.js';
 import { negativeChecks } from './negative.js';
 import { PUSH_CHECKS } from './push.js';
@@ -13,7 +14,17 @@ import { successChecks } from './success.js';
 import { transportChecks } from './transport.js';
 
 function checksFor(api: PullApi): Check[] {
-  return [...transportChecks(api), ...echoChecks(api), ...authChecks(api), ...successChecks(api), ...contentChecks(api), ...negativeChecks(api), ...robustnessChecks(api), ...securityChecks(api)];
+  return [
+    ...transportChecks(api),
+    ...echoChecks(api),
+    ...authChecks(api),
+    ...successChecks(api),
+    ...(api === 'pulluri' ? DOC_ID_CHECKS : []),
+    ...contentChecks(api),
+    ...negativeChecks(api),
+    ...robustnessChecks(api),
+    ...securityChecks(api),
+  ];
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../protocol/time.js';
-import { DocIdGuess, DocIdProfile } from './guess.js';
+import { seededRandom } from './time.js';
+import { DocIdGuess, DocIdProfile } from './doc-id-guess.js';
 
 function profile(ids: Iterable<string>, docType = 'INCER') {
   const p = new DocIdProfile(docType);
