@@ -16,7 +16,8 @@ import type { Redactor } from '../core/redact.js';
 import { selectChecks } from './select.js';
 import { describeResponse, served } from './checks/judge.js';
 import { runResult } from '../core/run-result.js';
-import { EXIT, type CheckResult, type Exchange, type RunResult } from '../core/types.js';
+import { EXIT, type CheckResult, type Diagnosis, type Exchange, type RunResult } from '../core/types.js';
+import { diagnoseBaselines } from './diagnosis.js';
 
 export interface RunOptions {
   config: Config;
@@ -30,6 +31,8 @@ export interface RunOptions {
   onResult?: (result: CheckResult) => void;
   /** the check list; tests pass a subset */
   checks?: readonly Check[];
+  /** called once, before any check runs, when the baseline was refused (conformance/diagnosis.ts) */
+  onDiagnosis?: (diagnosis: Diagnosis) => void;
 }
 
 export interface SuiteRun {
@@ -65,6 +68,7 @@ export async function runSuite(options: RunOptions): Promise<SuiteRun> {
   const evidence = new Evidence(redactor, config, apiKey);
   const results: CheckResult[] = [];
   let aborted: RunResult['aborted'];
+  let diagnosis: Diagnosis | undefined;
 
   try {
     if (selected.length > 0) {
@@ -79,6 +83,12 @@ export async function runSuite(options: RunOptions): Promise<SuiteRun> {
         const what = raw.error.phase === 'body' ? 'does not complete a response' : 'is unreachable';
         client.open(`target ${what}: ${raw.error.message}`);
         aborted = { reason: `${probeUrl} ${what}: ${raw.error.message}`, exitCode: EXIT.unreachable };
+      }
+      if (!aborted && pullSelected) {
+        // why the baseline was refused comes before every verdict that depends on it
+        const apis = selected.some((c) => c.api === 'pulldoc') ? (['pulluri', 'pulldoc'] as const) : (['pulluri'] as const);
+        diagnosis = await diagnoseBaselines(ctx, apis, evidence);
+        if (diagnosis) options.onDiagnosis?.(diagnosis);
       }
     }
     if (!aborted) {
@@ -111,6 +121,7 @@ export async function runSuite(options: RunOptions): Promise<SuiteRun> {
     startedAt,
     seed,
     aborted,
+    diagnosis,
     checks: results,
   });
   return { result, transcript: client.exchanges.map((e) => evidence.exchange(e)) };

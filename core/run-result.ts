@@ -13,12 +13,15 @@ export function runResult(fields: {
   endedAt?: Date;
   seed: number;
   aborted?: RunResult['aborted'];
+  diagnosis?: RunResult['diagnosis'];
   checks: CheckResult[];
 }): RunResult {
   const summary = summarize(fields.checks);
   return {
     schemaVersion: 2,
     tool: { name: 'dlconform', version: TOOL_VERSION },
+    // the diagnosis opens the file, as it opens the console output and summary.md
+    ...(fields.diagnosis && { diagnosis: fields.diagnosis }),
     runId: fields.runId,
     profile: fields.profile,
     target: fields.target,
