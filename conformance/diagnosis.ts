@@ -75,10 +75,13 @@ function isHtml(a: BaselineAnswer): boolean {
 const isServed = (a: BaselineAnswer) => a.error === undefined && served(a);
 
 /** `HTTP 401, Status="0"`: what came back, in a few words. */
-export function describeAnswer(a: BaselineAnswer): string {
+function describeAnswer(a: BaselineAnswer): string {
   if (a.error !== undefined) return a.error;
   const status = a.parsed?.status;
-  return `HTTP ${a.http}${status !== undefined ? `, Status="${status}"` : ''}${a.contentType ? ` (${a.contentType.split(';')[0]!.trim()})` : ''}`;
+  const type = a.contentType?.split(';')[0]!.trim();
+  // the content type only where it says something: anything but XML
+  const shownType = type && !/xml/i.test(type) ? `, ${type}` : '';
+  return `HTTP ${a.http}${shownType}${status !== undefined ? `, Status="${status}"` : ''}`;
 }
 
 const urlField = (api: PullApi) => (api === 'pulluri' ? 'target.pullUri' : 'target.pullDoc');
@@ -113,7 +116,7 @@ export async function triageBaseline(t: TriageInput): Promise<Diagnosis | undefi
     if (retry && other && isServed(retry)) {
       return diagnosis(
         'hmac-encoding',
-        `${refused} with "hmac": "${ENCODING_NAME[config.hmac]}", and served when signed with ${other}: set "hmac": "${other}" in the config.`,
+        `${refused} with "hmac": "${ENCODING_NAME[config.hmac]}", and served when signed with "hmac": "${other}": set "hmac": "${other}" in the config.`,
         ['hmac'],
       );
     }

@@ -30,9 +30,17 @@ export function runResult(fields: {
     seed: fields.seed,
     summary,
     aborted: fields.aborted,
-    exitCode: exitCodeFor(summary, fields.aborted),
+    exitCode: refusedBaseline(exitCodeFor(summary, fields.aborted), fields.diagnosis),
     checks: fields.checks,
   };
+}
+
+/**
+ * A refused baseline is never a pass: every verdict of the run is about requests the target did
+ * not accept (a fuzz run whose cases are all refused would otherwise find nothing to fail).
+ */
+function refusedBaseline(code: number, diagnosis: RunResult['diagnosis']): number {
+  return diagnosis && code === EXIT.ok ? EXIT.conformanceFailure : code;
 }
 
 /** Counts by verdict; `blocking` = fail at MUST or SECURITY level (what sets exit 1). */

@@ -86,7 +86,8 @@ export function exitCodeMeaning(code: number, run?: RunResult): string {
       const n = run?.summary.blocking;
       const inconclusive = run?.summary.inconclusive ?? 0;
       const unjudged = inconclusive > 0 ? `, ${inconclusive} inconclusive (the baseline was not served)` : '';
-      return n === undefined ? 'conformance failure' : `conformance failure: ${n} MUST/SECURITY-level failure${n === 1 ? '' : 's'}${unjudged}`;
+      const refused = run?.diagnosis ? ', the baseline request was refused (see the diagnosis)' : '';
+      return n === undefined ? 'conformance failure' : `conformance failure: ${n} MUST/SECURITY-level failure${n === 1 ? '' : 's'}${unjudged}${refused}`;
     }
     case EXIT.usage:
       return 'usage or config error';
