@@ -78,7 +78,7 @@ const isServed = (a: BaselineAnswer) => a.error === undefined && served(a);
 function describeAnswer(a: BaselineAnswer): string {
   if (a.error !== undefined) return a.error;
   const status = a.parsed?.status;
-  const type = a.contentType?.split(';')[0]!.trim();
+  const type = a.contentType?.split(';')[0]?.trim();
   // the content type only where it says something: anything but XML
   const shownType = type && !/xml/i.test(type) ? `, ${type}` : '';
   return `HTTP ${a.http}${shownType}${status !== undefined ? `, Status="${status}"` : ''}`;
@@ -114,11 +114,7 @@ export async function triageBaseline(t: TriageInput): Promise<Diagnosis | undefi
     const retry = other === undefined ? undefined : await t.resend(other);
     if (retry) tried.push(retry);
     if (retry && other && isServed(retry)) {
-      return diagnosis(
-        'hmac-encoding',
-        `${refused} with "hmac": "${ENCODING_NAME[config.hmac]}", and served when signed with "hmac": "${other}": set "hmac": "${other}" in the config.`,
-        ['hmac'],
-      );
+      return diagnosis('hmac-encoding', `${refused} with "hmac": "${ENCODING_NAME[config.hmac]}", and served when signed with "hmac": "${other}": set "hmac": "${other}" in the config.`, ['hmac']);
     }
     if (isHtml(baseline)) return diagnosis('html-page', `${refused}: ${htmlPage}. Check ${urlField(api)} and what stands in front of the issuer.`, [urlField(api)]);
     const retried = other && retry ? `, and again (${describeAnswer(retry)}) when signed with "hmac": "${other}"` : '';

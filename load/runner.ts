@@ -137,11 +137,9 @@ export async function preflight(
   const problem = cheapCheck(plan, first.status, first.body);
   if (!problem) return {};
   const api: PullApi = plan.scenario === 'pull-doc' ? 'pulldoc' : 'pulluri';
-  const answer = (a: NodeAnswer): BaselineAnswer =>
-    'unreachable' in a ? { error: a.unreachable } : { http: a.status, contentType: a.contentType, body: a.body, parsed: readResponse(api, a.body) };
+  const answer = (a: NodeAnswer): BaselineAnswer => ('unreachable' in a ? { error: a.unreachable } : { http: a.status, contentType: a.contentType, body: a.body, parsed: readResponse(api, a.body) });
   const diagnosis =
-    triage &&
-    (await triageBaseline({ api, config: triage.config, profile, baseline: answer(first), resend: async (hmac) => answer(await sendOnce(hmac, 1)), evidence: triage.evidence }));
+    triage && (await triageBaseline({ api, config: triage.config, profile, baseline: answer(first), resend: async (hmac) => answer(await sendOnce(hmac, 1)), evidence: triage.evidence }));
   return { problem: `the first request (sent from Node before vegeta starts) was not served: ${problem}`, ...(diagnosis && { diagnosis }) };
 }
 
