@@ -11,6 +11,9 @@ import { renderMarkdown } from '../core/report/markdown.js';
 import { summaryTable } from '../core/report/console.js';
 import type { RunResult } from '../core/types.js';
 import { startIssuer, type FaultName, type IssuerConfig } from '../fixtures/issuer/index.js';
+import { PROFILES } from '../protocol/profiles.js';
+import { readResponse } from '../protocol/responses.js';
+import { triageBaseline, type BaselineAnswer } from './diagnosis.js';
 import { runSuite } from './runner.js';
 
 const API_KEY = 'diagnosis-test-key-0123456789';
@@ -121,5 +124,57 @@ describe('the diagnosis opens every report', () => {
     expect(renderJunit(result)).toContain('name="diagnosis"');
     const everything = renderJson(result);
     expect(everything).not.toContain('not-the-key-of-this-issuer');
+  });
+});
+
+describe('the triage by what came back', () => {
+  const { config } = parseConfig(
+    {
+      profile: '3.0',
+      target: { pullUri: 'http://127.0.0.1:9/pulluri' },
+      orgId: 'in.gov.example',
+      apiKeyEnv: ENV,
+      documents: [{ docType: 'INCER', search: { rollno: '1', year: '2016' }, uri: 'in.gov.example-INCER-AB12' }],
+      absent: { docType: 'INCER', search: { rollno: '2', year: '2016' } },
+    },
+    { [ENV]: API_KEY },
+    'triage test',
+  );
+  const words = { exchange: () => ({ request: { method: 'POST', url: '', headers: {}, body: '' }, durationMs: 0, curl: '' }), text: (t: string) => t, value: (v?: string) => v };
+  const xml = (status: string, text = '') => `<PullURIResponse><ResponseStatus Status="${status}" ts="t" txn="1">${text}</ResponseStatus></PullURIResponse>`;
+  const answer = (http: number, body: string, contentType = 'application/xml'): BaselineAnswer => ({ http, contentType, body, parsed: readResponse('pulluri', body) });
+  async function triage(first: BaselineAnswer, again: BaselineAnswer = first) {
+    let resent = 0;
+    const d = await triageBaseline({
+      api: 'pulluri',
+      config,
+      profile: PROFILES['3.0'],
+      baseline: first,
+      resend: async () => {
+        resent++;
+        return again;
+      },
+      evidence: words,
+    });
+    return { d, resent };
+  }
+
+  it('Status 0 that speaks of authentication is retried with the other encoding', async () => {
+    const { d, resent } = await triage(answer(200, xml('0', 'Invalid keyhash')), answer(200, xml('1')));
+    expect(resent).toBe(1);
+    expect(d).toMatchObject({ cause: 'hmac-encoding', suspects: ['hmac'] });
+  });
+  it('Status 0 without such words is the search, not retried', async () => {
+    const { d, resent } = await triage(answer(200, xml('0', 'No record found')));
+    expect(resent).toBe(0);
+    expect(d).toMatchObject({ cause: 'search-names' });
+  });
+  it('405 is the path; an HTML 200 is an HTML page; a 500 is only not served; a served baseline has no diagnosis', async () => {
+    expect((await triage(answer(405, 'Method Not Allowed', 'text/plain'))).d).toMatchObject({ cause: 'url-path', suspects: ['target.pullUri'] });
+    expect((await triage(answer(200, '<!DOCTYPE html><html><body>Login</body></html>', 'text/html'))).d).toMatchObject({ cause: 'html-page' });
+    const broken = await triage(answer(500, 'Internal Server Error', 'text/plain'));
+    expect(broken).toMatchObject({ resent: 0, d: { cause: 'not-served', suspects: [] } });
+    expect(broken.d!.summary).toContain('see pulluri.success.status-1');
+    expect((await triage(answer(200, xml('1')))).d).toBeUndefined();
   });
 });
