@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadConfig } from '../core/config/index.js';
 import { Redactor } from '../core/redact.js';
-import { oneLine, summaryTable, useColor } from '../core/report/console.js';
+import { diagnosisText, oneLine, summaryTable, useColor } from '../core/report/console.js';
 import { writeReports } from '../core/report/index.js';
 import { EXIT } from '../core/types.js';
 import { DEFAULT_RATE, DEFAULT_RUNS, effectiveRate, parseReplay, runFuzz, type Counterexample } from '../properties/fuzz/engine.js';
@@ -129,6 +129,7 @@ export async function fuzzCommand(argv: string[], out: NodeJS.WritableStream = p
     seed,
     replay,
     openSearch: !!values['open-search'],
+    onDiagnosis: (d) => say(`${diagnosisText(d, { color })}\n`),
     onFinding: (c: Counterexample) => say(`${color ? '\x1b[1;31mFOUND\x1b[0m' : 'FOUND'}  ${c.id}  ${oneLine(c.violation.message, 100)} — ${oneLine(c.description, 160)}`),
   });
   const dir = values['report-dir'] ?? join('reports', result.runId);

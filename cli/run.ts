@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../core/config/index.js';
 import { Redactor } from '../core/redact.js';
-import { progressLine, summaryTable } from '../core/report/console.js';
+import { diagnosisText, progressLine, summaryTable } from '../core/report/console.js';
 import { writeReports } from '../core/report/index.js';
 import { ALL_CHECKS, runSuite, selectChecks } from '../conformance/index.js';
 import { PROFILES } from '../protocol/profiles.js';
@@ -34,6 +34,7 @@ export async function runAndReport(config: Config, apiKey: string, opts: SuiteOp
     only: opts.only,
     skip: opts.skip,
     seed: opts.seed,
+    onDiagnosis: opts.quiet ? undefined : (d) => out.write(`${diagnosisText(d, { color: tty })}\n\n`),
     onResult: opts.quiet ? undefined : (r) => out.write(`${progressLine(r, { color: tty })}\n`),
   });
   const dir = opts.reportDir ?? join('reports', result.runId);

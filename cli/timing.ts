@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadConfig } from '../core/config/index.js';
 import { Redactor } from '../core/redact.js';
-import { oneLine, progressLine, summaryTable } from '../core/report/console.js';
+import { diagnosisText, oneLine, progressLine, summaryTable } from '../core/report/console.js';
 import { writeReports } from '../core/report/index.js';
 import { EXIT } from '../core/types.js';
 import { DEFAULT_ALPHA, DEFAULT_SAMPLES, MAX_SAMPLES, MIN_SAMPLES, runTiming, selectTimingChecks } from '../properties/timing/suite.js';
@@ -104,6 +104,7 @@ export async function timingCommand(argv: string[], out: NodeJS.WritableStream =
     only,
     skip,
     onProgress: quiet ? undefined : (text) => out.write(`      ${text}\n`),
+    onDiagnosis: quiet ? undefined : (d) => out.write(`${diagnosisText(d, { color: tty })}\n\n`),
     onResult: quiet
       ? undefined
       : (r) => {

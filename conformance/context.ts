@@ -3,7 +3,7 @@
  * for each request from the config and a check's variation, sends them with the target client, parses responses, and shares the exchanges several
  * checks judge (the baseline search, the absent search) so each is sent once per run.
  */
-import { keyhash } from '../protocol/auth.js';
+import { keyhash, type HmacEncoding } from '../protocol/auth.js';
 import { optedInIdentity, OPT_IN_FIELDS, type Identity } from '../protocol/identity.js';
 import { apiKeyForms } from '../protocol/leaks.js';
 import type { Format, FormatKey, NamespaceForm, Profile } from '../protocol/profiles.js';
@@ -41,6 +41,8 @@ export interface RequestVariant extends Variation {
   ts?: string;
   txn?: string;
   orgId?: string;
+  /** signs with this HMAC encoding instead of the config's (the diagnosis retries a refused baseline once with the other) */
+  hmacEncoding?: HmacEncoding;
 }
 
 export interface SentExchange {
@@ -115,12 +117,12 @@ export class RunContext {
 
   /** Builds, signs and sends one request; parses the response when there is one. */
   async send(api: PullApi, label: string, variant: RequestVariant = {}): Promise<SentExchange> {
-    const { target: searchTarget, uri, format, namespace, identity, ts, txn, orgId, ...variation } = variant;
+    const { target: searchTarget, uri, format, namespace, identity, ts, txn, orgId, hmacEncoding, ...variation } = variant;
     const target = searchTarget ?? this.firstDocument;
     const formatKey = format ?? this.defaultFormat();
     const request = pullRequest(
       this.profile,
-      { hash: nodeHash, apiKey: this.apiKey, hmac: this.config.hmac },
+      { hash: nodeHash, apiKey: this.apiKey, hmac: hmacEncoding ?? this.config.hmac },
       {
         kind: api,
         ts: ts ?? formatTs(new Date(), this.config.tsOffset),

@@ -17,7 +17,8 @@ import { selectChecks } from './select.js';
 import { describeResponse, served } from './checks/judge.js';
 import { runResult } from '../core/run-result.js';
 import { policyNote, verdictUnder } from '../core/policy.js';
-import { EXIT, type CheckResult, type Exchange, type RunResult } from '../core/types.js';
+import { EXIT, type CheckResult, type Diagnosis, type Exchange, type RunResult } from '../core/types.js';
+import { diagnoseBaselines } from './diagnosis.js';
 
 export interface RunOptions {
   config: Config;
@@ -31,6 +32,8 @@ export interface RunOptions {
   onResult?: (result: CheckResult) => void;
   /** the check list; tests pass a subset */
   checks?: readonly Check[];
+  /** called once, before any check runs, when the baseline was refused (conformance/diagnosis.ts) */
+  onDiagnosis?: (diagnosis: Diagnosis) => void;
 }
 
 export interface SuiteRun {
@@ -66,6 +69,7 @@ export async function runSuite(options: RunOptions): Promise<SuiteRun> {
   const evidence = new Evidence(redactor, config, apiKey);
   const results: CheckResult[] = [];
   let aborted: RunResult['aborted'];
+  let diagnosis: Diagnosis | undefined;
 
   try {
     if (selected.length > 0) {
@@ -80,6 +84,12 @@ export async function runSuite(options: RunOptions): Promise<SuiteRun> {
         const what = raw.error.phase === 'body' ? 'does not complete a response' : 'is unreachable';
         client.open(`target ${what}: ${raw.error.message}`);
         aborted = { reason: `${probeUrl} ${what}: ${raw.error.message}`, exitCode: EXIT.unreachable };
+      }
+      if (!aborted && pullSelected) {
+        // why the baseline was refused comes before every verdict that depends on it
+        const apis = selected.some((c) => c.api === 'pulldoc') ? (['pulluri', 'pulldoc'] as const) : (['pulluri'] as const);
+        diagnosis = await diagnoseBaselines(ctx, apis, evidence);
+        if (diagnosis) options.onDiagnosis?.(diagnosis);
       }
     }
     if (!aborted) {
@@ -113,6 +123,7 @@ export async function runSuite(options: RunOptions): Promise<SuiteRun> {
     startedAt,
     seed,
     aborted,
+    diagnosis,
     checks: results,
   });
   return { result, transcript: client.exchanges.map((e) => evidence.exchange(e)) };

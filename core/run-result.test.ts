@@ -18,4 +18,21 @@ describe('the exit policy', () => {
     expect(run([{ verdict: 'inconclusive' }, { verdict: 'skip' }]).exitCode).toBe(EXIT.conformanceFailure);
     expect(run([{ verdict: 'skip' }]).exitCode).toBe(EXIT.nothingExecuted);
   });
+
+  it('a refused baseline is never exit 0, and the diagnosis opens the result', () => {
+    const diagnosis = { api: 'pulluri' as const, cause: 'credentials' as const, summary: 'refused', suspects: ['apiKeyEnv', 'orgId', 'hmac'] };
+    const r = runResult({
+      runId: 'r',
+      profile: '3.0',
+      policy: 'conformance',
+      target: { pullUri: 'http://127.0.0.1/p' },
+      startedAt: new Date(0),
+      seed: 1,
+      diagnosis,
+      checks: [sampleCheck({ verdict: 'pass' })],
+    });
+    expect(r.exitCode).toBe(EXIT.conformanceFailure);
+    expect(Object.keys(r).slice(0, 3)).toEqual(['schemaVersion', 'tool', 'diagnosis']);
+    expect(run([{ verdict: 'pass' }])).not.toHaveProperty('diagnosis');
+  });
 });

@@ -15,12 +15,15 @@ export function runResult(fields: {
   endedAt?: Date;
   seed: number;
   aborted?: RunResult['aborted'];
+  diagnosis?: RunResult['diagnosis'];
   checks: CheckResult[];
 }): RunResult {
   const summary = summarize(fields.checks);
   return {
     schemaVersion: 3,
     tool: { name: 'dlconform', version: TOOL_VERSION },
+    // the diagnosis opens the file, as it opens the console output and summary.md
+    ...(fields.diagnosis && { diagnosis: fields.diagnosis }),
     runId: fields.runId,
     profile: fields.profile,
     policy: fields.policy,
@@ -30,9 +33,17 @@ export function runResult(fields: {
     seed: fields.seed,
     summary,
     aborted: fields.aborted,
-    exitCode: exitCodeFor(summary, fields.aborted),
+    exitCode: refusedBaseline(exitCodeFor(summary, fields.aborted), fields.diagnosis),
     checks: fields.checks,
   };
+}
+
+/**
+ * A refused baseline is never a pass: every verdict of the run is about requests the target did
+ * not accept (a fuzz run whose cases are all refused would otherwise find nothing to fail).
+ */
+function refusedBaseline(code: number, diagnosis: RunResult['diagnosis']): number {
+  return diagnosis && code === EXIT.ok ? EXIT.conformanceFailure : code;
 }
 
 /** Counts by verdict; `blocking` = the fail verdicts (the policy made them: core/policy.ts), what sets exit 1. */

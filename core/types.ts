@@ -62,9 +62,32 @@ export interface RunSummary {
   blocking: number;
 }
 
+/**
+ * Why the correctly signed baseline request was refused, found by one triage
+ * (conformance/diagnosis.ts) and shown before everything else: what the user should fix first.
+ */
+export interface Diagnosis {
+  /** the API whose baseline was refused (Pull URI first) */
+  api: PullApi;
+  /**
+   * `hmac-encoding`: served when signed with the other HMAC encoding; `credentials`: refused as
+   * unauthenticated with both; `search-names`: Status 0 for a configured document; `url-path`:
+   * HTTP 404/405; `html-page`: an HTML page came back; `not-served`: any other refusal
+   */
+  cause: 'hmac-encoding' | 'credentials' | 'search-names' | 'url-path' | 'html-page' | 'not-served';
+  /** one paragraph for a person, redacted */
+  summary: string;
+  /** the config fields to look at, by their JSON path (`hmac`, `apiKeyEnv`, `target.pullUri`, …) */
+  suspects: string[];
+  /** the baseline and, when one was sent, its retry with the other HMAC encoding; redacted */
+  evidence?: Exchange[];
+}
+
 export interface RunResult {
   schemaVersion: 3;
   tool: { name: 'dlconform'; version: string };
+  /** set when the baseline request was refused: the first thing to read */
+  diagnosis?: Diagnosis;
   runId: string;
   profile: string;
   /** how levels became verdicts: `conformance` (SHOULD warns) or `strict` (SHOULD blocks) */

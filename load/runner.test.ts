@@ -7,6 +7,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Evidence } from '../core/evidence.js';
 import { Redactor } from '../core/redact.js';
 import { buildDataset } from './dataset.js';
 import { startReferenceTarget, type ReferenceTarget } from './reference.js';
@@ -163,6 +164,26 @@ describe('preflight: one request from Node before vegeta starts', () => {
     });
     const down = { ...plan(), url: `http://127.0.0.1:${closed}/pulldoc` };
     expect(await preflight(down, target.apiKey, item(), 5000)).toEqual({ unreachable: `http://127.0.0.1:${closed}/pulldoc: ECONNREFUSED` });
+  });
+});
+
+describe('preflight: a refused first request comes with the diagnosis of dlconform run', () => {
+  const item = () => buildDataset(target.config, 'pull-doc', target.documents)[0]!;
+  const triage = (key: string) => ({ config: target.config, evidence: new Evidence(new Redactor({ apiKey: key, config: target.config }), target.config, key) });
+
+  it('a wrong API key: apiKeyEnv, orgId and hmac', async () => {
+    const plan = buildPlan({ config: target.config, settings: loadSettings(target.config), profile: 'smoke' }, '0123456789abcdef');
+    const pre = await preflight(plan, 'not-the-key', item(), 5000, triage('not-the-key'));
+    expect(pre.problem).toMatch(/not served: http-401/);
+    expect(pre.diagnosis).toMatchObject({ api: 'pulldoc', cause: 'credentials', suspects: ['apiKeyEnv', 'orgId', 'hmac'] });
+  });
+
+  it('the other HMAC encoding: set hmac to it', async () => {
+    const config = { ...target.config, hmac: 'raw-base64' as const };
+    const plan = buildPlan({ config, settings: loadSettings(config), profile: 'smoke' }, '0123456789abcdef');
+    const pre = await preflight(plan, target.apiKey, item(), 5000, { ...triage(target.apiKey), config });
+    expect(pre.diagnosis).toMatchObject({ api: 'pulldoc', cause: 'hmac-encoding', suspects: ['hmac'] });
+    expect(pre.diagnosis!.summary).toContain('set "hmac": "hex-base64"');
   });
 });
 

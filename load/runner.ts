@@ -13,8 +13,13 @@ import { join, relative } from 'node:path';
 import type { Config, DocumentSpec } from '../core/config/index.js';
 import { nodeHash } from '../core/node-hash.js';
 import type { Redactor } from '../core/redact.js';
-import { EXIT } from '../core/types.js';
+import { Evidence, type EvidenceMaker } from '../core/evidence.js';
+import { diagnosisText } from '../core/report/console.js';
+import { EXIT, type Diagnosis, type PullApi } from '../core/types.js';
+import { triageBaseline, type BaselineAnswer } from '../conformance/index.js';
+import type { HmacEncoding } from '../protocol/auth.js';
 import { PROFILES } from '../protocol/profiles.js';
+import { readResponse } from '../protocol/responses.js';
 import { startAttack, type RunningAttack } from './attack.js';
 import { LatencyHistogram } from './histogram.js';
 import { judgeStep, stepResult } from './knee.js';
@@ -101,21 +106,41 @@ export function buildPlan(o: Pick<LoadRunOptions, 'config' | 'settings' | 'profi
   };
 }
 
-/** Sends the first dataset item once from Node with the same request builder; empty when it is served. */
-export async function preflight(plan: LoadPlan, apiKey: string, item: DatasetItem, timeoutMs: number): Promise<{ unreachable?: string; problem?: string }> {
-  const request = buildLoadRequest(plan, PROFILES[plan.specProfile], { hash: nodeHash, apiKey, hmac: plan.hmac }, item, txnFor(plan.runId, 0, 255, 0), new Date());
-  let status: number;
-  let body: string;
-  try {
-    const res = await fetch(plan.url, { method: 'POST', body: request.body, headers: request.headers, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
-    status = res.status;
-    body = await res.text();
-  } catch (err) {
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    return { unreachable: `${plan.url}: ${cause?.code ?? cause?.message ?? (err as Error).message}` };
-  }
-  const problem = cheapCheck(plan, status, body);
-  return problem ? { problem: `the first request (sent from Node before vegeta starts) was not served: ${problem}` } : {};
+/** What the target sent back to one request from Node. */
+type NodeAnswer = { unreachable: string } | { status: number; contentType?: string; body: string };
+
+/**
+ * Sends the first dataset item once from Node with the same request builder; empty when it is
+ * served. A refused answer comes with the diagnosis of conformance/diagnosis.ts when `triage` is
+ * given (at most one more request: the other HMAC encoding).
+ */
+export async function preflight(
+  plan: LoadPlan,
+  apiKey: string,
+  item: DatasetItem,
+  timeoutMs: number,
+  triage?: { config: Config; evidence: EvidenceMaker },
+): Promise<{ unreachable?: string; problem?: string; diagnosis?: Diagnosis }> {
+  const profile = PROFILES[plan.specProfile];
+  const sendOnce = async (hmac: HmacEncoding, counter: number): Promise<NodeAnswer> => {
+    const request = buildLoadRequest(plan, profile, { hash: nodeHash, apiKey, hmac }, item, txnFor(plan.runId, 0, 255, counter), new Date());
+    try {
+      const res = await fetch(plan.url, { method: 'POST', body: request.body, headers: request.headers, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+      return { status: res.status, contentType: res.headers.get('content-type') ?? undefined, body: await res.text() };
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      return { unreachable: `${plan.url}: ${cause?.code ?? cause?.message ?? (err as Error).message}` };
+    }
+  };
+  const first = await sendOnce(plan.hmac, 0);
+  if ('unreachable' in first) return { unreachable: first.unreachable };
+  const problem = cheapCheck(plan, first.status, first.body);
+  if (!problem) return {};
+  const api: PullApi = plan.scenario === 'pull-doc' ? 'pulldoc' : 'pulluri';
+  const answer = (a: NodeAnswer): BaselineAnswer => ('unreachable' in a ? { error: a.unreachable } : { http: a.status, contentType: a.contentType, body: a.body, parsed: readResponse(api, a.body) });
+  const diagnosis =
+    triage && (await triageBaseline({ api, config: triage.config, profile, baseline: answer(first), resend: async (hmac) => answer(await sendOnce(hmac, 1)), evidence: triage.evidence }));
+  return { problem: `the first request (sent from Node before vegeta starts) was not served: ${problem}`, ...(diagnosis && { diagnosis }) };
 }
 
 /** A segment's share of a rate: the rate split evenly, in requests per second. */
@@ -147,10 +172,14 @@ export async function runLoad(o: LoadRunOptions): Promise<LoadRunOutcome> {
   };
 
   if (o.preflight !== false) {
-    const pre = await preflight(first, o.apiKey, o.dataset[0]!, o.settings.requestTimeoutMs);
+    const pre = await preflight(first, o.apiKey, o.dataset[0]!, o.settings.requestTimeoutMs, { config: o.config, evidence: new Evidence(o.redactor, o.config, o.apiKey) });
     // the transport's words may quote the URL: redacted here, where the message is made
     if (pre.unreachable) return { exitCode: EXIT.unreachable, message: o.redactor.redact(`target unreachable: ${pre.unreachable}`) };
-    if (pre.problem) return { exitCode: EXIT.conformanceFailure, message: `${pre.problem}. Run \`dlconform run\` against this config first: a load test of requests that fail measures nothing.` };
+    if (pre.problem) {
+      // the diagnosis opens the message, as it opens the output of run, fuzz and timing
+      const diagnosis = pre.diagnosis ? `${diagnosisText(pre.diagnosis, { color: false })}\n` : '';
+      return { exitCode: EXIT.conformanceFailure, message: `${diagnosis}${pre.problem}. Run \`dlconform run\` against this config first: a load test of requests that fail measures nothing.` };
+    }
   }
 
   const dir = o.reportDir;

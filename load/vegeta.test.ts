@@ -311,6 +311,8 @@ describe.skipIf(!vegeta)('dlconform load with vegeta', () => {
       const refused = await load(['--config', file]);
       expect(refused.code).toBe(1);
       expect(refused.err).toMatch(/the first request .* was not served: http-401.*Run `dlconform run` against this config first/);
+      // the same diagnosis as dlconform run, first
+      expect(refused.err).toMatch(/^dlconform load: Diagnosis \(pulldoc\): .*\n {2}Look at: apiKeyEnv, orgId, hmac\n/);
       expect(refused.result).toBeUndefined();
     } finally {
       delete process.env.PREFLIGHT_KEY;

@@ -41,12 +41,12 @@ export function needSuccess(ex: SentExchange, api: PullApi): Outcome | undefined
   return undefined;
 }
 
-function hasContent(ex: SentExchange): boolean {
+function hasContent(ex: Pick<SentExchange, 'parsed'>): boolean {
   return !isBlank(contentOf(ex.parsed, 'DocContent')) || !isBlank(contentOf(ex.parsed, 'DataContent'));
 }
 
 /** A document was served: Status 1, or document content despite another status. */
-export function served(ex: SentExchange): boolean {
+export function served(ex: Pick<SentExchange, 'parsed'>): boolean {
   return ex.parsed?.status === '1' || hasContent(ex);
 }
 

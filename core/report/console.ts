@@ -3,7 +3,7 @@
  * that ends with where the reports are and what the exit code means. Colour only when asked
  * for (the stream is a TTY) and NO_COLOR is unset (https://no-color.org).
  */
-import { EXIT, type CheckResult, type Level, type RunResult, type Verdict } from '../types.js';
+import { EXIT, type CheckResult, type Diagnosis, type Level, type RunResult, type Verdict } from '../types.js';
 
 export interface ConsoleOptions {
   /** the output stream is a TTY; default: process.stdout.isTTY (or FORCE_COLOR) */
@@ -67,6 +67,17 @@ export function progressLine(result: CheckResult, opts: ConsoleOptions = {}): st
   }
 }
 
+/**
+ * The diagnosis of a refused baseline, as the console opens with it: what was wrong, then the
+ * config fields to look at.
+ */
+export function diagnosisText(d: Diagnosis, opts: ConsoleOptions = {}): string {
+  const color = useColor(opts);
+  const lines = [`${paint('Diagnosis', COLOUR.fail, color)} (${d.api}): ${oneLine(d.summary, 600)}`];
+  if (d.suspects.length > 0) lines.push(`  Look at: ${d.suspects.map((s) => oneLine(s, 60)).join(', ')}`);
+  return lines.join('\n');
+}
+
 export function exitCodeMeaning(code: number, run?: RunResult): string {
   switch (code) {
     case EXIT.ok:
@@ -75,7 +86,8 @@ export function exitCodeMeaning(code: number, run?: RunResult): string {
       const n = run?.summary.blocking;
       const inconclusive = run?.summary.inconclusive ?? 0;
       const unjudged = inconclusive > 0 ? `, ${inconclusive} inconclusive (the baseline was not served)` : '';
-      return n === undefined ? 'conformance failure' : `conformance failure: ${n} MUST/SECURITY-level failure${n === 1 ? '' : 's'}${unjudged}`;
+      const refused = run?.diagnosis ? ', the baseline request was refused (see the diagnosis)' : '';
+      return n === undefined ? 'conformance failure' : `conformance failure: ${n} MUST/SECURITY-level failure${n === 1 ? '' : 's'}${unjudged}${refused}`;
     }
     case EXIT.usage:
       return 'usage or config error';
@@ -106,6 +118,7 @@ export function summaryTable(run: RunResult, opts: SummaryOptions = {}): string 
   const color = useColor(opts);
   const s = run.summary;
   const lines: string[] = [];
+  if (run.diagnosis) lines.push(diagnosisText(run.diagnosis, opts), '');
   lines.push(`dlconform ${run.tool.version} · profile ${run.profile} · policy ${run.policy} · run ${run.runId} · seed ${run.seed}`);
   // inconclusive is rare (everything refused): its count and column appear only in a run that has one
   const shown = VERDICTS.filter((v) => v !== 'inconclusive' || s.inconclusive > 0);

@@ -185,6 +185,7 @@ function checkSuite(api: string, checks: CheckResult[], run: RunResult): JunitSu
       ['seed', String(run.seed)],
       ['dlconform', run.tool.version],
       ...(run.aborted ? [['aborted', run.aborted.reason] as const] : []),
+      ...(run.diagnosis ? [['diagnosis', `${run.diagnosis.api}: ${run.diagnosis.summary}`] as const] : []),
     ],
     cases: checks.map(checkCase),
   };

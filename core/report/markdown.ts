@@ -96,9 +96,24 @@ function evidenceBlock(c: CheckResult): string {
   return parts.join('\n');
 }
 
+/** The diagnosis of a refused baseline, under the headline and before everything else. */
+function diagnosisBlock(d: NonNullable<RunResult['diagnosis']>): string[] {
+  const out = [`> **Diagnosis (${d.api}):** ${escapeCell(d.summary)}`];
+  if (d.suspects.length > 0) out.push('>', `> Look at: ${d.suspects.map(codeCell).join(', ')}`);
+  out.push('');
+  const curls = (d.evidence ?? []).map((e) => e.curl).filter((c) => c !== '');
+  if (curls.length > 0) {
+    out.push('<details><summary>Reproduce the baseline request</summary>', '');
+    for (const c of curls) out.push(fenced(c.length > MAX_CURL_CHARS ? `${c.slice(0, MAX_CURL_CHARS)}\n# … cut: the full line is in result.json` : c, 'sh'), '');
+    out.push('</details>', '');
+  }
+  return out;
+}
+
 export function renderMarkdown(run: RunResult, opts: { maxChars?: number } = {}): string {
   const max = opts.maxChars ?? DEFAULT_MAX_CHARS;
   const out: string[] = [headline(run), ''];
+  if (run.diagnosis) out.push(...diagnosisBlock(run.diagnosis));
   const target = run.target.pullDoc ? `${codeCell(run.target.pullUri)}, ${codeCell(run.target.pullDoc)}` : codeCell(run.target.pullUri);
   out.push(
     `Profile **${escapeCell(run.profile)}** · policy **${escapeCell(run.policy)}** · target ${target} · run ${codeCell(run.runId)} · seed ${run.seed} · exit code **${run.exitCode}** (${escapeCell(exitCodeMeaning(run.exitCode, run))})`,

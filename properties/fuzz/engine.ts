@@ -22,7 +22,8 @@ import { nodeHash } from '../../core/node-hash.js';
 import type { Redactor } from '../../core/redact.js';
 import { Evidence } from '../../core/evidence.js';
 import { runResult } from '../../core/run-result.js';
-import { EXIT, type PullApi, type CheckResult, type Level, type RunResult, type Verdict } from '../../core/types.js';
+import { EXIT, type PullApi, type CheckResult, type Diagnosis, type Level, type RunResult, type Verdict } from '../../core/types.js';
+import { answerOf, triageBaseline } from '../../conformance/index.js';
 import { clause as clauseById } from '../../protocol/clauses.js';
 import { baseRequest, CASE_CLASSES, describeCase, fuzzCase, type CaseClass, type FuzzCase } from './cases.js';
 import { checkId, describeAnswer, INVARIANTS, judge, type Judgement, type Violation } from './invariants.js';
@@ -58,6 +59,8 @@ export interface FuzzOptions {
   onProgress?: (text: string) => void;
   /** called before each request is sent (tests) */
   onRequest?: () => void;
+  /** called once, before any case is sent, when the plain request was refused (conformance/diagnosis.ts) */
+  onDiagnosis?: (diagnosis: Diagnosis) => void;
 }
 
 export interface Counterexample {
@@ -152,6 +155,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzRun> {
   let casesRun = 0;
   let stopped: string | undefined;
   let aborted: RunResult['aborted'];
+  let diagnosis: Diagnosis | undefined;
   const counterexamples: Counterexample[] = [];
   /** every counterexample with the worker that found it: the report keeps, per check, the first worker's */
   const found: Array<{ worker: number; order: number; cx: Counterexample }> = [];
@@ -199,9 +203,25 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzRun> {
       if (!(ex.response?.status === 200 && j.parsed?.status === '1')) {
         skipVariation.set(api, `the plain request for the first configured document did not get it (${describeAnswer(ex, j.parsed)}): see \`dlconform run\``);
         judgeOpts.skipVariation.add(api);
+        diagnosis ??= await triageBaseline({
+          api,
+          config,
+          profile: world.profile,
+          baseline: answerOf({ raw: ex, parsed: j.parsed }),
+          resend: async (hmac) => {
+            // the same plain request, signed with the other encoding: one more request, counted
+            const other = materialize(probeCase, { ...signing, hmac }, new Date());
+            const again = await client.send({ url: ex.request.url, headers: other.headers, body: other.body });
+            client.exchanges.length = 0;
+            requestsSent++;
+            return answerOf({ raw: again, parsed: judge(probeCase, other, again, judgeOpts).parsed });
+          },
+          evidence,
+        });
       }
     }
 
+    if (diagnosis && !aborted) opts.onDiagnosis?.(diagnosis);
     if (!aborted && opts.replay) {
       await replay(opts.replay);
     } else if (!aborted) {
@@ -341,6 +361,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzRun> {
     endedAt,
     seed,
     aborted,
+    ...(!aborted && { diagnosis }),
     checks,
   });
   const durationMs = endedAt.getTime() - startedAt.getTime();

@@ -7,13 +7,13 @@
  * 2 + |window probes| + |tests| × (2 + 2 × (warm-up + samples)) of them, within
  * config.client.timeBudgetMs and under config.client.maxRequestsPerSecond.
  */
-import { RunContext, selectChecks, type Check, type Outcome } from '../../conformance/index.js';
+import { diagnoseBaselines, RunContext, selectChecks, type Check, type Outcome } from '../../conformance/index.js';
 import { TargetClient, type RawExchange } from '../../core/client.js';
 import type { Config } from '../../core/config/index.js';
 import { Evidence } from '../../core/evidence.js';
 import type { Redactor } from '../../core/redact.js';
 import { runResult } from '../../core/run-result.js';
-import { EXIT, type CheckResult, type Level, type RunResult } from '../../core/types.js';
+import { EXIT, type CheckResult, type Diagnosis, type Level, type RunResult } from '../../core/types.js';
 import { PROFILES } from '../../protocol/profiles.js';
 import { seededRandom } from '../../protocol/time.js';
 import { TIMING_CLAUSES, type TimingClause, type TimingClauseId } from './clauses.js';
@@ -48,6 +48,8 @@ export interface TimingOptions {
   onResult?: (result: CheckResult) => void;
   /** a line of progress, e.g. before a test starts sampling */
   onProgress?: (text: string) => void;
+  /** called once, before any check runs, when the baseline was refused (conformance/diagnosis.ts) */
+  onDiagnosis?: (diagnosis: Diagnosis) => void;
 }
 
 export interface SideChannelDetail {
@@ -146,6 +148,7 @@ export async function runTiming(o: TimingOptions): Promise<TimingRun> {
     o.onResult?.(result);
   };
 
+  let diagnosis: Diagnosis | undefined;
   try {
     let notServed: string | undefined;
     if (selected.length > 0) {
@@ -155,6 +158,8 @@ export async function runTiming(o: TimingOptions): Promise<TimingRun> {
       } else if (probe.parsed?.status !== '1') {
         const got = probe.raw.error ? probe.raw.error.message : `HTTP ${probe.raw.response!.status}, ${probe.parsed?.status === undefined ? 'no Status' : `Status ${probe.parsed.status}`}`;
         notServed = `a correctly signed request for the first configured document is not served (${got}), so nothing here can be judged; see pulluri.success.status-1 in dlconform run`;
+        diagnosis = await diagnoseBaselines(ctx, ['pulluri'], evidence);
+        if (diagnosis) o.onDiagnosis?.(diagnosis);
       }
     }
 
@@ -226,6 +231,7 @@ export async function runTiming(o: TimingOptions): Promise<TimingRun> {
     startedAt,
     seed,
     aborted,
+    diagnosis,
     checks: results,
   });
   return { result, details: evidence.deep(details) };
