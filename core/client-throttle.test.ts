@@ -83,6 +83,16 @@ describe('throttle answers after served ones', () => {
     expect(c.ratePerSecond).toBe(rate);
   });
 
+  it('a client that does not retry (the load sampler) marks the answer and keeps its pace', async () => {
+    const target = await scripted([XML_OK, { status: 429, headers: { 'retry-after': '60' }, body: 'slow down' }]);
+    const c = client({ retryThrottled: false });
+    await post(c, target.url);
+    const ex = await post(c, target.url);
+    expect(ex.throttled).toMatchObject({ answer: 'HTTP 429 with Retry-After: 60', retried: false, notRetried: 'this client does not retry (load sampling)' });
+    expect(target.received()).toBe(2);
+    expect(c.ratePerSecond).toBeUndefined();
+  });
+
   it('a configured cap is halved', async () => {
     const target = await scripted([XML_OK, HTML_403]);
     const c = client({ maxRequestsPerSecond: 50 });

@@ -41,6 +41,11 @@ export interface ClientOptions {
   deadline?: number;
   /** bodies longer than this are kept in `exchanges` as an excerpt of this many bytes (default 64 KiB) */
   logBodyBytes?: number;
+  /**
+   * false: a throttle answer is marked but neither waited for, slowed down for nor retried (the
+   * load sampler, whose pace is the load's); default true
+   */
+  retryThrottled?: boolean;
 }
 
 export interface RawRequest {
@@ -266,6 +271,9 @@ export class TargetClient {
    */
   private async retryThrottled(req: RawRequest, method: string, first: { exchange: RawExchange; epoch: number }, answer: string): Promise<RawExchange> {
     const now = Date.now();
+    if (this.options.retryThrottled === false) {
+      return this.record({ ...first.exchange, throttled: { answer, servedBefore: this.servedAnswers, retried: false, waitedMs: 0, notRetried: 'this client does not retry (load sampling)' } });
+    }
     const asked = retryAfterMs(first.exchange.response!.headers['retry-after'], now);
     const waitedMs = Math.min(asked ?? 0, RETRY_AFTER_CAP_MS);
     // a throttle answer to a request sent before the last halving, or while throttled answers
