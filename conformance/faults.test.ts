@@ -1,7 +1,8 @@
 /**
  * Every check can fail: for each fault switch of the reference issuer, the suite fails (or warns)
  * exactly the checks that fault targets and no others, and finds inconclusive exactly the refusal
- * checks of the APIs whose baseline the fault stops serving; and the clean issuer passes
+ * checks of the APIs whose baseline the fault stops serving (and, for a throttling fault, checks
+ * that name the throttling, none failing or warning because of it); and the clean issuer passes
  * everything, in every profile. Real HTTP over loopback, the real runner.
  */
 import { describe, expect, it } from 'vitest';
