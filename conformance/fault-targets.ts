@@ -4,7 +4,7 @@
  * and requires exactly these; conformance/CHECKS.md is generated from it.
  */
 import type { MockFaultName } from '../fixtures/digilocker/index.js';
-import type { FaultName } from '../fixtures/issuer/index.js';
+import type { FaultName, IssuerOptions } from '../fixtures/issuer/index.js';
 import type { PushFaultName } from '../fixtures/issuer/push-client.js';
 import type { ProfileId } from '../protocol/profiles.js';
 import type { PullApi } from '../protocol/requests.js';
@@ -15,6 +15,8 @@ export interface Expectation {
   profile?: ProfileId;
   /** config changes the fault needs to be judged at all (e.g. the namespace the issuer insists on) */
   configPatch?: Record<string, unknown>;
+  /** options of the reference issuer the fault needs to show within one run (e.g. a lower rate limit) */
+  issuerOptions?: Pick<IssuerOptions, 'rateLimitPerMinute' | 'rateLimitRetryAfterSeconds'>;
   /** ids whose verdict is fail or warn; every other check must pass, skip or be inconclusive as below */
   targets: string[];
   /**
@@ -22,6 +24,12 @@ export interface Expectation {
    * (judgesRefusal) that applies is inconclusive, and no other check is
    */
   inconclusive?: PullApi[];
+  /**
+   * the fault throttles (rate-limit): the checks whose requests met the throttling are
+   * inconclusive with a message naming it and client.maxRequestsPerSecond (which ones depends on
+   * the order requests reach the limit); none fails or warns because of it
+   */
+  throttled?: true;
 }
 
 export const EXPECTED: Record<FaultName, Expectation> = {
@@ -92,6 +100,8 @@ export const EXPECTED: Record<FaultName, Expectation> = {
   'early-exit-compare': { targets: [] },
   'ts-dependent-path': { targets: [] },
   'ts-window': { targets: [] },
+  // throttling is not a finding: the checks that meet the limit are inconclusive (throttle.test.ts)
+  'rate-limit': { issuerOptions: { rateLimitPerMinute: 20 }, targets: [], throttled: true },
   // fuzz-only faults change no conformance verdict: properties/fuzz catches them (properties/fuzz/fuzz.test.ts)
   'echo-unescaped': { targets: [] },
   'attribute-order-fixed': { targets: [] },

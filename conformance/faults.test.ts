@@ -1,11 +1,12 @@
 /**
  * Every check can fail: for each fault switch of the reference issuer, the suite fails (or warns)
  * exactly the checks that fault targets and no others, and finds inconclusive exactly the refusal
- * checks of the APIs whose baseline the fault stops serving; and the clean issuer passes
+ * checks of the APIs whose baseline the fault stops serving (and, for a throttling fault, checks
+ * that name the throttling, none failing or warning because of it); and the clean issuer passes
  * everything, in every profile. Real HTTP over loopback, the real runner.
  */
 import { describe, expect, it } from 'vitest';
-import { FAULT_NAMES, startIssuer, type FaultName } from '../fixtures/issuer/index.js';
+import { FAULT_NAMES, startIssuer, type FaultName, type IssuerOptions } from '../fixtures/issuer/index.js';
 import type { ProfileId } from '../protocol/profiles.js';
 import { ALL_CHECKS } from './checks/index.js';
 import { parseConfig } from '../core/config/index.js';
@@ -16,8 +17,8 @@ import type { CheckResult } from '../core/types.js';
 
 const API_KEY = 'fault-test-key-0123456789';
 
-async function suiteAgainst(profile: ProfileId, faults: FaultName[], configPatch: Record<string, unknown> = {}): Promise<CheckResult[]> {
-  const issuer = await startIssuer({ profile, apiKey: API_KEY, faults, documents: 8, slowMs: 6000 });
+async function suiteAgainst(profile: ProfileId, faults: FaultName[], configPatch: Record<string, unknown> = {}, issuerOptions: Partial<IssuerOptions> = {}): Promise<CheckResult[]> {
+  const issuer = await startIssuer({ profile, apiKey: API_KEY, faults, documents: 8, slowMs: 6000, ...issuerOptions });
   try {
     const json = { ...issuer.config('FAULT_TEST_KEY'), ...configPatch, client: { timeoutMs: 2500, concurrency: 4 } };
     const { config, apiKey } = parseConfig(json, { FAULT_TEST_KEY: API_KEY }, 'fault test');
@@ -66,10 +67,19 @@ describe('each fault switch fails exactly the checks it targets', () => {
   for (const fault of FAULT_NAMES) {
     const expectation = EXPECTED[fault];
     it(`${fault} (profile ${expectation?.profile ?? '3.0'})`, async () => {
-      const checks = await suiteAgainst(expectation.profile ?? '3.0', [fault], expectation.configPatch);
+      const checks = await suiteAgainst(expectation.profile ?? '3.0', [fault], expectation.configPatch, expectation.issuerOptions);
       expect(errors(checks)).toEqual([]);
       expect(nonPassing(checks)).toEqual([...expectation.targets].sort());
-      expect(inconclusive(checks)).toEqual(refusalChecksOf(checks, expectation.inconclusive ?? []));
+      const gated = refusalChecksOf(checks, expectation.inconclusive ?? []);
+      if (!expectation.throttled) {
+        expect(inconclusive(checks)).toEqual(gated);
+        return;
+      }
+      // which checks meet the limit depends on the order their requests reach it; each says why
+      const byThrottling = checks.filter((c) => c.verdict === 'inconclusive' && !gated.includes(c.id));
+      expect(byThrottling.length).toBeGreaterThan(0);
+      for (const c of byThrottling) expect(c.message, c.id).toMatch(/the target throttled.*client\.maxRequestsPerSecond/);
+      expect(inconclusive(checks)).toEqual([...gated, ...byThrottling.map((c) => c.id)].sort());
     });
   }
 });

@@ -151,7 +151,10 @@ export async function runOne(check: Check, ctx: RunContext, evidence: EvidenceMa
     // when everything is refused, a refusal check's verdict proves nothing, but for a leak the
     // error body shows by itself; a crash stays an error
     const leak = outcome.verdict === 'fail' && check.failsOnLeak;
-    if (outcome.verdict !== 'error' && !leak) outcome = (await baselineNotServed(check, ctx, outcome.evidence ?? [])) ?? outcome;
+    // a throttle page judges the target's rate limit, not the issuer: never a pass or a fail
+    if (outcome.verdict !== 'error') {
+      outcome = (await throttled(check, ctx, outcome.evidence ?? [])) ?? (leak ? outcome : ((await baselineNotServed(check, ctx, outcome.evidence ?? [])) ?? outcome));
+    }
   }
   const verdict = verdictUnder(ctx.config.policy, level, outcome.verdict);
   return {
@@ -169,6 +172,55 @@ export async function runOne(check: Check, ctx: RunContext, evidence: EvidenceMa
     evidence: (outcome.evidence ?? []).map((e) => evidence.exchange(e.raw)),
     durationMs: Date.now() - started,
   };
+}
+
+/**
+ * The throttling gate: a check whose exchanges (or, for a refusal check, its API's baseline) met
+ * a throttle answer that persisted after the client's one retry (core/client.ts ThrottleNote)
+ * judged the target's rate limit; its verdict is inconclusive, naming the rate setting.
+ */
+async function throttled(
+  check: Check,
+  ctx: RunContext,
+  evidence: SentExchange[],
+): Promise<{ verdict: 'inconclusive'; message: string; expected: string; actual: string; evidence: SentExchange[] } | undefined> {
+  const seen = [...evidence];
+  if (check.judgesRefusal && (check.api === 'pulluri' || check.api === 'pulldoc')) seen.push(await ctx.baseline(check.api));
+  const hit = seen.find((e) => e.raw.throttled);
+  if (!hit) return undefined;
+  if (await refusedAlone(check, ctx, hit)) return undefined;
+  const note = hit.raw.throttled!;
+  const cap = ctx.config.client.maxRequestsPerSecond;
+  const rate = note.ratePerSecond === undefined ? '' : ` at ${formatRate(note.ratePerSecond)} requests/s`;
+  const then = note.retried ? `and again on the one retry${rate}${note.waitedMs > 0 ? ` after the ${note.waitedMs} ms its Retry-After asked for` : ''}` : `and it was not retried: ${note.notRetried}`;
+  return {
+    verdict: 'inconclusive',
+    message:
+      `inconclusive: the target throttled (${note.answer} after ${note.servedBefore} answer${note.servedBefore === 1 ? '' : 's'} served in this run) ${then}; ` +
+      `a verdict would judge the rate limit, not the issuer. Set client.maxRequestsPerSecond below the target's limit ` +
+      `(${cap === undefined ? 'it is unset: no cap' : `it is ${cap}`}) and run again`,
+    expected: "the issuer's answer, not its rate limit's",
+    actual: note.answer,
+    evidence: [hit, ...evidence.filter((e) => e !== hit)],
+  };
+}
+
+/**
+ * A firewall in front of an issuer may answer one request it dislikes (a DTD, a long value) with
+ * the same HTML 403 page a rate limit sends. Without a Retry-After, a plain request sent right
+ * after tells them apart: a rate limit refuses it too, a firewall refusing that request serves it,
+ * and then the 403 is the refusal the check judges.
+ */
+async function refusedAlone(check: Check, ctx: RunContext, hit: SentExchange): Promise<boolean> {
+  const response = hit.raw.response;
+  if (!check.judgesRefusal || (check.api !== 'pulluri' && check.api !== 'pulldoc') || !response || response.status !== 403) return false;
+  if (response.headers['retry-after'] !== undefined || hit === (await ctx.baseline(check.api))) return false;
+  const plain = await ctx.send(check.api, 'a plain request right after an HTML 403: a rate limit refuses it too, a firewall refusing one request does not');
+  return !plain.raw.throttled && served(plain);
+}
+
+function formatRate(perSecond: number): string {
+  return perSecond >= 10 ? String(Math.round(perSecond)) : String(Math.round(perSecond * 10) / 10);
 }
 
 /**

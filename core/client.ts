@@ -23,6 +23,7 @@ import { Agent, request } from 'undici';
 import { isUtf8 } from 'node:buffer';
 import { rememberUtf8, sniffEncoding, utf8DecodeStrict } from '../protocol/bytes.js';
 import { Pacer } from './pacer.js';
+import { RETRY_AFTER_CAP_MS, retryAfterMs, throttleForm } from './throttle.js';
 
 export interface ClientOptions {
   /** the default of the two phase timeouts below, and the connect timeout */
@@ -40,6 +41,11 @@ export interface ClientOptions {
   deadline?: number;
   /** bodies longer than this are kept in `exchanges` as an excerpt of this many bytes (default 64 KiB) */
   logBodyBytes?: number;
+  /**
+   * false: a throttle answer is marked but neither waited for, slowed down for nor retried (the
+   * load sampler, whose pace is the load's); default true
+   */
+  retryThrottled?: boolean;
 }
 
 export interface RawRequest {
@@ -97,12 +103,38 @@ export interface TransportError {
   declaredLength?: number;
 }
 
+/**
+ * A throttle answer (core/throttle.ts): HTTP 403/429/503 with an HTML page or Retry-After after the
+ * target had served answers of another form in this run. It judges the target's rate limit, not
+ * the request.
+ */
+export interface ThrottleNote {
+  /** the answer, in words: "HTTP 403 with an HTML page", "HTTP 429 with Retry-After: 5" */
+  answer: string;
+  /** answers of another form the target had given earlier in the run */
+  servedBefore: number;
+  /** whether the one retry was sent (it follows this exchange, or this exchange is its answer) */
+  retried: boolean;
+  /** ms the retry waited for the target's Retry-After (bounded by RETRY_AFTER_CAP_MS) */
+  waitedMs: number;
+  /** the request rate after throttling, per second */
+  ratePerSecond?: number;
+  /** why there was no retry */
+  notRetried?: string;
+}
+
 export interface RawExchange {
   request: RawRequest & { method: string };
   response?: RawResponse;
   error?: TransportError;
   startedAt: number;
   durationMs: number;
+  /**
+   * set when the response is a throttle answer: on the first answer (the retry follows in the log)
+   * and on the retry's answer when the throttling persisted; the runner makes the verdict of a
+   * check that judged it inconclusive
+   */
+  throttled?: ThrottleNote;
 }
 
 const DEFAULT_LOG_BODY_BYTES = 64 * 1024;
@@ -135,6 +167,12 @@ export class TargetClient {
   private openReason?: string;
   private closed = false;
   private readonly inFlight = new Set<AbortController>();
+  /** answers that were not throttle answers: throttling is recognised only after one */
+  private servedAnswers = 0;
+  /** throttle answers keep coming since the rate was last halved */
+  private throttleEpisode = false;
+  /** how many times the rate was halved: a request remembers the rate it was sent at */
+  private rateEpoch = 0;
   readonly exchanges: RawExchange[] = [];
   requestCount = 0;
 
@@ -160,32 +198,110 @@ export class TargetClient {
     return this.options.bodyTimeoutMs ?? this.options.timeoutMs;
   }
 
+  /** The request rate now, per second (undefined: no cap); throttling lowers it. */
+  get ratePerSecond(): number | undefined {
+    return this.pacer.ratePerSecond;
+  }
+
+  /**
+   * Sends one request. A throttle answer (see ThrottleNote) is retried once: after the target's
+   * Retry-After (when it fits the time budget), at half the request rate.
+   */
   async send(req: RawRequest): Promise<RawExchange> {
     const method = req.method ?? 'POST';
-    const startedAt = Date.now();
-    const record = (partial: Pick<RawExchange, 'response' | 'error'>): RawExchange => {
-      const ex: RawExchange = { request: { ...req, method }, startedAt, durationMs: Date.now() - startedAt, ...partial };
-      this.exchanges.push(this.forLog(ex));
-      return ex;
-    };
     const refusal = this.refusal();
-    if (refusal) return record({ error: refusal });
+    if (refusal) return this.record({ request: { ...req, method }, startedAt: Date.now(), durationMs: 0, error: refusal });
     await this.acquire();
     try {
-      await this.pace();
-      const late = this.refusal();
-      if (late) return record({ error: late });
-      this.requestCount++;
-      const response = await this.exchange(req, method);
-      this.consecutiveFailures = 0;
-      return record({ response });
-    } catch (err) {
-      const error = err as TransportError;
-      if (error.kind !== 'budget' && error.kind !== 'circuit-open') this.noteFailure(req.url, error);
-      return record({ error });
+      const first = await this.attempt(req, method);
+      const form = this.throttleOf(first.exchange);
+      if (!form) return this.record(first.exchange);
+      return await this.retryThrottled(req, method, first, form);
     } finally {
       this.release();
     }
+  }
+
+  private record(ex: RawExchange): RawExchange {
+    this.exchanges.push(this.forLog(ex));
+    return ex;
+  }
+
+  /** One paced request, not yet recorded; `epoch` is the rate it was sent at. */
+  private async attempt(req: RawRequest, method: string): Promise<{ exchange: RawExchange; epoch: number }> {
+    const startedAt = Date.now();
+    const done = (partial: Pick<RawExchange, 'response' | 'error'>) => ({ request: { ...req, method }, startedAt, durationMs: Date.now() - startedAt, ...partial });
+    const epoch = this.rateEpoch;
+    try {
+      await this.pace();
+      const late = this.refusal();
+      if (late) return { exchange: done({ error: late }), epoch };
+      this.requestCount++;
+      const response = await this.exchange(req, method);
+      this.consecutiveFailures = 0;
+      return { exchange: done({ response }), epoch };
+    } catch (err) {
+      const error = err as TransportError;
+      if (error.kind !== 'budget' && error.kind !== 'circuit-open') this.noteFailure(req.url, error);
+      return { exchange: done({ error }), epoch };
+    }
+  }
+
+  /**
+   * The answer in words when it is a throttle answer: the form (core/throttle.ts) after the target
+   * had answered otherwise in this run (a target that answers every request so, from the first,
+   * is refusing them, which the checks judge). Counts the other answers.
+   */
+  private throttleOf(ex: RawExchange): string | undefined {
+    const r = ex.response;
+    if (!r) return undefined;
+    const form = throttleForm(r.status, r.headers, bodyExcerpt(r, 4096).text);
+    if (form === undefined) {
+      this.servedAnswers++;
+      this.throttleEpisode = false;
+      return undefined;
+    }
+    return this.servedAnswers > 0 ? form : undefined;
+  }
+
+  /**
+   * Honours Retry-After (capped at RETRY_AFTER_CAP_MS; no retry when it reaches past the time
+   * budget), halves the rate once per throttle episode, and retries once. The first answer is
+   * logged marked; the retry's answer is returned, marked when the throttling persisted.
+   */
+  private async retryThrottled(req: RawRequest, method: string, first: { exchange: RawExchange; epoch: number }, answer: string): Promise<RawExchange> {
+    const now = Date.now();
+    if (this.options.retryThrottled === false) {
+      return this.record({ ...first.exchange, throttled: { answer, servedBefore: this.servedAnswers, retried: false, waitedMs: 0, notRetried: 'this client does not retry (load sampling)' } });
+    }
+    const asked = retryAfterMs(first.exchange.response!.headers['retry-after'], now);
+    const waitedMs = Math.min(asked ?? 0, RETRY_AFTER_CAP_MS);
+    // a throttle answer to a request sent before the last halving, or while throttled answers
+    // keep coming, is the same episode: the rate is halved once for it
+    if (!this.throttleEpisode && first.epoch === this.rateEpoch) {
+      this.pacer.halve(now);
+      this.rateEpoch++;
+      this.throttleEpisode = true;
+    }
+    const note: ThrottleNote = { answer, servedBefore: this.servedAnswers, retried: true, waitedMs, ratePerSecond: this.pacer.ratePerSecond };
+    const left = this.options.deadline === undefined ? Number.POSITIVE_INFINITY : this.options.deadline - now;
+    if (waitedMs >= left) {
+      const why =
+        asked === undefined
+          ? 'the run time budget (client.timeBudgetMs) is exhausted'
+          : `its Retry-After asks for ${asked} ms, beyond the ${Math.max(0, left)} ms left of the run time budget (client.timeBudgetMs)`;
+      return this.record({ ...first.exchange, throttled: { ...note, retried: false, waitedMs: 0, notRetried: why } });
+    }
+    this.record({ ...first.exchange, throttled: note });
+    if (waitedMs > 0) this.pacer.pauseUntil(now + waitedMs);
+    const retry = (await this.attempt(req, method)).exchange;
+    const again = this.throttleOf(retry);
+    if (again) return this.record({ ...retry, throttled: { ...note, answer: again, ratePerSecond: this.pacer.ratePerSecond } });
+    if (retry.response) {
+      const waited = waitedMs > 0 ? `, after the ${waitedMs} ms its Retry-After asked for` : '';
+      retry.response.notes = [...(retry.response.notes ?? []), `answered on the one retry after a throttle answer (${answer})${waited}`];
+    }
+    return this.record(retry);
   }
 
   /** Why a request must not start now, if it must not. */

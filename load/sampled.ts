@@ -100,7 +100,8 @@ export class SampledConformance {
     this.formatKey = o.format ?? 'absent';
     this.checks = sampledChecks(this.api, this.formatKey);
     this.next = o.offset ?? 0;
-    this.client = new TargetClient({ timeoutMs: o.timeoutMs, concurrency: 1, maxResponseBytes: o.config.client.maxResponseBytes });
+    // a throttled sample is marked (its checks inconclusive) but not retried: the load sets the pace
+    this.client = new TargetClient({ timeoutMs: o.timeoutMs, concurrency: 1, maxResponseBytes: o.config.client.maxResponseBytes, retryThrottled: false });
   }
 
   /** Sends one sample every 1/rate seconds (a sample still in flight makes the next one wait). */

@@ -19,6 +19,16 @@ describe('hardened XML reading', () => {
       expect(findings[0]!.message).toMatch(/an HTML page came back/);
     }
     expect(readXml('<?xml version="1.0"?><!DOCTYPE PullURIResponse [<!ENTITY e "x">]><PullURIResponse/>').findings[0]?.code).toBe('dtd');
+    // an XHTML page with an XML declaration is still an HTML page
+    expect(readXml('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "x.dtd"><html><body>Too Many Requests</body></html>').findings[0]?.code).toBe(
+      'html',
+    );
+    // a DOCTYPE after the root element started is not a DTD, only text that is not well-formed
+    const late = readXml('<PullURIResponse><Note><!DOCTYPE x></Note></PullURIResponse>').findings[0];
+    expect(late?.code).toBe('not-well-formed');
+    expect(late?.message).toMatch(/after the start of the root element/);
+    // comments and processing instructions may precede a DTD in the prolog
+    expect(readXml('<?xml version="1.0"?><!-- c --><?pi x?>\n<!DOCTYPE a [<!ENTITY e "x">]><a/>').findings[0]?.code).toBe('dtd');
     // an XML document whose root happens to be called html is still XML
     expect(readXml('<?xml version="1.0"?><htmlish/>').root?.name).toBe('htmlish');
   });

@@ -53,8 +53,21 @@ export interface XmlReadResult {
 }
 
 const DTD = /<!DOCTYPE|<!ENTITY/i;
-/** A body that opens as HTML: `<!DOCTYPE html`, `<html`, or `<head>`/`<body>` after optional comments. */
-const HTML_PAGE = /^\s*(?:<!--[\s\S]*?-->\s*)*(?:<!DOCTYPE\s+html\b|<html[\s>]|<head[\s>]|<body[\s>])/i;
+/**
+ * A DOCTYPE (which holds any ENTITY declaration) where XML allows one: in the prolog, after an
+ * optional XML declaration, comments, processing instructions and whitespace.
+ */
+const PROLOG_DTD = /^\s*(?:(?:<\?[\s\S]*?\?>|<!--[\s\S]*?-->)\s*)*<!(?:DOCTYPE|ENTITY)/i;
+/**
+ * A body that opens as HTML: `<!DOCTYPE html`, `<html`, or `<head>`/`<body>` after optional
+ * comments (and an XML declaration, as XHTML pages have).
+ */
+const HTML_PAGE = /^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--[\s\S]*?-->\s*)*(?:<!DOCTYPE\s+html\b|<html[\s>]|<head[\s>]|<body[\s>])/i;
+
+/** Whether a text opens as an HTML page (a proxy's, a firewall's, a framework's error page). */
+export function isHtmlPage(text: string): boolean {
+  return HTML_PAGE.test(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+}
 
 /**
  * Characters XML 1.0 forbids anywhere in a document (§2.2): C0 controls other than tab, LF and
@@ -395,7 +408,10 @@ export function readXml(text: string, limits: XmlLimits = DEFAULT_XML_LIMITS): X
       return { findings: [{ code: 'html', severity: 'error', message: 'an HTML page came back, not XML (a proxy, firewall or error page?)' }] };
     }
     if (DTD.test(body)) {
-      return { findings: [{ code: 'dtd', severity: 'error', message: 'document contains a DOCTYPE or ENTITY declaration, which is refused' }] };
+      // a DTD is named only where it is one: in the prolog; anywhere else the text is not well-formed
+      return PROLOG_DTD.test(body)
+        ? { findings: [{ code: 'dtd', severity: 'error', message: 'document contains a DOCTYPE or ENTITY declaration, which is refused' }] }
+        : { findings: [{ code: 'not-well-formed', severity: 'error', message: 'not well-formed XML: a DOCTYPE or ENTITY declaration after the start of the root element' }] };
     }
     if (/^\s*$/.test(body)) {
       return {

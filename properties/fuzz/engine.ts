@@ -96,6 +96,8 @@ export interface FuzzDetails {
   rate: number | null;
   classes: Record<CaseClass, number>;
   replay?: string;
+  /** answers that were the target's rate limit (after the client's one retry): judged by no invariant */
+  throttled?: number;
   stopped?: string;
   counterexamples: Array<{ id: string; replay: string; description: string; message: string; alsoBroken: string[]; runs: number; shrinks: number }>;
 }
@@ -153,6 +155,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzRun> {
   const classes = Object.fromEntries(CASE_CLASSES.map((c) => [c, 0])) as Record<CaseClass, number>;
   let requestsSent = 0;
   let casesRun = 0;
+  let throttled = 0;
   let stopped: string | undefined;
   let aborted: RunResult['aborted'];
   let diagnosis: Diagnosis | undefined;
@@ -174,6 +177,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzRun> {
     }
     requestsSent++;
     const j = judge(c, wire, ex, judgeOpts);
+    if (j.throttled) throttled++;
     for (const id of j.judged) exercised.set(checkId(c.api, id), (exercised.get(checkId(c.api, id)) ?? 0) + 1);
     if (j.refused) stopped ??= `${c.api === 'pulluri' ? config.target.pullUri : config.target.pullDoc} stopped accepting connections`;
     return { wire, ex, j };
@@ -350,7 +354,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzRun> {
     counterexamples.splice(0, counterexamples.length, ...[...chosen.values()].sort((a, b) => order.get(a.id)! - order.get(b.id)!));
   }
   for (const cx of counterexamples) keepTxn(cx);
-  const checks = checkResults(world, counterexamples, exercised, skipVariation, opts, evidence, !!opts.replay, config.policy, config.hmac !== 'none');
+  const checks = checkResults(world, counterexamples, exercised, skipVariation, opts, evidence, !!opts.replay, throttled, config.policy, config.hmac !== 'none');
   if (!aborted && stopped && counterexamples.length === 0 && casesRun === 0) aborted = { reason: `nothing was fuzzed: ${stopped}`, exitCode: EXIT.nothingExecuted };
   const result = runResult({
     runId: opts.runId ?? `fuzz-${startedAt.toISOString().replace(/[:.]/g, '-')}`,
@@ -377,6 +381,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzRun> {
     rate: rate ?? null,
     classes,
     ...(opts.replay && { replay: `${opts.replay.seed}:${opts.replay.path}` }),
+    ...(throttled > 0 && { throttled }),
     ...(stopped && { stopped }),
     counterexamples: counterexamples.map((c) => ({
       id: c.id,
@@ -402,10 +407,13 @@ function checkResults(
   opts: FuzzOptions,
   evidence: Evidence,
   replaying: boolean,
+  throttled: number,
   policy: Policy,
   hmacSent: boolean,
 ): CheckResult[] {
   const out: CheckResult[] = [];
+  const notJudged =
+    throttled > 0 ? `; ${throttled} answer${throttled === 1 ? ' was' : 's were'} the target's rate limit (throttling), not judged: set client.maxRequestsPerSecond or --rate lower` : '';
   for (const api of world.apis) {
     for (const inv of INVARIANTS) {
       const id = checkId(api, inv.id);
@@ -437,10 +445,10 @@ function checkResults(
         message = 'not judged: --open-search (the issuer answers searches the config does not list)';
       } else if (n === 0) {
         verdict = 'skip';
-        message = replaying ? 'not exercised by the replayed case' : 'no case exercised it (too few runs, or the run stopped early)';
+        message = (replaying ? 'not exercised by the replayed case' : 'no case exercised it (too few runs, or the run stopped early)') + notJudged;
       } else {
         verdict = 'pass';
-        message = `held for ${n} case${n === 1 ? '' : 's'}`;
+        message = `held for ${n} case${n === 1 ? '' : 's'}${notJudged}`;
       }
       out.push({
         id,

@@ -199,6 +199,20 @@ describe('bounds', () => {
     expect(run.result.exitCode).toBe(1);
     expect(broken(run).every((id) => id.endsWith('.answers'))).toBe(true);
   }, 60_000);
+  it('a target that starts throttling: its 403 pages break no invariant, they are counted as not judged', async () => {
+    const issuer = await startIssuer({ apiKey: KEY, documents: 3, faults: ['rate-limit'], rateLimitPerMinute: 20 });
+    try {
+      const json = { ...(issuer.config('FUZZ_TEST_KEY') as object), client: { timeoutMs: 5000, concurrency: 2 } };
+      const { config, apiKey } = parseConfig(json, { FUZZ_TEST_KEY: KEY }, 'fuzz test');
+      const run = await runFuzz({ config, apiKey, redactor: new Redactor({ apiKey, config }), runs: 40, seed: 5, rate: Infinity });
+      expect(run.counterexamples.map((c) => `${c.id}: ${c.violation.message}`)).toEqual([]);
+      expect(run.details.throttled).toBeGreaterThan(0);
+      const answers = run.result.checks.find((c) => c.id === checkId('pulluri', 'answers'))!;
+      expect(answers.message).toMatch(/answers were the target's rate limit \(throttling\), not judged: set client\.maxRequestsPerSecond or --rate lower$/);
+    } finally {
+      await issuer.close();
+    }
+  }, 60_000);
   it('the rate cap: never above the config, default 50 per second', async () => {
     const { effectiveRate } = await import('./engine.js');
     const config = { client: { maxRequestsPerSecond: 20 } } as Parameters<typeof effectiveRate>[1];

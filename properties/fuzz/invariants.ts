@@ -75,6 +75,11 @@ export interface Judgement {
   parsed?: ParsedResponse;
   /** the transport failed with a refused connection: the target went away */
   refused: boolean;
+  /**
+   * the answer was the target's rate limit, still after the client's one retry (core/client.ts
+   * ThrottleNote): it says nothing about the issuer, so no invariant judges it
+   */
+  throttled?: true;
 }
 
 export interface JudgeOptions {
@@ -147,6 +152,7 @@ export function judge(c: FuzzCase, wire: Wire, ex: RawExchange, opts: JudgeOptio
     return true;
   };
 
+  if (ex.throttled) return { judged, violations, refused: false, throttled: true };
   judging('answers');
   if (ex.error || !ex.response) {
     const kind = ex.error?.kind ?? 'other';
