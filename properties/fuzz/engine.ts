@@ -404,6 +404,9 @@ function checkResults(
       } else if ((inv.id === 'legal-variation' || inv.id === 'tolerant-variation') && skipVariation.has(api)) {
         verdict = 'skip';
         message = skipVariation.get(api)!;
+      } else if ((inv.id === 'keyhash-verified' || inv.id === 'hmac-verified') && opts.config.hmac === 'none') {
+        verdict = 'skip';
+        message = 'the config sends no x-digilocker-hmac: a wrong keyhash leaves no credential, judged by auth-enforced';
       } else if (inv.id === 'unknown-no-document' && opts.openSearch) {
         verdict = 'skip';
         message = 'not judged: --open-search (the issuer answers searches the config does not list)';
