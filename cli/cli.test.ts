@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import resultSchema from '../core/report/result.schema.json' with { type: 'json' };
-import { startIssuer, type RunningIssuer } from '../fixtures/issuer/index.js';
+import { startIssuer, VARIANT_NAMES, type RunningIssuer } from '../fixtures/issuer/index.js';
 
 const CLI = join(process.cwd(), 'dist/dlconform.mjs');
 const KEY = 'cli-test-api-key-7c1f0e';
@@ -240,6 +240,20 @@ describe('dlconform help, version, demo', () => {
     });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/export DLCONFORM_API_KEY/);
+  });
+
+  it('serve --list-variants names every variant with its description; an unknown --variant is a usage error', async () => {
+    const listed = await dlconform(['serve', '--list-variants']);
+    expect(listed.code).toBe(0);
+    const names = listed.stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.split(/\s+/)[0]);
+    expect(names).toEqual([...VARIANT_NAMES]);
+    expect(listed.stdout).toMatch(/^pretty-printed\s+Every XML response is indented/m);
+    const unknown = await dlconform(['serve', '--variant', 'pretty-printed,nope'], { DLCONFORM_API_KEY: KEY });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown variant "nope"; known variants: openapi-echo/);
   });
 });
 

@@ -8,7 +8,7 @@ import { TOOL_VERSION } from '../core/version.js';
 import { EXIT } from '../core/types.js';
 import { startMockDigiLocker, type RunningMockDigiLocker } from '../fixtures/digilocker/index.js';
 import { parseFaultList } from '../fixtures/fault-list.js';
-import { FAULT_NAMES, FAULTS, parseFaults, startIssuer, type FaultName } from '../fixtures/issuer/index.js';
+import { FAULT_NAMES, FAULTS, parseFaults, parseVariants, startIssuer, VARIANTS, type FaultName } from '../fixtures/issuer/index.js';
 import { pushCsv, PUSH_FAULT_NAMES, type PushFaultName } from '../fixtures/issuer/push-client.js';
 import type { ProfileId } from '../protocol/profiles.js';
 import { profileById } from '../protocol/profiles.js';
@@ -60,6 +60,8 @@ export async function serve(argv: string[]): Promise<number> {
       seed: { type: 'string' },
       fault: { type: 'string', multiple: true },
       'list-faults': { type: 'boolean' },
+      variant: { type: 'string', multiple: true },
+      'list-variants': { type: 'boolean' },
       hmac: { type: 'string' },
       'print-config': { type: 'boolean' },
       'write-config': { type: 'string' },
@@ -72,6 +74,10 @@ export async function serve(argv: string[]): Promise<number> {
   if (values.help) return print(SERVE_HELP);
   if (values['list-faults']) {
     for (const [name, f] of Object.entries(FAULTS)) process.stdout.write(`${name.padEnd(28)} ${f.description}\n`);
+    return EXIT.ok;
+  }
+  if (values['list-variants']) {
+    for (const [name, v] of Object.entries(VARIANTS)) process.stdout.write(`${name.padEnd(28)} ${v.description}\n`);
     return EXIT.ok;
   }
   const keyEnv = values['api-key-env'] ?? 'DLCONFORM_API_KEY';
@@ -87,6 +93,7 @@ export async function serve(argv: string[]): Promise<number> {
     documents: integer(values.documents, 'documents'),
     seed: integer(values.seed, 'seed'),
     faults: faultsArg(values.fault),
+    variants: usageOnError(() => parseVariants(values.variant)),
     hmac,
     apiKey,
     largeDocumentBytes: integer(values['large-documents'], 'large-documents'),
@@ -97,7 +104,7 @@ export async function serve(argv: string[]): Promise<number> {
   if (values['write-config']) writeConfigFile(values['write-config'], configText);
   if (values['print-config']) process.stdout.write(configText);
   process.stderr.write(
-    `reference issuer (profile ${issuer.profile}${issuer.faults.length ? `, faults: ${issuer.faults.join(', ')}` : ''}) on ${issuer.url}\n  Pull URI: ${issuer.pullUriUrl}\n${issuer.pullDocUrl ? `  Pull Doc: ${issuer.pullDocUrl}\n` : ''}Ctrl-C stops it.\n`,
+    `reference issuer (profile ${issuer.profile}${issuer.faults.length ? `, faults: ${issuer.faults.join(', ')}` : ''}${issuer.variants.length ? `, variants: ${issuer.variants.join(', ')}` : ''}) on ${issuer.url}\n  Pull URI: ${issuer.pullUriUrl}\n${issuer.pullDocUrl ? `  Pull Doc: ${issuer.pullDocUrl}\n` : ''}Ctrl-C stops it.\n`,
   );
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

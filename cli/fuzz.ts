@@ -21,13 +21,14 @@ conformant issuer does, whatever it is sent:
   no-stack-trace / no-secret-echo
                  no stack trace; no API key, keyhash or HMAC, and no UID/FullName/DOB in errors
   echo           every ResponseStatus carries the request ts and txn byte for byte
-  auth-enforced  another orgId, or no verifying credential (no HMAC, a wrong keyhash): never Status 1
+  auth-enforced  no valid credential (wrong keyhash and no HMAC, another orgId) never gets Status 1
   keyhash-verified / hmac-verified
-                 a wrong keyhash beside a right HMAC, or the reverse: never Status 1 (SHOULD)
+                 one credential wrong, the other right: never Status 1 (the level of clause keyhash / hmac)
   unknown-no-document
                  a search or URI the config does not name never returns a document
   malformed-refused
-                 not XML, not well-formed, a DTD, nothing to look up: a 4xx or Status 0
+                 not XML, not well-formed, an entity bomb, nothing to look up: a 4xx or Status 0
+  dtd-refused    internal DTD entities (a bounded bomb too): a 4xx or Status 0, never expanded
   legal-variation
                  attribute order, whitespace, namespace form, unknown elements (every opted-in
                  field and the search always sent): the document is still returned (MUST)

@@ -59,6 +59,9 @@ Options:
       --seed N           store seed (default 1)
       --fault NAME       switch on a fault; repeatable or comma-separated (see --list-faults)
       --list-faults      list the fault switches and exit
+      --variant NAME     switch on a variant: allowed but unusual behaviour that must pass;
+                         repeatable or comma-separated (see --list-variants)
+      --list-variants    list the variants and exit
       --hmac ENC         hex-base64 | raw-base64: the HMAC encoding it verifies (default hex-base64)
       --large-documents N  pad every certificate PDF to about N bytes (20000000: a 20 MB certificate)
       --chaos            start the chaos target instead (dlconform serve --chaos --help)

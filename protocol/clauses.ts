@@ -158,7 +158,7 @@ const list = [
     document: 'OAS-ISSUER',
     section: 'PullURIRequest.format',
     level: 'SHOULD',
-    text: 'If the format attribute is not present in the request, then the API must return Base64 encoded PDF data in the response. (SPEC-1.13: xml is the default value; FACTS C5: ambiguous, reported as a warning.)',
+    text: 'If the format attribute is not present in the request, then the API must return Base64 encoded PDF data in the response. (SPEC-1.13: xml is the default value. FACTS C5: the specs disagree, so either default is accepted, DocContent or DataContent; sending neither is a warning.)',
   },
   {
     id: 'doccontent-pdf',

@@ -61,6 +61,7 @@ function formatCheck(api: PullApi, format: FormatKey): Check {
       const unusable = needParsed(ex, true);
       if (unusable) return unusable;
       if (ex.parsed!.status !== '1') return fail(`no document for format ${format}`, { expected: 'Status="1"', actual: `Status="${ex.parsed!.status}"` }, [ex]);
+      if (format === 'absent' && ctx.profile.sendsFormat && !ctx.config.expect?.formatAbsent) return judgeEitherDefault(ex);
       const rules = rulesFor(ctx, format);
       const failures: string[] = [];
       const warnings: string[] = [];
@@ -79,6 +80,22 @@ function formatCheck(api: PullApi, format: FormatKey): Check {
       return pass(actual, [ex]);
     },
   };
+}
+
+/**
+ * `format` absent where the profile sends it: the OpenAPI says PDF ("the API must return Base64
+ * encoded PDF data"), SPEC-1.13 says xml ("xml (default value)"), and neither is the newer word on
+ * the other's profile (C5). An issuer following either default conforms to a spec; sending
+ * neither conforms to none, a warning at this clause's level.
+ */
+function judgeEitherDefault(ex: SentExchange): Outcome {
+  const doc = !isBlank(contentOf(ex.parsed, 'DocContent'));
+  const data = !isBlank(contentOf(ex.parsed, 'DataContent'));
+  const actual = `DocContent ${doc ? 'present' : 'absent'}, DataContent ${data ? 'present' : 'absent'}`;
+  const expected = "DocContent (the OpenAPI's PDF default) or DataContent (SPEC-1.13's xml default)";
+  if (!doc && !data) return warn('neither DocContent nor DataContent is sent: the specs disagree on the default, but each names one', { expected, actual }, [ex]);
+  const which = doc && data ? 'both defaults' : doc ? "the OpenAPI's PDF default" : "SPEC-1.13's xml default";
+  return pass(`${actual} (${which})`, [ex]);
 }
 
 /** The content element of the baseline (format both, or absent in 1.0), or a skip when absent. */

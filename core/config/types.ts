@@ -63,7 +63,7 @@ export interface Config {
   pending?: SearchSpec;
   /** unset: the runner derives one from issuerId and the first document's docType */
   absentUri?: string;
-  /** formatAbsent unset: the profile's reading of C5 applies (protocol/profiles.ts content.absent) */
+  /** formatAbsent unset: either spec's default passes where the profile sends format (C5); 1.0 keeps its content.absent rule */
   expect: { formatAbsent?: FormatAbsentExpectation };
   /** the ts freshness window the issuer intends (C4: no spec sets one); unset: only measured, never judged */
   tsWindow?: TsWindow;

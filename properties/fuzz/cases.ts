@@ -78,7 +78,9 @@ export type AuthDefect =
   | { on: 'keyhash'; how: 'wrong-key' | 'other-ts' | 'flip-char' | 'truncated' | 'empty' | 'missing'; at?: number }
   | { on: 'hmac'; how: 'wrong-key' | 'missing' | 'empty' | 'flip-char' | 'truncated' | 'tampered-txn' | 'tampered-space'; at?: number }
   | { on: 'orgId'; how: 'other-org'; orgId: string }
-  | { on: 'ts'; how: 'missing' };
+  | { on: 'ts'; how: 'missing' }
+  /** neither credential: a keyhash made with another API key and no x-digilocker-hmac */
+  | { on: 'both'; how: 'wrong-keyhash-no-hmac' };
 
 export interface FuzzCase {
   api: PullApi;
@@ -267,7 +269,8 @@ function authDefect(world: FuzzWorld, opts: CaseOptions): fc.Arbitrary<AuthDefec
     .filter((o) => o !== world.orgId)
     .map((o) => ({ on: 'orgId' as const, how: 'other-org' as const, orgId: o }));
   const ts = fc.constant({ on: 'ts' as const, how: 'missing' as const });
-  return opts.hmac ? fc.oneof(keyhash, hmac, orgId, ts) : fc.oneof(keyhash, orgId, ts);
+  const both = fc.constant({ on: 'both' as const, how: 'wrong-keyhash-no-hmac' as const });
+  return opts.hmac ? fc.oneof(keyhash, hmac, orgId, ts, both) : fc.oneof(keyhash, orgId, ts);
 }
 
 /** The arbitrary of every case the fuzzer sends to this world. */
@@ -376,5 +379,7 @@ function describeDefect(d: AuthDefect): string {
       return `another orgId (${d.orgId})`;
     case 'ts':
       return 'no ts attribute (the keyhash cannot be verified)';
+    case 'both':
+      return 'a keyhash made with another API key and no x-digilocker-hmac header (no credential at all)';
   }
 }

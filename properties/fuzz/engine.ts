@@ -354,7 +354,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzRun> {
     counterexamples.splice(0, counterexamples.length, ...[...chosen.values()].sort((a, b) => order.get(a.id)! - order.get(b.id)!));
   }
   for (const cx of counterexamples) keepTxn(cx);
-  const checks = checkResults(world, counterexamples, exercised, skipVariation, opts, evidence, !!opts.replay, throttled, config.policy, config.hmac !== 'none');
+  const checks = checkResults(world, counterexamples, exercised, skipVariation, opts, evidence, !!opts.replay, throttled, config.policy);
   if (!aborted && stopped && counterexamples.length === 0 && casesRun === 0) aborted = { reason: `nothing was fuzzed: ${stopped}`, exitCode: EXIT.nothingExecuted };
   const result = runResult({
     runId: opts.runId ?? `fuzz-${startedAt.toISOString().replace(/[:.]/g, '-')}`,
@@ -409,7 +409,6 @@ function checkResults(
   replaying: boolean,
   throttled: number,
   policy: Policy,
-  hmacSent: boolean,
 ): CheckResult[] {
   const out: CheckResult[] = [];
   const notJudged =
@@ -437,9 +436,9 @@ function checkResults(
       } else if ((inv.id === 'legal-variation' || inv.id === 'tolerant-variation') && skipVariation.has(api)) {
         verdict = 'skip';
         message = skipVariation.get(api)!;
-      } else if ((inv.id === 'keyhash-verified' || inv.id === 'hmac-verified') && !hmacSent) {
+      } else if ((inv.id === 'keyhash-verified' || inv.id === 'hmac-verified') && opts.config.hmac === 'none') {
         verdict = 'skip';
-        message = 'not judged: hmac is "none" in the config, so a keyhash defect leaves no credential (auth-enforced judges it)';
+        message = 'the config sends no x-digilocker-hmac: a wrong keyhash leaves no credential, judged by auth-enforced';
       } else if (inv.id === 'unknown-no-document' && opts.openSearch) {
         verdict = 'skip';
         message = 'not judged: --open-search (the issuer answers searches the config does not list)';

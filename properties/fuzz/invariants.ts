@@ -8,6 +8,7 @@ import type { PullApi } from '../../core/types.js';
 import type { ClauseId } from '../../protocol/clauses.js';
 import { apiKeyForms, findStackTrace } from '../../protocol/leaks.js';
 import { RESPONSE_ROOT } from '../../protocol/requests.js';
+import { HMAC_HEADER } from '../../protocol/auth.js';
 import { isBlankText } from '../../protocol/bytes.js';
 import { contentOf, readResponse, type ParsedResponse } from '../../protocol/responses.js';
 import { escapeXml } from '../../protocol/xml.js';
@@ -31,14 +32,27 @@ export const INVARIANTS: readonly Invariant[] = [
   { id: 'no-stack-trace', title: 'no answer contains a stack trace', clause: 'no-stack-trace', judges: 'all' },
   { id: 'no-secret-echo', title: 'no answer echoes the API key (in any encoding), a keyhash or an HMAC', clause: 'no-secret-echo', judges: 'all' },
   { id: 'echo', title: 'every ResponseStatus carries the request ts and txn byte for byte', clause: 'echo', judges: 'all' },
-  { id: 'auth-enforced', title: 'a request from another orgId, or with no verifying credential (no HMAC and a wrong keyhash), never gets Status 1', clause: 'auth-enforced', judges: ['unsigned'] },
-  { id: 'keyhash-verified', title: 'a request whose keyhash (or ts) is wrong beside a right HMAC never gets Status 1', clause: 'keyhash', judges: ['unsigned'] },
-  { id: 'hmac-verified', title: 'a request whose x-digilocker-hmac is wrong or missing beside a right keyhash never gets Status 1', clause: 'hmac', judges: ['unsigned'] },
+  {
+    id: 'auth-enforced',
+    title: 'a request with no valid credential (a wrong keyhash and no HMAC, a wrong keyhash where there is no HMAC, or another orgId) never gets Status 1',
+    clause: 'auth-enforced',
+    judges: ['unsigned'],
+  },
+  // one credential wrong while the other verifies: the level of that credential's own clause
+  { id: 'keyhash-verified', title: 'a request with a wrong or missing keyhash (its x-digilocker-hmac right) never gets Status 1', clause: 'keyhash', judges: ['unsigned'] },
+  { id: 'hmac-verified', title: 'a request with a wrong or missing x-digilocker-hmac, or a body changed after signing (its keyhash right), never gets Status 1', clause: 'hmac', judges: ['unsigned'] },
   { id: 'unknown-no-document', title: 'a search or URI the config does not name never returns a document', clause: 'not-found', judges: ['unknown'] },
   {
     id: 'malformed-refused',
     title: 'malformed input (not XML, not well-formed, a DTD, nothing to look up) gets a 4xx or Status 0, never a document',
     clause: 'malformed-no-5xx',
+    judges: ['malformed'],
+  },
+  // internal entities expanded (a bounded bomb included) are judged apart from other malformed input: the level is the DTD clause's
+  {
+    id: 'dtd-refused',
+    title: 'a request declaring internal DTD entities (one standing for the search value, or a bounded expansion bomb) is refused, never expanded and served',
+    clause: 'dtd-refused',
     judges: ['malformed'],
   },
   {
@@ -121,24 +135,6 @@ function echoed(body: string, value: string): boolean {
   return value.length >= 6 && (body.includes(value) || body.includes(escapeXml(value)));
 }
 
-const AUTH_MESSAGE = {
-  'auth-enforced': 'a request from another orgId or with no verifying credential was served',
-  'keyhash-verified': 'a request with a wrong keyhash (its HMAC right) was served: the keyhash is not verified',
-  'hmac-verified': 'a request with a wrong or missing x-digilocker-hmac (its keyhash right) was served: the HMAC is not verified',
-} as const;
-
-/**
- * Which invariant an auth defect is judged by: an issuer may verify only one of keyhash and HMAC
- * (each alone a SHOULD), so a defect in one beside the other intact is that one's; a keyhash
- * defect without an HMAC sent, or another orgId, leaves nothing that proves the request.
- */
-function authInvariant(c: FuzzCase, wire: Wire): keyof typeof AUTH_MESSAGE {
-  const hmacSent = !!wire.headers['x-digilocker-hmac']?.trim();
-  if (c.defect?.on === 'hmac') return 'hmac-verified';
-  if ((c.defect?.on === 'keyhash' || c.defect?.on === 'ts') && hmacSent) return 'keyhash-verified';
-  return 'auth-enforced';
-}
-
 export function judge(c: FuzzCase, wire: Wire, ex: RawExchange, opts: JudgeOptions): Judgement {
   const judged: string[] = [];
   const violations: Violation[] = [];
@@ -201,20 +197,23 @@ export function judge(c: FuzzCase, wire: Wire, ex: RawExchange, opts: JudgeOptio
   }
 
   const answered = res.status < 500;
-  const auth = c.cls === 'unsigned' ? authInvariant(c, wire) : undefined;
-  if (auth && judging(auth) && answered && served(parsed)) {
-    add(auth, AUTH_MESSAGE[auth], 'HTTP 401/403, or 200 with Status="0"', describeAnswer(ex, parsed));
+  const authId = c.cls === 'unsigned' ? authInvariant(c, wire) : undefined;
+  if (authId && judging(authId) && answered && served(parsed)) {
+    add(authId, AUTH_MESSAGE[authId], 'HTTP 401/403, or 200 with Status="0"', describeAnswer(ex, parsed));
   }
   if (judging('unknown-no-document') && answered && served(parsed)) {
     add('unknown-no-document', `a ${c.api === 'pulluri' ? 'search' : 'URI'} the config does not name returned a document`, 'Status="0" (or 9) and no document content', describeAnswer(ex, parsed));
   }
-  if (judging('malformed-refused') && answered) {
+  // a bounded entity bomb is internal entities too: expanded and served it is the DTD finding (a 5xx or a timeout is no-5xx's or answers')
+  const malformedId = c.mutation?.kind === 'dtd-entity' || c.mutation?.kind === 'entity-bomb' ? 'dtd-refused' : 'malformed-refused';
+  if (c.cls === 'malformed' && judging(malformedId) && answered) {
     const expectation = c.mutation ? expectationOf(c.mutation) : 'refuse';
     const refused = (res.status >= 400 && res.status < 500) || (res.status === 200 && parsed.status === '0' && !hasContent(parsed));
     if (expectation === 'refuse' && !refused) {
-      add('malformed-refused', 'malformed input was not refused', 'HTTP 4xx, or 200 with Status="0"', describeAnswer(ex, parsed));
+      const what = malformedId === 'dtd-refused' ? 'a request declaring internal DTD entities was not refused (they were expanded)' : 'malformed input was not refused';
+      add(malformedId, what, 'HTTP 4xx, or 200 with Status="0"', describeAnswer(ex, parsed));
     } else if (expectation === 'no-document' && served(parsed)) {
-      add('malformed-refused', 'a request with nothing to look up was served a document', 'HTTP 4xx, or Status="0"', describeAnswer(ex, parsed));
+      add(malformedId, 'a request with nothing to look up was served a document', 'HTTP 4xx, or Status="0"', describeAnswer(ex, parsed));
     }
   }
   for (const id of ['legal-variation', 'tolerant-variation'] as const) {
@@ -223,6 +222,26 @@ export function judge(c: FuzzCase, wire: Wire, ex: RawExchange, opts: JudgeOptio
     }
   }
   return { judged, violations, parsed, refused: false };
+}
+
+type AuthInvariant = 'auth-enforced' | 'keyhash-verified' | 'hmac-verified';
+
+const AUTH_MESSAGE: Record<AuthInvariant, string> = {
+  'auth-enforced': 'a request with no valid credential was served',
+  'keyhash-verified': 'a request with a wrong keyhash was served: the keyhash is not verified (its x-digilocker-hmac was right)',
+  'hmac-verified': 'a request with a wrong x-digilocker-hmac was served: the HMAC is not verified (its keyhash was right)',
+};
+
+/**
+ * Serving a request with no credential verified is a security failure whatever the policy; with
+ * one of keyhash and x-digilocker-hmac still right, what the issuer skipped is that credential's check.
+ */
+function authInvariant(c: FuzzCase, wire: Wire): AuthInvariant {
+  const d = c.defect;
+  if (d?.on === 'hmac') return 'hmac-verified';
+  const signed = Object.keys(wire.headers).some((h) => h.toLowerCase() === HMAC_HEADER);
+  if ((d?.on === 'keyhash' || d?.on === 'ts') && signed) return 'keyhash-verified';
+  return 'auth-enforced';
 }
 
 function hasResponseStatus(p: ParsedResponse): boolean {

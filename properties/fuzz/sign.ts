@@ -43,6 +43,7 @@ function defectVariation(c: FuzzCase, now: Date): Variation {
     return { hmac };
   }
   if (d?.on === 'ts') return { omitTs: true };
+  if (d?.on === 'both') return { keyhash: { how: 'wrong-key' }, hmac: { how: 'missing' } };
   return {};
 }
 
