@@ -209,11 +209,25 @@ const list = [
   },
   { id: 'ts-fraction', document: 'FACTS', section: '§2.4', level: 'SHOULD', text: 'Implementations that build their own ts add fractional seconds, so issuers should not reject fractions.' },
   {
+    id: 'xxe-external',
+    document: 'OWASP XXE',
+    section: 'XML External Entity Prevention Cheat Sheet; XML 1.0 §4.4.3',
+    level: 'SECURITY',
+    text: "The safest way to prevent XXE is always to disable DTDs (External Entities) completely. XML 1.0 §4.4.3: when an XML processor recognizes a reference to a parsed entity, in order to validate the document, the processor MUST include its replacement text. (dlconform: a request whose search value or URI is an external entity naming a URL on a loopback listener of the run, or a file: path that does not exist; a fetch of that URL, its content in a response, or an error reading that file fails: the parser resolves external entities, which reads files and reaches hosts on the attacker's behalf.)",
+  },
+  {
     id: 'dtd-refused',
     document: 'OWASP XXE',
-    section: 'XML External Entity Prevention',
-    level: 'SECURITY',
-    text: 'An XML parser facing untrusted input must not process DTDs or expand entities: a request with an internal entity must not be resolved into a search.',
+    section: 'XML External Entity Prevention Cheat Sheet',
+    level: 'SHOULD',
+    text: 'The safest way to prevent XXE is always to disable DTDs (External Entities) completely. (dlconform: a request whose search value is an internal entity should be refused; expanding an internal entity reads nothing outside the request, so a parser that does is a hardening issue: a warning, blocking under policy strict.)',
+  },
+  {
+    id: 'entity-bomb',
+    document: 'FACTS',
+    section: 'C18; OWASP XXE Prevention Cheat Sheet (Billion Laughs)',
+    level: 'MUST',
+    text: 'Malformed input gets HTTP 4xx or 200 with Status="0", never a 5xx. (dlconform: a request whose DTD nests internal entities four levels deep, about 90 KB expanded, small enough for a naive parser to survive, is answered in time and without a 5xx, refused or not.)',
   },
   { id: 'malformed-no-5xx', document: 'FACTS', section: 'C18', level: 'MUST', text: 'Malformed input gets HTTP 4xx or 200 with Status="0", never a 5xx.' },
   {
