@@ -346,11 +346,130 @@ const list = [
   },
 ] as const satisfies readonly Clause[];
 
+type RequirementId = (typeof list)[number]['id'];
+
+/**
+ * The requirements above as Pull Doc's own sources state them: SPEC-1.13 removed Pull Doc, so a
+ * Pull Doc check cites the Pull API v1.0 (SEED-001 §8.2) or the OpenAPI's PullDoc schemas. Each
+ * keeps the level of the requirement it restates (`of`), so both APIs are judged alike.
+ */
+const pullDocList = [
+  {
+    id: 'http-200-pulldoc',
+    of: 'http-200',
+    document: 'OAS-ISSUER',
+    section: 'paths./Your Pull DOC Request API Path.post.responses',
+    text: '200: successful operation (application/xml), schema PullDocResponse. No other HTTP status is defined; errors are signalled in-band with Status="0".',
+  },
+  { id: 'echo-ts-pulldoc', of: 'echo-ts', document: 'SEED-001', section: '8.2.2 #1; OAS-ISSUER PullDocResponse.ResponseStatus.ts', text: 'ts (M): A timestamp value as sent in the request.' },
+  {
+    id: 'echo-txn-pulldoc',
+    of: 'echo-txn',
+    document: 'OAS-ISSUER',
+    section: 'components.schemas.PullDocResponse.ResponseStatus.txn; SEED-001 8.2.2 #2',
+    text: 'txn: Transaction id value as sent in the request.',
+  },
+  {
+    id: 'status-text-pulldoc',
+    of: 'status-text',
+    document: 'SEED-001',
+    section: '8.2.2 (template), FACTS C12',
+    text: '<ResponseStatus Status="1" ts="…" txn="…"> //1 - Success //0 - Failure </ResponseStatus>: when the element has text, it equals the Status attribute.',
+  },
+  {
+    id: 'keyhash-pulldoc',
+    of: 'keyhash',
+    document: 'SEED-001',
+    section: '8.2.1 #2, #5',
+    text: 'ts (M): A timestamp value. This will be used to decode the keyHash element described below. keyHash (M): Provide SHA-256 encrypted value of the API key and the timestamp values concatenated together in this sequence. A request whose keyhash does not verify must not be served (FACTS C18: HTTP 401/403 or 200 with Status="0").',
+  },
+  {
+    id: 'hmac-pulldoc',
+    of: 'hmac',
+    document: 'OAS-ISSUER',
+    section: 'paths./Your Pull DOC Request API Path.post.parameters x-digilocker-hmac',
+    text: 'DigiLocker calculates the hash message authentication code (hmac) of the HTTP request body using SHA256 hashing algorithm and the API Key provided by the issuer as the hashing key. … It is strongly recommended that the issuer API calculates the hmac of the HTTP request body, convert it to Base64 and match it with this parameter to ensure authenticity of the request. (FACTS C19.)',
+  },
+  {
+    id: 'orgid-pulldoc',
+    of: 'orgid',
+    document: 'SEED-001',
+    section: '8.2.1 #4',
+    text: 'orgId (M): Org Id is the user id provided to the Digital Locker application by the issuer application for accessing the API. A request from another orgId must not be served.',
+  },
+  {
+    id: 'doccontent-format-pulldoc',
+    of: 'doccontent-format',
+    document: 'OAS-ISSUER',
+    section: 'components.schemas.PullDocResponse.DocDetails.DocContent; SEED-001 8.2.2 #5',
+    text: 'DocContent: Enclose the Base64 byte encoded contents of PDF file in this element. The DocContent element should be sent only if the format attribute in the original request is sent as "pdf" or "both" or is absent.',
+  },
+  {
+    id: 'datacontent-format-pulldoc',
+    of: 'datacontent-format',
+    document: 'OAS-ISSUER',
+    section: 'components.schemas.PullDocResponse.DocDetails.DataContent',
+    text: 'DataContent: Enclose the Base64 byte encoded certificate metadata in XML format. The DataContent element should be sent only if the original request contains format attribute as "xml" or "both". (DocDetails requires DocContent and DataContent.)',
+  },
+  {
+    id: 'format-absent-pulldoc',
+    of: 'format-absent',
+    document: 'OAS-ISSUER',
+    section: 'components.schemas.PullDocRequest.format',
+    text: 'If the format attribute is not present in the request, then the API must return Base64 encoded PDF data in the response. (FACTS C5: the default differs between sources, reported as a warning.)',
+  },
+  {
+    id: 'base64-valid-pulldoc',
+    of: 'base64-valid',
+    document: 'OAS-ISSUER',
+    section: 'components.schemas.PullDocResponse.DocDetails; SEED-001 8.2.2 #5',
+    text: 'Enclose the Base64 byte encoded contents of PDF file / certificate metadata in this element: standard base64 alphabet with correct padding.',
+  },
+  {
+    id: 'doccontent-pdf-pulldoc',
+    of: 'doccontent-pdf',
+    document: 'SEED-001',
+    section: '8.2.2 #5',
+    text: 'DocContent (M): Enclose the Base64 byte encoded contents of PDF file in this element. (dlconform: %PDF- within the first 1024 bytes and %%EOF within the last 1024 are required; damage to startxref, the xref table or the trailer, which viewers repair, is a warning.)',
+  },
+  {
+    id: 'datacontent-xml-pulldoc',
+    of: 'datacontent-xml',
+    document: 'OAS-ISSUER',
+    section: 'components.schemas.PullDocResponse.DocDetails.DataContent',
+    text: 'DataContent: Enclose the Base64 byte encoded certificate metadata in XML format: it decodes to well-formed XML (FACTS C16).',
+  },
+  {
+    id: 'not-found-pulldoc',
+    of: 'not-found',
+    document: 'SEED-001',
+    section: '8.2.2 #3; FACTS C18',
+    text: 'Status (M): 1 for success, 0 for error. The response includes the Doc content of any documents linked to the given URI: a URI that names no document returns Status="0" and no document.',
+  },
+] as const satisfies readonly (Omit<Clause, 'level'> & { of: RequirementId })[];
+
 /** The id of a registered clause: a check naming an id that is not registered does not compile. */
-export type ClauseId = (typeof list)[number]['id'];
+export type ClauseId = RequirementId | (typeof pullDocList)[number]['id'];
 
 /** Keyed by string so ids from outside the code (a report, a selector) can be looked up as they are. */
-export const CLAUSES: ReadonlyMap<string, Clause> = new Map(list.map((c) => [c.id, c]));
+export const CLAUSES: ReadonlyMap<string, Clause> = new Map<string, Clause>([
+  ...list.map((c): [string, Clause] => [c.id, c]),
+  ...pullDocList.map(({ of, ...c }): [string, Clause] => [c.id, { ...c, level: list.find((r) => r.id === of)!.level }]),
+]);
+
+const PULL_DOC_SOURCE: ReadonlyMap<string, ClauseId> = new Map(pullDocList.map((c) => [c.of, c.id]));
+
+const REQUIREMENT_OF: ReadonlyMap<string, string> = new Map(pullDocList.map((c) => [c.id, c.of]));
+
+/** The requirement a clause states: for a Pull Doc source, the Pull URI clause it restates (`keyhash-pulldoc` → `keyhash`). */
+export function requirementOf(id: string): string {
+  return REQUIREMENT_OF.get(id) ?? id;
+}
+
+/** The clause a check of `api` cites for requirement `id`: Pull Doc's own source where it has one. */
+export function clauseFor(api: string, id: ClauseId): ClauseId {
+  return (api === 'pulldoc' && PULL_DOC_SOURCE.get(id)) || id;
+}
 
 export function isClauseId(id: string): id is ClauseId {
   return CLAUSES.has(id);

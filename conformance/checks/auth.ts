@@ -3,7 +3,7 @@
  * another orgId, is never served. Rejection may be HTTP 401/403 (any 4xx) or HTTP 200 with
  * Status 0; a 5xx is reported by the no-5xx check, not here.
  */
-import type { ClauseId } from '../../protocol/clauses.js';
+import { clauseFor, type ClauseId } from '../../protocol/clauses.js';
 import { fail, pass, skip, type Check, type Outcome } from '../check.js';
 import type { RequestVariant, RunContext, SentExchange } from '../context.js';
 import type { PullApi } from '../../core/types.js';
@@ -77,7 +77,7 @@ export function authChecks(api: PullApi): Check[] {
     section: 'auth',
     title: c.title,
     tags: ['security'],
-    clause: c.clause,
+    clause: clauseFor(api, c.clause),
     judgesRefusal: true,
     notApplicable: (ctx) => (c.needsHmac && ctx.config.hmac === 'none' ? 'hmac is "none" in the config (profile 1.0 predates x-digilocker-hmac)' : undefined),
     run: async (ctx) => judgeRejected(await authExchange(ctx, api, c)),
