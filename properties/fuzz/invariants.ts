@@ -7,11 +7,11 @@ import type { RawExchange } from '../../core/client.js';
 import type { PullApi } from '../../core/types.js';
 import type { ClauseId } from '../../protocol/clauses.js';
 import { apiKeyForms, findStackTrace } from '../../protocol/leaks.js';
-import { RESPONSE_ROOT } from '../../protocol/requests.js';
+import { REQUEST_ROOT, RESPONSE_ROOT } from '../../protocol/requests.js';
 import { isBlankText } from '../../protocol/bytes.js';
 import { contentOf, readResponse, type ParsedResponse } from '../../protocol/responses.js';
 import { escapeXml } from '../../protocol/xml.js';
-import { expectationOf } from '../arbitraries/mutations.js';
+import { describeMutation, expectationOf } from '../arbitraries/mutations.js';
 import type { CaseClass, FuzzCase } from './cases.js';
 import type { Wire } from './sign.js';
 
@@ -59,8 +59,22 @@ export function checkId(api: PullApi, invariant: string): string {
   return `fuzz.${api}.${invariant}`;
 }
 
+/**
+ * The kind of a failure: the check it is filed under, the class of the case and which failure of
+ * the invariant it is. A shrunk counterexample keeps the kind of the case first found, so it shows
+ * the defect that was found (a refused request served, say), not another that breaks the same check.
+ */
+export function failureKind(c: FuzzCase, v: Violation): string {
+  return [checkId(c.api, v.invariant), c.cls, v.kind].filter(Boolean).join(' ');
+}
+
 export interface Violation {
   invariant: string;
+  /**
+   * Which failure of the invariant this is, where one invariant covers several (malformed-refused:
+   * input not refused, or nothing to look up yet a document served): shrinking keeps it.
+   */
+  kind?: string;
   message: string;
   expected: string;
   actual: string;
@@ -118,7 +132,7 @@ export function judge(c: FuzzCase, wire: Wire, ex: RawExchange, opts: JudgeOptio
   const judged: string[] = [];
   const violations: Violation[] = [];
   const applies = (inv: Invariant) => inv.judges === 'all' || (inv.judges.includes(c.cls) && !((c.cls === 'legal' || c.cls === 'tolerant') && opts.skipVariation.has(c.api)));
-  const add = (invariant: string, message: string, expected: string, actual: string) => violations.push({ invariant, message, expected, actual });
+  const add = (invariant: string, message: string, expected: string, actual: string, kind?: string) => violations.push({ invariant, message, expected, actual, ...(kind && { kind }) });
   const byId = new Map(INVARIANTS.map((i) => [i.id, i]));
   const judging = (id: string) => {
     const inv = byId.get(id)!;
@@ -184,10 +198,12 @@ export function judge(c: FuzzCase, wire: Wire, ex: RawExchange, opts: JudgeOptio
   if (judging('malformed-refused') && answered) {
     const expectation = c.mutation ? expectationOf(c.mutation) : 'refuse';
     const refused = (res.status >= 400 && res.status < 500) || (res.status === 200 && parsed.status === '0' && !hasContent(parsed));
+    // the message says what was sent: the mutation in words (a renamed root by its name)
+    const sent = c.mutation ? ` (${describeMutation(c.mutation, REQUEST_ROOT[c.api])})` : '';
     if (expectation === 'refuse' && !refused) {
-      add('malformed-refused', 'malformed input was not refused', 'HTTP 4xx, or 200 with Status="0"', describeAnswer(ex, parsed));
+      add('malformed-refused', `malformed input${sent} was not refused`, 'HTTP 4xx, or 200 with Status="0"', describeAnswer(ex, parsed), 'not-refused');
     } else if (expectation === 'no-document' && served(parsed)) {
-      add('malformed-refused', 'a request with nothing to look up was served a document', 'HTTP 4xx, or Status="0"', describeAnswer(ex, parsed));
+      add('malformed-refused', `a request with nothing to look up${sent} was served a document`, 'HTTP 4xx, or Status="0"', describeAnswer(ex, parsed), 'served');
     }
   }
   for (const id of ['legal-variation', 'tolerant-variation'] as const) {
