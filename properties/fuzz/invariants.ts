@@ -35,8 +35,14 @@ export const INVARIANTS: readonly Invariant[] = [
   { id: 'unknown-no-document', title: 'a search or URI the config does not name never returns a document', clause: 'not-found', judges: ['unknown'] },
   {
     id: 'malformed-refused',
-    title: 'malformed input (not XML, not well-formed, a DTD, nothing to look up) gets a 4xx or Status 0, never a document',
+    title: 'malformed input (not XML, not well-formed, nothing to look up) gets a 4xx or Status 0, never a document',
     clause: 'malformed-no-5xx',
+    judges: ['malformed'],
+  },
+  {
+    id: 'dtd-refused',
+    title: 'a request with an internal DTD entity (or a bounded entity bomb) is refused, not expanded',
+    clause: 'dtd-refused',
     judges: ['malformed'],
   },
   {
@@ -122,6 +128,9 @@ export function describeAnswer(ex: RawExchange, p: ParsedResponse | undefined): 
   return `HTTP ${r.status}${status !== undefined ? `, Status="${status}"` : ''}${hasContent(p) ? ', with document content' : ''}`;
 }
 
+/** the mutations that declare entities in an internal DTD subset: judged by dtd-refused */
+const DTD_MUTATIONS: ReadonlySet<string> = new Set(['dtd-entity', 'entity-bomb']);
+
 const READ_PROBLEMS = new Set(['not-well-formed', 'html', 'dtd', 'too-large', 'too-deep', 'wrong-root', 'no-response-status', 'no-status-attribute']);
 
 function echoed(body: string, value: string): boolean {
@@ -195,15 +204,17 @@ export function judge(c: FuzzCase, wire: Wire, ex: RawExchange, opts: JudgeOptio
   if (judging('unknown-no-document') && answered && served(parsed)) {
     add('unknown-no-document', `a ${c.api === 'pulluri' ? 'search' : 'URI'} the config does not name returned a document`, 'Status="0" (or 9) and no document content', describeAnswer(ex, parsed));
   }
-  if (judging('malformed-refused') && answered) {
+  // internal entities expanded is a hardening issue (dtd-refused, SHOULD), not malformed input served
+  const refusal = c.mutation && DTD_MUTATIONS.has(c.mutation.kind) ? 'dtd-refused' : 'malformed-refused';
+  if (c.cls === 'malformed' && judging(refusal) && answered) {
     const expectation = c.mutation ? expectationOf(c.mutation) : 'refuse';
     const refused = (res.status >= 400 && res.status < 500) || (res.status === 200 && parsed.status === '0' && !hasContent(parsed));
     // the message says what was sent: the mutation in words (a renamed root by its name)
     const sent = c.mutation ? ` (${describeMutation(c.mutation, REQUEST_ROOT[c.api])})` : '';
     if (expectation === 'refuse' && !refused) {
-      add('malformed-refused', `malformed input${sent} was not refused`, 'HTTP 4xx, or 200 with Status="0"', describeAnswer(ex, parsed), 'not-refused');
+      add(refusal, `${refusal === 'dtd-refused' ? 'a request with a DTD' : 'malformed input'}${sent} was not refused`, 'HTTP 4xx, or 200 with Status="0"', describeAnswer(ex, parsed), 'not-refused');
     } else if (expectation === 'no-document' && served(parsed)) {
-      add('malformed-refused', `a request with nothing to look up${sent} was served a document`, 'HTTP 4xx, or Status="0"', describeAnswer(ex, parsed), 'served');
+      add(refusal, `a request with nothing to look up${sent} was served a document`, 'HTTP 4xx, or Status="0"', describeAnswer(ex, parsed), 'served');
     }
   }
   for (const id of ['legal-variation', 'tolerant-variation'] as const) {
