@@ -12,7 +12,7 @@ import type { CheckResult } from '../../core/types.js';
 import { startIssuer, type FaultName } from '../../fixtures/issuer/index.js';
 import type { ProfileId } from '../../protocol/profiles.js';
 import { runSuite } from '../runner.js';
-import { entityBombDeclarations } from './security.js';
+import { entityBombDeclarations, fileErrorLine } from './security.js';
 
 const API_KEY = 'echo-test-key-5f0c1d2e3b';
 
@@ -87,6 +87,19 @@ describe('security: entities', () => {
     const [c] = await securityChecks(['dtd-expanded'], ['pulldoc.security.dtd-refused']);
     expect(c!.level).toBe('SHOULD');
     expect(c!.verdict).toBe('warn');
+  });
+
+  it('an error opening the missing file shows in the answer as each parser words it; an echo of the name alone does not', () => {
+    const name = 'dlconform-0a1b2c-pulluri';
+    const said = [
+      `<Error>ENOENT: no such file or directory, open &apos;/nonexistent/${name}&apos;</Error>`,
+      `java.io.FileNotFoundException: /nonexistent/${name} (No such file or directory)`,
+      `I/O warning : failed to load external entity "file:///nonexistent/${name}"`,
+      `Could not find a part of the path '/nonexistent/${name}'.`,
+    ];
+    for (const body of said) expect(fileErrorLine(`<R>\n${body}\n</R>`, name), body).toBe(body);
+    expect(fileErrorLine(`<Error>unknown search &dlcq; (file:///nonexistent/${name})</Error>`, name)).toBeUndefined();
+    expect(fileErrorLine('<Error>ENOENT: no such file or directory</Error>', name)).toBeUndefined();
   });
 
   it('the entity bomb stays small enough for a naive parser: at most 100 KB expanded', () => {

@@ -56,6 +56,16 @@ function malformed(ctx: RunContext, api: PullApi): Promise<SentExchange> {
 }
 
 /**
+ * The line of an answer that reports an error opening the named file, if it does: the file's name
+ * and a file error both in the body (a bare echo of the request names the file, but no error).
+ */
+export function fileErrorLine(body: string, fileName: string): string | undefined {
+  if (!body.includes(fileName) || !FILE_ERROR.test(body)) return undefined;
+  const line = body.split(/\r?\n/).find((l) => l.includes(fileName) && FILE_ERROR.test(l)) ?? body.split(/\r?\n/).find((l) => FILE_ERROR.test(l))!;
+  return line.trim().slice(0, 300);
+}
+
+/**
  * Two probes: the search value (or URI) as an external entity whose system id is a URL on the
  * run's canary listener, then one naming a file that does not exist. A fetch of the URL, the
  * canary's content in a response, or an error about the missing file shows external entities
@@ -88,13 +98,9 @@ async function xxeExternal(ctx: RunContext, api: PullApi): Promise<Outcome> {
       echoed,
     );
   }
-  const fileName = file.slice(file.lastIndexOf('/') + 1);
-  const fileBody = viaFile.raw.response?.text ?? '';
-  if (fileBody.includes(fileName) && FILE_ERROR.test(fileBody)) {
-    const line = fileBody.split(/\r?\n/).find((l) => l.includes(fileName) || FILE_ERROR.test(l)) ?? '';
-    return fail('the answer reports an error opening the file the external entity names: the parser tried to read it', { expected: 'the entity not resolved', actual: line.trim().slice(0, 300) }, [
-      viaFile,
-    ]);
+  const opened = fileErrorLine(viaFile.raw.response?.text ?? '', file.slice(file.lastIndexOf('/') + 1));
+  if (opened !== undefined) {
+    return fail('the answer reports an error opening the file the external entity names: the parser tried to read it', { expected: 'the entity not resolved', actual: opened }, [viaFile]);
   }
   const missing = probes.find((e) => e.raw.error);
   if (missing) return fail(`no response: ${missing.raw.error!.message}`, { expected: 'an answer, refused or not', actual: missing.raw.error!.kind }, probes);
