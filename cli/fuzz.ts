@@ -27,8 +27,9 @@ conformant issuer does, whatever it is sent:
   unknown-no-document
                  a search or URI the config does not name never returns a document
   malformed-refused
-                 not XML, not well-formed, an entity bomb, nothing to look up: a 4xx or Status 0
-  dtd-refused    internal DTD entities (a bounded bomb too): a 4xx or Status 0, never expanded
+                 not XML, not well-formed, nothing to look up: a 4xx or Status 0
+  dtd-refused    an internal DTD entity or a bounded entity bomb: refused, not expanded
+                 (SHOULD: a warning)
   legal-variation
                  attribute order, whitespace, namespace form, unknown elements (every opted-in
                  field and the search always sent): the document is still returned (MUST)
@@ -36,8 +37,9 @@ conformant issuer does, whatever it is sent:
                  padded values, fractional ts, single quotes, CDATA, a BOM… (SHOULD: a warning)
 Each check is reported per API as fuzz.pulluri.<invariant> / fuzz.pulldoc.<invariant>.
 
-A failure is shrunk to the smallest request that still breaks the same invariant, re-signed at
-every step, and printed with the SEED:PATH that replays it and a curl line (secrets redacted).
+A failure is shrunk to the smallest request that still breaks the same invariant the same way
+(same class of case, same failure), re-signed at every step, and printed with the SEED:PATH that
+replays it and a curl line (secrets redacted).
 Requests go only to the configured target, at most --rate per second, within --time-budget.
 
 Options:

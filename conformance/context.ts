@@ -12,6 +12,7 @@ import type { PullApi } from '../protocol/requests.js';
 import { readResponse, readResponseBytes, type ParsedResponse } from '../protocol/responses.js';
 import { formatTs, newTxn, type Random } from '../protocol/time.js';
 import type { RawExchange, TargetClient } from '../core/client.js';
+import { Canary } from './canary.js';
 import type { Config } from '../core/config/index.js';
 import { nodeHash } from '../core/node-hash.js';
 import type { Api } from '../core/types.js';
@@ -61,6 +62,7 @@ export interface SentExchange {
 
 export class RunContext {
   private readonly sharedResults = new Map<string, Promise<unknown>>();
+  private canaryOpened?: Promise<Canary>;
   readonly digiLockerId: string;
 
   constructor(
@@ -93,6 +95,24 @@ export class RunContext {
       this.sharedResults.set(key, p);
     }
     return p;
+  }
+
+  /** The run's XXE canary listener, opened by the first check that asks for it; closed by close(). */
+  canary(): Promise<Canary> {
+    this.canaryOpened ??= Canary.open();
+    return this.canaryOpened;
+  }
+
+  /** Releases what the run opened (the canary listener); the runner calls it when the run ends. */
+  async close(): Promise<void> {
+    const opened = this.canaryOpened;
+    this.canaryOpened = undefined;
+    // a listener that failed to open has nothing to close; the check that asked reported it
+    if (opened)
+      await opened.then(
+        (c) => c.close(),
+        () => undefined,
+      );
   }
 
   get firstDocument(): SearchTarget & { uri?: string } {

@@ -106,6 +106,7 @@ export async function runSuite(options: RunOptions): Promise<SuiteRun> {
     }
   } finally {
     await client.close();
+    await ctx.close();
   }
 
   const order = new Map(selected.map((c, i) => [c.id, i]));

@@ -20,6 +20,7 @@ describe('--only / --skip selectors', () => {
   });
   it('by clause id and by tag', () => {
     expect(ids(['echo-ts'])).toEqual(['pulluri.echo.ts', 'pulldoc.echo.ts']);
+    expect(ids(['echo-ts-pulldoc'])).toEqual(['pulldoc.echo.ts']);
     expect(ids(['security']).length).toBeGreaterThan(8);
   });
   it('globs', () => {

@@ -1,6 +1,7 @@
 /** --only / --skip: a selector matches a check by id or any run of its dot-separated segments, clause, API, section or tag; `*` globs. */
 import type { Check } from './check.js';
 import { clauseOf } from './check.js';
+import { requirementOf } from '../protocol/clauses.js';
 import type { Profile } from '../protocol/profiles.js';
 
 function matcher(selector: string): (value: string) => boolean {
@@ -19,7 +20,9 @@ function matcher(selector: string): (value: string) => boolean {
 
 function matches(check: Check<string>, profile: Profile, selector: string): boolean {
   const m = matcher(selector.trim());
-  const keys = [check.id, clauseOf(check, profile), check.api, check.section, ...(check.tags ?? [])];
+  const clauseId = clauseOf(check, profile);
+  // a clause id selects the requirement under both APIs: `keyhash` also selects the check citing `keyhash-pulldoc`
+  const keys = [check.id, clauseId, requirementOf(clauseId), check.api, check.section, ...(check.tags ?? [])];
   return keys.some(m);
 }
 

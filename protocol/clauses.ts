@@ -216,11 +216,25 @@ const list = [
   },
   { id: 'ts-fraction', document: 'FACTS', section: '§2.4', level: 'SHOULD', text: 'Implementations that build their own ts add fractional seconds, so issuers should not reject fractions.' },
   {
+    id: 'xxe-external',
+    document: 'OWASP XXE',
+    section: 'XML External Entity Prevention Cheat Sheet; XML 1.0 §4.4.3',
+    level: 'SECURITY',
+    text: "The safest way to prevent XXE is always to disable DTDs (External Entities) completely. XML 1.0 §4.4.3: when an XML processor recognizes a reference to a parsed entity, in order to validate the document, the processor MUST include its replacement text. (dlconform: a request whose search value or URI is an external entity naming a URL on a loopback listener of the run, or a file: path that does not exist; a fetch of that URL, its content in a response, or an error reading that file fails: the parser resolves external entities, which reads files and reaches hosts on the attacker's behalf.)",
+  },
+  {
     id: 'dtd-refused',
     document: 'OWASP XXE',
-    section: 'XML External Entity Prevention',
-    level: 'SECURITY',
-    text: 'An XML parser facing untrusted input must not process DTDs or expand entities: a request with an internal entity must not be resolved into a search.',
+    section: 'XML External Entity Prevention Cheat Sheet',
+    level: 'SHOULD',
+    text: 'The safest way to prevent XXE is always to disable DTDs (External Entities) completely. (dlconform: a request whose search value is an internal entity should be refused; expanding an internal entity reads nothing outside the request, so a parser that does is a hardening issue: a warning, blocking under policy strict.)',
+  },
+  {
+    id: 'entity-bomb',
+    document: 'FACTS',
+    section: 'C18; OWASP XXE Prevention Cheat Sheet (Billion Laughs)',
+    level: 'MUST',
+    text: 'Malformed input gets HTTP 4xx or 200 with Status="0", never a 5xx. (dlconform: a request whose DTD nests internal entities four levels deep, about 90 KB expanded, small enough for a naive parser to survive, is answered in time and without a 5xx, refused or not.)',
   },
   { id: 'malformed-no-5xx', document: 'FACTS', section: 'C18', level: 'MUST', text: 'Malformed input gets HTTP 4xx or 200 with Status="0", never a 5xx.' },
   {
@@ -346,11 +360,137 @@ const list = [
   },
 ] as const satisfies readonly Clause[];
 
+type RequirementId = (typeof list)[number]['id'];
+
+/**
+ * The requirements above as Pull Doc's own sources state them: SPEC-1.13 removed Pull Doc, so a
+ * Pull Doc check cites the Pull API v1.0 (SEED-001 §8.2) or the OpenAPI's PullDoc schemas. Each
+ * keeps the level of the requirement it restates (`of`), so both APIs are judged alike.
+ */
+const pullDocList = [
+  {
+    id: 'http-200-pulldoc',
+    of: 'http-200',
+    document: 'OAS-ISSUER',
+    section: 'paths./Your Pull DOC Request API Path.post.responses',
+    text: '200: successful operation (application/xml), schema PullDocResponse. No other HTTP status is defined; errors are signalled in-band with Status="0".',
+  },
+  { id: 'echo-ts-pulldoc', of: 'echo-ts', document: 'SEED-001', section: '8.2.2 #1; OAS-ISSUER PullDocResponse.ResponseStatus.ts', text: 'ts (M): A timestamp value as sent in the request.' },
+  {
+    id: 'echo-txn-pulldoc',
+    of: 'echo-txn',
+    document: 'OAS-ISSUER',
+    section: 'components.schemas.PullDocResponse.ResponseStatus.txn; SEED-001 8.2.2 #2',
+    text: 'txn: Transaction id value as sent in the request.',
+  },
+  {
+    id: 'status-text-pulldoc',
+    of: 'status-text',
+    document: 'SEED-001',
+    section: '8.2.2 (template), FACTS C12',
+    text: '<ResponseStatus Status="1" ts="…" txn="…"> //1 - Success //0 - Failure </ResponseStatus>: when the element has text, it equals the Status attribute.',
+  },
+  {
+    id: 'keyhash-pulldoc',
+    of: 'keyhash',
+    document: 'SEED-001',
+    section: '8.2.1 #2, #5',
+    text: 'ts (M): A timestamp value. This will be used to decode the keyHash element described below. keyHash (M): Provide SHA-256 encrypted value of the API key and the timestamp values concatenated together in this sequence. The issuer rejecting a wrong one is not stated and several verify only the HMAC (FACTS C3): a request whose keyhash does not verify should not be served (HTTP 401/403 or 200 with Status="0"). Without a verified HMAC either, auth-required applies.',
+  },
+  {
+    id: 'auth-required-pulldoc',
+    of: 'auth-required',
+    document: 'SEED-001',
+    section: '8.2.1 #5; OAS-ISSUER x-digilocker-hmac',
+    text: 'keyHash (M): Provide SHA-256 encrypted value of the API key and the timestamp values concatenated together in this sequence. x-digilocker-hmac: … the API Key provided by the issuer as the hashing key. These are the only two ways a request proves the API key: a request with neither a verifying keyhash nor a verifying HMAC is unauthenticated and must never be served, under any policy.',
+  },
+  {
+    id: 'hmac-pulldoc',
+    of: 'hmac',
+    document: 'OAS-ISSUER',
+    section: 'paths./Your Pull DOC Request API Path.post.parameters x-digilocker-hmac',
+    text: 'DigiLocker calculates the hash message authentication code (hmac) of the HTTP request body using SHA256 hashing algorithm and the API Key provided by the issuer as the hashing key. … It is strongly recommended that the issuer API calculates the hmac of the HTTP request body, convert it to Base64 and match it with this parameter to ensure authenticity of the request. ("strongly recommended": not verifying it is a security warning, FACTS C19; blocking under policy strict.)',
+  },
+  {
+    id: 'orgid-pulldoc',
+    of: 'orgid',
+    document: 'SEED-001',
+    section: '8.2.1 #4',
+    text: 'orgId (M): Org Id is the user id provided to the Digital Locker application by the issuer application for accessing the API. A request from another orgId must not be served.',
+  },
+  {
+    id: 'doccontent-format-pulldoc',
+    of: 'doccontent-format',
+    document: 'OAS-ISSUER',
+    section: 'components.schemas.PullDocResponse.DocDetails.DocContent; SEED-001 8.2.2 #5',
+    text: 'DocContent: Enclose the Base64 byte encoded contents of PDF file in this element. The DocContent element should be sent only if the format attribute in the original request is sent as "pdf" or "both" or is absent.',
+  },
+  {
+    id: 'datacontent-format-pulldoc',
+    of: 'datacontent-format',
+    document: 'OAS-ISSUER',
+    section: 'components.schemas.PullDocResponse.DocDetails.DataContent',
+    text: 'DataContent: Enclose the Base64 byte encoded certificate metadata in XML format. The DataContent element should be sent only if the original request contains format attribute as "xml" or "both". (DocDetails requires DocContent and DataContent.)',
+  },
+  {
+    id: 'format-absent-pulldoc',
+    of: 'format-absent',
+    document: 'OAS-ISSUER',
+    section: 'components.schemas.PullDocRequest.format',
+    text: 'If the format attribute is not present in the request, then the API must return Base64 encoded PDF data in the response. (FACTS C5: the default differs between sources, reported as a warning.)',
+  },
+  {
+    id: 'base64-valid-pulldoc',
+    of: 'base64-valid',
+    document: 'OAS-ISSUER',
+    section: 'components.schemas.PullDocResponse.DocDetails; SEED-001 8.2.2 #5',
+    text: 'Enclose the Base64 byte encoded contents of PDF file / certificate metadata in this element: standard base64 alphabet with correct padding.',
+  },
+  {
+    id: 'doccontent-pdf-pulldoc',
+    of: 'doccontent-pdf',
+    document: 'SEED-001',
+    section: '8.2.2 #5',
+    text: 'DocContent (M): Enclose the Base64 byte encoded contents of PDF file in this element. (dlconform: %PDF- within the first 1024 bytes and %%EOF within the last 1024 are required; damage to startxref, the xref table or the trailer, which viewers repair, is a warning.)',
+  },
+  {
+    id: 'datacontent-xml-pulldoc',
+    of: 'datacontent-xml',
+    document: 'OAS-ISSUER',
+    section: 'components.schemas.PullDocResponse.DocDetails.DataContent',
+    text: 'DataContent: Enclose the Base64 byte encoded certificate metadata in XML format: it decodes to well-formed XML (FACTS C16).',
+  },
+  {
+    id: 'not-found-pulldoc',
+    of: 'not-found',
+    document: 'SEED-001',
+    section: '8.2.2 #3; FACTS C18',
+    text: 'Status (M): 1 for success, 0 for error. The response includes the Doc content of any documents linked to the given URI: a URI that names no document returns Status="0" and no document.',
+  },
+] as const satisfies readonly (Omit<Clause, 'level'> & { of: RequirementId })[];
+
 /** The id of a registered clause: a check naming an id that is not registered does not compile. */
-export type ClauseId = (typeof list)[number]['id'];
+export type ClauseId = RequirementId | (typeof pullDocList)[number]['id'];
 
 /** Keyed by string so ids from outside the code (a report, a selector) can be looked up as they are. */
-export const CLAUSES: ReadonlyMap<string, Clause> = new Map(list.map((c) => [c.id, c]));
+export const CLAUSES: ReadonlyMap<string, Clause> = new Map<string, Clause>([
+  ...list.map((c): [string, Clause] => [c.id, c]),
+  ...pullDocList.map(({ of, ...c }): [string, Clause] => [c.id, { ...c, level: list.find((r) => r.id === of)!.level }]),
+]);
+
+const PULL_DOC_SOURCE: ReadonlyMap<string, ClauseId> = new Map(pullDocList.map((c) => [c.of, c.id]));
+
+const REQUIREMENT_OF: ReadonlyMap<string, string> = new Map(pullDocList.map((c) => [c.id, c.of]));
+
+/** The requirement a clause states: for a Pull Doc source, the Pull URI clause it restates (`keyhash-pulldoc` → `keyhash`). */
+export function requirementOf(id: string): string {
+  return REQUIREMENT_OF.get(id) ?? id;
+}
+
+/** The clause a check of `api` cites for requirement `id`: Pull Doc's own source where it has one. */
+export function clauseFor(api: string, id: ClauseId): ClauseId {
+  return (api === 'pulldoc' && PULL_DOC_SOURCE.get(id)) || id;
+}
 
 export function isClauseId(id: string): id is ClauseId {
   return CLAUSES.has(id);

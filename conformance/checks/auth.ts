@@ -4,7 +4,7 @@
  * SHOULD: issuers verify one or both). Rejection may be HTTP 401/403 (any 4xx) or HTTP 200 with
  * Status 0; a 5xx is reported by the no-5xx check, not here.
  */
-import type { ClauseId } from '../../protocol/clauses.js';
+import { clauseFor, type ClauseId } from '../../protocol/clauses.js';
 import { fail, pass, skip, type Check, type Outcome } from '../check.js';
 import type { RequestVariant, RunContext, SentExchange } from '../context.js';
 import type { PullApi } from '../../core/types.js';
@@ -87,7 +87,7 @@ export function authChecks(api: PullApi): Check[] {
     section: 'auth',
     title: c.title,
     tags: ['security'],
-    clause: c.clause,
+    clause: clauseFor(api, c.clause),
     judgesRefusal: true,
     notApplicable: (ctx) => (c.needsHmac && ctx.config.hmac === 'none' ? 'hmac is "none" in the config (profile 1.0 predates x-digilocker-hmac)' : undefined),
     run: async (ctx) => judgeRejected(await authExchange(ctx, api, c)),
@@ -98,7 +98,7 @@ export function authChecks(api: PullApi): Check[] {
     section: 'auth',
     title: 'a request with no valid credential (no HMAC, and a wrong or no keyhash) is rejected',
     tags: ['security'],
-    clause: 'auth-required',
+    clause: clauseFor(api, 'auth-required'),
     judgesRefusal: true,
     async run(ctx) {
       const exchanges = await Promise.all(UNAUTHENTICATED.map((c) => ctx.shared(`auth:${api}:${c.name}`, () => ctx.send(api, c.label, c.variant))));

@@ -7,6 +7,7 @@
  * whitespace, length: no decoding), and the PDF check decodes only the windows it reads (header,
  * tail, the xref table and trailer), never the whole document.
  */
+import { clauseFor } from '../../protocol/clauses.js';
 import {
   base64Reader,
   compactBase64,
@@ -50,7 +51,7 @@ function formatCheck(api: PullApi, format: FormatKey): Check {
     api,
     section: 'content',
     title: format === 'absent' ? 'without a format attribute the default content is sent' : `format="${format}" gets the content it asks for`,
-    clause: format === 'absent' ? 'format-absent' : format === 'xml' ? 'datacontent-format' : 'doccontent-format',
+    clause: clauseFor(api, format === 'absent' ? 'format-absent' : format === 'xml' ? 'datacontent-format' : 'doccontent-format'),
     level: format === 'absent' ? 'SHOULD' : undefined,
     notApplicable: (ctx) => (ctx.profile.formats.includes(format) ? undefined : `profile ${ctx.profile.id} sends no format attribute`),
     async run(ctx) {
@@ -142,7 +143,7 @@ function base64Check(api: PullApi, element: Element): Check {
     api,
     section: 'content',
     title: `${element} is valid base64`,
-    clause: 'base64-valid',
+    clause: clauseFor(api, 'base64-valid'),
     async run(ctx) {
       const got = await baselineContent(ctx, api, element);
       if (isOutcome(got)) return got;
@@ -163,7 +164,7 @@ export function contentChecks(api: PullApi): Check[] {
       api,
       section: 'content',
       title: 'DocContent decodes to a PDF (%PDF- in the first 1024 bytes, %%EOF in the last)',
-      clause: 'doccontent-pdf',
+      clause: clauseFor(api, 'doccontent-pdf'),
       async run(ctx) {
         const got = await baselineContent(ctx, api, 'DocContent');
         if (isOutcome(got)) return got;
@@ -197,7 +198,7 @@ export function contentChecks(api: PullApi): Check[] {
       api,
       section: 'content',
       title: 'DataContent decodes to well-formed XML',
-      clause: 'datacontent-xml',
+      clause: clauseFor(api, 'datacontent-xml'),
       async run(ctx) {
         const got = await baselineContent(ctx, api, 'DataContent');
         if (isOutcome(got)) return got;

@@ -1,4 +1,5 @@
 /** Echo: ts and txn byte for byte, Status text equal to the attribute, Status values (facts §1.4). */
+import { clauseFor } from '../../protocol/clauses.js';
 import { fail, pass, skip, type Check } from '../check.js';
 import type { RunContext, SentExchange } from '../context.js';
 import type { PullApi } from '../../core/types.js';
@@ -10,7 +11,7 @@ function echoCheck(api: PullApi, field: 'ts' | 'txn'): Check {
     api,
     section: 'echo',
     title: `ResponseStatus@${field} is the request's ${field}, byte for byte`,
-    clause: field === 'ts' ? 'echo-ts' : 'echo-txn',
+    clause: clauseFor(api, field === 'ts' ? 'echo-ts' : 'echo-txn'),
     async run(ctx) {
       const ex = await ctx.baseline(api);
       const unusable = needParsed(ex);
@@ -34,7 +35,7 @@ export function echoChecks(api: PullApi): Check[] {
       api,
       section: 'echo',
       title: 'ResponseStatus text, when present, equals the Status attribute',
-      clause: 'status-text',
+      clause: clauseFor(api, 'status-text'),
       async run(ctx) {
         const ex = await ctx.baseline(api);
         const unusable = needParsed(ex);
@@ -51,7 +52,7 @@ export function echoChecks(api: PullApi): Check[] {
       api,
       section: 'echo',
       title: 'ts and txn are echoed on a Status 0 response too',
-      clause: 'echo-txn',
+      clause: clauseFor(api, 'echo-txn'),
       judgesRefusal: true,
       async run(ctx) {
         const ex = await ctx.absent(api);

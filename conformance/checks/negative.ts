@@ -1,4 +1,5 @@
 /** Negative cases: no document for an absent search or unissued URI, identity mismatch, pending (9). */
+import { clauseFor } from '../../protocol/clauses.js';
 import { fail, pass, skip, type Check } from '../check.js';
 import type { Identity, RunContext } from '../context.js';
 import type { PullApi } from '../../core/types.js';
@@ -50,7 +51,7 @@ export function negativeChecks(api: PullApi): Check[] {
       api,
       section: 'negative',
       title: api === 'pulluri' ? 'a search that matches no document gets no document' : 'an unissued URI gets no document',
-      clause: 'not-found',
+      clause: clauseFor(api, 'not-found'),
       judgesRefusal: true,
       async run(ctx) {
         const ex = await ctx.absent(api);

@@ -13,7 +13,7 @@ function statusOne(api: PullApi): Check {
     api,
     section: 'success',
     title: api === 'pulluri' ? 'a search for a configured document returns Status 1' : 'a configured URI returns Status 1',
-    clause: api === 'pulluri' ? 'uri-search' : 'doccontent-format',
+    clause: api === 'pulluri' ? 'uri-search' : 'doccontent-format-pulldoc',
     async run(ctx) {
       const ex = await ctx.baseline(api);
       const unusable = needParsed(ex, true);

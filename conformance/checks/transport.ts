@@ -1,4 +1,5 @@
 /** Transport: HTTP status, content type, well-formed UTF-8 XML, root element (facts §1.1). */
+import { clauseFor } from '../../protocol/clauses.js';
 import { utf8DecodeStrict } from '../../protocol/bytes.js';
 import { RESPONSE_ROOT } from '../../protocol/requests.js';
 import { fail, pass, skip, type Check } from '../check.js';
@@ -12,7 +13,7 @@ export function transportChecks(api: PullApi): Check[] {
       api,
       section: 'transport',
       title: 'a valid request is answered with HTTP 200',
-      clause: 'http-200',
+      clause: clauseFor(api, 'http-200'),
       async run(ctx) {
         const ex = await ctx.baseline(api);
         if (ex.raw.error) return fail(`no response: ${ex.raw.error.message}`, { expected: 'HTTP 200', actual: ex.raw.error.kind }, [ex]);

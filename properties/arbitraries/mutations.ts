@@ -261,6 +261,7 @@ export function applyMutation(m: Mutation, input: MutationInput): string | Uint8
       const el = elementAt(body, m.name);
       return el ? body.slice(0, el.start) + body.slice(el.end) : body;
     }
+    // keep describeMutation's words in step: the name sent is the root's with X appended
     case 'rename-root': {
       const name = rootName(body);
       return body.replace(`<${name}`, `<${name}X`).replace(new RegExp(`</${escapeRegExp(name)}>\\s*$`), `</${name}X>`);
@@ -312,7 +313,8 @@ export function applyMutation(m: Mutation, input: MutationInput): string | Uint8
 }
 
 /** A short human description of a mutation, for counterexamples. */
-export function describeMutation(m: Mutation): string {
+/** What a mutation did, in words; `root`: the request's root element, so a renamed root is named as sent. */
+export function describeMutation(m: Mutation, root?: string): string {
   switch (m.kind) {
     case 'truncate':
       return `the body cut at ${m.permille / 10}%`;
@@ -339,7 +341,7 @@ export function describeMutation(m: Mutation): string {
     case 'drop-element':
       return `no ${m.name} element`;
     case 'rename-root':
-      return 'an unknown root element';
+      return root ? `the root element ${root}X instead of ${root}` : 'an unknown root element';
     case 'drop-attribute':
       return `no ${m.name} attribute`;
     case 'duplicate-element':

@@ -44,6 +44,7 @@ import {
   type MutationTarget,
 } from '../arbitraries/index.js';
 import { describeMutation } from '../arbitraries/mutations.js';
+import { REQUEST_ROOT } from '../../protocol/requests.js';
 import { searchKey, type FuzzWorld, type WorldDocument } from './world.js';
 
 /** Arbitraries are built once per distinct input: building one (constantFrom tables, filters) costs more than drawing from it. */
@@ -350,7 +351,7 @@ export function describeCase(c: FuzzCase): string {
   if (b.quote === "'") variation.push('single-quoted attributes');
   if (b.elementOrder?.length) variation.push(`DocDetails children reordered (${b.elementOrder.join(', ')} first)`);
   if (variation.length) parts.push(`[${variation.join('; ')}]`);
-  if (c.mutation) parts.push(`mutated: ${describeMutation(c.mutation)}`);
+  if (c.mutation) parts.push(`mutated: ${describeMutation(c.mutation, REQUEST_ROOT[c.api])}`);
   return parts.join(' ');
 }
 

@@ -26,7 +26,7 @@ import { EXIT, type PullApi, type CheckResult, type Diagnosis, type Level, type 
 import { answerOf, triageBaseline } from '../../conformance/index.js';
 import { clause as clauseById } from '../../protocol/clauses.js';
 import { baseRequest, CASE_CLASSES, describeCase, fuzzCase, type CaseClass, type FuzzCase } from './cases.js';
-import { checkId, describeAnswer, INVARIANTS, judge, type Judgement, type Violation } from './invariants.js';
+import { checkId, describeAnswer, failureKind, INVARIANTS, judge, type Judgement, type Violation } from './invariants.js';
 import { materialize, type Wire } from './sign.js';
 import { worldFrom, type FuzzWorld } from './world.js';
 import { verdictUnder, type Policy } from '../../core/policy.js';
@@ -74,6 +74,8 @@ export interface Counterexample {
   case: FuzzCase;
   description: string;
   violation: Violation;
+  /** the failure kind of the case first found (invariants.ts failureKind): the shrunk case has the same */
+  foundAs: string;
   /** every invariant the final case breaks */
   alsoBroken: string[];
   exchange: RawExchange;
@@ -251,14 +253,15 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzRun> {
   }
 
   async function round(roundSeed: number, numRuns: number, ignore: ReadonlySet<string>, w: number): Promise<{ generated: number; counterexample?: Counterexample }> {
-    let target: string | undefined;
+    /** the check the round's first failure is filed under, and its kind, which shrinking keeps */
+    let target: { id: string; kind: string } | undefined;
     let last: { c: FuzzCase; out: Executed; v: Violation } | undefined;
     let shrinkTimeouts = 0;
     let generated = 0;
     const prop = fc.asyncProperty(arb, async (c) => {
       if (stopped || Date.now() >= deadline) return true;
       if (target === undefined) generated++;
-      else if (target.endsWith('.answers') && shrinkTimeouts >= SHRINK_TIMEOUTS) return true;
+      else if (target.id.endsWith('.answers') && shrinkTimeouts >= SHRINK_TIMEOUTS) return true;
       const out = await execute(c);
       if (!out) return true;
       if (target === undefined) {
@@ -269,14 +272,15 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzRun> {
       if (target === undefined) {
         const v = relevant[0];
         if (!v) return true;
-        target = checkId(c.api, v.invariant);
+        target = { id: checkId(c.api, v.invariant), kind: failureKind(c, v) };
         last = { c, out, v };
         return false;
       }
       // a target that went away reproduces nothing: the case before stays the counterexample
       if (out.j.refused) return true;
-      const v = out.j.violations.find((x) => checkId(c.api, x.invariant) === target);
-      if (target.endsWith('.answers') && out.ex.error?.kind === 'timeout') shrinkTimeouts++;
+      // a candidate counts only if it fails as the first case did: same check, class and failure
+      const v = out.j.violations.find((x) => failureKind(c, x) === target!.kind);
+      if (target.id.endsWith('.answers') && out.ex.error?.kind === 'timeout') shrinkTimeouts++;
       if (!v) return true;
       last = { c, out, v };
       return false;
@@ -285,7 +289,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzRun> {
     if (!details.failed || !last || details.counterexamplePath === null) return { generated };
     const { c, out, v } = last;
     const cx: Counterexample = {
-      id: target!,
+      id: target!.id,
       api: c.api,
       invariant: v.invariant,
       seed: roundSeed,
@@ -294,6 +298,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzRun> {
       case: c,
       description: describeCase(c),
       violation: v,
+      foundAs: target!.kind,
       alsoBroken: [...new Set(out.j.violations.map((x) => x.invariant).filter((x) => x !== v.invariant))],
       exchange: out.ex,
       runs: details.numRuns,
@@ -329,6 +334,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzRun> {
         case: c,
         description: describeCase(c),
         violation: v,
+        foundAs: failureKind(c, v),
         alsoBroken: out.j.violations.slice(1).map((x) => x.invariant),
         exchange: out.ex,
         runs: 1,
@@ -336,7 +342,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzRun> {
       };
       // every invariant the replayed case breaks is a finding of this run
       for (const x of out.j.violations) {
-        const each = { ...cx, id: checkId(c.api, x.invariant), invariant: x.invariant, violation: x };
+        const each = { ...cx, id: checkId(c.api, x.invariant), invariant: x.invariant, violation: x, foundAs: failureKind(c, x) };
         counterexamples.push(each);
         announce(each);
       }

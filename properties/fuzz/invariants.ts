@@ -7,12 +7,12 @@ import type { RawExchange } from '../../core/client.js';
 import type { PullApi } from '../../core/types.js';
 import type { ClauseId } from '../../protocol/clauses.js';
 import { apiKeyForms, findStackTrace } from '../../protocol/leaks.js';
-import { RESPONSE_ROOT } from '../../protocol/requests.js';
+import { REQUEST_ROOT, RESPONSE_ROOT } from '../../protocol/requests.js';
 import { HMAC_HEADER } from '../../protocol/auth.js';
 import { isBlankText } from '../../protocol/bytes.js';
 import { contentOf, readResponse, type ParsedResponse } from '../../protocol/responses.js';
 import { escapeXml } from '../../protocol/xml.js';
-import { expectationOf } from '../arbitraries/mutations.js';
+import { describeMutation, expectationOf } from '../arbitraries/mutations.js';
 import type { CaseClass, FuzzCase } from './cases.js';
 import type { Wire } from './sign.js';
 
@@ -44,7 +44,7 @@ export const INVARIANTS: readonly Invariant[] = [
   { id: 'unknown-no-document', title: 'a search or URI the config does not name never returns a document', clause: 'not-found', judges: ['unknown'] },
   {
     id: 'malformed-refused',
-    title: 'malformed input (not XML, not well-formed, a DTD, nothing to look up) gets a 4xx or Status 0, never a document',
+    title: 'malformed input (not XML, not well-formed, nothing to look up) gets a 4xx or Status 0, never a document',
     clause: 'malformed-no-5xx',
     judges: ['malformed'],
   },
@@ -75,8 +75,22 @@ export function checkId(api: PullApi, invariant: string): string {
   return `fuzz.${api}.${invariant}`;
 }
 
+/**
+ * The kind of a failure: the check it is filed under, the class of the case and which failure of
+ * the invariant it is. A shrunk counterexample keeps the kind of the case first found, so it shows
+ * the defect that was found (a refused request served, say), not another that breaks the same check.
+ */
+export function failureKind(c: FuzzCase, v: Violation): string {
+  return [checkId(c.api, v.invariant), c.cls, v.kind].filter(Boolean).join(' ');
+}
+
 export interface Violation {
   invariant: string;
+  /**
+   * Which failure of the invariant this is, where one invariant covers several (malformed-refused:
+   * input not refused, or nothing to look up yet a document served): shrinking keeps it.
+   */
+  kind?: string;
   message: string;
   expected: string;
   actual: string;
@@ -129,6 +143,9 @@ export function describeAnswer(ex: RawExchange, p: ParsedResponse | undefined): 
   return `HTTP ${r.status}${status !== undefined ? `, Status="${status}"` : ''}${hasContent(p) ? ', with document content' : ''}`;
 }
 
+/** the mutations that declare entities in an internal DTD subset: judged by dtd-refused */
+const DTD_MUTATIONS: ReadonlySet<string> = new Set(['dtd-entity', 'entity-bomb']);
+
 const READ_PROBLEMS = new Set(['not-well-formed', 'html', 'dtd', 'too-large', 'too-deep', 'wrong-root', 'no-response-status', 'no-status-attribute']);
 
 function echoed(body: string, value: string): boolean {
@@ -139,7 +156,7 @@ export function judge(c: FuzzCase, wire: Wire, ex: RawExchange, opts: JudgeOptio
   const judged: string[] = [];
   const violations: Violation[] = [];
   const applies = (inv: Invariant) => inv.judges === 'all' || (inv.judges.includes(c.cls) && !((c.cls === 'legal' || c.cls === 'tolerant') && opts.skipVariation.has(c.api)));
-  const add = (invariant: string, message: string, expected: string, actual: string) => violations.push({ invariant, message, expected, actual });
+  const add = (invariant: string, message: string, expected: string, actual: string, kind?: string) => violations.push({ invariant, message, expected, actual, ...(kind && { kind }) });
   const byId = new Map(INVARIANTS.map((i) => [i.id, i]));
   const judging = (id: string) => {
     const inv = byId.get(id)!;
@@ -204,16 +221,17 @@ export function judge(c: FuzzCase, wire: Wire, ex: RawExchange, opts: JudgeOptio
   if (judging('unknown-no-document') && answered && served(parsed)) {
     add('unknown-no-document', `a ${c.api === 'pulluri' ? 'search' : 'URI'} the config does not name returned a document`, 'Status="0" (or 9) and no document content', describeAnswer(ex, parsed));
   }
-  // a bounded entity bomb is internal entities too: expanded and served it is the DTD finding (a 5xx or a timeout is no-5xx's or answers')
-  const malformedId = c.mutation?.kind === 'dtd-entity' || c.mutation?.kind === 'entity-bomb' ? 'dtd-refused' : 'malformed-refused';
-  if (c.cls === 'malformed' && judging(malformedId) && answered) {
+  // internal entities expanded is a hardening issue (dtd-refused, SHOULD), not malformed input served
+  const refusal = c.mutation && DTD_MUTATIONS.has(c.mutation.kind) ? 'dtd-refused' : 'malformed-refused';
+  if (c.cls === 'malformed' && judging(refusal) && answered) {
     const expectation = c.mutation ? expectationOf(c.mutation) : 'refuse';
     const refused = (res.status >= 400 && res.status < 500) || (res.status === 200 && parsed.status === '0' && !hasContent(parsed));
+    // the message says what was sent: the mutation in words (a renamed root by its name)
+    const sent = c.mutation ? ` (${describeMutation(c.mutation, REQUEST_ROOT[c.api])})` : '';
     if (expectation === 'refuse' && !refused) {
-      const what = malformedId === 'dtd-refused' ? 'a request declaring internal DTD entities was not refused (they were expanded)' : 'malformed input was not refused';
-      add(malformedId, what, 'HTTP 4xx, or 200 with Status="0"', describeAnswer(ex, parsed));
+      add(refusal, `${refusal === 'dtd-refused' ? 'a request with a DTD' : 'malformed input'}${sent} was not refused`, 'HTTP 4xx, or 200 with Status="0"', describeAnswer(ex, parsed), 'not-refused');
     } else if (expectation === 'no-document' && served(parsed)) {
-      add(malformedId, 'a request with nothing to look up was served a document', 'HTTP 4xx, or Status="0"', describeAnswer(ex, parsed));
+      add(refusal, `a request with nothing to look up${sent} was served a document`, 'HTTP 4xx, or Status="0"', describeAnswer(ex, parsed), 'served');
     }
   }
   for (const id of ['legal-variation', 'tolerant-variation'] as const) {
