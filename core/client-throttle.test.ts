@@ -102,6 +102,24 @@ describe('throttle answers after served ones', () => {
   });
 });
 
+describe('one request refused in the throttle form, the next served (a firewall refusing that request)', () => {
+  it('gives the rate back once the next request is answered; a run of refusals keeps it halved', async () => {
+    const target = await scripted([XML_OK, HTML_403, HTML_403, XML_OK, HTML_403, HTML_403, HTML_403, HTML_403, XML_OK]);
+    const c = client({ maxRequestsPerSecond: 400 });
+    await post(c, target.url);
+    expect((await post(c, target.url)).throttled).toBeDefined();
+    expect(c.ratePerSecond).toBe(200);
+    await post(c, target.url);
+    expect(c.ratePerSecond).toBe(400);
+    // two requests refused one after the other (more than were in flight together): a rate limit
+    await post(c, target.url);
+    await post(c, target.url);
+    expect(c.ratePerSecond).toBe(200);
+    await post(c, target.url);
+    expect(c.ratePerSecond).toBe(200);
+  });
+});
+
 describe('not throttling', () => {
   it('an HTML 403 from the first answer on is a refusal, judged as it is (not retried)', async () => {
     const target = await scripted([HTML_403]);

@@ -171,6 +171,8 @@ export class TargetClient {
   private servedAnswers = 0;
   /** throttle answers keep coming since the rate was last halved */
   private throttleEpisode = false;
+  /** the cap before the episode's halving, and how many requests the episode throttled */
+  private episode?: { rateBefore: number | undefined; requests: number };
   /** how many times the rate was halved: a request remembers the rate it was sent at */
   private rateEpoch = 0;
   readonly exchanges: RawExchange[] = [];
@@ -258,7 +260,12 @@ export class TargetClient {
     const form = throttleForm(r.status, r.headers, bodyExcerpt(r, 4096).text);
     if (form === undefined) {
       this.servedAnswers++;
+      // no more requests refused in that form than were in flight together, and the next one
+      // answered: a firewall refusing those requests, not a rate limit (which refuses what
+      // follows too), so the rate is given back
+      if (this.throttleEpisode && this.episode && this.episode.requests <= Math.max(1, this.options.concurrency)) this.pacer.restore(this.episode.rateBefore);
       this.throttleEpisode = false;
+      this.episode = undefined;
       return undefined;
     }
     return this.servedAnswers > 0 ? form : undefined;
@@ -279,10 +286,12 @@ export class TargetClient {
     // a throttle answer to a request sent before the last halving, or while throttled answers
     // keep coming, is the same episode: the rate is halved once for it
     if (!this.throttleEpisode && first.epoch === this.rateEpoch) {
+      this.episode = { rateBefore: this.pacer.ratePerSecond, requests: 0 };
       this.pacer.halve(now);
       this.rateEpoch++;
       this.throttleEpisode = true;
     }
+    if (this.episode) this.episode.requests++;
     const note: ThrottleNote = { answer, servedBefore: this.servedAnswers, retried: true, waitedMs, ratePerSecond: this.pacer.ratePerSecond };
     const left = this.options.deadline === undefined ? Number.POSITIVE_INFINITY : this.options.deadline - now;
     if (waitedMs >= left) {

@@ -42,6 +42,11 @@ export class Pacer {
     return this.rate;
   }
 
+  /** Sets the cap back to what it was (undefined: none): the throttling turned out to be one request's refusal. */
+  restore(rate: number | undefined): void {
+    this.rate = rate;
+  }
+
   private observedRate(now: number): number {
     if (this.firstStart === undefined || this.starts === 0) return MIN_RATE * 2;
     // at least one second: a burst of a few starts is not a rate of thousands a second
