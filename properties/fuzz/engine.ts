@@ -405,6 +405,9 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzRun> {
 // ---------------------------------------------------------------------------------------------
 // results in the shape of `dlconform run`
 
+/** The invariants that judge how a request that must not be served is refused: conclusive only where the plain request is served. */
+const REFUSAL_INVARIANTS: ReadonlySet<string> = new Set(['auth-enforced', 'keyhash-verified', 'hmac-verified', 'unknown-no-document', 'malformed-refused', 'dtd-refused']);
+
 function checkResults(
   world: FuzzWorld,
   found: readonly Counterexample[],
@@ -442,6 +445,10 @@ function checkResults(
       } else if ((inv.id === 'legal-variation' || inv.id === 'tolerant-variation') && skipVariation.has(api)) {
         verdict = 'skip';
         message = skipVariation.get(api)!;
+      } else if (REFUSAL_INVARIANTS.has(inv.id) && skipVariation.has(api)) {
+        // every request refused alike (a wrong key or path, a gateway): a refusal proves nothing
+        verdict = 'inconclusive';
+        message = `inconclusive: a refusal proves nothing here, since ${skipVariation.get(api)!}`;
       } else if ((inv.id === 'keyhash-verified' || inv.id === 'hmac-verified') && opts.config.hmac === 'none') {
         verdict = 'skip';
         message = 'the config sends no x-digilocker-hmac: a wrong keyhash leaves no credential, judged by auth-enforced';

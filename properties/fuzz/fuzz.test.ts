@@ -130,6 +130,17 @@ describe('each invariant catches a fault of the reference issuer, and only its o
   }
 });
 
+describe('everything refused: the refusal invariants prove nothing', () => {
+  it('reject-all: no refusal invariant passes, each is inconclusive, and the run exits 1', async () => {
+    const run = await fuzz(['reject-all'], { runs: 200 });
+    const refusal = run.result.checks.filter((c) => /\.(auth-enforced|keyhash-verified|hmac-verified|unknown-no-document|malformed-refused|dtd-refused)$/.test(c.id));
+    expect(refusal).toHaveLength(12);
+    expect(refusal.map((c) => c.verdict)).toEqual(refusal.map(() => 'inconclusive'));
+    for (const c of refusal) expect(c.message).toContain('a refusal proves nothing here');
+    expect(run.result.exitCode).toBe(1);
+  }, 60_000);
+});
+
 describe('replay', () => {
   it('a printed SEED:PATH reproduces the same counterexample', async () => {
     const first = await fuzz(['dtd-expanded'], { runs: 300 });
