@@ -213,6 +213,26 @@ describe('dlconform help, version, demo', () => {
     }
   });
 
+  it('serve --fault rate-limit --rate-limit N: the checks past the limit are inconclusive, naming throttling (exit 1)', async () => {
+    const path = join(tmp, 'limited.json');
+    const child = spawn(process.execPath, [CLI, 'serve', '--fault', 'rate-limit', '--rate-limit', '15', '--write-config', path], {
+      env: { ...process.env, DLCONFORM_API_KEY: KEY },
+      cwd: tmp,
+    });
+    try {
+      const deadline = Date.now() + 10_000;
+      while (!existsSync(path) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      const r = await dlconform(['run', '--config', path, '--only', 'pulluri', '--report-dir', 'out-limited'], { DLCONFORM_API_KEY: KEY });
+      expect(r.code).toBe(1);
+      const result = JSON.parse(readFileSync(join(tmp, 'out-limited', 'result.json'), 'utf8'));
+      const throttled = result.checks.filter((c: { verdict: string; message: string }) => c.verdict === 'inconclusive' && c.message.includes('throttled'));
+      expect(throttled.length).toBeGreaterThan(0);
+      expect(result.checks.filter((c: { verdict: string }) => c.verdict === 'fail')).toEqual([]);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+
   it('serve --write-config writes the config atomically once the issuer listens; run accepts it at once', async () => {
     const path = join(tmp, 'written.json');
     const child = spawn(process.execPath, [CLI, 'serve', '--write-config', path], { env: { ...process.env, DLCONFORM_API_KEY: KEY }, cwd: tmp });

@@ -67,6 +67,8 @@ export async function serve(argv: string[]): Promise<number> {
       'write-config': { type: 'string' },
       'api-key-env': { type: 'string' },
       'large-documents': { type: 'string' },
+      'rate-limit': { type: 'string' },
+      'retry-after': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     'serve',
@@ -97,6 +99,8 @@ export async function serve(argv: string[]): Promise<number> {
     hmac,
     apiKey,
     largeDocumentBytes: integer(values['large-documents'], 'large-documents'),
+    rateLimitPerMinute: integer(values['rate-limit'], 'rate-limit'),
+    rateLimitRetryAfterSeconds: integer(values['retry-after'], 'retry-after'),
   });
   const configText = `${JSON.stringify(issuer.config(keyEnv), null, 2)}\n`;
   // written once the issuer listens, and atomically (a rename): a script that waits for the file

@@ -64,6 +64,8 @@ Options:
       --list-variants    list the variants and exit
       --hmac ENC         hex-base64 | raw-base64: the HMAC encoding it verifies (default hex-base64)
       --large-documents N  pad every certificate PDF to about N bytes (20000000: a 20 MB certificate)
+      --rate-limit N     with --fault rate-limit: requests served per rolling minute (default 60)
+      --retry-after S    with --fault rate-limit: answer HTTP 429 with Retry-After S instead of an HTML 403
       --chaos            start the chaos target instead (dlconform serve --chaos --help)
       --digilocker       start a mock DigiLocker for Push CSV / Push URI instead (dlconform serve --digilocker --help)
       --print-config     print a ready dlconform config for this issuer on stdout
