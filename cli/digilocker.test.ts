@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startMockDigiLocker } from '../fixtures/digilocker/index.js';
 import { startIssuer } from '../fixtures/issuer/index.js';
-import { pushCsv } from '../fixtures/issuer/push-client.js';
+import { pushCsv, type PushFaultName } from '../fixtures/issuer/push-client.js';
 import { DocumentStore } from '../fixtures/issuer/store.js';
 import { UsageError } from './args.js';
 import { reportPush, serveDigiLocker } from './digilocker.js';
@@ -58,6 +58,48 @@ describe('dlconform report push / serve --digilocker', () => {
     const c = capture();
     expect(await serveDigiLocker(['--digilocker', '--list-faults'], c.io)).toBe(0);
     expect(c.text()).toMatch(/^slow .*\nhttp-500 .*\nmalformed-ack /);
+    process.env.DLC_SEQ_KEY = 'k';
+    await expect(serveDigiLocker(['--digilocker', '--db', join(dir, 'seq.sqlite'), '--api-key-env', 'DLC_SEQ_KEY', '--fault-sequence', 'http-500,nope'], capture().io)).rejects.toThrow(
+      /unknown fault "nope" in the fault sequence/,
+    );
+    delete process.env.DLC_SEQ_KEY;
+  });
+
+  it('report push says what the client did when answers were lost: attempts, retries, txn, lost answers, duplicates', async () => {
+    const apiKey = 'report-retry-key';
+    const orgId = 'in.gov.dlconform.demo';
+    const store = new DocumentStore({ orgId, documents: 4, seed: 5 });
+    const run = async (name: string, faults: PushFaultName[]) => {
+      const dbPath = join(dir, `${name}.sqlite`);
+      const mock = await startMockDigiLocker({ apiKey, orgId, dbPath, faultSequence: ['http-500', 'slow', 'malformed-ack'], slowMs: 3000 });
+      try {
+        await pushCsv({ digiLockerUrl: mock.url, apiKey, orgId, store, faults, timeoutMs: 500, retry: { backoffMs: 5 } });
+      } finally {
+        await mock.close();
+      }
+      const c = capture();
+      const code = await reportPush(['push', '--db', dbPath], c.io);
+      const j = capture();
+      await reportPush(['push', '--db', dbPath, '--format', 'json'], j.io);
+      return { code, text: c.text(), json: JSON.parse(j.text()) as { retries: Record<string, number>; uploads: Array<{ retry: { attempts: number } }> } };
+    };
+
+    const clean = await run('retry-clean', []);
+    expect(clean.code).toBe(0);
+    expect(clean.text).toContain('    attempts: 4 (3 retries, same txn): http-500, slow (client left), malformed-ack, answered');
+    expect(clean.text).toContain('retries: 1 upload retried (3 retries, all with the same txn); 0 uploads left with a lost answer; 0 duplicate rows stored');
+    expect(clean.json.retries).toEqual({ uploadsRetried: 1, retries: 3, newTxnRetries: 0, lostAnswers: 0, duplicateRows: 0 });
+    expect(clean.json.uploads[0]!.retry.attempts).toBe(4);
+
+    const newTxn = await run('retry-new-txn', ['push-retry-new-txn']);
+    expect(newTxn.text).toContain('(3 retries, 3 with a new txn)');
+    expect(newTxn.text).toMatch(/upload: warning \[retry-new-txn\] \(push-retry-idempotent\) a retry of this upload .* came with a new txn/);
+    expect(newTxn.json.retries).toMatchObject({ retries: 3, newTxnRetries: 3, duplicateRows: 0 });
+
+    const none = await run('no-retry', ['push-no-retry']);
+    expect(none.text).toContain('    attempts: 1 (0 retries): http-500');
+    expect(none.text).toContain('upload: warning [not-retried] (push-retry-idempotent) the answer to this upload was lost (http-500) and the client did not retry it');
+    expect(none.json.retries).toEqual({ uploadsRetried: 0, retries: 0, newTxnRetries: 0, lostAnswers: 1, duplicateRows: 0 });
   });
 
   it('report push --config checks that the pushed URIs are pullable', async () => {

@@ -10,7 +10,8 @@ import { EXIT } from '../core/types.js';
 import { profileById } from '../protocol/profiles.js';
 import { PUSH_CSV_PATH, PUSH_URI_PATH } from '../protocol/push.js';
 import { seededRandom } from '../protocol/time.js';
-import { MOCK_FAULTS, parseMockFaults, PushDb, startMockDigiLocker } from '../fixtures/digilocker/index.js';
+import { MOCK_FAULTS, parseFaultSequence, parseMockFaults, PushDb, startMockDigiLocker } from '../fixtures/digilocker/index.js';
+import { formatRetrySummary, retrySummary, uploadRetries } from '../fixtures/digilocker/retries.js';
 import { DEFAULT_ORG_ID } from '../fixtures/issuer/index.js';
 import { integer, parse, UsageError, usageOnError } from './args.js';
 
@@ -21,6 +22,10 @@ A mock DigiLocker for the Push APIs on 127.0.0.1: receives an issuer's PushCSVRe
 checks envelope, orgId, keyhash (sha256 of API key + the ts sent), DocContent base64 and every CSV
 row, answers PushCSVResponse / PushUriResponse (ResponseStatus 1 or 0 with a ResponseMessage), and
 stores every upload with its findings in the SQLite file --db (reopened as is on a restart).
+It also judges how uploads are sent: Content-Type application/xml and an ISO 8601 ts with offset
+(warnings otherwise), one URI per (doc_type, doc_id) across everything pushed (an error), and
+retries: a request carrying what an earlier one carried, with the same txn or after an answer the
+client could not read, is one more attempt of that upload (its rows are not stored twice).
 
 Options:
       --db FILE            the SQLite file (required; created when missing)
@@ -28,6 +33,8 @@ Options:
       --org-id ID          the issuer's orgId (default ${DEFAULT_ORG_ID})
       --api-key-env NAME   environment variable holding the issuer's API key (default DLCONFORM_API_KEY)
       --fault NAME         mock fault, repeatable: ${Object.keys(MOCK_FAULTS).join(', ')}
+      --fault-sequence LIST  answer the first push requests with these faults in order, then recover
+                           (comma-separated slow, http-500, malformed-ack; e.g. http-500,slow,malformed-ack)
       --slow-ms N          delay of the slow fault (default 5000)
       --list-faults        list the mock faults and exit
   -h, --help               this help
@@ -37,7 +44,9 @@ export const REPORT_PUSH_HELP = `Usage: dlconform report push --db FILE [--confi
 
 Prints what a mock DigiLocker (dlconform serve --digilocker) received: every upload (kind, time,
 txn, file, rows, ResponseStatus and message), its findings (line:column, severity, rule, message)
-and its URIs. Aadhaar numbers are stored and shown masked (last 4 digits).
+and its URIs, then what the issuer's client did when answers were lost: attempts per upload,
+retries, same txn or not, uploads left with a lost answer, rows stored twice. Aadhaar numbers are
+stored and shown masked (last 4 digits).
 With --config, also checks cross-API consistency: every URI the mock accepted must be fetched by
 the issuer's Pull Doc, and found by Pull URI with the search values of the config's document of
 that URI (when the config lists it).
@@ -69,6 +78,7 @@ export async function serveDigiLocker(argv: string[], io: DigiLockerIo = default
       'api-key-env': { type: 'string' },
       fault: { type: 'string', multiple: true },
       'slow-ms': { type: 'string' },
+      'fault-sequence': { type: 'string', multiple: true },
       'list-faults': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -87,16 +97,18 @@ export async function serveDigiLocker(argv: string[], io: DigiLockerIo = default
   const apiKey = process.env[keyEnv];
   if (!apiKey) throw new UsageError(`serve --digilocker reads the issuer's API key from $${keyEnv}, which is not set`);
   const faults = usageOnError(() => parseMockFaults(values.fault));
+  const faultSequence = usageOnError(() => parseFaultSequence(values['fault-sequence']));
   const mock = await startMockDigiLocker({
     apiKey,
     orgId: values['org-id'] ?? DEFAULT_ORG_ID,
     dbPath: values.db,
     port: integer(values.port, 'port', 0),
     faults,
+    faultSequence,
     slowMs: integer(values['slow-ms'], 'slow-ms'),
   });
   io.stderr(
-    `mock DigiLocker${mock.faults.length ? ` (faults: ${mock.faults.join(', ')})` : ''} on ${mock.url}, storing in ${values.db}\n  Push CSV: ${mock.pushCsvUrl}\n  Push URI: ${mock.pushUriUrl}\nCtrl-C stops it.\n`,
+    `mock DigiLocker${mock.faults.length ? ` (faults: ${mock.faults.join(', ')})` : ''}${faultSequence.length ? ` (first answers: ${faultSequence.join(', ')})` : ''} on ${mock.url}, storing in ${values.db}\n  Push CSV: ${mock.pushCsvUrl}\n  Push URI: ${mock.pushUriUrl}\nCtrl-C stops it.\n`,
   );
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
@@ -130,11 +142,21 @@ export async function reportPush(argv: string[], io: DigiLockerIo = defaultIo, e
     throw new UsageError(`report push: cannot open ${values.db}: ${(err as Error).message}`);
   }
   try {
-    const uploads = db.uploads().map((u) => ({ ...u, findings: db.findings(u.id), uris: db.uris(u.id).map(({ uploadId: _, ...x }) => x) }));
+    const uploads = db.uploads().map((u) => {
+      const attempts = db.attempts(u.id);
+      const { finding, ...retry } = uploadRetries(attempts);
+      // the derived finding (last answer lost) is listed with the stored ones
+      const findings = [...db.findings(u.id), ...(finding ? [finding] : [])];
+      return { ...u, findings, uris: db.uris(u.id).map(({ uploadId: _, ...x }) => x), attempts: attempts.map(({ uploadId: _, payloadHash: __, ...a }) => a), retry };
+    });
     const rejected = uploads.filter((u) => u.status !== '1').length;
+    const retries = retrySummary(
+      db,
+      uploads.map((u) => u.retry),
+    );
     const consistency = values.config ? await consistencyOf(values.config, db.acceptedUris(), env) : undefined;
     if (format === 'json') {
-      io.stdout(`${JSON.stringify({ version: 1, db: values.db, uploads, acceptedUris: db.acceptedUris(), ...(consistency && { consistency }) }, null, 2)}\n`);
+      io.stdout(`${JSON.stringify({ version: 1, db: values.db, uploads, acceptedUris: db.acceptedUris(), retries, ...(consistency && { consistency }) }, null, 2)}\n`);
     } else {
       const out: string[] = [];
       for (const u of uploads) {
@@ -142,6 +164,10 @@ export async function reportPush(argv: string[], io: DigiLockerIo = defaultIo, e
           `#${u.id} ${u.kind === 'csv' ? 'Push CSV' : 'Push URI'} ${u.receivedAt} txn=${u.txn} orgId=${u.orgId}${u.fileName ? ` file=${u.fileName}` : ''} rows=${u.rows} ` +
             `status=${u.status}${u.answeredWith ? ` (answered with fault ${u.answeredWith})` : ''}: ${u.message}`,
         );
+        if (u.retry.attempts > 1 || u.retry.answerLost) {
+          const txn = u.retry.retries === 0 ? '' : u.retry.newTxnRetries === 0 ? ', same txn' : `, ${u.retry.newTxnRetries} with a new txn`;
+          out.push(`    attempts: ${u.retry.attempts} (${u.retry.retries} retr${u.retry.retries === 1 ? 'y' : 'ies'}${txn}): ${u.retry.answers.join(', ')}`);
+        }
         for (const f of u.findings.slice(0, maxFindings)) {
           const at = f.line === 0 ? 'upload' : f.column === 0 ? `line ${f.line}` : `${f.line}:${f.column}`;
           out.push(`    ${at}: ${f.severity} [${f.code}] (${f.clause}) ${f.message}`);
@@ -152,6 +178,7 @@ export async function reportPush(argv: string[], io: DigiLockerIo = defaultIo, e
       }
       out.push('');
       out.push(`${uploads.length} uploads: ${uploads.length - rejected} accepted, ${rejected} rejected; ${db.acceptedUris().length} distinct URIs added`);
+      out.push(formatRetrySummary(retries));
       if (consistency) out.push('', 'cross-API consistency (pushed URIs → Pull URI, Pull Doc):', formatConsistency(consistency).trimEnd());
       io.stdout(`${out.join('\n')}\n`);
     }

@@ -99,6 +99,34 @@ export const PUSH_CLAUSES = [
     level: 'MUST',
     text: 'PushUriRequest ver, ts, txn, orgId, keyhash; UriDetails: Aadhaar, Uri, DocType, DocName, DocId, IssuedOn, ValidFrom, ValidTo, Timestamp, Action.',
   },
+  {
+    id: 'push-content-type',
+    document: 'SEED-001',
+    section: '8.1.2; FACTS §1.7 item 42, §2.6',
+    level: 'SHOULD',
+    text: 'Header: Content-Type: application/xml. (dlconform: a request without it, or with another media type such as the application/x-www-form-urlencoded curl sends by default, is still read, with a warning.)',
+  },
+  {
+    id: 'push-ts-format',
+    document: 'SEED-001',
+    section: '8.1.2; FACTS §1.2 item 9, C4',
+    level: 'SHOULD',
+    text: 'ts="YYYY-MM-DDThh:mm:ss+/-nn:nn" (the template form, fractional seconds allowed). (FACTS C4: the Drupal Push client sends d-m-Y h:i:s, which DigiLocker seems to accept; a ts of another form is a warning, not a refusal.)',
+  },
+  {
+    id: 'push-doc-id-one-uri',
+    document: 'SEED-001',
+    section: '5.4 (Document ID); FACTS §1.6 item 40',
+    level: 'MUST',
+    text: 'DocId … MUST BE unique WITHIN the issuer system within a document type. (So one (doc_type, doc_id) names one document and has one URI: a second, different URI for it, in the same file or after one already pushed, is two locker entries for one document.)',
+  },
+  {
+    id: 'push-retry-idempotent',
+    document: 'FACTS',
+    section: '§1.7 item 47, §8',
+    level: 'SHOULD',
+    text: "DigiLocker imports uploaded files with a job scheduler (asynchronously); DigiLocker's timeout for issuer calls is not published. (dlconform: an upload whose answer was lost — HTTP 5xx, a timeout, an unreadable ack — is retried, a bounded number of times, with the same txn and the same rows, so DigiLocker can tell a retry from a second upload.)",
+  },
 ] as const satisfies readonly Clause[];
 
 /** The id of a Push clause: a row finding naming an id that is not registered does not compile. */
@@ -143,6 +171,23 @@ export function csvDateKey(value: string): number | undefined {
   const m = CSV_DATE.exec(value);
   if (!m || !calendarDate(m[1]!, m[2]!, m[3]!)) return undefined;
   return Number(m[3]) * 10_000 + Number(m[2]) * 100 + Number(m[1]);
+}
+
+const PUSH_TS = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?[+-](\d{2}):(\d{2})$/;
+
+/**
+ * The envelope ts in the template form `YYYY-MM-DDThh:mm:ss±hh:mm` (fractional seconds allowed):
+ * a real date and time and an offset of at most 14 hours. `Z` is not the template's form.
+ */
+export function isPushTs(value: string): boolean {
+  const m = PUSH_TS.exec(value);
+  if (!m || !calendarDate(m[3]!, m[2]!, m[1]!)) return false;
+  return Number(m[4]) <= 23 && Number(m[5]) <= 59 && Number(m[6]) <= 59 && Number(m[8]) <= 14 && Number(m[9]) <= 59;
+}
+
+/** true for `application/xml`, with or without parameters (charset), in any case. */
+export function isXmlRequestContentType(value: string | undefined): boolean {
+  return value !== undefined && value.split(';')[0]!.trim().toLowerCase() === 'application/xml';
 }
 
 /** `DD/MM/YYYY HH:MI:SS AM|PM` with a 12-hour clock (01–12). */
