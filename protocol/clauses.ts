@@ -217,7 +217,7 @@ const list = [
     document: 'SPEC-1.13',
     section: '8.1; 8.1.2 #9',
     level: 'SHOULD',
-    text: 'UID (O): MD5 Hash of Aadhaar Number of the DigiLocker user searching for the document/certificate. It is strongly recommended that the issuer API validate that the name, date of birth details sent by DigiLocker in Aadhaar parameters match with the corresponding details on the certificate before returning the certificate data. This will ensure that only authentic owners get access to a certificate. (dlconform: an issuer that opted into UID and holds the owner\'s Aadhaar number should not serve a request whose UID is another person\'s.)',
+    text: "UID (O): MD5 Hash of Aadhaar Number of the DigiLocker user searching for the document/certificate. It is strongly recommended that the issuer API validate that the name, date of birth details sent by DigiLocker in Aadhaar parameters match with the corresponding details on the certificate before returning the certificate data. This will ensure that only authentic owners get access to a certificate. (dlconform: an issuer that opted into UID and holds the owner's Aadhaar number should not serve a request whose UID is another person's.)",
   },
   {
     id: 'namespace-forms',

@@ -10,8 +10,6 @@ import { isCalendarDate } from './dates.js';
 /** The Person attributes DigiLocker can match, by their names in the response. */
 export type PersonField = 'name' | 'dob' | 'gender' | 'phone';
 
-export const PERSON_FIELDS: readonly PersonField[] = ['name', 'dob', 'gender', 'phone'];
-
 /** The owner's values as the issuer's records hold them (the config's documents[].owner). */
 export interface OwnerRecord {
   fullName?: string;

@@ -14,12 +14,12 @@ const UNKNOWN_DOC_TYPES = [...'JKVWABCDEFGHILMNOPQRSTUXYZ'].map((c) => `ZZQX${c}
 const sameType = (a: string, b: string) => a.toUpperCase() === b.toUpperCase();
 
 /** A DocType none of the configured documents has (DocTypes compare case-insensitively, URI rules). */
-export function unknownDocType(configured: readonly string[]): string {
+function unknownDocType(configured: readonly string[]): string {
   return UNKNOWN_DOC_TYPES.find((t) => !configured.some((c) => sameType(c, t)))!;
 }
 
 /** Another configured DocType than the first document's, if the config has one. */
-export function otherDocType(ctx: RunContext): string | undefined {
+function otherDocType(ctx: RunContext): string | undefined {
   const first = ctx.firstDocument.docType;
   return ctx.config.documents.map((d) => d.docType).find((t) => !sameType(t, first));
 }
@@ -53,7 +53,11 @@ function docTypeCheck(kind: 'unknown' | 'other'): Check {
       const unusable = needParsed(ex, true);
       if (unusable) return unusable;
       return served(ex)
-        ? fail(`a document was returned for DocType ${docType}, not the type of the document searched (${ctx.firstDocument.docType})`, { expected: 'Status="0" and no document', actual: describeResponse(ex) }, [ex])
+        ? fail(
+            `a document was returned for DocType ${docType}, not the type of the document searched (${ctx.firstDocument.docType})`,
+            { expected: 'Status="0" and no document', actual: describeResponse(ex) },
+            [ex],
+          )
         : pass(`no document under DocType ${docType} (${describeResponse(ex)})`, [ex]);
     },
   };

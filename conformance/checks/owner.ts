@@ -14,9 +14,7 @@ import { describeResponse, needParsed, needSuccess, served } from './judge.js';
 
 /** The configured documents whose owner has a value on one of the ownerMatch fields, with their index. */
 function ownedDocuments(ctx: RunContext): number[] {
-  return ctx.config.documents
-    .slice(0, MAX_DOCUMENTS)
-    .flatMap((d, i) => (d.owner && comparableFields(d.owner, ctx.config.ownerMatch).length > 0 ? [i] : []));
+  return ctx.config.documents.slice(0, MAX_DOCUMENTS).flatMap((d, i) => (d.owner && comparableFields(d.owner, ctx.config.ownerMatch).length > 0 ? [i] : []));
 }
 
 /** Why documents[index]'s response names nobody who is its owner, or undefined when a Person matches. */
@@ -57,9 +55,16 @@ export const ISSUED_TO_OWNER: Check = {
     const problems = judged.flatMap(({ index, ex }) => ownerMismatch(ctx, index, ex) ?? []);
     const fields = ctx.config.ownerMatch.join(', ');
     if (problems.length > 0) {
-      return fail(problems.join('; '), { expected: `a Person equal to the owner on ${fields}` }, judged.map((j) => j.ex));
+      return fail(
+        problems.join('; '),
+        { expected: `a Person equal to the owner on ${fields}` },
+        judged.map((j) => j.ex),
+      );
     }
-    return pass(`${judged.length} document(s): a Person matches the owner on ${fields}`, judged.map((j) => j.ex));
+    return pass(
+      `${judged.length} document(s): a Person matches the owner on ${fields}`,
+      judged.map((j) => j.ex),
+    );
   },
 };
 
