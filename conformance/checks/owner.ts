@@ -87,7 +87,7 @@ export const UID_MISMATCH: Check = {
     const other = otherTestAadhaar(ctx.firstDocument.owner!.aadhaar!);
     const uid = ctx.config.uidMode === 'md5' ? md5Hex(nodeHash, other) : other;
     const form = ctx.config.uidMode === 'md5' ? 'the MD5 of a UIDAI test number' : 'a UIDAI test number';
-    const ex = await ctx.send('pulluri', `the first document's search with another UID (${form})`, { identity: { ...ctx.identityFor(ctx.firstDocument), uid } });
+    const ex = await ctx.send('pulluri', `the first document's search with another UID (${form})`, { identity: { uid } });
     const unusable = needParsed(ex, true);
     if (unusable) return unusable;
     return served(ex)
