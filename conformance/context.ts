@@ -173,6 +173,16 @@ export class RunContext {
     return this.shared(`baseline:${api}`, () => this.send(api, 'baseline: valid request for the first configured document'));
   }
 
+  /**
+   * The plain search for documents[index] (the baseline for the first), shared by the checks that
+   * judge every configured document.
+   */
+  documentSearch(index: number): Promise<SentExchange> {
+    if (index === 0) return this.baseline('pulluri');
+    const target = this.config.documents[index]!;
+    return this.shared(`document:${index}`, () => this.send('pulluri', `valid request for documents[${index}]`, { target }));
+  }
+
   /** A request that matches no document: the configured absent search, or an unissued URI. */
   absent(api: PullApi): Promise<SentExchange> {
     return this.shared(`absent:${api}`, () =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aadhaarFrom11, isValidAadhaar, verhoeffCheckDigit, verhoeffValid } from './aadhaar.js';
+import { aadhaarFrom11, isValidAadhaar, otherTestAadhaar, verhoeffCheckDigit, verhoeffValid } from './aadhaar.js';
 
 describe('Verhoeff check digit (Aadhaar)', () => {
   it('known vectors', () => {
@@ -18,5 +18,16 @@ describe('Verhoeff check digit (Aadhaar)', () => {
     expect(isValidAadhaar(aadhaarFrom11('23456789012').slice(0, 11))).toBe(false);
     expect(isValidAadhaar('2345 6789 0123')).toBe(false);
     expect(() => aadhaarFrom11('1234567890A')).toThrow();
+  });
+});
+
+describe('otherTestAadhaar', () => {
+  it('is a valid Aadhaar number in the 9999 test range, never the one given', () => {
+    for (const owner of ['579271342175', '999941057058', aadhaarFrom11('99994105705'), '000000000000']) {
+      const other = otherTestAadhaar(owner);
+      expect(isValidAadhaar(other)).toBe(true);
+      expect(other.startsWith('9999')).toBe(true);
+      expect(other).not.toBe(owner);
+    }
   });
 });

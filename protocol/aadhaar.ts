@@ -65,3 +65,16 @@ export function aadhaarFrom11(first11: string): string {
   if (!/^[2-9]\d{10}$/.test(first11)) throw new Error('aadhaarFrom11 takes 11 digits, the first 2–9');
   return first11 + String(verhoeffCheckDigit(first11));
 }
+
+/**
+ * A valid Aadhaar number in the range UIDAI uses for test UIDs (9999…) that is not `aadhaar`: the
+ * UID of someone else, for a request that must not be served, without naming a real person.
+ */
+export function otherTestAadhaar(aadhaar: string): string {
+  const digits = aadhaar.replace(/\D/g, '').padStart(11, '0');
+  const middle = digits.slice(4, 11);
+  const candidate = aadhaarFrom11(`9999${middle}`);
+  if (candidate !== aadhaar) return candidate;
+  // the owner's own number is a test UID: change one digit, and the check digit with it
+  return aadhaarFrom11(`9999${middle.slice(0, 6)}${(Number(middle[6]) + 1) % 10}`);
+}

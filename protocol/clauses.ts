@@ -131,6 +131,13 @@ const list = [
     level: 'SHOULD',
     text: 'dob in DD-MM-YYYY format, gender: Male, Female or Other; Photo (O) with format (M) one of PNG, JPG, JPEG. (FACTS C8, C20, C22: other forms are warnings.)',
   },
+  {
+    id: 'issued-to-owner',
+    document: 'SPEC-1.13',
+    section: '8.1.4 #6–11',
+    level: 'MUST',
+    text: "Persons (M): Contains the details about the individual/s to whom the certificate is issued. … If you select Match Name, DoB, Gender or Mobile option while configuring Pull URI API in DigiLocker Partner's Portal, DigiLocker matches the corresponding details of each individual in this list with the name in DigiLocker KYC profile. If the information of any one of the individual matches, DigiLocker will provide the certificate to the individual. (dlconform: at least one Person equals the configured owner on the fields of ownerMatch; a Person that matches nobody means the citizen never gets the document. Judged wherever IssuedTo is sent; profile 1.13 requires it.)",
+  },
   { id: 'search-echo-1.0', document: 'PULL-1.0', section: 'Pull URI Response', level: 'MUST', text: 'DocDetails: UDF1 … UDFn (M) as in the request, then URI and DocContent.' },
   {
     id: 'search-echo-oas',
@@ -197,6 +204,20 @@ const list = [
     section: '8.1',
     level: 'SHOULD',
     text: 'It is strongly recommended that the issuer API validate that the name, date of birth details sent by DigiLocker in Aadhaar parameters match with the corresponding details on the certificate before returning the certificate data.',
+  },
+  {
+    id: 'doctype-honoured',
+    document: 'SPEC-1.13',
+    section: '8.1.2 #7; 5.1',
+    level: 'MUST',
+    text: 'DocType (M): Digital Locker will pass the document type being searched in this parameter. DocType … MUST BE unique WITHIN the issuer system. (dlconform: the search of a configured document sent under an unknown DocType, or under another DocType of the issuer, returns no document: the document type is part of what is searched.)',
+  },
+  {
+    id: 'uid-match',
+    document: 'SPEC-1.13',
+    section: '8.1; 8.1.2 #9',
+    level: 'SHOULD',
+    text: "UID (O): MD5 Hash of Aadhaar Number of the DigiLocker user searching for the document/certificate. It is strongly recommended that the issuer API validate that the name, date of birth details sent by DigiLocker in Aadhaar parameters match with the corresponding details on the certificate before returning the certificate data. This will ensure that only authentic owners get access to a certificate. (dlconform: an issuer that opted into UID and holds the owner's Aadhaar number should not serve a request whose UID is another person's.)",
   },
   {
     id: 'namespace-forms',

@@ -11,12 +11,10 @@ import type { RunContext, SentExchange } from '../context.js';
 import { needSuccess } from './judge.js';
 
 /** The configured documents asked for: enough to see a sequence, bounded for a long list. */
-const MAX_DOCUMENTS = 20;
+export const MAX_DOCUMENTS = 20;
 
-async function returnedUris(ctx: RunContext): Promise<SentExchange[]> {
-  const rest = ctx.config.documents.slice(1, MAX_DOCUMENTS);
-  const others = await Promise.all(rest.map((target, i) => ctx.shared(`document:${i + 1}`, () => ctx.send('pulluri', `valid request for documents[${i + 1}]`, { target }))));
-  return [await ctx.baseline('pulluri'), ...others];
+function returnedUris(ctx: RunContext): Promise<SentExchange[]> {
+  return Promise.all(ctx.config.documents.slice(0, MAX_DOCUMENTS).map((_, i) => ctx.documentSearch(i)));
 }
 
 export const DOC_ID_CHECKS: readonly Check[] = [

@@ -5,8 +5,10 @@ import { authChecks } from './auth.js';
 import { CONSISTENCY_CHECKS } from './consistency.js';
 import { contentChecks } from './content.js';
 import { DOC_ID_CHECKS } from './doc-ids.js';
+import { DOC_TYPE_CHECKS } from './doc-type.js';
 import { echoChecks } from './echo.js';
 import { negativeChecks } from './negative.js';
+import { ISSUED_TO_OWNER, UID_MISMATCH } from './owner.js';
 import { PUSH_CHECKS } from './push.js';
 import { robustnessChecks } from './robustness.js';
 import { securityChecks } from './security.js';
@@ -19,9 +21,10 @@ function checksFor(api: PullApi): Check[] {
     ...echoChecks(api),
     ...authChecks(api),
     ...successChecks(api),
-    ...(api === 'pulluri' ? DOC_ID_CHECKS : []),
+    ...(api === 'pulluri' ? [...DOC_ID_CHECKS, ISSUED_TO_OWNER] : []),
     ...contentChecks(api),
     ...negativeChecks(api),
+    ...(api === 'pulluri' ? [...DOC_TYPE_CHECKS, UID_MISMATCH] : []),
     ...robustnessChecks(api),
     ...securityChecks(api),
   ];

@@ -41,6 +41,7 @@ describe('parseConfig: defaults', () => {
       uidMode: 'plain',
       optIn: { uid: false, fullName: false, dob: false, photo: false },
       identityCheck: true,
+      ownerMatch: ['name', 'dob'],
       expect: {},
       client: { timeoutMs: 10000, concurrency: 4, timeBudgetMs: 300000, maxResponseBytes: 67108864 },
     });
@@ -187,6 +188,21 @@ describe('parseConfig: errors name the field and the fix', () => {
     expect(err.message).not.toContain('1990-12-31');
     json.documents[0].owner = { dob: '31-02-1990' };
     expect(errorOf(json).message).toContain('documents[0].owner.dob: is not a calendar date');
+  });
+
+  it('ownerMatch: the Match options, each judged on every owner given', () => {
+    const json = minimal();
+    json.documents = [
+      { docType: 'INCER', search: { UDF1: '1' }, owner: { fullName: 'Sunil Kumar', gender: 'Male' } },
+      { docType: 'INCER', search: { UDF1: '2' } },
+    ];
+    expect(parseConfig({ ...json, ownerMatch: ['name', 'gender'] }, ENV, 'x').config.ownerMatch).toEqual(['name', 'gender']);
+    const err = errorOf({ ...json, ownerMatch: ['name', 'phone'] });
+    expect(err.field).toBe('documents[0].owner.phone');
+    expect(err.message).toContain('documents[0].owner.phone: is not set, but ownerMatch lists "phone"');
+    expect(err.message).not.toContain('Sunil');
+    expect(errorOf({ ...json, ownerMatch: ['mobile'] }).field).toBe('ownerMatch[0]');
+    expect(errorOf({ ...json, ownerMatch: [] }).field).toBe('ownerMatch');
   });
 
   it('absent equal to a document search', () => {

@@ -10,11 +10,13 @@ import { dirname, resolve as resolvePath } from 'node:path';
 import type { HmacEncoding } from '../../protocol/auth.js';
 import { PROFILES, DEFAULT_PROFILE, type NamespaceForm, type ProfileId } from '../../protocol/profiles.js';
 import { isDdMmYyyy } from '../../protocol/dates.js';
+import { ownerKey, type PersonField } from '../../protocol/person-match.js';
 import { DEFAULT_POLICY, type Policy } from '../policy.js';
 import { locateJsonError } from './json-locator.js';
 import { quote, schemaIssues } from './schema-errors.js';
 import {
   ConfigError,
+  OWNER_MATCH_DEFAULT,
   PUSHED_LIMIT_DEFAULT,
   TS_WINDOW_DEFAULTS,
   type Config,
@@ -71,7 +73,7 @@ export function parseConfig(json: unknown, env: NodeJS.ProcessEnv, sourceName: s
   }
   const raw = json as RawConfig;
   const config = resolve(raw);
-  const crossIssues = crossFieldIssues(config);
+  const crossIssues = [...crossFieldIssues(config), ...ownerMatchIssues(raw)];
   const keyIssue = apiKeyIssue(config.apiKeyEnv, env);
   if (keyIssue) crossIssues.push(keyIssue);
   if (crossIssues.length > 0) throw new ConfigError(sourceName, crossIssues);
@@ -94,6 +96,7 @@ interface RawConfig {
   uidMode?: UidMode;
   optIn?: { uid?: boolean; fullName?: boolean; dob?: boolean; photo?: boolean };
   identityCheck?: boolean;
+  ownerMatch?: PersonField[];
   documents: DocumentSpec[];
   absent: SearchSpec;
   pending?: SearchSpec;
@@ -132,6 +135,7 @@ function resolve(raw: RawConfig): Config {
       photo: raw.optIn?.photo ?? false,
     },
     identityCheck: raw.identityCheck ?? true,
+    ownerMatch: [...(raw.ownerMatch ?? OWNER_MATCH_DEFAULT)],
     documents: raw.documents.map((d) => ({
       docType: d.docType,
       search: { ...d.search },
@@ -193,6 +197,21 @@ function crossFieldIssues(config: Config): ConfigIssue[] {
     }
   });
   return issues;
+}
+
+/** A Match option named in the config is judged on every owner given: one without that value would be skipped unseen. */
+function ownerMatchIssues(raw: RawConfig): ConfigIssue[] {
+  const listed = raw.ownerMatch ?? [];
+  return raw.documents.flatMap((doc, i) =>
+    doc.owner === undefined
+      ? []
+      : listed
+          .filter((field) => doc.owner![ownerKey(field)] === undefined)
+          .map((field) => ({
+            field: `documents[${i}].owner.${ownerKey(field)}`,
+            message: `is not set, but ownerMatch lists "${field}"; add it, or remove "${field}" from ownerMatch`,
+          })),
+  );
 }
 
 function urlProblem(url: string): string | undefined {

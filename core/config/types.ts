@@ -4,6 +4,7 @@
  */
 import type { HmacEncoding } from '../../protocol/auth.js';
 import type { NamespaceForm, ProfileId } from '../../protocol/profiles.js';
+import type { PersonField } from '../../protocol/person-match.js';
 import type { Policy } from '../policy.js';
 
 export type UidMode = 'md5' | 'plain';
@@ -58,6 +59,8 @@ export interface Config {
   uidMode: UidMode;
   optIn: { uid: boolean; fullName: boolean; dob: boolean; photo: boolean };
   identityCheck: boolean;
+  /** the Person attributes DigiLocker matches against the KYC profile (the portal's Match options): IssuedTo must name the owner on these */
+  ownerMatch: PersonField[];
   documents: DocumentSpec[];
   absent: SearchSpec;
   pending?: SearchSpec;
@@ -90,6 +93,9 @@ export interface TsWindow {
 }
 
 /** The sides of a declared tsWindow left out: the 30-minute rule of other DigiLocker APIs (C4), 5 minutes of clock skew. */
+/** The portal's Match options when the config names none: name and date of birth, compared where the owner has them. */
+export const OWNER_MATCH_DEFAULT: readonly PersonField[] = ['name', 'dob'];
+
 export const TS_WINDOW_DEFAULTS: TsWindow = { pastSeconds: 1800, futureSeconds: 300 };
 
 /** The `load` block of the config file (dlconform load; defaults in load/settings.ts). */
