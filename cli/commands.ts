@@ -85,8 +85,9 @@ export async function serve(argv: string[]): Promise<number> {
   if (!apiKey) {
     throw new UsageError(`serve reads the issuer's API key from $${keyEnv}, which is not set.\nFix: export ${keyEnv}="$(node -e "console.log(require('crypto').randomBytes(16).toString('hex'))")"`);
   }
-  const hmac = values.hmac ?? 'hex-base64';
-  if (hmac !== 'hex-base64' && hmac !== 'raw-base64') throw new UsageError(`--hmac must be hex-base64 or raw-base64, got ${JSON.stringify(hmac)}`);
+  // unset: the issuer verifies both encodings (FACTS C1)
+  const hmac = values.hmac;
+  if (hmac !== undefined && hmac !== 'hex-base64' && hmac !== 'raw-base64') throw new UsageError(`--hmac must be hex-base64 or raw-base64, got ${JSON.stringify(hmac)}`);
   const issuer = await startIssuer({
     profile: profileArg(values.profile),
     port: integer(values.port, 'port', 0),

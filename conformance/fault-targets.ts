@@ -46,6 +46,8 @@ export const EXPECTED: Record<FaultName, Expectation> = {
   'hmac-not-verified': { targets: both('auth.wrong-hmac', 'auth.missing-hmac', 'auth.tampered-body') },
   'hmac-optional': { targets: both('auth.missing-hmac') },
   'credentials-optional': { targets: both('auth.unauthenticated') },
+  // a warning under every policy: DigiLocker's encoding is disputed (FACTS C1)
+  'hmac-one-encoding': { targets: ['pulluri.auth.hmac-encodings'] },
   'orgid-not-verified': { targets: both('auth.wrong-orgid') },
   'auth-error-500': { targets: both('auth.no-5xx') },
   // everything refused: only the checks of the plain request fail, every refusal check is inconclusive

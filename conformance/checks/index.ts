@@ -6,6 +6,7 @@ import { CONSISTENCY_CHECKS } from './consistency.js';
 import { contentChecks } from './content.js';
 import { DOC_ID_CHECKS } from './doc-ids.js';
 import { echoChecks } from './echo.js';
+import { HMAC_ENCODINGS_CHECK } from './hmac-encodings.js';
 import { negativeChecks } from './negative.js';
 import { PUSH_CHECKS } from './push.js';
 import { robustnessChecks } from './robustness.js';
@@ -18,6 +19,7 @@ function checksFor(api: PullApi): Check[] {
     ...transportChecks(api),
     ...echoChecks(api),
     ...authChecks(api),
+    ...(api === 'pulluri' ? [HMAC_ENCODINGS_CHECK] : []),
     ...successChecks(api),
     ...(api === 'pulluri' ? DOC_ID_CHECKS : []),
     ...contentChecks(api),
