@@ -17,6 +17,11 @@ export interface Expectation {
   configPatch?: Record<string, unknown>;
   /** options of the reference issuer the fault needs to show within one run (e.g. a lower rate limit) */
   issuerOptions?: Pick<IssuerOptions, 'rateLimitPerMinute' | 'rateLimitRetryAfterSeconds'>;
+  /**
+   * the fault is seen only with a mock DigiLocker: the run starts one, the issuer pushes its pending
+   * document there (pushPendingTo) and the config observes its database (pushed.db)
+   */
+  digiLocker?: true;
   /** ids whose verdict is fail or warn; every other check must pass, skip or be inconclusive as below */
   targets: string[];
   /**
@@ -78,6 +83,8 @@ export const EXPECTED: Record<FaultName, Expectation> = {
   'not-found-404': { targets: ['pulluri.negative.absent-search-http', 'pulldoc.negative.unknown-uri-http'] },
   'identity-not-checked': { targets: ['pulluri.negative.name-mismatch', 'pulluri.negative.dob-mismatch'] },
   'pending-as-error': { targets: ['pulluri.pending.status-9'] },
+  // a warning: the push after Status 9 is the issuer's decision (SHOULD)
+  'pending-never-pushed': { digiLocker: true, targets: ['pulluri.pending.pushed'] },
   'unknown-uri-returns-doc': { targets: ['pulldoc.negative.unknown-uri'] },
   'pulldoc-status-9': { targets: ['pulldoc.status.values'] },
   'pulldoc-not-found': { targets: ['pulldoc.success.status-1'], inconclusive: ['pulldoc'] },

@@ -8,6 +8,7 @@ import { DOC_ID_CHECKS } from './doc-ids.js';
 import { echoChecks } from './echo.js';
 import { HMAC_ENCODINGS_CHECK } from './hmac-encodings.js';
 import { negativeChecks } from './negative.js';
+import { PENDING_PUSHED_CHECK } from './pending.js';
 import { PUSH_CHECKS } from './push.js';
 import { robustnessChecks } from './robustness.js';
 import { securityChecks } from './security.js';
@@ -24,6 +25,7 @@ function checksFor(api: PullApi): Check[] {
     ...(api === 'pulluri' ? DOC_ID_CHECKS : []),
     ...contentChecks(api),
     ...negativeChecks(api),
+    ...(api === 'pulluri' ? [PENDING_PUSHED_CHECK] : []),
     ...robustnessChecks(api),
     ...securityChecks(api),
   ];
