@@ -80,7 +80,10 @@ export const PENDING_PUSHED_CHECK: Check = {
       const left = deadline - Date.now();
       if (left <= 0) {
         const rejected = rows.filter((r) => !r.accepted).length;
-        const note = rejected > 0 ? `; ${rejected} push${rejected === 1 ? '' : 'es'} of that type arrived but the mock DigiLocker rejected ${rejected === 1 ? 'it' : 'them'} (dlconform report push says why)` : '';
+        const note =
+          rejected > 0
+            ? `; ${rejected} push${rejected === 1 ? '' : 'es'} of that type arrived but the mock DigiLocker rejected ${rejected === 1 ? 'it' : 'them'} (dlconform report push says why)`
+            : '';
         return fail(
           `no push of a ${pending.docType} document reached the mock DigiLocker (pushed.db) within ${pending.pushWithinSeconds} s of the Status 9 answer${note}: ` +
             'Status 9 promises the document later, by a push; without it the citizen waits for ever',
