@@ -180,6 +180,9 @@ describe('dlconform help, version, demo', () => {
     const byApi = (api: string) => result.checks.filter((c) => c.api === api);
     for (const api of ['pulluri', 'pulldoc', 'pushcsv', 'pushuri', 'consistency']) expect(byApi(api).length, api).toBeGreaterThan(0);
     expect(byApi('consistency').map((c) => c.verdict)).toEqual(['pass']);
+    // the issuer pushes its pending document to the mock after Status 9; both HMAC encodings verify
+    const verdictOf = (id: string) => result.checks.find((c) => c.id === id)?.verdict;
+    expect([verdictOf('pulluri.pending.pushed'), verdictOf('pulluri.auth.hmac-encodings')]).toEqual(['pass', 'pass']);
   });
 
   it('demo --fault push-unpullable-uri fails the consistency check (exit 1); an unknown fault is a usage error', async () => {

@@ -8,7 +8,7 @@ import { TOOL_VERSION } from '../core/version.js';
 import { EXIT } from '../core/types.js';
 import { startMockDigiLocker, type RunningMockDigiLocker } from '../fixtures/digilocker/index.js';
 import { parseFaultList } from '../fixtures/fault-list.js';
-import { FAULT_NAMES, FAULTS, parseFaults, parseVariants, startIssuer, VARIANTS, type FaultName } from '../fixtures/issuer/index.js';
+import { DEFAULT_ORG_ID, FAULT_NAMES, FAULTS, parseFaults, parseVariants, startIssuer, VARIANTS, type FaultName, type RunningIssuer } from '../fixtures/issuer/index.js';
 import { pushCsv, PUSH_FAULT_NAMES, type PushFaultName } from '../fixtures/issuer/push-client.js';
 import type { ProfileId } from '../protocol/profiles.js';
 import { profileById } from '../protocol/profiles.js';
@@ -87,8 +87,9 @@ export async function serve(argv: string[]): Promise<number> {
   if (!apiKey) {
     throw new UsageError(`serve reads the issuer's API key from $${keyEnv}, which is not set.\nFix: export ${keyEnv}="$(node -e "console.log(require('crypto').randomBytes(16).toString('hex'))")"`);
   }
-  const hmac = values.hmac ?? 'hex-base64';
-  if (hmac !== 'hex-base64' && hmac !== 'raw-base64') throw new UsageError(`--hmac must be hex-base64 or raw-base64, got ${JSON.stringify(hmac)}`);
+  // unset: the issuer verifies both encodings (FACTS C1)
+  const hmac = values.hmac;
+  if (hmac !== undefined && hmac !== 'hex-base64' && hmac !== 'raw-base64') throw new UsageError(`--hmac must be hex-base64 or raw-base64, got ${JSON.stringify(hmac)}`);
   const issuer = await startIssuer({
     profile: profileArg(values.profile),
     port: integer(values.port, 'port', 0),
@@ -140,14 +141,17 @@ export async function demo(argv: string[]): Promise<number> {
   const { issuerFaults, pushFaults } = demoFaults(values.fault);
   const apiKey = randomBytes(16).toString('hex');
   const keyEnv = 'DLCONFORM_DEMO_API_KEY';
-  const issuer = await startIssuer({ profile: profileArg(values.profile), apiKey, faults: issuerFaults });
+  const profile = profileArg(values.profile);
   const dbDir = mkdtempSync(join(tmpdir(), 'dlconform-demo-'));
   const dbPath = join(dbDir, 'pushes.sqlite');
   let digiLocker: RunningMockDigiLocker | undefined;
+  let issuer: RunningIssuer | undefined;
   try {
     // both sides, as an issuer has them: it pushes its documents to (mock) DigiLocker, then the
-    // suite checks its Pull endpoints, the push endpoint and that every pushed URI is pullable
-    digiLocker = await startMockDigiLocker({ apiKey, orgId: issuer.store.orgId, dbPath });
+    // suite checks its Pull endpoints, the push endpoint and that every pushed URI is pullable;
+    // the pending search's document is pushed there after its Status 9 answer
+    digiLocker = await startMockDigiLocker({ apiKey, orgId: DEFAULT_ORG_ID, dbPath });
+    issuer = await startIssuer({ profile, apiKey, faults: issuerFaults, pushPendingTo: digiLocker.url });
     const pushed = await pushCsv({ digiLockerUrl: digiLocker.url, apiKey, orgId: issuer.store.orgId, store: issuer.store, faults: pushFaults });
     process.stdout.write(
       `dlconform ${TOOL_VERSION}: reference issuer (profile ${issuer.profile}) on ${issuer.url}; mock DigiLocker on ${digiLocker.url}\n` +
@@ -163,8 +167,8 @@ export async function demo(argv: string[]): Promise<number> {
       quiet: !!values.quiet,
     });
   } finally {
+    await issuer?.close();
     await digiLocker?.close();
-    await issuer.close();
     rmSync(dbDir, { recursive: true, force: true });
   }
 }

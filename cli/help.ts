@@ -62,7 +62,8 @@ Options:
       --variant NAME     switch on a variant: allowed but unusual behaviour that must pass;
                          repeatable or comma-separated (see --list-variants)
       --list-variants    list the variants and exit
-      --hmac ENC         hex-base64 | raw-base64: the HMAC encoding it verifies (default hex-base64)
+      --hmac ENC         hex-base64 | raw-base64: the only HMAC encoding it verifies (default: both;
+                         its config names hex-base64)
       --large-documents N  pad every certificate PDF to about N bytes (20000000: a 20 MB certificate)
       --rate-limit N     with --fault rate-limit: requests served per rolling minute (default 60)
       --retry-after S    with --fault rate-limit: answer HTTP 429 with Retry-After S instead of an HTML 403

@@ -55,7 +55,7 @@ describe('a refused baseline opens the run with one diagnosis', () => {
   });
 
   it('and the other way round', async () => {
-    const { result } = await run({ edit: (c) => ({ ...c, hmac: 'raw-base64' }) });
+    const { result } = await run({ issuerHmac: 'hex-base64', edit: (c) => ({ ...c, hmac: 'raw-base64' }) });
     expect(result.diagnosis).toMatchObject({ cause: 'hmac-encoding', suspects: ['hmac'] });
     expect(result.diagnosis!.summary).toContain('set "hmac": "hex-base64"');
   });

@@ -17,6 +17,11 @@ export interface Expectation {
   configPatch?: Record<string, unknown>;
   /** options of the reference issuer the fault needs to show within one run (e.g. a lower rate limit) */
   issuerOptions?: Pick<IssuerOptions, 'rateLimitPerMinute' | 'rateLimitRetryAfterSeconds'>;
+  /**
+   * the fault is seen only with a mock DigiLocker: the run starts one, the issuer pushes its pending
+   * document there (pushPendingTo) and the config observes its database (pushed.db)
+   */
+  digiLocker?: true;
   /** ids whose verdict is fail or warn; every other check must pass, skip or be inconclusive as below */
   targets: string[];
   /**
@@ -46,6 +51,8 @@ export const EXPECTED: Record<FaultName, Expectation> = {
   'hmac-not-verified': { targets: both('auth.wrong-hmac', 'auth.missing-hmac', 'auth.tampered-body') },
   'hmac-optional': { targets: both('auth.missing-hmac') },
   'credentials-optional': { targets: both('auth.unauthenticated') },
+  // a warning under every policy: DigiLocker's encoding is disputed (FACTS C1)
+  'hmac-one-encoding': { targets: ['pulluri.auth.hmac-encodings'] },
   'orgid-not-verified': { targets: both('auth.wrong-orgid') },
   'auth-error-500': { targets: both('auth.no-5xx') },
   // everything refused: only the checks of the plain request fail, every refusal check is inconclusive
@@ -81,6 +88,8 @@ export const EXPECTED: Record<FaultName, Expectation> = {
   'uid-not-checked': { targets: ['pulluri.negative.uid-mismatch'] },
   'doctype-ignored': { targets: ['pulluri.negative.doctype-unknown', 'pulluri.negative.doctype-other'] },
   'pending-as-error': { targets: ['pulluri.pending.status-9'] },
+  // a warning: the push after Status 9 is the issuer's decision (SHOULD)
+  'pending-never-pushed': { digiLocker: true, targets: ['pulluri.pending.pushed'] },
   'unknown-uri-returns-doc': { targets: ['pulldoc.negative.unknown-uri'] },
   'pulldoc-status-9': { targets: ['pulldoc.status.values'] },
   'pulldoc-not-found': { targets: ['pulldoc.success.status-1'], inconclusive: ['pulldoc'] },

@@ -5,8 +5,12 @@
  * that name the throttling, none failing or warning because of it); and the clean issuer passes
  * everything, in every profile. Real HTTP over loopback, the real runner.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FAULT_NAMES, startIssuer, type FaultName, type IssuerOptions } from '../fixtures/issuer/index.js';
+import { startMockDigiLocker } from '../fixtures/digilocker/index.js';
+import { DEFAULT_ORG_ID, FAULT_NAMES, startIssuer, type FaultName, type IssuerOptions } from '../fixtures/issuer/index.js';
 import type { ProfileId } from '../protocol/profiles.js';
 import { ALL_CHECKS } from './checks/index.js';
 import { parseConfig } from '../core/config/index.js';
@@ -17,15 +21,29 @@ import type { CheckResult } from '../core/types.js';
 
 const API_KEY = 'fault-test-key-0123456789';
 
-async function suiteAgainst(profile: ProfileId, faults: FaultName[], configPatch: Record<string, unknown> = {}, issuerOptions: Partial<IssuerOptions> = {}): Promise<CheckResult[]> {
-  const issuer = await startIssuer({ profile, apiKey: API_KEY, faults, documents: 8, slowMs: 6000, ...issuerOptions });
+async function suiteAgainst(
+  profile: ProfileId,
+  faults: FaultName[],
+  configPatch: Record<string, unknown> = {},
+  issuerOptions: Partial<IssuerOptions> = {},
+  withDigiLocker = false,
+): Promise<CheckResult[]> {
+  const dir = withDigiLocker ? mkdtempSync(join(tmpdir(), 'dlconform-faults-')) : undefined;
+  const dbPath = dir && join(dir, 'pushes.sqlite');
+  const digiLocker = dbPath ? await startMockDigiLocker({ apiKey: API_KEY, orgId: DEFAULT_ORG_ID, dbPath }) : undefined;
+  const issuer = await startIssuer({ profile, apiKey: API_KEY, faults, documents: 8, slowMs: 6000, ...issuerOptions, ...(digiLocker && { pushPendingTo: digiLocker.url }) });
   try {
-    const json = { ...issuer.config('FAULT_TEST_KEY'), ...configPatch, client: { timeoutMs: 2500, concurrency: 4 } };
+    const base = issuer.config('FAULT_TEST_KEY');
+    // the pending push is awaited 3 s: enough for the issuer's 0.2 s, short for a fault that never pushes
+    const observed = dbPath && base.pending ? { pushed: { db: dbPath }, pending: { ...base.pending, pushWithinSeconds: 3 } } : {};
+    const json = { ...base, ...observed, ...configPatch, client: { timeoutMs: 2500, concurrency: 4 } };
     const { config, apiKey } = parseConfig(json, { FAULT_TEST_KEY: API_KEY }, 'fault test');
     const { result } = await runSuite({ config, apiKey, redactor: new Redactor({ apiKey, config }), seed: 7 });
     return result.checks;
   } finally {
     await issuer.close();
+    await digiLocker?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -50,8 +68,8 @@ const refusalChecksOf = (checks: CheckResult[], apis: readonly string[]) =>
 
 describe('the clean reference issuer passes every check', () => {
   for (const profile of ['1.0', '3.0', '1.13'] as ProfileId[]) {
-    it(`profile ${profile}`, async () => {
-      const checks = await suiteAgainst(profile, []);
+    it(`profile ${profile}, with a mock DigiLocker it pushes its pending document to`, async () => {
+      const checks = await suiteAgainst(profile, [], {}, {}, true);
       expect(errors(checks)).toEqual([]);
       expect(nonPassing(checks)).toEqual([]);
       expect(inconclusive(checks)).toEqual([]);
@@ -67,7 +85,7 @@ describe('each fault switch fails exactly the checks it targets', () => {
   for (const fault of FAULT_NAMES) {
     const expectation = EXPECTED[fault];
     it(`${fault} (profile ${expectation?.profile ?? '3.0'})`, async () => {
-      const checks = await suiteAgainst(expectation.profile ?? '3.0', [fault], expectation.configPatch, expectation.issuerOptions);
+      const checks = await suiteAgainst(expectation.profile ?? '3.0', [fault], expectation.configPatch, expectation.issuerOptions, expectation.digiLocker);
       expect(errors(checks)).toEqual([]);
       expect(nonPassing(checks)).toEqual([...expectation.targets].sort());
       const gated = refusalChecksOf(checks, expectation.inconclusive ?? []);

@@ -6,7 +6,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { Evidence } from '../core/evidence.js';
 import { Redactor } from '../core/redact.js';
 import { buildDataset } from './dataset.js';
@@ -179,9 +179,13 @@ describe('preflight: a refused first request comes with the diagnosis of dlconfo
   });
 
   it('the other HMAC encoding: set hmac to it', async () => {
-    const config = { ...target.config, hmac: 'raw-base64' as const };
+    // an issuer that verifies only hex-base64 (one started without an encoding accepts both)
+    const hexOnly = await startReferenceTarget({ documents: 3, hmac: 'hex-base64', apiKey: target.apiKey });
+    onTestFinished(() => hexOnly.issuer.close());
+    const config = { ...hexOnly.config, hmac: 'raw-base64' as const };
     const plan = buildPlan({ config, settings: loadSettings(config), profile: 'smoke' }, '0123456789abcdef');
-    const pre = await preflight(plan, target.apiKey, item(), 5000, { ...triage(target.apiKey), config });
+    const first = buildDataset(hexOnly.config, 'pull-doc', hexOnly.documents)[0]!;
+    const pre = await preflight(plan, target.apiKey, first, 5000, { ...triage(target.apiKey), config });
     expect(pre.diagnosis).toMatchObject({ api: 'pulldoc', cause: 'hmac-encoding', suspects: ['hmac'] });
     expect(pre.diagnosis!.summary).toContain('set "hmac": "hex-base64"');
   });

@@ -379,6 +379,20 @@ const list = [
     level: 'SHOULD',
     text: 'Using random string eliminates the possibility of “guessing” next sequence number … It is highly recommended that issuer needing to issue a total of n documents within a document type use at least 10n random space from which the strings/numbers are chosen to randomly allocate.',
   },
+  {
+    id: 'hmac-encodings',
+    document: 'FACTS',
+    section: 'C1; SPEC-1.13 8.1.1 x-digilocker-hmac',
+    level: 'MAY',
+    text: 'SPEC-1.13 and the OpenAPI: "The resulting hmac is converted to Base64 format and sent in this parameter" (read as Base64 of the raw digest: raw-base64); DIVOC, IGOT, RTPS (production) and IMPL-PENSION verify Base64 of the lowercase-hex digest (hex-base64), what DigiLocker is observed to send. Which one DigiLocker sends is disputed, so an issuer that verifies only one of them refuses every request if DigiLocker sends the other. FACTS C1: "Offer a probe that sends each variant and reports which the issuer accepts. Never fail a conformance run on the choice alone": accepting one is a warning under every policy.',
+  },
+  {
+    id: 'pending-pushed',
+    document: 'SPEC-1.13',
+    section: '8.1.4 #3; FACTS §1.4 item 29',
+    level: 'SHOULD',
+    text: "The issuer department may do a manual verification of the Pull Request and take a decision to provide a document at a later time. In this case the response status should contain value 9. (FACTS §1.4 item 29: 9 means the issuer will verify manually and later deliver the document with the Push URI API. The decision may also be no, and how long it takes is the issuer's: pending.pushWithinSeconds in the config says how long the run waits for the push.)",
+  },
 ] as const satisfies readonly Clause[];
 
 type RequirementId = (typeof list)[number]['id'];

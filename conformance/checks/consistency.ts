@@ -6,26 +6,32 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { PushedSource } from '../../core/config/index.js';
+import type { PushDb } from '../../fixtures/digilocker/db.js';
 import { checkConsistency, pushedFromConfig, urisFromCsv, type ConsistencyItem } from '../consistency.js';
 import { fail, pass, skip, type Check } from '../check.js';
 import type { RunContext } from '../context.js';
 
-// A source that cannot be read throws: the runner turns it into an `error` verdict (the run cannot judge).
-async function urisFromDb(path: string): Promise<string[]> {
+/**
+ * Reads the mock DigiLocker's database (pushed.db) and closes it. A file that cannot be opened
+ * throws: the runner turns it into an `error` verdict (the run cannot judge).
+ */
+export async function readPushedDb<T>(path: string, read: (db: PushDb) => T): Promise<T> {
   // loaded on demand: a run without pushed.db never loads the native SQLite module
   const { PushDb } = await import('../../fixtures/digilocker/db.js');
-  let db: InstanceType<typeof PushDb>;
+  let db: PushDb;
   try {
     db = new PushDb(path, { readonly: true });
   } catch (err) {
     throw new Error(`pushed.db: cannot open ${path} as the mock DigiLocker's database (${(err as Error).message}); point it at the file given to dlconform serve --digilocker --db`);
   }
   try {
-    return db.acceptedUris();
+    return read(db);
   } finally {
     db.close();
   }
 }
+
+const urisFromDb = (path: string): Promise<string[]> => readPushedDb(path, (db) => db.acceptedUris());
 
 async function urisFromCsvFile(path: string): Promise<string[]> {
   let text: string;

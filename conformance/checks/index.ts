@@ -7,8 +7,10 @@ import { contentChecks } from './content.js';
 import { DOC_ID_CHECKS } from './doc-ids.js';
 import { DOC_TYPE_CHECKS } from './doc-type.js';
 import { echoChecks } from './echo.js';
+import { HMAC_ENCODINGS_CHECK } from './hmac-encodings.js';
 import { negativeChecks } from './negative.js';
 import { ISSUED_TO_OWNER, UID_MISMATCH } from './owner.js';
+import { PENDING_PUSHED_CHECK } from './pending.js';
 import { PUSH_CHECKS } from './push.js';
 import { robustnessChecks } from './robustness.js';
 import { securityChecks } from './security.js';
@@ -20,11 +22,12 @@ function checksFor(api: PullApi): Check[] {
     ...transportChecks(api),
     ...echoChecks(api),
     ...authChecks(api),
+    ...(api === 'pulluri' ? [HMAC_ENCODINGS_CHECK] : []),
     ...successChecks(api),
     ...(api === 'pulluri' ? [...DOC_ID_CHECKS, ISSUED_TO_OWNER] : []),
     ...contentChecks(api),
     ...negativeChecks(api),
-    ...(api === 'pulluri' ? [...DOC_TYPE_CHECKS, UID_MISMATCH] : []),
+    ...(api === 'pulluri' ? [...DOC_TYPE_CHECKS, UID_MISMATCH, PENDING_PUSHED_CHECK] : []),
     ...robustnessChecks(api),
     ...securityChecks(api),
   ];

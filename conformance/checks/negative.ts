@@ -3,8 +3,8 @@ import { clauseFor } from '../../protocol/clauses.js';
 import { fail, pass, skip, type Check } from '../check.js';
 import type { Identity, RunContext } from '../context.js';
 import type { PullApi } from '../../core/types.js';
-import { OPT_IN_FIELDS } from '../../protocol/identity.js';
 import { describeResponse, needParsed, needSuccess, served } from './judge.js';
+import { pendingExchange } from './pending.js';
 
 function mismatchCheck(field: 'fullName' | 'dob'): Check {
   const element = field === 'fullName' ? 'FullName' : 'DOB';
@@ -91,7 +91,7 @@ export function negativeChecks(api: PullApi): Check[] {
       async run(ctx) {
         const pre = needSuccess(await ctx.baseline('pulluri'), 'pulluri');
         if (pre) return pre;
-        const ex = await ctx.send('pulluri', 'the configured pending search', { target: ctx.config.pending!, omit: OPT_IN_FIELDS });
+        const { exchange: ex } = await pendingExchange(ctx);
         const unusable = needParsed(ex, true);
         if (unusable) return unusable;
         return ex.parsed!.status === '9' ? pass('Status 9', [ex]) : fail('the pending search did not get Status 9', { expected: 'Status="9"', actual: describeResponse(ex) }, [ex]);

@@ -17,6 +17,7 @@ import { quote, schemaIssues } from './schema-errors.js';
 import {
   ConfigError,
   OWNER_MATCH_DEFAULT,
+  PENDING_PUSH_WITHIN_DEFAULT,
   PUSHED_LIMIT_DEFAULT,
   TS_WINDOW_DEFAULTS,
   type Config,
@@ -99,7 +100,7 @@ interface RawConfig {
   ownerMatch?: PersonField[];
   documents: DocumentSpec[];
   absent: SearchSpec;
-  pending?: SearchSpec;
+  pending?: SearchSpec & { pushWithinSeconds?: number };
   absentUri?: string;
   expect?: { formatAbsent?: FormatAbsentExpectation };
   tsWindow?: Partial<TsWindow>;
@@ -143,7 +144,9 @@ function resolve(raw: RawConfig): Config {
       ...(d.owner !== undefined && { owner: { ...d.owner } }),
     })),
     absent: { docType: raw.absent.docType, search: { ...raw.absent.search } },
-    ...(raw.pending !== undefined && { pending: { docType: raw.pending.docType, search: { ...raw.pending.search } } }),
+    ...(raw.pending !== undefined && {
+      pending: { docType: raw.pending.docType, search: { ...raw.pending.search }, pushWithinSeconds: raw.pending.pushWithinSeconds ?? PENDING_PUSH_WITHIN_DEFAULT },
+    }),
     ...(raw.absentUri !== undefined && { absentUri: raw.absentUri }),
     expect: raw.expect?.formatAbsent !== undefined ? { formatAbsent: raw.expect.formatAbsent } : {},
     ...(raw.tsWindow !== undefined && {

@@ -17,6 +17,14 @@ export interface SearchSpec {
   search: Record<string, string>;
 }
 
+/** The search the issuer answers with Status 9, and how long the run waits for its push of that document. */
+export interface PendingSpec extends SearchSpec {
+  /** seconds after the Status 9 answer within which the issuer's push must reach the mock DigiLocker */
+  pushWithinSeconds: number;
+}
+
+export const PENDING_PUSH_WITHIN_DEFAULT = 30;
+
 /** Personal data of a document's owner; every value is redacted from reports. */
 export interface Owner {
   fullName?: string;
@@ -63,7 +71,7 @@ export interface Config {
   ownerMatch: PersonField[];
   documents: DocumentSpec[];
   absent: SearchSpec;
-  pending?: SearchSpec;
+  pending?: PendingSpec;
   /** unset: the runner derives one from issuerId and the first document's docType */
   absentUri?: string;
   /** formatAbsent unset: either spec's default passes where the profile sends format (C5); 1.0 keeps its content.absent rule */
