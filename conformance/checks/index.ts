@@ -10,6 +10,7 @@ import { negativeChecks } from './negative.js';
 import { PUSH_CHECKS } from './push.js';
 import { robustnessChecks } from './robustness.js';
 import { securityChecks } from './security.js';
+import { signatureChecks } from './signature.js';
 import { successChecks } from './success.js';
 import { transportChecks } from './transport.js';
 
@@ -21,6 +22,7 @@ function checksFor(api: PullApi): Check[] {
     ...successChecks(api),
     ...(api === 'pulluri' ? DOC_ID_CHECKS : []),
     ...contentChecks(api),
+    ...signatureChecks(api),
     ...negativeChecks(api),
     ...robustnessChecks(api),
     ...securityChecks(api),

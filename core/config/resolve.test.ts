@@ -41,7 +41,7 @@ describe('parseConfig: defaults', () => {
       uidMode: 'plain',
       optIn: { uid: false, fullName: false, dob: false, photo: false },
       identityCheck: true,
-      expect: {},
+      expect: { signed: false },
       client: { timeoutMs: 10000, concurrency: 4, timeBudgetMs: 300000, maxResponseBytes: 67108864 },
     });
     expect(config.client.maxRequestsPerSecond).toBeUndefined();

@@ -98,7 +98,7 @@ interface RawConfig {
   absent: SearchSpec;
   pending?: SearchSpec;
   absentUri?: string;
-  expect?: { formatAbsent?: FormatAbsentExpectation };
+  expect?: { formatAbsent?: FormatAbsentExpectation; signed?: boolean };
   tsWindow?: Partial<TsWindow>;
   client?: Partial<Config['client']>;
   pushed?: { db?: string; csv?: string[]; limit?: number };
@@ -141,7 +141,7 @@ function resolve(raw: RawConfig): Config {
     absent: { docType: raw.absent.docType, search: { ...raw.absent.search } },
     ...(raw.pending !== undefined && { pending: { docType: raw.pending.docType, search: { ...raw.pending.search } } }),
     ...(raw.absentUri !== undefined && { absentUri: raw.absentUri }),
-    expect: raw.expect?.formatAbsent !== undefined ? { formatAbsent: raw.expect.formatAbsent } : {},
+    expect: { ...(raw.expect?.formatAbsent !== undefined && { formatAbsent: raw.expect.formatAbsent }), signed: raw.expect?.signed ?? false },
     ...(raw.tsWindow !== undefined && {
       tsWindow: {
         pastSeconds: raw.tsWindow.pastSeconds ?? TS_WINDOW_DEFAULTS.pastSeconds,
