@@ -5,6 +5,7 @@
 import type { Clause, ClauseId } from '../protocol/clauses.js';
 import type { Profile } from '../protocol/profiles.js';
 import type { RunContext, SentExchange } from './context.js';
+import type { Config } from '../core/config/index.js';
 import type { Api, Level } from '../core/types.js';
 
 export interface Outcome {
@@ -27,6 +28,8 @@ export interface Check<Id extends string = ClauseId> {
   clause: Id | ((profile: Profile) => Id);
   /** overrides the clause level (rarely needed) */
   level?: Level;
+  /** the level in a run whose config raises it (expect.signed makes signature presence a MUST); undefined: `level` */
+  levelIn?(config: Config): Level | undefined;
   /**
    * The check judges how a request that must not be served is refused (auth, not found, probes,
    * the variants robustness compares with the plain request). A refusal proves something only
@@ -64,7 +67,7 @@ export function clauseOf<Id extends string>(check: Check<Id>, profile: Profile):
   return typeof check.clause === 'function' ? check.clause(profile) : check.clause;
 }
 
-/** The effective level: a SHOULD/MAY clause turns failures into warnings. */
-export function levelOf(check: Check, clause: Clause): Level {
-  return check.level ?? clause.level;
+/** The effective level: a SHOULD/MAY clause turns failures into warnings. Without a config: the level by default. */
+export function levelOf(check: Check, clause: Clause, config?: Config): Level {
+  return (config && check.levelIn?.(config)) ?? check.level ?? clause.level;
 }

@@ -78,6 +78,10 @@ export const EXPECTED: Record<FaultName, Expectation> = {
   'doccontent-not-pdf': { targets: both('content.doccontent-pdf') },
   // a warning, not a failure (content.test.ts)
   'pdf-startxref-off': { targets: both('content.doccontent-pdf') },
+  // warnings by default (SHOULD); failures with expect.signed
+  'pdf-unsigned': { targets: both('content.pdf-signed') },
+  'xml-unsigned': { targets: both('content.xml-signed') },
+  'xml-signature-broken': { targets: both('content.xml-signature-valid') },
   'datacontent-not-base64': { targets: both('content.datacontent-base64') },
   'datacontent-json': { targets: both('content.datacontent-xml') },
   'datacontent-wrong-root': { targets: both('content.certificate-root') },

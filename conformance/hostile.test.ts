@@ -48,6 +48,8 @@ describe('large documents: a 20 MB PDF through Pull Doc', () => {
     expect(pdf.verdict).toBe('pass');
     expect(pdf.message).toMatch(/^PDF of 200\d{5} bytes \(%PDF-1\.4, xref table, trailer with \/Root\)$/);
     expect(result.checks.find((c) => c.id === 'pulldoc.content.doccontent-base64')!.message).toMatch(/^DocContent: 200\d{5} bytes of base64$/);
+    // the signature scan reads the whole 20 MB, a decoded MiB at a time
+    expect(result.checks.find((c) => c.id === 'pulldoc.content.pdf-signed')!.verdict).toBe('pass');
     // evidence and transcript carry excerpts, not 27 MB bodies
     for (const e of transcript) expect(e.response?.body.length ?? 0).toBeLessThanOrEqual(4000);
   });

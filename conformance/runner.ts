@@ -134,7 +134,7 @@ export async function runSuite(options: RunOptions): Promise<SuiteRun> {
 export async function runOne(check: Check, ctx: RunContext, evidence: EvidenceMaker, deadline: number): Promise<CheckResult> {
   const started = Date.now();
   const clause = clauseById(clauseOf(check, ctx.profile));
-  const level = levelOf(check, clause);
+  const level = levelOf(check, clause, ctx.config);
   let outcome: Outcome | { verdict: 'error' | 'inconclusive'; message: string; evidence?: SentExchange[]; expected?: string; actual?: string };
   const reason = check.notApplicable?.(ctx);
   if (reason) outcome = { verdict: 'skip', message: reason };

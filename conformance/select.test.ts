@@ -16,7 +16,7 @@ describe('--only / --skip selectors', () => {
     expect(ids(['pulldoc']).every((id) => id.startsWith('pulldoc.'))).toBe(true);
     expect(ids(['auth'])).toContain('pulldoc.auth.wrong-hmac');
     expect(ids(['content.format-pdf'])).toEqual(['pulluri.content.format-pdf', 'pulldoc.content.format-pdf']);
-    expect(ids(['pulluri.auth'])).toHaveLength(7);
+    expect(ids(['pulluri.auth'])).toHaveLength(8);
   });
   it('by clause id and by tag', () => {
     expect(ids(['echo-ts'])).toEqual(['pulluri.echo.ts', 'pulldoc.echo.ts']);

@@ -3,7 +3,8 @@
  * from. A check names a clause id; reports print the quote so a failure explains itself.
  * Documents: SPEC-1.13 (Issuer API Specification v1.13, 2024), OAS-ISSUER (OpenAPI issuer
  * 3.0.0), PULL-1.0 (Pull API Specification v1.0, seed 001), FACTS (protocol-facts.md decisions
- * on observed behaviour and contradictions, C1–C23).
+ * on observed behaviour and contradictions, C1–C23), OAS-AUTHPARTNER (authorized-partner OpenAPI
+ * 1.0.0), XMLDSIG (W3C XML Signature Syntax and Processing).
  */
 
 export type ClauseLevel = 'MUST' | 'SHOULD' | 'MAY' | 'SECURITY';
@@ -195,6 +196,27 @@ const list = [
     section: 'Certificate schema; FACTS §1.10',
     level: 'SHOULD',
     text: 'Certificate metadata XML has the root Certificate with IssuedBy, IssuedTo and CertificateData.',
+  },
+  {
+    id: 'pdf-signed',
+    document: 'PULL-1.0',
+    section: '3 #8, 6 #4; ISO 32000-1 §12.8.1',
+    level: 'SHOULD',
+    text: 'Electronic Document or E-Document – A digitally signed electronic document … Create a digitally signed e-document complying to DLTS specification with a unique URI. (dlconform: the PDF in DocContent carries a signature dictionary, ISO 32000-1 §12.8.1: /ByteRange, /Contents and /SubFilter. Its presence is judged; the CMS signature in /Contents is not verified. Neither API schema requires a signature in DocContent: a warning, and a failure where the issuer promises signed documents, config expect.signed.)',
+  },
+  {
+    id: 'xml-signed',
+    document: 'OAS-AUTHPARTNER',
+    section: 'components.schemas.XMLFormatSchema; PULL-1.0 3 #8',
+    level: 'SHOULD',
+    text: 'XMLFormatSchema: required: CertificateData, Signature. Signature: SignedInfo, SignatureValue, KeyInfo (X509Data); required: KeyInfo. E-Document – A digitally signed electronic document. (dlconform: the certificate XML in DataContent carries a Signature in the XMLDSig namespace http://www.w3.org/2000/09/xmldsig#; a warning, and a failure where the issuer promises signed documents, config expect.signed.)',
+  },
+  {
+    id: 'xml-signature-valid',
+    document: 'XMLDSIG',
+    section: '3.2 Core Validation; PULL-1.0 3 #8',
+    level: 'MUST',
+    text: 'The REQUIRED steps of core validation include (1) reference validation, the verification of the digest contained in each Reference in SignedInfo and (2) the cryptographic signature validation of the signature calculated over SignedInfo. (dlconform: judged where KeyInfo carries its X509Certificate, against that certificate: the document is unchanged since it was signed, which says nothing of whether the signer is trusted. A Signature that does not verify tells every relying party the document was altered after signing, worse than no signature: a failure whatever expect.signed says.)',
   },
   { id: 'not-found', document: 'SPEC-1.13', section: '8.1.4 #3; FACTS C18', level: 'MUST', text: 'Status 0 for error: a search or URI that matches no document returns Status="0" and no document.' },
   { id: 'not-found-http', document: 'FACTS', section: 'C18', level: 'SHOULD', text: 'Valid request for a missing record: expect HTTP 200 with Status="0"; a 404 gets a warning.' },

@@ -29,7 +29,7 @@ import type { RunContext, SentExchange } from '../context.js';
 import type { PullApi } from '../../core/types.js';
 import { isBlank, isOutcome, needParsed, needSuccess } from './judge.js';
 
-type Element = 'DocContent' | 'DataContent';
+export type Element = 'DocContent' | 'DataContent';
 
 function rulesFor(ctx: RunContext, format: FormatKey): Record<Element, ContentRule> {
   const rules = ctx.profile.content[format];
@@ -100,7 +100,7 @@ function judgeEitherDefault(ex: SentExchange): Outcome {
 }
 
 /** The content element of the baseline (format both, or absent in 1.0), or a skip when absent. */
-async function baselineContent(ctx: RunContext, api: PullApi, element: Element): Promise<{ ex: SentExchange; value: Base64Text } | Outcome> {
+export async function baselineContent(ctx: RunContext, api: PullApi, element: Element): Promise<{ ex: SentExchange; value: Base64Text } | Outcome> {
   const ex = await ctx.baseline(api);
   const pre = needSuccess(ex, api);
   if (pre) return pre;
@@ -111,7 +111,7 @@ async function baselineContent(ctx: RunContext, api: PullApi, element: Element):
 
 /** One scan per exchange and element: several checks judge the same (possibly 27 MB) value. */
 const scans = new WeakMap<SentExchange, Map<string, Base64Scan>>();
-function scanOf(ex: SentExchange, element: Element, value: Base64Text): Base64Scan {
+export function scanOf(ex: SentExchange, element: Element, value: Base64Text): Base64Scan {
   let perExchange = scans.get(ex);
   if (!perExchange) {
     perExchange = new Map();
@@ -127,7 +127,7 @@ function scanOf(ex: SentExchange, element: Element, value: Base64Text): Base64Sc
 
 /** DataContent decoded once per exchange (it is small; the certificate checks both need it). */
 const decodedData = new WeakMap<SentExchange, { b64: Base64Inspection; text?: string }>();
-function dataOf(ex: SentExchange, value: Base64Text): { b64: Base64Inspection; text?: string } {
+export function dataOf(ex: SentExchange, value: Base64Text): { b64: Base64Inspection; text?: string } {
   let d = decodedData.get(ex);
   if (!d) {
     const b64 = inspectBase64(value);

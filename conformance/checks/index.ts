@@ -14,6 +14,7 @@ import { PENDING_PUSHED_CHECK } from './pending.js';
 import { PUSH_CHECKS } from './push.js';
 import { robustnessChecks } from './robustness.js';
 import { securityChecks } from './security.js';
+import { signatureChecks } from './signature.js';
 import { successChecks } from './success.js';
 import { transportChecks } from './transport.js';
 
@@ -26,6 +27,7 @@ function checksFor(api: PullApi): Check[] {
     ...successChecks(api),
     ...(api === 'pulluri' ? [...DOC_ID_CHECKS, ISSUED_TO_OWNER] : []),
     ...contentChecks(api),
+    ...signatureChecks(api),
     ...negativeChecks(api),
     ...(api === 'pulluri' ? [...DOC_TYPE_CHECKS, UID_MISMATCH, PENDING_PUSHED_CHECK] : []),
     ...robustnessChecks(api),

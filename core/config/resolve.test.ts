@@ -42,7 +42,7 @@ describe('parseConfig: defaults', () => {
       optIn: { uid: false, fullName: false, dob: false, photo: false },
       identityCheck: true,
       ownerMatch: ['name', 'dob'],
-      expect: {},
+      expect: { signed: false },
       client: { timeoutMs: 10000, concurrency: 4, timeBudgetMs: 300000, maxResponseBytes: 67108864 },
     });
     expect(config.client.maxRequestsPerSecond).toBeUndefined();

@@ -102,7 +102,7 @@ interface RawConfig {
   absent: SearchSpec;
   pending?: SearchSpec & { pushWithinSeconds?: number };
   absentUri?: string;
-  expect?: { formatAbsent?: FormatAbsentExpectation };
+  expect?: { formatAbsent?: FormatAbsentExpectation; signed?: boolean };
   tsWindow?: Partial<TsWindow>;
   client?: Partial<Config['client']>;
   pushed?: { db?: string; csv?: string[]; limit?: number };
@@ -148,7 +148,7 @@ function resolve(raw: RawConfig): Config {
       pending: { docType: raw.pending.docType, search: { ...raw.pending.search }, pushWithinSeconds: raw.pending.pushWithinSeconds ?? PENDING_PUSH_WITHIN_DEFAULT },
     }),
     ...(raw.absentUri !== undefined && { absentUri: raw.absentUri }),
-    expect: raw.expect?.formatAbsent !== undefined ? { formatAbsent: raw.expect.formatAbsent } : {},
+    expect: { ...(raw.expect?.formatAbsent !== undefined && { formatAbsent: raw.expect.formatAbsent }), signed: raw.expect?.signed ?? false },
     ...(raw.tsWindow !== undefined && {
       tsWindow: {
         pastSeconds: raw.tsWindow.pastSeconds ?? TS_WINDOW_DEFAULTS.pastSeconds,

@@ -75,7 +75,8 @@ export interface Config {
   /** unset: the runner derives one from issuerId and the first document's docType */
   absentUri?: string;
   /** formatAbsent unset: either spec's default passes where the profile sends format (C5); 1.0 keeps its content.absent rule */
-  expect: { formatAbsent?: FormatAbsentExpectation };
+  /** signed: the issuer promises signed documents, so signature presence is a MUST (default false: SHOULD) */
+  expect: { formatAbsent?: FormatAbsentExpectation; signed: boolean };
   /** the ts freshness window the issuer intends (C4: no spec sets one); unset: only measured, never judged */
   tsWindow?: TsWindow;
   /** what the issuer pushed, for the cross-API consistency check (conformance/checks/consistency.ts) */
