@@ -12,6 +12,8 @@ import type { Exchange } from './types.js';
 
 /** How much of a response body a report keeps. */
 const EXCERPT = 4000;
+/** A request body over this many characters is kept as its head (the oversize probe sends 3 MiB): reports stay readable. */
+const REQUEST_LIMIT = 64 * 1024;
 /** expected/actual come from the target: a hostile one must not bloat the reports */
 const VALUE_LIMIT = 500;
 
@@ -40,17 +42,23 @@ export class Evidence implements EvidenceMaker {
   exchange(r: RawExchange): Exchange {
     const { redactor } = this;
     const body = typeof r.request.body === 'string' ? r.request.body : Buffer.from(r.request.body).toString('utf8');
-    const request = { method: r.request.method, url: redactor.redact(r.request.url), headers: redactor.redactHeaders(r.request.headers), body: redactor.redact(body) };
+    const oversize = body.length > REQUEST_LIMIT;
+    // redacted whole, then cut: a cut inside an element would hide it from the redactor
+    const redacted = redactor.redact(body);
+    const kept = oversize ? `${redacted.slice(0, EXCERPT)}… (${body.length} characters in all; the rest is not kept)` : redacted;
+    const request = { method: r.request.method, url: redactor.redact(r.request.url), headers: redactor.redactHeaders(r.request.headers), body: kept };
     const response = r.response && responseRecord(r.response, redactor);
     return {
       request,
       response,
       error: r.error?.message === undefined ? undefined : redactor.redact(r.error.message),
       durationMs: r.durationMs,
-      curl: curlLine(
-        { method: r.request.method, url: r.request.url, headers: r.request.headers, body },
-        { redactor, apiKey: this.apiKey, apiKeyEnv: this.config.apiKeyEnv, timeoutMs: this.config.client.timeoutMs },
-      ),
+      curl: oversize
+        ? `# a ${body.length}-character request body is not kept in the report: the check that sent it sends it again`
+        : curlLine(
+            { method: r.request.method, url: r.request.url, headers: r.request.headers, body },
+            { redactor, apiKey: this.apiKey, apiKeyEnv: this.config.apiKeyEnv, timeoutMs: this.config.client.timeoutMs },
+          ),
     };
   }
 

@@ -6,10 +6,13 @@ import { CONSISTENCY_CHECKS } from './consistency.js';
 import { contentChecks } from './content.js';
 import { DOC_ID_CHECKS } from './doc-ids.js';
 import { echoChecks } from './echo.js';
+import { echoOn400Check } from './echo-on-400.js';
 import { negativeChecks } from './negative.js';
+import { PERSON_PHOTO_CHECK } from './person-photo.js';
 import { PUSH_CHECKS } from './push.js';
 import { robustnessChecks } from './robustness.js';
 import { securityChecks } from './security.js';
+import { sizeChecks } from './size.js';
 import { successChecks } from './success.js';
 import { transportChecks } from './transport.js';
 
@@ -17,12 +20,15 @@ function checksFor(api: PullApi): Check[] {
   return [
     ...transportChecks(api),
     ...echoChecks(api),
+    echoOn400Check(api),
     ...authChecks(api),
     ...successChecks(api),
+    ...(api === 'pulluri' ? [PERSON_PHOTO_CHECK] : []),
     ...(api === 'pulluri' ? DOC_ID_CHECKS : []),
     ...contentChecks(api),
     ...negativeChecks(api),
     ...robustnessChecks(api),
+    ...sizeChecks(api),
     ...securityChecks(api),
   ];
 }
