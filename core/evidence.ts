@@ -43,9 +43,7 @@ export class Evidence implements EvidenceMaker {
     const { redactor } = this;
     const body = typeof r.request.body === 'string' ? r.request.body : Buffer.from(r.request.body).toString('utf8');
     const oversize = body.length > REQUEST_LIMIT;
-    // redacted whole, then cut: a cut inside an element would hide it from the redactor
-    const redacted = redactor.redact(body);
-    const kept = oversize ? `${redacted.slice(0, EXCERPT)}… (${body.length} characters in all; the rest is not kept)` : redacted;
+    const kept = oversize ? `${redactor.redact(headOf(body))}… (${body.length} characters in all; the rest is not kept)` : redactor.redact(body);
     const request = { method: r.request.method, url: redactor.redact(r.request.url), headers: redactor.redactHeaders(r.request.headers), body: kept };
     const response = r.response && responseRecord(r.response, redactor);
     return {
@@ -77,6 +75,16 @@ export class Evidence implements EvidenceMaker {
   deep<T>(value: T): T {
     return this.redactor.redactDeep(value);
   }
+}
+
+/**
+ * The head of an oversize request body, cut before the last tag that starts in it: no element or
+ * attribute value is cut in half, since half a value escapes the redactor (and redacting all of a
+ * 3 MiB body against every secret of the run takes seconds).
+ */
+function headOf(body: string): string {
+  const head = body.slice(0, EXCERPT);
+  return head.slice(0, Math.max(0, head.lastIndexOf('<')));
 }
 
 function responseRecord(response: NonNullable<RawExchange['response']>, redactor: Redactor): NonNullable<Exchange['response']> {
