@@ -47,10 +47,10 @@ describe('Evidence: redacted once, where it is recorded', () => {
     expect(JSON.stringify(evidence.deep({ nested: [{ a: `Sunil Kumar` }] }))).not.toContain('Sunil');
   });
 
-  it('a request body over 64 KiB is kept as its head, cut before the element it ends in, and has no curl line', () => {
+  it('a request body over 1 MiB is kept as its head, cut before the element it ends in, and has no curl line', () => {
     const ex = exchange();
     const photo = 'QUJD'.repeat(2000);
-    ex.request.body = `<PullURIRequest><DocDetails><FullName>Sunil Kumar</FullName><Photo>${photo}</Photo><Remarks>${'x'.repeat(100_000)}</Remarks></DocDetails></PullURIRequest>`;
+    ex.request.body = `<PullURIRequest><DocDetails><FullName>Sunil Kumar</FullName><Photo>${photo}</Photo><Remarks>${'x'.repeat(1_100_000)}</Remarks></DocDetails></PullURIRequest>`;
     const recorded = evidence.exchange(ex);
     expect(recorded.request.body.length).toBeLessThan(5000);
     expect(recorded.request.body).toMatch(/… \(\d+ characters in all; the rest is not kept\)$/);
