@@ -26,11 +26,11 @@ async function suiteAgainst(faults: FaultName[]): Promise<RunResult> {
   }
 }
 
-/** The refusal groups by what they judge, independent of the marker: auth, not found, identity and DocType mismatch, probes, robustness, echo on a Status 0. */
+/** The refusal groups by what they judge, independent of the marker: auth, not found, identity and DocType mismatch, probes, robustness, echo on a Status 0 or an HTTP 4xx refusal. */
 const inRefusalGroup = (id: string) =>
   /^pull(uri|doc)\.(auth|security|robustness)\./.test(id) ||
   /\.negative\.(absent-search|unknown-uri|name-mismatch|dob-mismatch|uid-mismatch|doctype-unknown|doctype-other)/.test(id) ||
-  /\.echo\.on-error$/.test(id);
+  /\.echo\.on-(error|400)$/.test(id);
 
 describe('the refusal checks carry the marker the runner gates on', () => {
   it('every check in a refusal group judgesRefusal, and no other check does', () => {

@@ -47,6 +47,19 @@ describe('Evidence: redacted once, where it is recorded', () => {
     expect(JSON.stringify(evidence.deep({ nested: [{ a: `Sunil Kumar` }] }))).not.toContain('Sunil');
   });
 
+  it('a request body over 1 MiB is kept as its head, cut before the element it ends in, and has no curl line', () => {
+    const ex = exchange();
+    const photo = 'QUJD'.repeat(2000);
+    ex.request.body = `<PullURIRequest><DocDetails><FullName>Sunil Kumar</FullName><Photo>${photo}</Photo><Remarks>${'x'.repeat(1_100_000)}</Remarks></DocDetails></PullURIRequest>`;
+    const recorded = evidence.exchange(ex);
+    expect(recorded.request.body.length).toBeLessThan(5000);
+    expect(recorded.request.body).toMatch(/… \(\d+ characters in all; the rest is not kept\)$/);
+    // the Photo runs past the head: it is left out whole, not cut where the redactor cannot see it
+    expect(recorded.request.body).toMatch(/<FullName>\[REDACTED:name\]<\/FullName>… \(/);
+    expect(recorded.request.body).not.toContain('QUJD');
+    expect(recorded.curl).toMatch(/^# a \d+-character request body is not kept/);
+  });
+
   it('UNRECORDED keeps nothing: the verdicts it stands in for are only counted', () => {
     const recorded = UNRECORDED.exchange(exchange());
     expect(JSON.stringify(recorded)).not.toMatch(/Sunil|evidence-test/);

@@ -12,6 +12,12 @@ import type { Exchange } from './types.js';
 
 /** How much of a response body a report keeps. */
 const EXCERPT = 4000;
+/**
+ * A request body over this many characters is kept as its head, with no curl line: the oversize
+ * probe sends 3 MiB, and redacting all of it against every secret of a run takes seconds. The
+ * fuzzer's 4 KiB and 64 KiB values stay reproducible.
+ */
+const REQUEST_LIMIT = 1024 * 1024;
 /** expected/actual come from the target: a hostile one must not bloat the reports */
 const VALUE_LIMIT = 500;
 
@@ -40,17 +46,21 @@ export class Evidence implements EvidenceMaker {
   exchange(r: RawExchange): Exchange {
     const { redactor } = this;
     const body = typeof r.request.body === 'string' ? r.request.body : Buffer.from(r.request.body).toString('utf8');
-    const request = { method: r.request.method, url: redactor.redact(r.request.url), headers: redactor.redactHeaders(r.request.headers), body: redactor.redact(body) };
+    const oversize = body.length > REQUEST_LIMIT;
+    const kept = oversize ? `${redactor.redact(headOf(body))}… (${body.length} characters in all; the rest is not kept)` : redactor.redact(body);
+    const request = { method: r.request.method, url: redactor.redact(r.request.url), headers: redactor.redactHeaders(r.request.headers), body: kept };
     const response = r.response && responseRecord(r.response, redactor);
     return {
       request,
       response,
       error: r.error?.message === undefined ? undefined : redactor.redact(r.error.message),
       durationMs: r.durationMs,
-      curl: curlLine(
-        { method: r.request.method, url: r.request.url, headers: r.request.headers, body },
-        { redactor, apiKey: this.apiKey, apiKeyEnv: this.config.apiKeyEnv, timeoutMs: this.config.client.timeoutMs },
-      ),
+      curl: oversize
+        ? `# a ${body.length}-character request body is not kept in the report: the check that sent it sends it again`
+        : curlLine(
+            { method: r.request.method, url: r.request.url, headers: r.request.headers, body },
+            { redactor, apiKey: this.apiKey, apiKeyEnv: this.config.apiKeyEnv, timeoutMs: this.config.client.timeoutMs },
+          ),
     };
   }
 
@@ -69,6 +79,16 @@ export class Evidence implements EvidenceMaker {
   deep<T>(value: T): T {
     return this.redactor.redactDeep(value);
   }
+}
+
+/**
+ * The head of an oversize request body, cut before the last tag that starts in it: no element or
+ * attribute value is cut in half, since half a value escapes the redactor (and redacting all of a
+ * 3 MiB body against every secret of the run takes seconds).
+ */
+function headOf(body: string): string {
+  const head = body.slice(0, EXCERPT);
+  return head.slice(0, Math.max(0, head.lastIndexOf('<')));
 }
 
 function responseRecord(response: NonNullable<RawExchange['response']>, redactor: Redactor): NonNullable<Exchange['response']> {

@@ -139,6 +139,13 @@ const list = [
     level: 'MUST',
     text: "Persons (M): Contains the details about the individual/s to whom the certificate is issued. … If you select Match Name, DoB, Gender or Mobile option while configuring Pull URI API in DigiLocker Partner's Portal, DigiLocker matches the corresponding details of each individual in this list with the name in DigiLocker KYC profile. If the information of any one of the individual matches, DigiLocker will provide the certificate to the individual. (dlconform: at least one Person equals the configured owner on the fields of ownerMatch; a Person that matches nobody means the citizen never gets the document. Judged wherever IssuedTo is sent; profile 1.13 requires it.)",
   },
+  {
+    id: 'person-photo',
+    document: 'SPEC-1.13',
+    section: '8.1.4 #12–13',
+    level: 'SHOULD',
+    text: 'Photo (O): Base 64 encoded image content. format (M): PNG, JPG or JPEG. (dlconform: the content is standard base64 whose decoded bytes start with the magic bytes of the format named, FF D8 FF for JPG and JPEG, 89 50 4E 47 0D 0A 1A 0A for PNG.)',
+  },
   { id: 'search-echo-1.0', document: 'PULL-1.0', section: 'Pull URI Response', level: 'MUST', text: 'DocDetails: UDF1 … UDFn (M) as in the request, then URI and DocContent.' },
   {
     id: 'search-echo-oas',
@@ -256,6 +263,20 @@ const list = [
     section: '§2.4; C21',
     level: 'MUST',
     text: 'Unknown or opt-in DocDetails elements (e.g. <Mobile>) may appear; the issuer must not fail when they are present or absent.',
+  },
+  {
+    id: 'large-request',
+    document: 'FACTS',
+    section: '§1.3 #22; C23; §2.4',
+    level: 'MUST',
+    text: 'DocDetails/Photo: O (opt-in). "The base 64 encoded contents of JPEG photograph as on Aadhaar" (SPEC-1.13 #12). Request body size is not specified; DIVOC reads only 2,048 bytes of the body; a Photo (base64 JPEG) makes requests several KB (C23). Unknown DocDetails elements may appear (§2.4). (dlconform: a correctly signed request over 32 KB, the realistic photo where the issuer opted into Photo and an unknown element filling it up where needed, is served as the plain request is.)',
+  },
+  {
+    id: 'oversize-refused',
+    document: 'FACTS',
+    section: 'C18; C23',
+    level: 'MUST',
+    text: 'Malformed input gets HTTP 4xx or 200 with Status="0", never a 5xx (C18). Request body size is not specified (C23). (dlconform: a correctly signed request of about 3 MiB, an unknown element filling it, gets an HTTP answer below 500, a 413 or 400 as a body limit gives, a Status 0 or the document, and the connection is not dropped before the answer.)',
   },
   { id: 'ts-fraction', document: 'FACTS', section: '§2.4', level: 'SHOULD', text: 'Implementations that build their own ts add fractional seconds, so issuers should not reject fractions.' },
   {

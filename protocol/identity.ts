@@ -4,6 +4,7 @@
  * for every tool, so the suite, the fuzzer, the timing sampler and the load stream agree on what a
  * plain request carries. Plain data in, plain data out: protocol/ never reads the config itself.
  */
+import { AADHAAR_PHOTO_JPEG } from './aadhaar-photo.js';
 import { md5Hex, type HashFunctions } from './auth.js';
 import type { OptInField } from './profiles.js';
 
@@ -32,9 +33,6 @@ export const OPT_IN_FIELDS: readonly OptInField[] = ['UID', 'FullName', 'DOB', '
 /** The Identity key that carries each opt-in element. */
 export const IDENTITY_KEY = { UID: 'uid', FullName: 'fullName', DOB: 'dob', Photo: 'photo' } as const satisfies Record<OptInField, keyof Identity>;
 
-/** A tiny JPEG (SOI, APP0, EOI), base64: enough to exercise the Photo opt-in without personal data. */
-export const TINY_JPEG = '/9j/4AAQSkZJRgABAQAAAQABAAD/2Q==';
-
 export interface OptInSource {
   optIn: OptIn;
   /** the config's uidMode: UID is the MD5 of the Aadhaar number, or the number itself */
@@ -43,7 +41,11 @@ export interface OptInSource {
   fields: readonly OptInField[];
 }
 
-/** The opted-in identity of a document's owner, as DigiLocker sends it. */
+/**
+ * The opted-in identity of a document's owner, as DigiLocker sends it. The Photo is a real JPEG of
+ * an Aadhaar photo's size (about 30 KB, 40 KB of base64), so every tool's requests are as large as
+ * DigiLocker's: an issuer that reads only the first kilobytes of a request fails them (FACTS C23).
+ */
 export function optedInIdentity(hash: HashFunctions, source: OptInSource, owner: Owner | undefined): Identity {
   const o = owner ?? {};
   const allowed = new Set(source.fields);
@@ -51,6 +53,6 @@ export function optedInIdentity(hash: HashFunctions, source: OptInSource, owner:
   if (source.optIn.uid && allowed.has('UID') && o.aadhaar) id.uid = source.uidMode === 'md5' ? md5Hex(hash, o.aadhaar) : o.aadhaar;
   if (source.optIn.fullName && allowed.has('FullName') && o.fullName) id.fullName = o.fullName;
   if (source.optIn.dob && allowed.has('DOB') && o.dob) id.dob = o.dob;
-  if (source.optIn.photo && allowed.has('Photo')) id.photo = TINY_JPEG;
+  if (source.optIn.photo && allowed.has('Photo')) id.photo = AADHAAR_PHOTO_JPEG;
   return id;
 }

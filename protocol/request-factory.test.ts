@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { nodeHash } from '../core/node-hash.js';
 import { HMAC_HEADER, digilockerHmac, keyhash } from './auth.js';
-import { optedInIdentity, TINY_JPEG } from './identity.js';
+import { AADHAAR_PHOTO_JPEG } from './aadhaar-photo.js';
+import { optedInIdentity } from './identity.js';
 import { PROFILES } from './profiles.js';
 import { pullRequest, tamper, WRONG_KEY, type PullRequestFields } from './request-factory.js';
 import { readRequest } from './requests.js';
@@ -29,7 +30,7 @@ const details = (body: string | Uint8Array) => readRequest(body as string).reque
 describe('request factory', () => {
   it('a plain request carries every opted-in field and the search, signed over its exact bytes', () => {
     const r = pullRequest(profile, signer, fields);
-    expect(details(r.body)).toMatchObject({ UID: owner.aadhaar, FullName: owner.fullName, DOB: owner.dob, Photo: TINY_JPEG, rollno: '123', DocType: 'INCER' });
+    expect(details(r.body)).toMatchObject({ UID: owner.aadhaar, FullName: owner.fullName, DOB: owner.dob, Photo: AADHAAR_PHOTO_JPEG, rollno: '123', DocType: 'INCER' });
     expect(r.keyhash).toBe(keyhash(nodeHash, KEY, TS));
     expect(r.headers[HMAC_HEADER]).toBe(digilockerHmac(nodeHash, KEY, r.body, 'hex-base64'));
     expect(r.personal.sort()).toEqual([owner.aadhaar, owner.dob, owner.fullName].sort());

@@ -7,14 +7,17 @@ import { contentChecks } from './content.js';
 import { DOC_ID_CHECKS } from './doc-ids.js';
 import { DOC_TYPE_CHECKS } from './doc-type.js';
 import { echoChecks } from './echo.js';
+import { echoOn400Check } from './echo-on-400.js';
 import { HMAC_ENCODINGS_CHECK } from './hmac-encodings.js';
 import { negativeChecks } from './negative.js';
 import { ISSUED_TO_OWNER, UID_MISMATCH } from './owner.js';
 import { PENDING_PUSHED_CHECK } from './pending.js';
+import { PERSON_PHOTO_CHECK } from './person-photo.js';
 import { PUSH_CHECKS } from './push.js';
 import { robustnessChecks } from './robustness.js';
 import { securityChecks } from './security.js';
 import { signatureChecks } from './signature.js';
+import { sizeChecks } from './size.js';
 import { successChecks } from './success.js';
 import { transportChecks } from './transport.js';
 
@@ -22,15 +25,17 @@ function checksFor(api: PullApi): Check[] {
   return [
     ...transportChecks(api),
     ...echoChecks(api),
+    echoOn400Check(api),
     ...authChecks(api),
     ...(api === 'pulluri' ? [HMAC_ENCODINGS_CHECK] : []),
     ...successChecks(api),
-    ...(api === 'pulluri' ? [...DOC_ID_CHECKS, ISSUED_TO_OWNER] : []),
+    ...(api === 'pulluri' ? [PERSON_PHOTO_CHECK, ...DOC_ID_CHECKS, ISSUED_TO_OWNER] : []),
     ...contentChecks(api),
     ...signatureChecks(api),
     ...negativeChecks(api),
     ...(api === 'pulluri' ? [...DOC_TYPE_CHECKS, UID_MISMATCH, PENDING_PUSHED_CHECK] : []),
     ...robustnessChecks(api),
+    ...sizeChecks(api),
     ...securityChecks(api),
   ];
 }

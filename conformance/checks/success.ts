@@ -30,7 +30,7 @@ const PHOTO_FORMATS = new Set(['PNG', 'JPG', 'JPEG']);
 const PERSON_ATTRIBUTES = ['name', 'dob', 'gender', 'phone'] as const;
 
 /** The baseline's Person elements, or the verdict to give when there are none to judge. */
-async function baselinePersons(ctx: RunContext): Promise<Outcome | { ex: SentExchange; persons: NonNullable<ParsedResponse['persons']> }> {
+export async function baselinePersons(ctx: RunContext): Promise<Outcome | { ex: SentExchange; persons: NonNullable<ParsedResponse['persons']> }> {
   const ex = await ctx.baseline('pulluri');
   const pre = needSuccess(ex, 'pulluri');
   if (pre) return pre;
