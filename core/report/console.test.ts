@@ -14,6 +14,12 @@ describe('progressLine', () => {
     expect(progressLine(sampleCheck({ verdict: 'warn', message: 'm'.repeat(500) }), plain).length).toBeLessThan(220);
   });
 
+  it('a failure shows what was expected and what came back under its line, each on one line', () => {
+    const text = progressLine(sampleCheck({ verdict: 'fail', message: 'ts not echoed', expected: '2024-01-01T00:00:00+05:30', actual: 'got\n\x1b[2Jnothing' }), plain);
+    expect(text.split('\n')).toEqual(['FAIL  pulluri.echo-ts  the response echoes ts [MUST] — ts not echoed', '      expected: 2024-01-01T00:00:00+05:30', '      actual:   got \\x1b[2Jnothing']);
+    expect(progressLine(sampleCheck({ verdict: 'pass', expected: 'x', actual: 'x' }), plain)).not.toContain('\n');
+  });
+
   it('shows control characters and bidi overrides from a target instead of obeying them', () => {
     const line = progressLine(sampleCheck({ verdict: 'fail', message: 'got \x1b[2J\x1b]0;pwned\x07 and \u202Eevil' }), plain);
     expect(line).not.toMatch(/[\x00-\x1f\u202e]/);
@@ -56,6 +62,11 @@ describe('summaryTable', () => {
       'nothing was executed (zero checks run is never a pass)',
     ]);
     expect(summaryTable(sampleRun({ aborted: { reason: 'connect ECONNREFUSED', exitCode: 3 }, exitCode: 3 }), plain)).toContain('Run aborted: connect ECONNREFUSED');
+  });
+
+  it('under policy strict, says that warnings block too', () => {
+    expect(exitCodeMeaning(0, sampleRun({ policy: 'strict', exitCode: 0 }))).toBe('no failure and no warning (policy strict)');
+    expect(exitCodeMeaning(1, sampleRun({ policy: 'strict' }))).toBe('conformance failure: 1 blocking failure (policy strict: warnings block too)');
   });
 });
 

@@ -62,8 +62,14 @@ export function progressLine(result: CheckResult, opts: ConsoleOptions = {}): st
       return head;
     case 'skip':
       return result.message ? `${head} — ${oneLine(result.message)}` : head;
-    default:
-      return `${head} [${result.level}] — ${oneLine(result.message)}`;
+    default: {
+      // what was expected and what came back, under the line (both redacted where they were recorded)
+      const detail = [
+        ...(result.expected !== undefined ? [`      expected: ${oneLine(result.expected, 200)}`] : []),
+        ...(result.actual !== undefined ? [`      actual:   ${oneLine(result.actual, 200)}`] : []),
+      ];
+      return [`${head} [${result.level}] — ${oneLine(result.message)}`, ...detail].join('\n');
+    }
   }
 }
 
@@ -81,13 +87,15 @@ export function diagnosisText(d: Diagnosis, opts: ConsoleOptions = {}): string {
 export function exitCodeMeaning(code: number, run?: RunResult): string {
   switch (code) {
     case EXIT.ok:
-      return 'no MUST- or SECURITY-level failure';
+      return run?.policy === 'strict' ? 'no failure and no warning (policy strict)' : 'no MUST- or SECURITY-level failure';
     case EXIT.conformanceFailure: {
       const n = run?.summary.blocking;
       const inconclusive = run?.summary.inconclusive ?? 0;
-      const unjudged = inconclusive > 0 ? `, ${inconclusive} inconclusive (the baseline was not served)` : '';
+      const unjudged = inconclusive > 0 ? `, ${inconclusive} inconclusive (see their messages: the baseline not served, or throttling)` : '';
       const refused = run?.diagnosis ? ', the baseline request was refused (see the diagnosis)' : '';
-      return n === undefined ? 'conformance failure' : `conformance failure: ${n} MUST/SECURITY-level failure${n === 1 ? '' : 's'}${unjudged}${refused}`;
+      const what = run?.policy === 'strict' ? 'blocking failure' : 'MUST/SECURITY-level failure';
+      const suffix = run?.policy === 'strict' ? ' (policy strict: warnings block too)' : '';
+      return n === undefined ? 'conformance failure' : `conformance failure: ${n} ${what}${n === 1 ? '' : 's'}${suffix}${unjudged}${refused}`;
     }
     case EXIT.usage:
       return 'usage or config error';

@@ -55,6 +55,14 @@ describe('renderMarkdown', () => {
     expect(md).toContain('**Expected:** 1452503688<br>');
   });
 
+  it('shows the response each evidence block got, as recorded, cut when long', () => {
+    expect(md).toContain('Response:\n\n```xml\n<PullURIResponse><ResponseStatus Status="1"');
+    const long = sampleExchange({ response: { status: 500, headers: {}, body: `<html>${'y'.repeat(5000)}</html>`, truncated: false } });
+    const out = renderMarkdown(sampleRun({ checks: [sampleCheck({ verdict: 'fail', evidence: [long] })] }));
+    expect(out).toContain('… (cut: the recorded excerpt is in result.json)');
+    expect(out).not.toContain('y'.repeat(1300));
+  });
+
   it('leaves out evidence rather than exceed the size limit', () => {
     const huge = sampleExchange({ curl: 'x'.repeat(5000) });
     const checks = Array.from({ length: 50 }, (_, i) => sampleCheck({ id: `c${i}`, verdict: 'fail', evidence: [huge] }));

@@ -13,6 +13,8 @@ const SUMMARY_MD = 'summary.md';
 
 /** GitHub rejects step summaries over 1 MiB; stay well below it. */
 const DEFAULT_MAX_CHARS = 900_000;
+/** How much of a response body each evidence block shows. */
+const MAX_EXCERPT_CHARS = 1200;
 const MAX_CURL_CHARS = 8_000;
 const MAX_ROWS = 300;
 
@@ -89,6 +91,11 @@ function evidenceBlock(c: CheckResult): string {
   for (const e of c.evidence) {
     const outcome = e.response ? `HTTP ${e.response.status}` : `no response${e.error ? ` (${e.error})` : ''}`;
     parts.push(`${codeCell(`${e.request.method} ${e.request.url}`)} → ${escapeCell(outcome)}, ${Math.round(e.durationMs)} ms`, '');
+    // what came back, as recorded (redacted) and shortened: the reader sees the answer without opening result.json
+    if (e.response && e.response.body !== '') {
+      const body = e.response.body.length > MAX_EXCERPT_CHARS ? `${e.response.body.slice(0, MAX_EXCERPT_CHARS)}\n… (cut: the recorded excerpt is in result.json)` : e.response.body;
+      parts.push('Response:', '', fenced(body, 'xml'), '');
+    }
     const curl = e.curl.length > MAX_CURL_CHARS ? `${e.curl.slice(0, MAX_CURL_CHARS)}\n# … cut: the full line is in result.json` : e.curl;
     parts.push(fenced(curl, 'sh'), '');
   }
