@@ -257,7 +257,7 @@ export class TargetClient {
   private throttleOf(ex: RawExchange): string | undefined {
     const r = ex.response;
     if (!r) return undefined;
-    const form = throttleForm(r.status, r.headers, bodyExcerpt(r, 4096).text);
+    const form = throttleForm(r.status, r.headers, () => bodyExcerpt(r, 4096).text);
     if (form === undefined) {
       this.servedAnswers++;
       // no more requests refused in that form than were in flight together, and the next one

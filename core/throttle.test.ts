@@ -31,6 +31,13 @@ describe('the form of a throttle answer', () => {
   });
   it('not other statuses, nor an XML or plain refusal without Retry-After', () => {
     expect(throttleForm(401, { 'content-type': 'text/html' }, html)).toBeUndefined();
+    // the body of an answer that is no throttle status is never read
+    expect(
+      throttleForm(200, {}, () => {
+        throw new Error('read');
+      }),
+    ).toBeUndefined();
+    expect(throttleForm(403, {}, () => html)).toBe('HTTP 403 with an HTML page');
     expect(throttleForm(500, { 'retry-after': '5' }, '')).toBeUndefined();
     expect(throttleForm(403, { 'content-type': 'application/xml' }, '<PullURIResponse><ResponseStatus Status="0"/></PullURIResponse>')).toBeUndefined();
     expect(throttleForm(429, { 'content-type': 'text/plain' }, 'Too Many Requests')).toBeUndefined();

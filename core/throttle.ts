@@ -18,10 +18,11 @@ export const RETRY_AFTER_CAP_MS = 60_000;
  * HTML page or carries Retry-After); undefined otherwise. Whether it *is* throttling also depends
  * on the run: the target must have served an answer of another form before (the client decides).
  */
-export function throttleForm(status: number, headers: Record<string, string>, text: string): string | undefined {
+export function throttleForm(status: number, headers: Record<string, string>, text: string | (() => string)): string | undefined {
   if (!THROTTLE_STATUSES.has(status)) return undefined;
   const retryAfter = headers['retry-after'];
-  const html = /^\s*text\/html\b/i.test(headers['content-type'] ?? '') || isHtmlPage(text.slice(0, 4096));
+  // the body is read only for a throttle status: every other answer (a 20 MB document too) passes here
+  const html = /^\s*text\/html\b/i.test(headers['content-type'] ?? '') || isHtmlPage((typeof text === 'string' ? text : text()).slice(0, 4096));
   if (!html && retryAfter === undefined) return undefined;
   const parts = [html ? 'an HTML page' : undefined, retryAfter !== undefined ? `Retry-After: ${retryAfter.slice(0, 60)}` : undefined].filter(Boolean);
   return `HTTP ${status} with ${parts.join(' and ')}`;
