@@ -48,7 +48,7 @@ function refusedBaseline(code: number, diagnosis: RunResult['diagnosis']): numbe
 
 /** Counts by verdict; `blocking` = the fail verdicts (the policy made them: core/policy.ts), what sets exit 1. */
 function summarize(checks: readonly CheckResult[]): RunSummary {
-  const s: RunSummary = { total: checks.length, pass: 0, fail: 0, warn: 0, skip: 0, error: 0, inconclusive: 0, blocking: 0 };
+  const s: RunSummary = { total: checks.length, pass: 0, fail: 0, warn: 0, skip: 0, error: 0, inconclusive: 0, waived: 0, blocking: 0 };
   for (const c of checks) {
     s[c.verdict]++;
     if (c.verdict === 'fail') s.blocking++;

@@ -9,7 +9,7 @@ export type Level = 'MUST' | 'SHOULD' | 'MAY' | 'SECURITY';
  * `inconclusive`: the check ran where its verdict could not mean anything (a refusal judged while
  * the correctly signed baseline was not served either); it counts like a failure for the exit code.
  */
-export type Verdict = 'pass' | 'fail' | 'warn' | 'skip' | 'error' | 'inconclusive';
+export type Verdict = 'pass' | 'fail' | 'warn' | 'skip' | 'error' | 'inconclusive' | 'waived';
 /** A DigiLocker-like push endpoint the issuer uploads to (target.pushCsv / target.pushUri). */
 export type PushApi = 'pushcsv' | 'pushuri';
 /** Checks that join both sides: what the issuer pushed must be pullable (conformance/checks/consistency.ts). */
@@ -47,6 +47,31 @@ export interface CheckResult {
   actual?: string;
   evidence: Exchange[];
   durationMs: number;
+  /** the waiver that matched this check, and what it did: accepted the failure, expired, or is stale (the check passes now) */
+  waiver?: WaiverState;
+}
+
+/** A waiver as it applied to one check of a run. */
+export interface WaiverState {
+  /** the check id or selector the waiver was written with */
+  selector: string;
+  reason: string;
+  owner: string;
+  /** the last day the waiver holds, YYYY-MM-DD */
+  expires: string;
+  /** `active`: the failure is waived; `expired`: the failure blocks again; `stale`: the check passes now, the waiver can go */
+  state: 'active' | 'expired' | 'stale';
+}
+
+/** How this run differs from a previous one (`--baseline PREVIOUS/result.json`): check ids in each group. */
+export interface BaselineDiff {
+  path: string;
+  runId: string;
+  newFailures: string[];
+  fixed: string[];
+  stillFailing: string[];
+  newChecks: string[];
+  removedChecks: string[];
 }
 
 export interface RunSummary {
@@ -58,6 +83,8 @@ export interface RunSummary {
   error: number;
   /** checks whose verdict would prove nothing in this run (a refusal while nothing was served): exit 1 */
   inconclusive: number;
+  /** failures an active waiver accepts: not blocking */
+  waived: number;
   /** fail verdicts: MUST and SECURITY failures, and under policy strict SHOULD failures and warnings too; these set exit code 1 */
   blocking: number;
 }
@@ -100,6 +127,10 @@ export interface RunResult {
   /** set when the run stopped early: target unreachable, time budget exhausted */
   aborted?: { reason: string; exitCode: number };
   exitCode: number;
+  /** set with `--baseline`: new failures, fixed, still failing, new and removed checks */
+  baseline?: BaselineDiff;
+  /** `new`: only failures absent from the baseline block (`--fail-on new`); `any` when unset */
+  failOn?: 'any' | 'new';
   checks: CheckResult[];
 }
 

@@ -72,7 +72,7 @@ describe('summaryTable', () => {
 
 describe('inconclusive checks on the console', () => {
   const check = sampleCheck({ id: 'pulluri.auth.wrong-keyhash', verdict: 'inconclusive', message: 'not judged: the baseline was not served; see pulluri.success.status-1' });
-  const run = sampleRun({ checks: [check], summary: { total: 1, pass: 0, fail: 0, warn: 0, skip: 0, error: 0, inconclusive: 1, blocking: 0 }, exitCode: 1 });
+  const run = sampleRun({ checks: [check], summary: { total: 1, pass: 0, fail: 0, warn: 0, skip: 0, error: 0, inconclusive: 1, waived: 0, blocking: 0 }, exitCode: 1 });
 
   it('have their own badge, count, column and list, and explain exit 1', () => {
     expect(progressLine(check, { color: false })).toMatch(/^INC +pulluri\.auth\.wrong-keyhash .* — not judged/);

@@ -13,10 +13,10 @@ export interface ConsoleOptions {
 }
 
 export const LEVELS: readonly Level[] = ['MUST', 'SHOULD', 'MAY', 'SECURITY'];
-const VERDICTS: readonly Verdict[] = ['pass', 'fail', 'warn', 'skip', 'error', 'inconclusive'];
+const VERDICTS: readonly Verdict[] = ['pass', 'fail', 'warn', 'skip', 'error', 'inconclusive', 'waived'];
 
-const BADGE: Record<Verdict, string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', skip: 'SKIP', error: 'ERR ', inconclusive: 'INC ' };
-const COLOUR: Record<Verdict, string> = { pass: '32', fail: '1;31', warn: '33', skip: '90', error: '1;35', inconclusive: '1;36' };
+const BADGE: Record<Verdict, string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', skip: 'SKIP', error: 'ERR ', inconclusive: 'INC ', waived: 'WAIV' };
+const COLOUR: Record<Verdict, string> = { pass: '32', fail: '1;31', warn: '33', skip: '90', error: '1;35', inconclusive: '1;36', waived: '36' };
 
 /** Whether to emit ANSI colour: NO_COLOR always wins. */
 export function useColor(opts: ConsoleOptions = {}): boolean {
@@ -128,8 +128,8 @@ export function summaryTable(run: RunResult, opts: SummaryOptions = {}): string 
   const lines: string[] = [];
   if (run.diagnosis) lines.push(diagnosisText(run.diagnosis, opts), '');
   lines.push(`dlconform ${run.tool.version} · profile ${run.profile} · policy ${run.policy} · run ${run.runId} · seed ${run.seed}`);
-  // inconclusive is rare (everything refused): its count and column appear only in a run that has one
-  const shown = VERDICTS.filter((v) => v !== 'inconclusive' || s.inconclusive > 0);
+  // the rarer verdicts are shown only when they happened, so the common line stays short
+  const shown = VERDICTS.filter((v) => (v !== 'inconclusive' && v !== 'waived') || s[v] > 0);
   lines.push(`${s.total} check${s.total === 1 ? '' : 's'}: ${shown.map((v) => `${s[v]} ${v}`).join(', ')}${s.blocking > 0 ? ` (${s.blocking} blocking)` : ''}`);
   lines.push('');
 

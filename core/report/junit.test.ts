@@ -62,7 +62,7 @@ describe('renderJunit', () => {
     const props = doc.testsuites.testsuite[0].properties.property;
     expect(props).toContainEqual({ '@_name': 'profile', '@_value': '3.0' });
     expect(props).toContainEqual({ '@_name': 'seed', '@_value': '42' });
-    const empty = renderJunit(sampleRun({ checks: [], summary: { total: 0, pass: 0, fail: 0, warn: 0, skip: 0, error: 0, inconclusive: 0, blocking: 0 }, exitCode: 4 }));
+    const empty = renderJunit(sampleRun({ checks: [], summary: { total: 0, pass: 0, fail: 0, warn: 0, skip: 0, error: 0, inconclusive: 0, waived: 0, blocking: 0 }, exitCode: 4 }));
     expect(parse(empty).testsuites['@_tests']).toBe('0');
   });
 });

@@ -158,6 +158,9 @@ function checkCase(c: CheckResult): JunitCase {
       return { ...base, skipped: { message: c.message } };
     case 'warn':
       return { ...base, systemOut: `WARN ${details(c)}` };
+    // a waived failure does not fail the build: JUnit readers show it as skipped, with the waiver's reason
+    case 'waived':
+      return { ...base, skipped: { message: `waived: ${c.message}` }, systemOut: `WAIVED ${details(c)}` };
     case 'pass':
       return base;
   }

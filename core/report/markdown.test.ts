@@ -24,7 +24,7 @@ describe('renderMarkdown', () => {
 
   it('starts with a headline with counts', () => {
     expect(md.split('\n')[0]).toBe('## ❌ dlconform: 1 passed, 1 failed (1 blocking), 1 warning, 1 error, 1 skipped');
-    const ok = renderMarkdown(sampleRun({ exitCode: 0, checks: [sampleCheck()], summary: { total: 1, pass: 1, fail: 0, warn: 0, skip: 0, error: 0, inconclusive: 0, blocking: 0 } }));
+    const ok = renderMarkdown(sampleRun({ exitCode: 0, checks: [sampleCheck()], summary: { total: 1, pass: 1, fail: 0, warn: 0, skip: 0, error: 0, inconclusive: 0, waived: 0, blocking: 0 } }));
     expect(ok.split('\n')[0]).toBe('## ✅ dlconform: 1 passed, 0 failed');
     expect(ok).not.toContain('### Failures');
   });

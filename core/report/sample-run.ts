@@ -83,7 +83,7 @@ export function sampleRun(overrides: Partial<RunResult> = {}): RunResult {
     startedAt: '2024-01-01T00:00:00.000Z',
     endedAt: '2024-01-01T00:00:01.500Z',
     seed: 42,
-    summary: { total: 5, pass: 1, fail: 1, warn: 1, skip: 1, error: 1, inconclusive: 0, blocking: 1 },
+    summary: { total: 5, pass: 1, fail: 1, warn: 1, skip: 1, error: 1, inconclusive: 0, waived: 0, blocking: 1 },
     exitCode: EXIT.conformanceFailure,
     checks,
     ...overrides,
