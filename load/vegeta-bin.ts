@@ -2,29 +2,23 @@
  * Getting vegeta: the binary named by $VEGETA_BIN, else `vegeta` on PATH when it is v12, else the
  * pinned version built once with `go install` into a per-user cache
  * ($XDG_CACHE_HOME/dlconform/vegeta-<version>/, ~/.cache when unset, or .tools/ beside the
- * package when no cache folder can be made). Without Go, the message says every way to get it.
+ * package when no cache folder can be made; core/go-tool.ts). Without Go, the message says every
+ * way to get it.
  * The tests reach vegeta through this same path (scripts/vitest-global-setup.ts).
  */
-import { execFile, spawn } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { type GoTool, goInstall, goInstallLine, isExecutableFile, runFile as run, toolCacheDir } from '../core/go-tool.js';
 
 export const VEGETA_MODULE = 'github.com/tsenart/vegeta/v12';
 export const VEGETA_VERSION = 'v12.13.0';
+const VEGETA_TOOL: GoTool = { binary: 'vegeta', module: VEGETA_MODULE, version: VEGETA_VERSION, buildTime: 'about half a minute' };
 
 export interface VegetaBinary {
   path: string;
   /** e.g. v12.13.0, or "v12 (version not recorded)" for a v12 build that does not say which */
   version: string;
   source: 'VEGETA_BIN' | 'PATH' | 'cache' | 'built';
-}
-
-function run(file: string, args: string[], env: NodeJS.ProcessEnv = process.env, timeout = 10_000): Promise<{ ok: boolean; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(file, args, { timeout, env }, (err, stdout, stderr) => resolve({ ok: !err, stdout: String(stdout), stderr: String(stderr) }));
-  });
 }
 
 /**
@@ -42,16 +36,6 @@ export async function vegetaVersion(path: string, env: NodeJS.ProcessEnv = proce
   return /^\s*path\s+github\.com\/tsenart\/vegeta\/v12\s*$/m.test(mod.stdout) ? 'v12 (version not recorded)' : 'unknown';
 }
 
-function isExecutableFile(path: string): boolean {
-  try {
-    if (!statSync(path).isFile()) return false;
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function onPath(env: NodeJS.ProcessEnv): string | undefined {
   for (const dir of (env.PATH ?? '').split(delimiter)) {
     if (!dir) continue;
@@ -61,36 +45,9 @@ function onPath(env: NodeJS.ProcessEnv): string | undefined {
   return undefined;
 }
 
-/** The folder of dlconform's package.json, from wherever this module runs (source or bundle). */
-function packageRootDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest)) {
-      try {
-        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'dlconform') return dir;
-      } catch {
-        // not ours: keep looking
-      }
-    }
-    dir = dirname(dir);
-  }
-  return process.cwd();
-}
-
 /** Where the pinned build goes: a per-user cache folder, or .tools/ beside the package. */
 export function cacheDir(env: NodeJS.ProcessEnv = process.env, packageRoot?: string): string {
-  const base = env.XDG_CACHE_HOME || (env.HOME || homedir() ? join(env.HOME || homedir(), '.cache') : undefined);
-  if (base) {
-    const dir = join(base, 'dlconform', `vegeta-${VEGETA_VERSION}`);
-    try {
-      mkdirSync(dir, { recursive: true });
-      return dir;
-    } catch {
-      // fall through to the package's own folder
-    }
-  }
-  return join(packageRoot ?? packageRootDir(), '.tools', `vegeta-${VEGETA_VERSION}`);
+  return toolCacheDir(VEGETA_TOOL, env, packageRoot);
 }
 
 const isV12 = (version: string) => /^v12\b|^v12\./.test(version);
@@ -122,7 +79,7 @@ export function vegetaMissingMessage(looked: readonly string[], why?: string): s
     ...looked.map((l) => `  - ${l}`),
     'Get it one of these ways:',
     `  - install Go (1.22 or later); dlconform then builds ${VEGETA_MODULE}@${VEGETA_VERSION} itself on first use`,
-    `    (= GOBIN=<cache>/dlconform/vegeta-${VEGETA_VERSION} go install ${VEGETA_MODULE}@${VEGETA_VERSION})`,
+    `    (= ${goInstallLine(VEGETA_TOOL)})`,
     `  - download a release binary from https://github.com/tsenart/vegeta/releases (${VEGETA_VERSION}) and set VEGETA_BIN=/path/to/vegeta`,
     '  - or put a v12 vegeta on PATH',
   ].join('\n');
@@ -133,19 +90,7 @@ export async function ensureVegeta(opts: { env?: NodeJS.ProcessEnv; packageRoot?
   const env = opts.env ?? process.env;
   const { found, looked } = await findVegeta(env, opts.packageRoot);
   if (found) return { found };
-  const go = await run('go', ['version'], env);
-  if (!go.ok) return { message: vegetaMissingMessage(looked, 'Go is not installed (`go version` failed)') };
-  const dir = cacheDir(env, opts.packageRoot);
-  mkdirSync(dir, { recursive: true });
-  opts.progress?.(`dlconform: building vegeta ${VEGETA_VERSION} with Go into ${dir} (once; about half a minute)`);
-  const built = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-    const child = spawn('go', ['install', `${VEGETA_MODULE}@${VEGETA_VERSION}`], { env: { ...env, GOBIN: dir }, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', (e) => resolve({ code: null, stderr: e.message }));
-    child.on('exit', (code) => resolve({ code, stderr }));
-  });
-  const path = join(dir, 'vegeta');
-  if (built.code !== 0 || !existsSync(path)) return { message: vegetaMissingMessage(looked, `go install failed: ${built.stderr.trim().split('\n').slice(-3).join(' | ')}`) };
-  return { found: { path, version: VEGETA_VERSION, source: 'built' } };
+  const built = await goInstall(VEGETA_TOOL, { env, packageRoot: opts.packageRoot, progress: opts.progress });
+  if (built.why !== undefined) return { message: vegetaMissingMessage(looked, built.why) };
+  return { found: { path: built.path, version: VEGETA_VERSION, source: 'built' } };
 }
