@@ -36,6 +36,19 @@ export function usageOnError<T>(parse: () => T): T {
   }
 }
 
+/** Extra outputs `--format` asks for (repeatable, comma-separated); the reports in --report-dir are always written. */
+const OUTPUT_FORMATS = ['github'] as const;
+
+export function outputFormats(value: string[] | undefined): { github: boolean } {
+  const names = list(value);
+  for (const name of names) {
+    if (!(OUTPUT_FORMATS as readonly string[]).includes(name)) {
+      throw new UsageError(`--format must be ${OUTPUT_FORMATS.join(', ')} (GitHub Actions annotations and a step summary, beside the usual reports), got ${JSON.stringify(name)}`);
+    }
+  }
+  return { github: names.includes('github') };
+}
+
 /** `--policy` overrides the config's `policy` (core/policy.ts); unset keeps the config's. */
 export function withPolicy<C extends { policy: Policy }>(config: C, value: string | undefined): C {
   if (value === undefined) return config;

@@ -12,7 +12,7 @@ import { DEFAULT_ORG_ID, FAULT_NAMES, FAULTS, parseFaults, parseVariants, startI
 import { pushCsv, PUSH_FAULT_NAMES, type PushFaultName } from '../fixtures/issuer/push-client.js';
 import type { ProfileId } from '../protocol/profiles.js';
 import { profileById } from '../protocol/profiles.js';
-import { integer, list, parse, UsageError, usageOnError, withPolicy } from './args.js';
+import { integer, list, outputFormats, parse, UsageError, usageOnError, withPolicy } from './args.js';
 import { DEMO_HELP, RUN_HELP, SERVE_HELP } from './help.js';
 import { runAndReport } from './run.js';
 
@@ -23,6 +23,7 @@ const suiteOptions = {
   seed: { type: 'string' },
   policy: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
+  format: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -36,6 +37,7 @@ export async function run(argv: string[]): Promise<number> {
   const { values } = parse(argv, { ...suiteOptions, config: { type: 'string', short: 'c' }, list: { type: 'boolean' } }, 'run');
   if (values.help) return print(RUN_HELP);
   if (!values.config) throw new UsageError('run needs --config FILE (see dlconform run --help)');
+  const { github } = outputFormats(values.format);
   const loaded = await loadConfig(values.config, process.env);
   const config = withPolicy(loaded.config, values.policy);
   return runAndReport(config, loaded.apiKey, {
@@ -45,6 +47,7 @@ export async function run(argv: string[]): Promise<number> {
     seed: integer(values.seed, 'seed'),
     quiet: !!values.quiet,
     list: !!values.list,
+    github,
   });
 }
 
@@ -138,6 +141,7 @@ function faultsArg(values: string[] | undefined) {
 export async function demo(argv: string[]): Promise<number> {
   const { values } = parse(argv, { ...suiteOptions, profile: { type: 'string' }, fault: { type: 'string', multiple: true } }, 'demo');
   if (values.help) return print(DEMO_HELP);
+  const { github } = outputFormats(values.format);
   const { issuerFaults, pushFaults } = demoFaults(values.fault);
   const apiKey = randomBytes(16).toString('hex');
   const keyEnv = 'DLCONFORM_DEMO_API_KEY';
@@ -165,6 +169,7 @@ export async function demo(argv: string[]): Promise<number> {
       reportDir: values['report-dir'],
       seed: integer(values.seed, 'seed'),
       quiet: !!values.quiet,
+      github,
     });
   } finally {
     await issuer?.close();

@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { loadConfig } from '../core/config/index.js';
 import { Redactor } from '../core/redact.js';
 import { diagnosisText, oneLine, summaryTable, useColor } from '../core/report/console.js';
+import { writeGithub } from '../core/report/github.js';
 import { writeReports } from '../core/report/index.js';
 import { EXIT } from '../core/types.js';
 import { DEFAULT_RATE, DEFAULT_RUNS, effectiveRate, parseReplay, runFuzz, type Counterexample } from '../properties/fuzz/engine.js';
-import { integer, parse, UsageError, withPolicy } from './args.js';
+import { integer, outputFormats, parse, UsageError, withPolicy } from './args.js';
 
 export const FUZZ_JSON = 'fuzz.json';
 
@@ -56,6 +57,8 @@ Options:
                            unknown-no-document
       --report-dir DIR     where result.json, junit.xml, summary.md and fuzz.json go
                            (default: reports/<run-id>)
+      --format github      also GitHub Actions annotations for findings and the summary appended
+                           to $GITHUB_STEP_SUMMARY
   -q, --quiet              no progress lines, only the summary
   -h, --help               this help
 
@@ -83,6 +86,7 @@ export async function fuzzCommand(argv: string[], out: NodeJS.WritableStream = p
       replay: { type: 'string' },
       'open-search': { type: 'boolean' },
       'report-dir': { type: 'string' },
+      format: { type: 'string', multiple: true },
       quiet: { type: 'boolean', short: 'q' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -93,6 +97,7 @@ export async function fuzzCommand(argv: string[], out: NodeJS.WritableStream = p
     return EXIT.ok;
   }
   if (!values.config) throw new UsageError('fuzz needs --config FILE (see dlconform fuzz --help)');
+  const { github } = outputFormats(values.format);
   const runs = integer(values.runs, 'runs');
   if (runs === 0) throw new UsageError('--runs must be at least 1');
   const budgetSeconds = positiveNumber(values['time-budget'], 'time-budget');
@@ -145,5 +150,6 @@ export async function fuzzCommand(argv: string[], out: NodeJS.WritableStream = p
   );
   if (counterexamples.length > 0) out.write('Replay a counterexample (the same request, signed afresh):\n');
   for (const c of counterexamples) out.write(`  ${c.id}: dlconform fuzz --config ${values.config} --replay ${c.replay}\n`);
+  if (github) await writeGithub(result, { out, err: process.stderr });
   return result.exitCode;
 }

@@ -43,6 +43,8 @@ Options:
                          failures and warns on SHOULD ones; strict blocks on warnings too
                          (overrides "policy" of the config)
       --list             list the selected checks and exit without sending anything
+      --format github    also print GitHub Actions annotations (::error / ::warning) for the
+                         findings and append the summary to $GITHUB_STEP_SUMMARY
   -q, --quiet            no progress lines, only the summary
   -h, --help             this help
 `;
@@ -88,6 +90,7 @@ Options:
       --report-dir DIR   as for run
       --seed N           as for run
       --policy P         as for run
+      --format github    as for run
   -q, --quiet            no progress lines, only the summary
   -h, --help             this help
 `;

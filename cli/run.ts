@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Config } from '../core/config/index.js';
 import { Redactor } from '../core/redact.js';
 import { diagnosisText, progressLine, summaryTable } from '../core/report/console.js';
+import { writeGithub } from '../core/report/github.js';
 import { writeReports } from '../core/report/index.js';
 import { ALL_CHECKS, runSuite, selectChecks } from '../conformance/index.js';
 import { PROFILES } from '../protocol/profiles.js';
@@ -16,6 +17,8 @@ export interface SuiteOptions {
   seed?: number;
   quiet: boolean;
   list?: boolean;
+  /** `--format github`: workflow commands on `out` and the step summary */
+  github?: boolean;
 }
 
 export async function runAndReport(config: Config, apiKey: string, opts: SuiteOptions, out: NodeJS.WritableStream = process.stdout): Promise<number> {
@@ -42,5 +45,6 @@ export async function runAndReport(config: Config, apiKey: string, opts: SuiteOp
   await writeReports(result, dir);
   await writeFile(join(dir, 'transcript.jsonl'), `${transcript.map((t) => JSON.stringify(t)).join('\n')}\n`);
   out.write(`${summaryTable(result, { color: tty, reportDir: dir })}\n`);
+  if (opts.github) await writeGithub(result, { out, err: process.stderr });
   return result.exitCode;
 }

@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { loadConfig } from '../core/config/index.js';
 import { Redactor } from '../core/redact.js';
 import { diagnosisText, oneLine, progressLine, summaryTable } from '../core/report/console.js';
+import { writeGithub } from '../core/report/github.js';
 import { writeReports } from '../core/report/index.js';
 import { EXIT } from '../core/types.js';
 import { DEFAULT_ALPHA, DEFAULT_SAMPLES, MAX_SAMPLES, MIN_SAMPLES, runTiming, selectTimingChecks } from '../properties/timing/suite.js';
-import { integer, list, parse, UsageError, withPolicy } from './args.js';
+import { integer, list, outputFormats, parse, UsageError, withPolicy } from './args.js';
 
 export const TIMING_JSON = 'timing.json';
 
@@ -40,6 +41,8 @@ Options:
       --skip SELECTOR    leave out matching checks; repeatable
       --report-dir DIR   where result.json, junit.xml, summary.md and timing.json (raw samples
                          and statistics) go (default: reports/<run-id>)
+      --format github    also GitHub Actions annotations for findings and the summary appended
+                         to $GITHUB_STEP_SUMMARY
   -q, --quiet            no progress lines, only the summary
   -h, --help             this help
 
@@ -72,6 +75,7 @@ export async function timingCommand(argv: string[], out: NodeJS.WritableStream =
       only: { type: 'string', multiple: true },
       skip: { type: 'string', multiple: true },
       'report-dir': { type: 'string' },
+      format: { type: 'string', multiple: true },
       quiet: { type: 'boolean', short: 'q' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -82,6 +86,7 @@ export async function timingCommand(argv: string[], out: NodeJS.WritableStream =
     return EXIT.ok;
   }
   if (!values.config) throw new UsageError('timing needs --config FILE (see dlconform timing --help)');
+  const { github } = outputFormats(values.format);
   const samples = samplesArg(values.samples);
   const alpha = alphaArg(values.alpha);
   const seed = integer(values.seed, 'seed');
@@ -118,5 +123,6 @@ export async function timingCommand(argv: string[], out: NodeJS.WritableStream =
   await writeFile(join(dir, TIMING_JSON), `${JSON.stringify(details)}\n`);
   out.write(`${summaryTable(result, { color: tty, reportDir: dir })}\n`);
   out.write(`Raw samples and statistics: ${join(dir, TIMING_JSON)}\n`);
+  if (github) await writeGithub(result, { out, err: process.stderr });
   return result.exitCode;
 }
