@@ -11,6 +11,7 @@ export default defineConfig({
       'properties/**/*.test.ts',
       'load/**/*.test.ts',
       'push/**/*.test.ts',
+      'examples/**/*.test.ts',
     ],
     testTimeout: 30_000,
     pool: 'forks',
