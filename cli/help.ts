@@ -14,6 +14,7 @@ Commands:
   report  report push --db FILE: the uploads a mock DigiLocker received, their findings, and (--config) whether each pushed URI is pullable
   serve   start the reference issuer (the embedded default target) on loopback (--chaos: the chaos target; --digilocker: a mock DigiLocker)
   demo    start the reference issuer and run the full suite against it (what \`npm start\` does)
+  init    write a config for your issuer (asks on a terminal, or all from flags), trying the baseline and detecting its HMAC encoding
 
 Options:
   -h, --help       show help (also: dlconform <command> --help)

@@ -29,6 +29,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./load.js')).loadCommand(rest);
       case 'timing':
         return await (await import('./timing.js')).timingCommand(rest);
+      case 'init':
+        return await (await import('./init.js')).initCommand(rest);
       case '-v':
       case '--version':
         return print(`${TOOL_VERSION}\n`);
@@ -38,7 +40,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'help':
         return print(MAIN_HELP);
       default:
-        throw new UsageError(`unknown command ${JSON.stringify(command)}; commands: run, fuzz, timing, load, csv, report, serve, demo (dlconform --help)`);
+        throw new UsageError(`unknown command ${JSON.stringify(command)}; commands: run, fuzz, timing, load, csv, report, serve, demo, init (dlconform --help)`);
     }
   } catch (err) {
     const { ConfigError } = await import('../core/config/index.js');

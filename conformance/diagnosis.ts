@@ -49,8 +49,8 @@ export interface TriageInput {
 
 const ENCODING_NAME: Record<HmacEncoding, string> = { 'hex-base64': 'hex-base64', 'raw-base64': 'raw-base64', none: 'none' };
 
-/** The encoding to try when the configured one is refused; none where the profile has no HMAC. */
-function otherEncoding(config: Config, profile: Profile): HmacEncoding | undefined {
+/** The encoding to try when the configured one is refused; none where the profile has no HMAC. `dlconform init` adopts it after an `hmac-encoding` diagnosis. */
+export function otherEncoding(config: Config, profile: Profile): HmacEncoding | undefined {
   if (config.hmac === 'hex-base64') return 'raw-base64';
   if (config.hmac === 'raw-base64') return 'hex-base64';
   // "hmac": "none" sends no header: an issuer that wants one is tried with what DigiLocker is observed to send

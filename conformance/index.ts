@@ -7,6 +7,6 @@ export type { Check, Outcome } from './check.js';
 export { ALL_CHECKS } from './checks/index.js';
 export { checkConsistency, formatConsistency, pushedFromConfig } from './consistency.js';
 export { RunContext, type SentExchange } from './context.js';
-export { answerOf, diagnoseBaselines, triageBaseline, type BaselineAnswer } from './diagnosis.js';
+export { answerOf, diagnoseBaselines, otherEncoding, triageBaseline, type BaselineAnswer } from './diagnosis.js';
 export { runOne, runSuite } from './runner.js';
 export { selectChecks } from './select.js';
