@@ -14,6 +14,7 @@ import type { ProfileId } from '../protocol/profiles.js';
 import { profileById } from '../protocol/profiles.js';
 import { integer, list, parse, UsageError, usageOnError, withPolicy } from './args.js';
 import { DEMO_HELP, RUN_HELP, SERVE_HELP } from './help.js';
+import { gateOptions } from './gate.js';
 import { runAndReport } from './run.js';
 
 const suiteOptions = {
@@ -24,6 +25,7 @@ const suiteOptions = {
   policy: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
+  ...gateOptions,
 } as const;
 
 function profileArg(value: string | undefined): ProfileId {
@@ -45,6 +47,8 @@ export async function run(argv: string[]): Promise<number> {
     seed: integer(values.seed, 'seed'),
     quiet: !!values.quiet,
     list: !!values.list,
+    baseline: values.baseline,
+    failOn: values['fail-on'],
   });
 }
 
@@ -165,6 +169,8 @@ export async function demo(argv: string[]): Promise<number> {
       reportDir: values['report-dir'],
       seed: integer(values.seed, 'seed'),
       quiet: !!values.quiet,
+      baseline: values.baseline,
+      failOn: values['fail-on'],
     });
   } finally {
     await issuer?.close();
