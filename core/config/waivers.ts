@@ -5,7 +5,7 @@
  * is in the file, and what to write instead.
  */
 import { readFile } from 'node:fs/promises';
-import { LineCounter, parseDocument } from 'yaml';
+import { type Document, isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import schema from './waivers.schema.json' with { type: 'json' };
 import { schemaChecker } from './schema-errors.js';
 import { ConfigError, type ConfigIssue } from './types.js';
@@ -43,20 +43,19 @@ export async function loadWaivers(path: string): Promise<Waiver[]> {
 export function parseWaivers(text: string, sourceName: string): Waiver[] {
   const lines = new LineCounter();
   // a BOM from a Windows editor carries no meaning
-  const doc = parseDocument(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, { lineCounter: lines, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    const issues = doc.errors.map((e) => {
-      const at = e.linePos?.[0];
-      const where = at ? `line ${at.line}, column ${at.col}: ` : '';
-      return { field: '', message: `is not valid YAML or JSON (${where}${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')})` };
-    });
-    throw new ConfigError(sourceName, issues, 'waivers');
+  const doc = parseDocument(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, { lineCounter: lines });
+  const syntax = doc.errors[0];
+  if (syntax) {
+    // the first error only: the ones after it follow from it; the message's first line, without the excerpt yaml adds
+    const at = syntax.linePos?.[0];
+    const reason = syntax.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    throw new ConfigError(sourceName, [{ field: '', message: `is not valid YAML or JSON (${at ? `line ${at.line}, column ${at.col}: ` : ''}${reason})` }], 'waivers');
   }
   const value: unknown = doc.toJS();
-  const where = (field: string) => {
-    // the node of the field, or of its parent for a missing field: the closest place to look
+  const where = (field: string, at: 'key' | 'value' = 'value') => {
+    // the field's value (or its key, for an unknown field), or its parent for a missing field: the closest place to look
     for (let path = pathOf(field); path.length > 0; path = path.slice(0, -1)) {
-      const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
+      const node = at === 'key' ? keyNode(doc, path) : (doc.getIn(path, true) as Ranged | undefined);
       if (node?.range) {
         const pos = lines.linePos(node.range[0]);
         return ` (line ${pos.line}, column ${pos.col})`;
@@ -64,7 +63,7 @@ export function parseWaivers(text: string, sourceName: string): Waiver[] {
     }
     return '';
   };
-  const issues: ConfigIssue[] = waiverIssues(value).map((i) => ({ field: i.field, message: `${i.message}${where(i.field)}` }));
+  const issues: ConfigIssue[] = waiverIssues(value).map((i) => ({ field: i.field, message: `${i.message}${where(i.field, i.message.startsWith('unknown field') ? 'key' : 'value')}` }));
   if (issues.length === 0) {
     (value as { waivers: Waiver[] }).waivers.forEach((w, i) => {
       const field = `waivers[${i}]`;
@@ -84,6 +83,18 @@ export function parseWaivers(text: string, sourceName: string): Waiver[] {
   }
   if (issues.length > 0) throw new ConfigError(sourceName, issues, 'waivers');
   return (value as { waivers: Waiver[] }).waivers;
+}
+
+interface Ranged {
+  range?: [number, number, number];
+}
+
+/** The key node of the last segment of `path`, where the map holds it. */
+function keyNode(doc: Document, path: Array<string | number>): Ranged | undefined {
+  const parent = doc.getIn(path.slice(0, -1), true);
+  if (!isMap(parent)) return undefined;
+  const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === path[path.length - 1]);
+  return pair?.key as Ranged | undefined;
 }
 
 function isCalendarDate(text: string): boolean {
