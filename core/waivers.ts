@@ -26,7 +26,7 @@ export interface WaiversApplied {
 }
 
 /** `today` in UTC as YYYY-MM-DD: a waiver with `expires` on or after it holds. */
-export function utcDay(now: Date): string {
+function utcDay(now: Date): string {
   return now.toISOString().slice(0, 10);
 }
 

@@ -197,7 +197,7 @@ function waiverLines(run: RunResult, color: boolean): string[] {
   return lines;
 }
 
-export function waiverText(w: WaiverState): string {
+function waiverText(w: WaiverState): string {
   return oneLine(`through ${w.expires}, owner ${w.owner}: ${w.reason}`, 200);
 }
 
