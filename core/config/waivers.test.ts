@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -64,6 +64,12 @@ describe('the waivers file', () => {
     expect(problem('{"waivers": [ }')).toMatch(/is not valid YAML or JSON \(line 1, column \d+/);
     expect(problem('- check: a\n')).toContain('waivers waivers.yaml: must be an object');
     expect(problem('')).toContain('must be an object');
+  });
+
+  it("the README's example is a valid waivers file", () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const example = readme.split('## Waivers and baselines')[1]!.match(/```yaml\n([\s\S]*?)```/)![1]!;
+    expect(parseWaivers(example, 'README.md').map((w) => w.check ?? w.selector)).toEqual(['pulluri.echo.txn', 'pulluri.content.format-*']);
   });
 
   it('a missing file says to fix the config\'s "waivers"', async () => {
