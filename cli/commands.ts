@@ -14,6 +14,7 @@ import type { ProfileId } from '../protocol/profiles.js';
 import { profileById } from '../protocol/profiles.js';
 import { integer, list, outputFormats, parse, UsageError, usageOnError, withPolicy } from './args.js';
 import { DEMO_HELP, RUN_HELP, SERVE_HELP } from './help.js';
+import { gateOptions } from './gate.js';
 import { runAndReport } from './run.js';
 
 const suiteOptions = {
@@ -25,6 +26,7 @@ const suiteOptions = {
   quiet: { type: 'boolean', short: 'q' },
   format: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
+  ...gateOptions,
 } as const;
 
 function profileArg(value: string | undefined): ProfileId {
@@ -48,6 +50,8 @@ export async function run(argv: string[]): Promise<number> {
     quiet: !!values.quiet,
     list: !!values.list,
     github,
+    baseline: values.baseline,
+    failOn: values['fail-on'],
   });
 }
 
@@ -170,6 +174,8 @@ export async function demo(argv: string[]): Promise<number> {
       seed: integer(values.seed, 'seed'),
       quiet: !!values.quiet,
       github,
+      baseline: values.baseline,
+      failOn: values['fail-on'],
     });
   } finally {
     await issuer?.close();

@@ -9,6 +9,7 @@ import { writeReports } from '../core/report/index.js';
 import { EXIT } from '../core/types.js';
 import { DEFAULT_RATE, DEFAULT_RUNS, effectiveRate, parseReplay, runFuzz, type Counterexample } from '../properties/fuzz/engine.js';
 import { integer, outputFormats, parse, UsageError, withPolicy } from './args.js';
+import { applyGate, gateOptions, prepareGate } from './gate.js';
 
 export const FUZZ_JSON = 'fuzz.json';
 
@@ -52,6 +53,8 @@ Options:
                            client.maxRequestsPerSecond when the config sets it)
       --seed N             seed of the generated cases (default: time-based; printed)
       --policy P           conformance | strict (as for run; overrides "policy" of the config)
+      --baseline FILE      compare with a previous run's result.json (as for run)
+      --fail-on W          any | new: only failures the baseline did not have block (as for run)
       --replay SEED:PATH   send only the counterexample a previous run printed, and judge it
       --open-search        the issuer answers searches the config does not list: do not judge
                            unknown-no-document
@@ -89,6 +92,7 @@ export async function fuzzCommand(argv: string[], out: NodeJS.WritableStream = p
       format: { type: 'string', multiple: true },
       quiet: { type: 'boolean', short: 'q' },
       help: { type: 'boolean', short: 'h' },
+      ...gateOptions,
     },
     'fuzz',
   );
@@ -112,6 +116,7 @@ export async function fuzzCommand(argv: string[], out: NodeJS.WritableStream = p
   const loaded = await loadConfig(values.config, process.env);
   const { apiKey } = loaded;
   const config = withPolicy(loaded.config, values.policy);
+  const gate = await prepareGate(config, values);
   const redactor = new Redactor({ apiKey, config });
   const color = useColor({ color: (out as { isTTY?: boolean }).isTTY === true });
   const quiet = !!values.quiet;
@@ -127,7 +132,11 @@ export async function fuzzCommand(argv: string[], out: NodeJS.WritableStream = p
       ? `dlconform fuzz: replaying ${replay.seed}:${replay.path} against ${targets}`
       : `dlconform fuzz: ${runs ?? DEFAULT_RUNS} cases against ${targets} (profile ${config.profile}), at most ${effective ?? 'unlimited'} requests/s, within ${Math.round((budgetSeconds ?? config.client.timeBudgetMs / 1000) * 10) / 10} s`,
   );
-  const { result, details, counterexamples } = await runFuzz({
+  const {
+    result: judged,
+    details,
+    counterexamples,
+  } = await runFuzz({
     config,
     apiKey,
     redactor,
@@ -140,6 +149,8 @@ export async function fuzzCommand(argv: string[], out: NodeJS.WritableStream = p
     onDiagnosis: (d) => say(`${diagnosisText(d, { color })}\n`),
     onFinding: (c: Counterexample) => say(`${color ? '\x1b[1;31mFOUND\x1b[0m' : 'FOUND'}  ${c.id}  ${oneLine(c.violation.message, 100)} — ${oneLine(c.description, 160)}`),
   });
+  const { result, warnings } = applyGate(judged, gate, new Date());
+  for (const w of warnings) out.write(`${w}\n`);
   const dir = values['report-dir'] ?? join('reports', result.runId);
   await writeReports(result, dir);
   // results, details and findings were redacted where they were recorded (properties/fuzz/engine.ts)

@@ -46,8 +46,15 @@ Options:
       --list             list the selected checks and exit without sending anything
       --format github    also print GitHub Actions annotations (::error / ::warning) for the
                          findings and append the summary to $GITHUB_STEP_SUMMARY
+      --baseline FILE    compare with a previous run's result.json (or its report directory):
+                         new failures, fixed, still failing, new and removed checks
+      --fail-on W        any (default) | new: with new, only failures the baseline did not have
+                         set exit 1 (needs --baseline); aborts and refused baselines still do
   -q, --quiet            no progress lines, only the summary
   -h, --help             this help
+
+Waivers: the config's "waivers" names a waivers.yaml whose failures are reported as waived
+(not blocking) until their expiry date; see the README, "Waivers and baselines".
 `;
 
 export const SERVE_HELP = `Usage: dlconform serve [options]

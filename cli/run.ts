@@ -9,6 +9,7 @@ import { writeReports } from '../core/report/index.js';
 import { ALL_CHECKS, runSuite, selectChecks } from '../conformance/index.js';
 import { PROFILES } from '../protocol/profiles.js';
 import { EXIT } from '../core/types.js';
+import { applyGate, prepareGate, waivedOne } from './gate.js';
 
 export interface SuiteOptions {
   only: string[];
@@ -19,6 +20,10 @@ export interface SuiteOptions {
   list?: boolean;
   /** `--format github`: workflow commands on `out` and the step summary */
   github?: boolean;
+  /** a previous run's result.json (or its report directory) to compare with */
+  baseline?: string;
+  /** `new`: only failures the baseline did not have block */
+  failOn?: string;
 }
 
 export async function runAndReport(config: Config, apiKey: string, opts: SuiteOptions, out: NodeJS.WritableStream = process.stdout): Promise<number> {
@@ -30,7 +35,10 @@ export async function runAndReport(config: Config, apiKey: string, opts: SuiteOp
     for (const c of selected) out.write(`${c.id}\t${c.title}\n`);
     return selected.length === 0 ? EXIT.nothingExecuted : EXIT.ok;
   }
-  const { result, transcript } = await runSuite({
+  const gate = await prepareGate(config, { baseline: opts.baseline, 'fail-on': opts.failOn });
+  // the one clock waivers expire by, read here and passed down
+  const now = new Date();
+  const { result: judged, transcript } = await runSuite({
     config,
     apiKey,
     redactor,
@@ -38,8 +46,10 @@ export async function runAndReport(config: Config, apiKey: string, opts: SuiteOp
     skip: opts.skip,
     seed: opts.seed,
     onDiagnosis: opts.quiet ? undefined : (d) => out.write(`${diagnosisText(d, { color: tty })}\n\n`),
-    onResult: opts.quiet ? undefined : (r) => out.write(`${progressLine(r, { color: tty })}\n`),
+    onResult: opts.quiet ? undefined : (r) => out.write(`${progressLine(waivedOne(r, gate, now), { color: tty })}\n`),
   });
+  const { result, warnings } = applyGate(judged, gate, now);
+  for (const w of warnings) out.write(`${w}\n`);
   const dir = opts.reportDir ?? join('reports', result.runId);
   // the result and the transcript were redacted where their evidence was recorded
   await writeReports(result, dir);

@@ -9,6 +9,7 @@ import { writeReports } from '../core/report/index.js';
 import { EXIT } from '../core/types.js';
 import { DEFAULT_ALPHA, DEFAULT_SAMPLES, MAX_SAMPLES, MIN_SAMPLES, runTiming, selectTimingChecks } from '../properties/timing/suite.js';
 import { integer, list, outputFormats, parse, UsageError, withPolicy } from './args.js';
+import { applyGate, gateOptions, prepareGate } from './gate.js';
 
 export const TIMING_JSON = 'timing.json';
 
@@ -37,6 +38,8 @@ Options:
       --alpha A          family-wise false-alarm rate over the timing tests (default ${DEFAULT_ALPHA})
       --seed N           seed of the request order and values (default: time-based; printed)
       --policy P         conformance | strict (as for run; overrides "policy" of the config)
+      --baseline FILE    compare with a previous run's result.json (as for run)
+      --fail-on W        any | new: only failures the baseline did not have block (as for run)
       --only SELECTOR    run only matching checks (id, id segment, tag: window, sidechannel); repeatable
       --skip SELECTOR    leave out matching checks; repeatable
       --report-dir DIR   where result.json, junit.xml, summary.md and timing.json (raw samples
@@ -78,6 +81,7 @@ export async function timingCommand(argv: string[], out: NodeJS.WritableStream =
       format: { type: 'string', multiple: true },
       quiet: { type: 'boolean', short: 'q' },
       help: { type: 'boolean', short: 'h' },
+      ...gateOptions,
     },
     'timing',
   );
@@ -93,13 +97,14 @@ export async function timingCommand(argv: string[], out: NodeJS.WritableStream =
   const loaded = await loadConfig(values.config, process.env);
   const { apiKey } = loaded;
   const config = withPolicy(loaded.config, values.policy);
+  const gate = await prepareGate(config, values);
   const redactor = new Redactor({ apiKey, config });
   const tty = (out as { isTTY?: boolean }).isTTY === true;
   const only = list(values.only);
   const skip = list(values.skip);
   if (selectTimingChecks(config, only, skip).length === 0) out.write('No timing check matches the selection.\n');
   const quiet = !!values.quiet;
-  const { result, details } = await runTiming({
+  const { result: judged, details } = await runTiming({
     config,
     apiKey,
     redactor,
@@ -117,6 +122,8 @@ export async function timingCommand(argv: string[], out: NodeJS.WritableStream =
           if (r.verdict === 'pass') out.write(`      ${oneLine(r.message, 400)}\n`);
         },
   });
+  const { result, warnings } = applyGate(judged, gate, new Date());
+  for (const w of warnings) out.write(`${w}\n`);
   const dir = values['report-dir'] ?? join('reports', result.runId);
   // results and details were redacted where they were recorded (properties/timing/suite.ts)
   await writeReports(result, dir);

@@ -1,29 +1,11 @@
-/** --only / --skip: a selector matches a check by id or any run of its dot-separated segments, clause, API, section or tag; `*` globs. */
+/** --only / --skip: the selector language is core/selector.ts's, matched against a check and the clause it cites in the profile. */
 import type { Check } from './check.js';
 import { clauseOf } from './check.js';
-import { requirementOf } from '../protocol/clauses.js';
+import { matchesSelector } from '../core/selector.js';
 import type { Profile } from '../protocol/profiles.js';
 
-function matcher(selector: string): (value: string) => boolean {
-  if (selector.includes('*')) {
-    const re = new RegExp(
-      `^${selector
-        .split('*')
-        .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-        .join('.*')}$`,
-    );
-    return (v) => re.test(v);
-  }
-  // segment-aligned: "auth" and "content.format-pdf" match inside "pulluri.auth.…", "pulldoc.content.format-pdf"
-  return (v) => `.${v}.`.includes(`.${selector}.`);
-}
-
 function matches(check: Check<string>, profile: Profile, selector: string): boolean {
-  const m = matcher(selector.trim());
-  const clauseId = clauseOf(check, profile);
-  // a clause id selects the requirement under both APIs: `keyhash` also selects the check citing `keyhash-pulldoc`
-  const keys = [check.id, clauseId, requirementOf(clauseId), check.api, check.section, ...(check.tags ?? [])];
-  return keys.some(m);
+  return matchesSelector({ id: check.id, clauseId: clauseOf(check, profile), api: check.api, section: check.section, tags: check.tags ?? [] }, selector);
 }
 
 export function selectChecks<C extends Check<string>>(checks: readonly C[], profile: Profile, only: string[], skipList: string[]): C[] {

@@ -19,6 +19,12 @@ describe('the exit policy', () => {
     expect(run([{ verdict: 'skip' }]).exitCode).toBe(EXIT.nothingExecuted);
   });
 
+  it('a run of only waived failures was judged: exit 0, not 4, and nothing blocks', () => {
+    const r = run([{ verdict: 'waived' }, { verdict: 'skip' }]);
+    expect(r.summary).toMatchObject({ waived: 1, blocking: 0 });
+    expect(r.exitCode).toBe(EXIT.ok);
+  });
+
   it('a refused baseline is never exit 0, and the diagnosis opens the result', () => {
     const diagnosis = { api: 'pulluri' as const, cause: 'credentials' as const, summary: 'refused', suspects: ['apiKeyEnv', 'orgId', 'hmac'] };
     const r = runResult({

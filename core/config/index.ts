@@ -13,3 +13,4 @@ export {
   type PushedSource,
   type TsWindow,
 } from './types.js';
+export { loadWaivers, type Waiver } from './waivers.js';

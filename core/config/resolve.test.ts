@@ -1,6 +1,6 @@
 import { mkdtemp, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, defaultsFor, loadConfig, parseConfig } from './index.js';
 
@@ -236,6 +236,14 @@ describe('loadConfig', () => {
     const { config, apiKey } = await loadConfig(path, ENV);
     expect(config.orgId).toBe('in.gov.example');
     expect(apiKey).toBe('TESTAPIKEY123');
+  });
+
+  it("waivers: the path is read from the config file's folder; unset stays unset", async () => {
+    const path = await file('waived.json', JSON.stringify({ ...minimal(), waivers: 'waivers.yaml' }));
+    const { config } = await loadConfig(path, ENV);
+    expect(config.waivers).toBe(join(dirname(path), 'waivers.yaml'));
+    expect(parseConfig(minimal(), ENV, 'x').config).not.toHaveProperty('waivers');
+    expect(() => parseConfig({ ...minimal(), waivers: '' }, ENV, 'x')).toThrow(/waivers: must not be empty; expected the path of a waivers file/);
   });
 
   it("pushed: paths are read from the config file's folder; limit defaults; a wrong type names the field", async () => {

@@ -61,6 +61,7 @@ export async function loadConfig(path: string, env: NodeJS.ProcessEnv): Promise<
     const dir = dirname(path);
     parsed.config.pushed = { ...pushed, ...(pushed.db !== undefined && { db: resolvePath(dir, pushed.db) }), csv: pushed.csv.map((f) => resolvePath(dir, f)) };
   }
+  if (parsed.config.waivers !== undefined) parsed.config.waivers = resolvePath(dirname(path), parsed.config.waivers);
   return parsed;
 }
 
@@ -108,6 +109,7 @@ interface RawConfig {
   pushed?: { db?: string; csv?: string[]; limit?: number };
   loadAllowedHosts?: string[];
   load?: LoadConfig;
+  waivers?: string;
 }
 
 function resolve(raw: RawConfig): Config {
@@ -160,6 +162,7 @@ function resolve(raw: RawConfig): Config {
     }),
     loadAllowedHosts: [...(raw.loadAllowedHosts ?? [])],
     ...(raw.load !== undefined && { load: structuredClone(raw.load) }),
+    ...(raw.waivers !== undefined && { waivers: raw.waivers }),
     client: {
       timeoutMs: raw.client?.timeoutMs ?? CLIENT_DEFAULTS.timeoutMs,
       concurrency: raw.client?.concurrency ?? CLIENT_DEFAULTS.concurrency,

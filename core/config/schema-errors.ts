@@ -1,43 +1,51 @@
 /**
- * JSON-schema validation of a config value, with every ajv error turned into a message that names
- * the field as a JSON path (`documents[0].search`) and says what is expected, so a user can fix
- * the file without reading the schema. Values of personal fields (owner.*) and of apiKeyEnv are
- * never echoed.
+ * JSON-schema validation of a config value (and of the files it names: the waivers), with every
+ * ajv error turned into a message that names the field as a JSON path (`documents[0].search`) and
+ * says what is expected, so a user can fix the file without reading the schema. Values of
+ * personal fields (owner.*) and of apiKeyEnv are never echoed.
  */
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import schema from './config.schema.json' with { type: 'json' };
 import type { ConfigIssue } from './types.js';
 
 const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true });
-const validate = ajv.compile(schema);
 
 /** Fields whose values are personal data or may be a secret: their values are never echoed. */
 const SENSITIVE_FIELD = /(^|\.)owner(\.|$)|^apiKeyEnv$/;
 
-export function schemaIssues(json: unknown): ConfigIssue[] {
-  if (validate(json)) return [];
-  const issues: ConfigIssue[] = [];
-  const seen = new Set<string>();
-  for (const error of validate.errors ?? []) {
-    const issue = describe(error);
-    if (!issue || seen.has(issue.field)) continue; // one message per field: the first is the most basic
-    seen.add(issue.field);
-    issues.push(issue);
-  }
-  return issues;
+/** The URL pattern of the config's endpoints: its failure reads "must be an http(s) URL", not the regex. */
+const URL_PATTERN = schema.properties.target.properties.pullUri.pattern;
+
+/** A validator of values against `root` whose failures are ConfigIssues; `sensitive` fields' values are never echoed. */
+export function schemaChecker(root: object, sensitive?: RegExp): (json: unknown) => ConfigIssue[] {
+  const validate = ajv.compile(root);
+  return (json) => {
+    if (validate(json)) return [];
+    const issues: ConfigIssue[] = [];
+    const seen = new Set<string>();
+    for (const error of validate.errors ?? []) {
+      const issue = describe(error, root as SchemaNode, sensitive);
+      if (!issue || seen.has(issue.field)) continue; // one message per field: the first is the most basic
+      seen.add(issue.field);
+      issues.push(issue);
+    }
+    return issues;
+  };
 }
 
-function describe(error: ErrorObject): ConfigIssue | undefined {
+export const schemaIssues = schemaChecker(schema, SENSITIVE_FIELD);
+
+function describe(error: ErrorObject, root: SchemaNode, sensitive: RegExp | undefined): ConfigIssue | undefined {
   const base = pointerToPath(error.instancePath);
   const parent = (error.parentSchema ?? {}) as SchemaNode;
   const hint = hintOf(parent);
-  const got = (f: string) => (SENSITIVE_FIELD.test(f) ? '' : ` (got ${quote(error.data)})`);
+  const got = (f: string) => (sensitive?.test(f) ? '' : ` (got ${quote(error.data)})`);
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case 'required': {
       const name = String(params.missingProperty);
       const field = join(base, name);
-      return { field, message: `is required${withHint(hintOf(childSchema(parent, name)))}` };
+      return { field, message: `is required${withHint(hintOf(childSchema(root, parent, name)))}` };
     }
     case 'additionalProperties': {
       const name = String(params.additionalProperty);
@@ -54,7 +62,7 @@ function describe(error: ErrorObject): ConfigIssue | undefined {
     case 'pattern':
       // propertyNames failures are reported once, by the propertyNames error above.
       if (error.schemaPath.includes('/propertyNames/')) return undefined;
-      if (parent.pattern === schema.properties.target.properties.pullUri.pattern) {
+      if (parent.pattern === URL_PATTERN) {
         return { field: base, message: `must be an http(s) URL${got(base)}${withHint(hint)}` };
       }
       return { field: base, message: `must match ${String(params.pattern)}${got(base)}${withHint(hint)}` };
@@ -87,14 +95,15 @@ interface SchemaNode {
   properties?: Record<string, SchemaNode>;
   propertyNames?: SchemaNode;
   $ref?: string;
+  $defs?: Record<string, SchemaNode>;
 }
 
 /** A property's schema, following one local `$ref` so a missing `absent` gets its hint too. */
-function childSchema(parent: SchemaNode, name: string): SchemaNode | undefined {
+function childSchema(root: SchemaNode, parent: SchemaNode, name: string): SchemaNode | undefined {
   const child = parent.properties?.[name];
   if (child?.description || !child?.$ref) return child;
   const defName = child.$ref.replace('#/$defs/', '');
-  return (schema.$defs as Record<string, SchemaNode>)[defName];
+  return root.$defs?.[defName];
 }
 
 /** The first sentence of a schema description, written to read as a hint after a value. */

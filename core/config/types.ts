@@ -85,6 +85,8 @@ export interface Config {
   loadAllowedHosts: string[];
   /** `dlconform load` settings as written; load/settings.ts applies their defaults */
   load?: LoadConfig;
+  /** the waivers file (YAML or JSON, core/config/waivers.schema.json); loadConfig makes it relative to the config file's folder */
+  waivers?: string;
   client: {
     timeoutMs: number;
     concurrency: number;
@@ -145,12 +147,15 @@ export interface ConfigIssue {
   message: string;
 }
 
-/** A config problem the user must fix (exit code 2). `field` is the first issue's field. */
+/**
+ * A config problem the user must fix (exit code 2). `field` is the first issue's field. `kind`
+ * names the file in each line: the config, the waivers file it names, a `--baseline` result.
+ */
 export class ConfigError extends Error {
   readonly field: string;
   readonly issues: readonly ConfigIssue[];
-  constructor(sourceName: string, issues: ConfigIssue[]) {
-    const lines = issues.map((i) => `config ${sourceName}: ${i.field ? `${i.field}: ` : ''}${i.message}`);
+  constructor(sourceName: string, issues: ConfigIssue[], kind: 'config' | 'waivers' | 'baseline' = 'config') {
+    const lines = issues.map((i) => `${kind} ${sourceName}: ${i.field ? `${i.field}: ` : ''}${i.message}`);
     super(lines.join('\n'));
     this.name = 'ConfigError';
     this.field = issues[0]?.field ?? '';

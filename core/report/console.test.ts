@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { exitCodeMeaning, progressLine, summaryTable, useColor } from './console.js';
+import { sampleGatedRun } from './sample-gated-run.js';
 import { sampleCheck, sampleRun } from './sample-run.js';
 
 const plain = { color: false };
@@ -85,5 +86,27 @@ describe('inconclusive checks on the console', () => {
 
   it('are not shown in a run without any', () => {
     expect(summaryTable(sampleRun(), { color: false })).not.toContain('inconclusive');
+  });
+});
+
+describe('waivers and the baseline in the summary', () => {
+  const text = summaryTable(sampleGatedRun(), plain);
+
+  it('lists waived checks with owner, expiry and reason; expired and stale waivers apart', () => {
+    expect(text).toContain('1 waived');
+    expect(text).toContain(
+      'Waived (1): failures a waiver accepts until it expires, not blocking:\n  WAIV  MUST     pulluri.echo.txn  through 2026-06-30, owner issuer-team: fixed in release 4.2 | see <ticket>',
+    );
+    expect(text).toContain('Expired waivers (1): these failures block again; fix them or renew the waiver:\n  FAIL  MUST     pulldoc.echo.txn  expired on 2026-01-31, owner vendor');
+    expect(text).toContain('Stale waivers (1): the check passes now; remove the waiver from the waivers file:\n  PASS  pulluri.echo.ts  waiver pulluri.echo.ts, owner issuer-team');
+  });
+
+  it('shows the baseline diff, and what the exit code means under --fail-on new', () => {
+    expect(text).toContain('Compared with run prev-run (reports/prev/result.json):\n  1 new failures, 1 fixed, 1 still failing, 1 new checks, 1 removed checks');
+    expect(text).toContain('  new failures: pulluri.auth.unauthenticated');
+    expect(text).toContain('Exit code 1: conformance failure: 1 new failure since the baseline (--fail-on new)');
+    const passing = { ...sampleGatedRun(), exitCode: 0, baseline: { ...sampleGatedRun().baseline!, newFailures: [] } };
+    expect(exitCodeMeaning(0, passing)).toBe('no new failure since the baseline (--fail-on new); 1 still failing from it');
+    expect(summaryTable(sampleRun(), plain)).not.toMatch(/Waived|Compared with/);
   });
 });

@@ -3,7 +3,7 @@
  * that ends with where the reports are and what the exit code means. Colour only when asked
  * for (the stream is a TTY) and NO_COLOR is unset (https://no-color.org).
  */
-import { EXIT, type CheckResult, type Diagnosis, type Level, type RunResult, type Verdict } from '../types.js';
+import { EXIT, type BaselineDiff, type CheckResult, type Diagnosis, type Level, type RunResult, type Verdict, type WaiverState } from '../types.js';
 
 export interface ConsoleOptions {
   /** the output stream is a TTY; default: process.stdout.isTTY (or FORCE_COLOR) */
@@ -86,9 +86,19 @@ export function diagnosisText(d: Diagnosis, opts: ConsoleOptions = {}): string {
 
 export function exitCodeMeaning(code: number, run?: RunResult): string {
   switch (code) {
-    case EXIT.ok:
-      return run?.policy === 'strict' ? 'no failure and no warning (policy strict)' : 'no MUST- or SECURITY-level failure';
+    case EXIT.ok: {
+      if (run?.failOn === 'new' && run.baseline) {
+        const old = run.baseline.stillFailing.length;
+        return `no new failure since the baseline (--fail-on new)${old > 0 ? `; ${old} still failing from it` : ''}`;
+      }
+      const waived = run && run.summary.waived > 0 ? `; ${run.summary.waived} waived` : '';
+      return `${run?.policy === 'strict' ? 'no failure and no warning (policy strict)' : 'no MUST- or SECURITY-level failure'}${waived}`;
+    }
     case EXIT.conformanceFailure: {
+      if (run?.failOn === 'new' && run.baseline && !run.aborted && !run.diagnosis) {
+        const n = run.baseline.newFailures.length;
+        return `conformance failure: ${n} new failure${n === 1 ? '' : 's'} since the baseline (--fail-on new)`;
+      }
       const n = run?.summary.blocking;
       const inconclusive = run?.summary.inconclusive ?? 0;
       const unjudged = inconclusive > 0 ? `, ${inconclusive} inconclusive (see their messages: the baseline not served, or throttling)` : '';
@@ -153,6 +163,8 @@ export function summaryTable(run: RunResult, opts: SummaryOptions = {}): string 
     lines.push('', `Inconclusive (${inconclusive.length}): not judged, since the correctly signed baseline request was not served either:`);
     for (const c of inconclusive) lines.push(`  ${badge(c.verdict, color)}  ${c.level.padEnd(8)} ${oneLine(c.id, 80)}  ${oneLine(c.message, 200)}`);
   }
+  lines.push(...waiverLines(run, color));
+  if (run.baseline) lines.push(...baselineLines(run.baseline));
   if (s.warn > 0) lines.push('', `${s.warn} warning${s.warn === 1 ? '' : 's'}: see summary.md or result.json.`);
   if (run.aborted) lines.push('', paint(`Run aborted: ${oneLine(run.aborted.reason, 300)}`, COLOUR.fail, color));
 
@@ -161,4 +173,51 @@ export function summaryTable(run: RunResult, opts: SummaryOptions = {}): string 
   const exitText = `Exit code ${run.exitCode}: ${exitCodeMeaning(run.exitCode, run)}`;
   lines.push(paint(exitText, run.exitCode === EXIT.ok ? COLOUR.pass : COLOUR.fail, color));
   return lines.join('\n');
+}
+
+/** Waived failures with their owner, reason and expiry; expired waivers (blocking again); stale ones (to remove). */
+function waiverLines(run: RunResult, color: boolean): string[] {
+  const lines: string[] = [];
+  const withState = (state: WaiverState['state']) => run.checks.filter((c) => c.waiver?.state === state);
+  const waived = withState('active');
+  if (waived.length > 0) {
+    lines.push('', `Waived (${waived.length}): failures a waiver accepts until it expires, not blocking:`);
+    for (const c of waived) lines.push(`  ${badge('waived', color)}  ${c.level.padEnd(8)} ${oneLine(c.id, 80)}  ${waiverText(c.waiver!)}`);
+  }
+  const expired = withState('expired');
+  if (expired.length > 0) {
+    lines.push('', `Expired waivers (${expired.length}): these failures block again; fix them or renew the waiver:`);
+    for (const c of expired) lines.push(`  ${badge('fail', color)}  ${c.level.padEnd(8)} ${oneLine(c.id, 80)}  expired on ${oneLine(c.waiver!.expires, 20)}, owner ${oneLine(c.waiver!.owner, 80)}`);
+  }
+  const stale = withState('stale');
+  if (stale.length > 0) {
+    lines.push('', `Stale waivers (${stale.length}): the check passes now; remove the waiver from the waivers file:`);
+    for (const c of stale) lines.push(`  ${badge('pass', color)}  ${oneLine(c.id, 80)}  waiver ${oneLine(c.waiver!.selector, 80)}, owner ${oneLine(c.waiver!.owner, 80)}`);
+  }
+  return lines;
+}
+
+function waiverText(w: WaiverState): string {
+  return oneLine(`through ${w.expires}, owner ${w.owner}: ${w.reason}`, 200);
+}
+
+/** At most this many ids of one group are listed; result.json has them all. */
+const MAX_LISTED_IDS = 20;
+
+function baselineLines(b: BaselineDiff): string[] {
+  const lines = ['', `Compared with run ${oneLine(b.runId, 80)} (${visible(b.path)}):`];
+  const groups: Array<[string, string[]]> = [
+    ['new failures', b.newFailures],
+    ['fixed', b.fixed],
+    ['still failing', b.stillFailing],
+    ['new checks', b.newChecks],
+    ['removed checks', b.removedChecks],
+  ];
+  lines.push(`  ${groups.map(([name, ids]) => `${ids.length} ${name}`).join(', ')}`);
+  for (const [name, ids] of groups) {
+    if (ids.length === 0 || name === 'new checks') continue;
+    const shown = ids.slice(0, MAX_LISTED_IDS).map((id) => oneLine(id, 80));
+    lines.push(`  ${name}: ${shown.join(', ')}${ids.length > MAX_LISTED_IDS ? `, …and ${ids.length - MAX_LISTED_IDS} more (result.json)` : ''}`);
+  }
+  return lines;
 }

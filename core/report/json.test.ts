@@ -2,6 +2,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import schema from './result.schema.json' with { type: 'json' };
 import { renderJson } from './json.js';
+import { sampleGatedRun } from './sample-gated-run.js';
 import { sampleCheck, sampleRun } from './sample-run.js';
 
 const validate = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
@@ -12,6 +13,13 @@ describe('result.json', () => {
     const parsed = JSON.parse(renderJson(run));
     expect(validate(parsed), JSON.stringify(validate.errors)).toBe(true);
     expect(parsed).toEqual(run);
+  });
+
+  it('validates a run with waivers in every state, a baseline diff and --fail-on', () => {
+    const parsed = JSON.parse(renderJson(sampleGatedRun()));
+    expect(validate(parsed), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate({ ...parsed, failOn: 'some' })).toBe(false);
+    expect(validate({ ...parsed, checks: [{ ...parsed.checks[0], waiver: { ...parsed.checks[0].waiver, state: 'gone' } }] })).toBe(false);
   });
 
   it('rejects what the schema excludes, so schema and types cannot drift silently', () => {

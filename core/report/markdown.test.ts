@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { escapeCell, renderMarkdown } from './markdown.js';
+import { sampleGatedRun } from './sample-gated-run.js';
 import { sampleCheck, sampleExchange, sampleRun } from './sample-run.js';
 
 /** The cells of a GFM table row, split on unescaped pipes as GitHub does. */
@@ -75,5 +76,31 @@ describe('renderMarkdown', () => {
     const out = renderMarkdown(sampleRun({ aborted: { reason: 'target | down', exitCode: 3 }, exitCode: 3 }));
     expect(out).toContain('> **Run aborted:** target \\| down');
     expect(out).toContain('exit code **3** (target unreachable)');
+  });
+});
+
+describe('renderMarkdown with waivers and a baseline', () => {
+  const md = renderMarkdown(sampleGatedRun());
+
+  it('a waivers table: each waived, expired or stale check with its waiver, owner, expiry and reason', () => {
+    expect(md).toContain('### Waivers');
+    const rows = md.split('\n').filter((l) => l.startsWith('| `'));
+    const waiverRows = rows.filter((r) => cells(r).length === 7).map(cells);
+    expect(waiverRows).toEqual([
+      ['`pulluri.echo.ts`', 'MUST', '`pulluri.echo.ts`', '🧹 stale: the check passes, remove the waiver', 'issuer-team', '2026-06-30', 'fixed in release 4.2 \\| see &lt;ticket&gt;'],
+      ['`pulluri.echo.txn`', 'MUST', '`echo`', '🛡️ waived', 'issuer-team', '2026-06-30', 'fixed in release 4.2 \\| see &lt;ticket&gt;'],
+      ['`pulldoc.echo.txn`', 'MUST', '`pulldoc.echo.txn`', '⏰ expired: blocking', 'vendor', '2026-01-31', 'fixed in release 4.2 \\| see &lt;ticket&gt;'],
+    ]);
+    expect(md.split('\n')[0]).toContain('1 waived');
+    expect(renderMarkdown(sampleRun())).not.toContain('### Waivers');
+  });
+
+  it('the baseline diff, group by group', () => {
+    expect(md).toContain('### Compared with the baseline\n\nPrevious run `prev-run` (`reports/prev/result.json`).');
+    expect(md).toContain('| 🆕 New failures (1) | `pulluri.auth.unauthenticated` |');
+    expect(md).toContain('| ✅ Fixed (1) | `pulluri.echo.ts` |');
+    expect(md).toContain('| ❌ Still failing (1) | `pulldoc.echo.txn` |');
+    expect(md).toContain('| ➖ Removed checks (1) | `pulluri.old-check` |');
+    expect(md).toContain('1 new failure since the baseline (--fail-on new)');
   });
 });

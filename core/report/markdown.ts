@@ -53,6 +53,7 @@ function headline(run: RunResult): string {
   if (s.warn > 0) parts.push(`${s.warn} warning${s.warn === 1 ? '' : 's'}`);
   if (s.error > 0) parts.push(`${s.error} error${s.error === 1 ? '' : 's'}`);
   if (s.inconclusive > 0) parts.push(`${s.inconclusive} inconclusive`);
+  if (s.waived > 0) parts.push(`${s.waived} waived`);
   if (s.skip > 0) parts.push(`${s.skip} skipped`);
   return `## ${ok ? '✅' : '❌'} dlconform: ${parts.join(', ')}`;
 }
@@ -129,6 +130,9 @@ export function renderMarkdown(run: RunResult, opts: { maxChars?: number } = {})
   if (run.aborted) out.push(`> **Run aborted:** ${escapeCell(run.aborted.reason)}`, '');
   out.push('### By level', '', ...levelTable(run), '');
 
+  out.push(...waiverSection(run));
+  if (run.baseline) out.push(...baselineSection(run.baseline));
+
   const findings = noteworthy(run);
   if (findings.length > 0) {
     out.push('### Failures and warnings', '', ...findingsTable(findings), '');
@@ -150,6 +154,39 @@ export function renderMarkdown(run: RunResult, opts: { maxChars?: number } = {})
     }
   }
   return out.join('\n');
+}
+
+const WAIVER_STATE = { active: '🛡️ waived', expired: '⏰ expired: blocking', stale: '🧹 stale: the check passes, remove the waiver' } as const;
+
+/** Every check a waiver matched: waived failures, expired waivers (blocking again), stale waivers. */
+function waiverSection(run: RunResult): string[] {
+  const waived = run.checks.filter((c) => c.waiver);
+  if (waived.length === 0) return [];
+  const rows = ['### Waivers', '', '| Check | Level | Waiver | State | Owner | Expires | Reason |', '|---|---|---|---|---|---|---|'];
+  for (const c of waived.slice(0, MAX_ROWS)) {
+    const w = c.waiver!;
+    rows.push(`| ${codeCell(c.id)} | ${c.level} | ${codeCell(w.selector)} | ${WAIVER_STATE[w.state]} | ${escapeCell(w.owner)} | ${escapeCell(w.expires)} | ${escapeCell(w.reason)} |`);
+  }
+  if (waived.length > MAX_ROWS) rows.push('', `…and ${waived.length - MAX_ROWS} more: see result.json.`);
+  rows.push('');
+  return rows;
+}
+
+function baselineSection(b: NonNullable<RunResult['baseline']>): string[] {
+  const out = ['### Compared with the baseline', '', `Previous run ${codeCell(b.runId)} (${codeCell(b.path)}).`, '', '| | Checks |', '|---|---|'];
+  const groups: Array<[string, string[]]> = [
+    ['🆕 New failures', b.newFailures],
+    ['✅ Fixed', b.fixed],
+    ['❌ Still failing', b.stillFailing],
+    ['➕ New checks', b.newChecks],
+    ['➖ Removed checks', b.removedChecks],
+  ];
+  for (const [name, ids] of groups) {
+    const shown = ids.slice(0, MAX_ROWS).map(codeCell).join(', ');
+    out.push(`| ${name} (${ids.length}) | ${shown}${ids.length > MAX_ROWS ? ` …and ${ids.length - MAX_ROWS} more` : ''} |`);
+  }
+  out.push('');
+  return out;
 }
 
 /** Writes DIR/summary.md and returns its path. */
