@@ -16,8 +16,8 @@ describe('renderLoadHtml', () => {
     // the same SVG as capacity.svg, inline, with the knee line
     expect(html).toMatch(/<figure><svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^>]*>[\s\S]*knee 100 req\/s[\s\S]*<\/svg>/);
     expect(html).toContain('<td class="text">1 <strong>knee</strong></td><td>100</td><td>100</td>');
-    expect(html).toMatch(/<td class="text">2<\/td>.*<td>not sustained: achieved 120/);
-    expect(html).toMatch(/<td class="text">0<\/td>.*<td>sustained<\/td><\/tr>/);
+    expect(html).toMatch(/<td class="text">2<\/td>.*<td class="text">not sustained: achieved 120/);
+    expect(html).toMatch(/<td class="text">0<\/td>.*<td class="text">sustained<\/td><\/tr>/);
   });
 
   it('a smoke run: thresholds with their results, the fail verdict, the sampled failures with escaped evidence', () => {
@@ -40,8 +40,8 @@ describe('renderLoadHtml', () => {
       }),
     );
     expect(html).toContain('<h1>dlconform load: FAIL</h1>');
-    expect(html).toContain('<td class="text">latency</td><td class="text"><code>p(95)&lt;1</code></td><td>3.5</td><td><span class="badge v-fail">FAIL</span></td>');
-    expect(html).toContain('<td class="text">errors</td><td class="text"><code>rate&lt;0.01</code></td><td>0</td><td><span class="badge v-pass">PASS</span></td>');
+    expect(html).toContain('<td class="text">latency</td><td class="text"><code>p(95)&lt;1</code></td><td>3.5</td><td class="text"><span class="badge v-fail">FAIL</span></td>');
+    expect(html).toContain('<td class="text">errors</td><td class="text"><code>rate&lt;0.01</code></td><td>0</td><td class="text"><span class="badge v-pass">PASS</span></td>');
     expect(html).toContain('id="sampled-pulldoc.echo.ts"');
     expect(html).toContain('&lt;script&gt;window.__pwned=1&lt;/script&gt;');
     expect(html.match(/<script>/g)).toHaveLength(1);

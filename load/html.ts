@@ -12,8 +12,9 @@ import { capacitySvg } from './svg.js';
 const ms = (v: number | undefined) => (v === undefined ? '–' : v >= 100 ? v.toFixed(0) : v.toFixed(2));
 const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
 
-function table(caption: string, head: string[], rows: string[][], leftColumns = 1): string {
-  const cell = (tag: 'th' | 'td', text: string, i: number) => `<${tag}${i < leftColumns ? ' class="text"' : ''}${tag === 'th' ? ' scope="col"' : ''}>${text}</${tag}>`;
+/** A table whose columns are numbers (right-aligned) except those listed in `textColumns`. */
+function table(caption: string, head: string[], rows: string[][], textColumns: readonly number[] = [0]): string {
+  const cell = (tag: 'th' | 'td', text: string, i: number) => `<${tag}${textColumns.includes(i) ? ' class="text"' : ''}${tag === 'th' ? ' scope="col"' : ''}>${text}</${tag}>`;
   return (
     `<div class="scroll"><table><caption class="text">${escapeHtml(caption)}</caption>` +
     `<thead><tr>${head.map((h, i) => cell('th', escapeHtml(h), i)).join('')}</tr></thead>` +
@@ -37,7 +38,7 @@ function stepsTable(steps: readonly StepResult[], kneeIndex: number | undefined,
     verdicts.has(s.index) ? (verdicts.get(s.index)!.length === 0 ? 'sustained' : `not sustained: ${escapeHtml(verdicts.get(s.index)!.join('; '))}`) : '–',
   ]);
   const head = ['step', 'offered req/s', 'achieved req/s', 'requests', 'p50 ms', 'p90 ms', 'p95 ms', 'p99 ms', 'max ms', 'errors', 'late starts', 'step verdict'];
-  return table('Per step', head, rows);
+  return table('Per step', head, rows, [0, head.length - 1]);
 }
 
 export function renderLoadHtml(r: LoadResult): string {
@@ -70,7 +71,7 @@ export function renderLoadHtml(r: LoadResult): string {
       String(t.actual),
       t.ok ? '<span class="badge v-pass">PASS</span>' : '<span class="badge v-fail">FAIL</span>',
     ]);
-    out.push(table('Thresholds and their results', ['metric', 'threshold', 'actual', 'result'], rows, 2));
+    out.push(table('Thresholds and their results', ['metric', 'threshold', 'actual', 'result'], rows, [0, 1, 3]));
   }
 
   const capacity = r.profile === 'capacity';
@@ -96,7 +97,7 @@ export function renderLoadHtml(r: LoadResult): string {
   if (r.segments.length > 1) {
     out.push('<h2 id="segments">Segments</h2>');
     const rows = r.segments.map((s) => [escapeHtml(s.segment), String(s.requests), ms(s.p95Ms), String(s.lateStarts), `${s.exitCode ?? '–'}${s.error ? ` (${escapeHtml(s.error)})` : ''}`]);
-    out.push(table('Segments (percentiles above come from the merged histogram)', ['segment', 'requests', 'p95 ms', 'late starts', 'vegeta exit'], rows));
+    out.push(table('Segments (percentiles above come from the merged histogram)', ['segment', 'requests', 'p95 ms', 'late starts', 'vegeta exit'], rows, [0, 4]));
   }
   const reasons = Object.entries(r.total.reasons).sort((a, b) => b[1] - a[1]);
   if (reasons.length > 0) {

@@ -36,6 +36,7 @@ table { border-collapse: collapse; margin: .5rem 0 1rem; }
 th, td { border: 1px solid var(--line); padding: .25rem .6rem; text-align: right; }
 th:first-child, td:first-child, td.text, th.text { text-align: left; }
 thead th { background: var(--panel); }
+caption { text-align: left; font-weight: 600; padding: .25rem 0; }
 .badge { display: inline-block; min-width: 3.2rem; text-align: center; padding: 0 .4rem; border-radius: 3px; font-weight: 700; font-size: .85rem; color: #fff; background: var(--muted); }
 .v-pass .badge, .badge.v-pass { background: var(--pass); } .badge.v-fail { background: var(--fail); } .badge.v-warn { background: var(--warn); }
 .badge.v-skip { background: var(--skip); } .badge.v-error { background: var(--error); } .badge.v-inconclusive { background: var(--inconclusive); }

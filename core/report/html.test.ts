@@ -174,6 +174,8 @@ describe('renderHtml', () => {
       timing: { pairs: 2000, differenceUs: 1.234, ciUs: [-3.5, 6.25], confidence: 0.99983, p: 0.42, minimumDetectableUs: 12.5 },
     });
     const block = checkMarkup(renderHtml(sampleRun({ checks: [timed] })), 'check-timing.keyhash-compare');
+    // a pass, shown open: its numbers are what the reader wants
+    expect(block).toMatch(/^<details class="check v-pass"[^>]* open>/);
     expect(block).toContain('<td>1.23 µs</td>');
     expect(block).toContain('Confidence interval (99.98%)</th><td>-3.50 µs to 6.25 µs</td>');
     expect(block).toContain('Smallest leak this run could detect (80% power)</th><td>12.5 µs</td>');

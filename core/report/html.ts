@@ -71,7 +71,7 @@ export function htmlDocument(title: string, body: string): string {
   ].join('\n');
 }
 
-export function verdictBadge(verdict: Verdict): string {
+function verdictBadge(verdict: Verdict): string {
   return `<span class="badge v-${verdict}">${VERDICT_LABEL[verdict]}</span>`;
 }
 
@@ -141,12 +141,12 @@ function waiverBlock(w: NonNullable<CheckResult['waiver']>): string {
   );
 }
 
-/** One check as a <details> element with its anchor; open when it is a finding. */
+/** One check as a <details> element with its anchor; open when it is a finding or carries a timing measurement (its numbers are the point). */
 export function checkBlock(c: CheckResult, depth: EvidenceDepth, copy: CopyTargets, anchor = checkAnchor(c.id)): string {
-  const finding = c.verdict !== 'pass' && c.verdict !== 'skip';
+  const open = (c.verdict !== 'pass' && c.verdict !== 'skip') || c.timing !== undefined;
   const waiverNote = c.waiver && c.verdict !== 'waived' ? ` <span class="tag">waiver ${escapeHtml(c.waiver.state)}</span>` : '';
   const out = [
-    `<details class="check v-${c.verdict}" id="${escapeHtml(anchor)}" data-verdict="${escapeHtml(c.verdict)}" data-level="${escapeHtml(c.level)}" data-api="${escapeHtml(c.api)}" data-tags="${escapeHtml(c.tags.join(' '))}"${finding ? ' open' : ''}>`,
+    `<details class="check v-${c.verdict}" id="${escapeHtml(anchor)}" data-verdict="${escapeHtml(c.verdict)}" data-level="${escapeHtml(c.level)}" data-api="${escapeHtml(c.api)}" data-tags="${escapeHtml(c.tags.join(' '))}"${open ? ' open' : ''}>`,
     `<summary>${verdictBadge(c.verdict)} <code>${escapeHtml(c.id)}</code> <span class="title">${escapeHtml(c.title)}</span> <span class="tag">${escapeHtml(c.level)}</span>${waiverNote} <a class="anchor" href="#${escapeHtml(anchor)}" aria-label="Link to ${escapeHtml(c.id)}">#</a></summary>`,
     '<div class="body">',
     `<p class="message">${escapeHtml(c.message)}</p>`,
@@ -348,7 +348,8 @@ export function renderHtml(run: RunResult, opts: { maxChars?: number } = {}): st
   if (findings.length > 0) top.push('<h2 id="findings">Findings</h2>', findingsList(findings, anchors));
   if (run.baseline) top.push(baselineBlock(run.baseline, anchors, run.failOn));
   const title = `dlconform ${runKind(run)} ${run.runId}: ${run.exitCode === 0 ? 'PASS' : 'FAIL'}`;
-  const finding = (c: CheckResult) => findings.includes(c);
+  const findingSet = new Set(findings);
+  const finding = (c: CheckResult) => findingSet.has(c);
   // the richest page that fits: passes' evidence shortened, then dropped, then findings' dropped too
   const attempts: Array<(c: CheckResult) => EvidenceDepth> = [(c) => (finding(c) ? 'full' : 'brief'), (c) => (finding(c) ? 'full' : 'none'), () => 'none'];
   let page = '';
