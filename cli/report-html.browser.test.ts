@@ -11,7 +11,7 @@
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Writable } from 'node:stream';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -32,7 +32,9 @@ import { runAndReport } from './run.js';
 import { timingCommand } from './timing.js';
 
 const IN_CI = process.env.CI === 'true' || process.env.CI === '1';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** CHROMIUM_PATH, else Debian's /usr/bin/chromium, else a chromium on PATH (what .ci/run checks for). */
+const CHROMIUM =
+  process.env.CHROMIUM_PATH ?? ['/usr/bin', ...(process.env.PATH ?? '').split(delimiter).filter((d) => d !== '')].map((d) => join(d, 'chromium')).find((p) => existsSync(p)) ?? '/usr/bin/chromium';
 const missing = existsSync(CHROMIUM)
   ? undefined
   : `chromium not found at ${CHROMIUM}: install it with \`apt-get install chromium\` (Debian/Ubuntu), or set CHROMIUM_PATH to a Chromium or Chrome binary`;

@@ -38,8 +38,8 @@ Options:
       --policy P         conformance | strict (as for run; overrides "policy" of the config)
       --only SELECTOR    run only matching checks (id, id segment, tag: window, sidechannel); repeatable
       --skip SELECTOR    leave out matching checks; repeatable
-      --report-dir DIR   where result.json, junit.xml, summary.md and timing.json (raw samples
-                         and statistics) go (default: reports/<run-id>)
+      --report-dir DIR   where result.json, junit.xml, summary.md, report.html and timing.json
+                         (raw samples and statistics) go (default: reports/<run-id>)
   -q, --quiet            no progress lines, only the summary
   -h, --help             this help
 
