@@ -201,6 +201,21 @@ describe('renderHtml', () => {
     expect(checkMarkup(tiny, 'check-c.0')).toContain('1 exchange left out');
   });
 
+  it('opens with the diagnosis of a refused baseline and says when the run was aborted', () => {
+    const html = renderHtml(
+      sampleRun({
+        diagnosis: { api: 'pulluri', cause: 'hmac-encoding', summary: 'served when signed <raw-base64>', suspects: ['hmac'], evidence: [sampleExchange()] },
+        aborted: { reason: 'http://127.0.0.1:1/pulluri is unreachable', exitCode: 3 },
+      }),
+    );
+    const diagnosis = /<section class="notice bad" aria-labelledby="diagnosis">.*?<\/section>/s.exec(html)![0];
+    expect(diagnosis).toContain('<p>served when signed &lt;raw-base64&gt;</p>');
+    expect(diagnosis).toContain('Look at: <code>hmac</code>');
+    expect(diagnosis).toMatch(/<button type="button" class="copy" data-copy-target="copy-d1"/);
+    expect(html.indexOf('id="diagnosis"')).toBeLessThan(html.indexOf('id="counts"'));
+    expect(html).toContain('<strong>Run aborted</strong> (exit 3): http://127.0.0.1:1/pulluri is unreachable');
+  });
+
   it('is written as report.html', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'dlconform-html-'));
     const path = await writeHtml(sampleRun(), dir);
