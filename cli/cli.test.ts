@@ -55,7 +55,7 @@ describe('dlconform run', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/PASS\s+pulluri\.echo\.txn/);
-    for (const f of ['result.json', 'junit.xml', 'summary.md', 'transcript.jsonl']) expect(existsSync(join(tmp, 'out-ok', f)), f).toBe(true);
+    for (const f of ['result.json', 'junit.xml', 'summary.md', 'report.html', 'transcript.jsonl']) expect(existsSync(join(tmp, 'out-ok', f)), f).toBe(true);
     const result = JSON.parse(readFileSync(join(tmp, 'out-ok', 'result.json'), 'utf8'));
     expect(result.schemaVersion).toBe(3);
     expect(result.summary.fail).toBe(0);
@@ -183,6 +183,10 @@ describe('dlconform help, version, demo', () => {
     // the issuer pushes its pending document to the mock after Status 9; both HMAC encodings verify
     const verdictOf = (id: string) => result.checks.find((c) => c.id === id)?.verdict;
     expect([verdictOf('pulluri.pending.pushed'), verdictOf('pulluri.auth.hmac-encodings')]).toEqual(['pass', 'pass']);
+    // the full run as one page: every check at its anchor, a few hundred KB at most
+    const html = readFileSync(join(tmp, 'out-demo', 'report.html'), 'utf8');
+    expect(Buffer.byteLength(html)).toBeLessThan(450_000);
+    for (const c of result.checks) expect(html).toContain(`id="check-${c.id}"`);
   });
 
   it('demo --fault push-unpullable-uri fails the consistency check (exit 1); an unknown fault is a usage error', async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -49,6 +49,17 @@ describe('dlconform report push / serve --digilocker', () => {
     const json = JSON.parse(j.text()) as { uploads: Array<{ findings: unknown[]; uris: unknown[] }>; acceptedUris: string[] };
     expect(json.uploads).toHaveLength(2);
     expect(json.acceptedUris).toEqual(store.documents.map((d) => d.uri));
+
+    // --report-dir: the same as one page, report.html
+    const h = capture();
+    expect(await reportPush(['push', '--db', dbPath, '--report-dir', join(dir, 'html')], h.io)).toBe(1);
+    const html = readFileSync(join(dir, 'html', 'report.html'), 'utf8');
+    expect(html).toContain('<h1>dlconform report push: FAIL</h1>');
+    expect(html).toMatch(/<span class="badge v-pass">ACCEPTED<\/span> <code>#1<\/code>/);
+    expect(html).toMatch(/<span class="badge v-fail">REJECTED<\/span> <code>#2<\/code>/);
+    expect(html).toMatch(/<code>aadhaar-checksum<\/code>.*Aadhaar X{8}\d{4} fails/);
+    expect(html).toContain('2 uploads: 1 accepted, 1 rejected; 4 distinct URIs added.');
+    expect(html).not.toMatch(/\d{12}/);
   });
 
   it('usage errors', async () => {

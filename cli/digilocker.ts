@@ -3,6 +3,8 @@
  * `dlconform report push --db FILE` (what the mock received, read from its SQLite file).
  */
 import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { TargetClient } from '../core/client.js';
 import { loadConfig } from '../core/config/index.js';
 import { checkConsistency, formatConsistency, pushedFromConfig, RunContext } from '../conformance/index.js';
@@ -13,7 +15,9 @@ import { seededRandom } from '../protocol/time.js';
 import { MOCK_FAULTS, parseFaultSequence, parseMockFaults, PushDb, startMockDigiLocker } from '../fixtures/digilocker/index.js';
 import { formatRetrySummary, retrySummary, uploadRetries } from '../fixtures/digilocker/retries.js';
 import { DEFAULT_ORG_ID } from '../fixtures/issuer/index.js';
+import { REPORT_HTML } from '../core/report/html.js';
 import { integer, parse, UsageError, usageOnError } from './args.js';
+import { renderPushHtml } from './push-html.js';
 
 export const SERVE_DIGILOCKER_HELP = `Usage: dlconform serve --digilocker --db FILE [options]
 
@@ -40,7 +44,7 @@ Options:
   -h, --help               this help
 `;
 
-export const REPORT_PUSH_HELP = `Usage: dlconform report push --db FILE [--config FILE] [--format text|json] [--max-findings N]
+export const REPORT_PUSH_HELP = `Usage: dlconform report push --db FILE [--config FILE] [--format text|json] [--max-findings N] [--report-dir DIR]
 
 Prints what a mock DigiLocker (dlconform serve --digilocker) received: every upload (kind, time,
 txn, file, rows, ResponseStatus and message), its findings (line:column, severity, rule, message)
@@ -56,6 +60,7 @@ Options:
   -c, --config FILE        a dlconform config of the issuer: check the pushed URIs are pullable
       --format text|json   output format (default text)
       --max-findings N     findings printed per upload (default 20; all are counted)
+      --report-dir DIR     also write DIR/report.html: the same as one page to open or file
   -h, --help               this help
 
 Exit codes: ${EXIT.ok} every upload accepted (and every pushed URI pullable); ${EXIT.conformanceFailure} an upload was rejected\n(ResponseStatus 0) or a pushed URI is not pullable; ${EXIT.usage} usage error.
@@ -123,7 +128,14 @@ export async function reportPush(argv: string[], io: DigiLockerIo = defaultIo, e
   const args = argv[0] === 'push' ? argv.slice(1) : argv;
   const { values } = parse(
     args,
-    { db: { type: 'string' }, config: { type: 'string', short: 'c' }, format: { type: 'string' }, 'max-findings': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    {
+      db: { type: 'string' },
+      config: { type: 'string', short: 'c' },
+      format: { type: 'string' },
+      'max-findings': { type: 'string' },
+      'report-dir': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
     'report push',
   );
   if (values.help) {
@@ -155,6 +167,14 @@ export async function reportPush(argv: string[], io: DigiLockerIo = defaultIo, e
       uploads.map((u) => u.retry),
     );
     const consistency = values.config ? await consistencyOf(values.config, db.acceptedUris(), env) : undefined;
+    const exitCode = rejected > 0 || consistency?.ok === false ? EXIT.conformanceFailure : EXIT.ok;
+    if (values['report-dir']) {
+      const dir = values['report-dir'];
+      await mkdir(dir, { recursive: true });
+      const report = { db: values.db, generatedAt: new Date().toISOString(), uploads, acceptedUris: db.acceptedUris(), retries, consistency, exitCode };
+      await writeFile(join(dir, REPORT_HTML), renderPushHtml(report), 'utf8');
+      io.stderr(`Report: ${join(dir, REPORT_HTML)}\n`);
+    }
     if (format === 'json') {
       io.stdout(`${JSON.stringify({ version: 1, db: values.db, uploads, acceptedUris: db.acceptedUris(), retries, ...(consistency && { consistency }) }, null, 2)}\n`);
     } else {
@@ -182,7 +202,7 @@ export async function reportPush(argv: string[], io: DigiLockerIo = defaultIo, e
       if (consistency) out.push('', 'cross-API consistency (pushed URIs → Pull URI, Pull Doc):', formatConsistency(consistency).trimEnd());
       io.stdout(`${out.join('\n')}\n`);
     }
-    return rejected > 0 || consistency?.ok === false ? EXIT.conformanceFailure : EXIT.ok;
+    return exitCode;
   } finally {
     db.close();
   }

@@ -58,7 +58,7 @@ Options:
       --replay SEED:PATH   send only the counterexample a previous run printed, and judge it
       --open-search        the issuer answers searches the config does not list: do not judge
                            unknown-no-document
-      --report-dir DIR     where result.json, junit.xml, summary.md and fuzz.json go
+      --report-dir DIR     where result.json, junit.xml, summary.md, report.html and fuzz.json go
                            (default: reports/<run-id>)
       --format github      also GitHub Actions annotations for findings and the summary appended
                            to $GITHUB_STEP_SUMMARY

@@ -37,7 +37,7 @@ Options:
                          (echo-ts), an API (pulluri, pulldoc, pushcsv, pushuri, consistency), a section (auth,
                          content) or a
                          tag (security); * globs (pulluri.*.format-*).
-      --report-dir DIR   where result.json, junit.xml, summary.md, transcript.jsonl go
+      --report-dir DIR   where result.json, junit.xml, summary.md, report.html, transcript.jsonl go
                          (default: reports/<run-id>)
       --seed N           seed for txn values and the DigiLockerId (default: time-based; printed)
       --policy P         conformance | strict: conformance (default) blocks on MUST and SECURITY

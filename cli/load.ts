@@ -60,7 +60,7 @@ Options:
                          and its merge Job into the report dir instead of running
       --image IMAGE      the container image of the Kubernetes pods (default dlconform:latest;
                          it must hold dlconform and vegeta)
-      --report-dir DIR   where load.json, junit.xml, summary.md, latency.html go
+      --report-dir DIR   where load.json, junit.xml, summary.md, report.html, latency.html go
                          (default: reports/load-<time>-<profile>)
       --keep-raw         keep each segment's results.json (vegeta's results, no bodies)
       --no-preflight     do not send the one check request from Node before vegeta starts
@@ -204,7 +204,7 @@ async function mergeCommand(argv: string[], out: NodeJS.WritableStream): Promise
   });
   // segments hold only redacted evidence; nothing secret is known here to redact again
   await writeLoadReports(result, reportDir);
-  out.write(`\n${result.verdict.toUpperCase()}: ${result.message}\nmerged ${segments.length} of ${plan.segment.count} segments; reports: ${reportDir}/summary.md, load.json, junit.xml\n`);
+  out.write(`\n${result.verdict.toUpperCase()}: ${result.message}\nmerged ${segments.length} of ${plan.segment.count} segments; reports: ${reportDir}/report.html, summary.md, load.json, junit.xml\n`);
   return result.exitCode;
 }
 
@@ -353,7 +353,7 @@ export async function loadCommand(argv: string[], out: NodeJS.WritableStream = p
     });
     if (outcome.result) {
       const extra = outcome.result.files.includes(LATENCY_HTML) ? `, ${LATENCY_HTML}` : '';
-      out.write(`\n${segment ? 'SEGMENT' : outcome.result.verdict.toUpperCase()}: ${outcome.message}\nreports: ${reportDir}/summary.md, load.json, junit.xml${extra}\n`);
+      out.write(`\n${segment ? 'SEGMENT' : outcome.result.verdict.toUpperCase()}: ${outcome.message}\nreports: ${reportDir}/report.html, summary.md, load.json, junit.xml${extra}\n`);
     } else {
       err.write(`dlconform load: ${outcome.message}\n`);
     }

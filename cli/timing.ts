@@ -42,8 +42,8 @@ Options:
       --fail-on W        any | new: only failures the baseline did not have block (as for run)
       --only SELECTOR    run only matching checks (id, id segment, tag: window, sidechannel); repeatable
       --skip SELECTOR    leave out matching checks; repeatable
-      --report-dir DIR   where result.json, junit.xml, summary.md and timing.json (raw samples
-                         and statistics) go (default: reports/<run-id>)
+      --report-dir DIR   where result.json, junit.xml, summary.md, report.html and timing.json
+                         (raw samples and statistics) go (default: reports/<run-id>)
       --format github    also GitHub Actions annotations for findings and the summary appended
                          to $GITHUB_STEP_SUMMARY
   -q, --quiet            no progress lines, only the summary

@@ -49,6 +49,22 @@ export interface CheckResult {
   durationMs: number;
   /** the waiver that matched this check, and what it did: accepted the failure, expired, or is stale (the check passes now) */
   waiver?: WaiverState;
+  /** set by the timing side-channel tests (dlconform timing): what was measured, for the reports to show as numbers */
+  timing?: TimingMeasurement;
+}
+
+/** What one timing side-channel test measured, in microseconds (properties/timing/sidechannel.ts). */
+export interface TimingMeasurement {
+  /** pairs of requests measured */
+  pairs: number;
+  /** the estimated difference: the first class (near miss) minus the second (far miss) */
+  differenceUs: number;
+  /** the confidence interval of the difference, at `confidence` (1 − the per-test level) */
+  ciUs: [number, number];
+  confidence: number;
+  p: number;
+  /** the smallest difference this run would have detected with 80% power: smaller leaks are not ruled out */
+  minimumDetectableUs: number;
 }
 
 /** A waiver as it applied to one check of a run. */

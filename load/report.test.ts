@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { Redactor } from '../core/redact.js';
+import { REPORT_HTML } from '../core/report/html.js';
 import { LatencyHistogram } from './histogram.js';
-import { findKnee, type StepResult } from './knee.js';
+import { findKnee } from './knee.js';
 import { CAPACITY_SVG, LOAD_JSON, LOAD_JUNIT, LOAD_SUMMARY, renderJunit, renderSummary, writeLoadReports, type LoadResult } from './report.js';
+import { sampleLoadResult as result, sampleStep as step } from './sample-result.js';
 import { capacitySvg } from './svg.js';
 
 const dirs: string[] = [];
@@ -15,62 +17,6 @@ afterAll(() => {
 });
 
 const criteria = { minAchievedRatio: 0.99, errorRate: 0.01, p99Ms: 500, lateStartRate: 0.001 };
-
-const step = (index: number, offered: number, achieved: number, p99: number, lateStarts = 0): StepResult => ({
-  index,
-  offeredRate: offered,
-  achievedRate: achieved,
-  windowSeconds: 10,
-  requests: achieved * 10,
-  completed: achieved * 10,
-  lateStarts,
-  errorRate: 0,
-  httpFailedRate: 0,
-  p50Ms: p99 / 4,
-  p90Ms: p99 / 2,
-  p95Ms: p99 / 1.5,
-  p99Ms: p99,
-  maxMs: p99 * 2,
-  sampled: { pass: 3, fail: 0 },
-  reasons: {},
-  beyondCapture: 0,
-});
-
-function result(extra: Partial<LoadResult>): LoadResult {
-  return {
-    schemaVersion: 2,
-    tool: { name: 'dlconform', version: 't' },
-    runId: 'r1',
-    profile: 'smoke',
-    scenario: 'pull-doc',
-    specProfile: '3.0',
-    target: 'http://127.0.0.1:8080/pulldoc',
-    startedAt: '2026-01-01T00:00:00.000Z',
-    endedAt: '2026-01-01T00:00:10.000Z',
-    engine: { name: 'vegeta', version: 'v12.13.0', segments: 1 },
-    settings: {
-      format: 'pdf',
-      sampleRate: 0.005,
-      captureBytes: 4096,
-      requestTimeoutMs: 10000,
-      thresholds: { p95Ms: 1000, p99Ms: 2000, errorRate: 0.01, checksRate: 0.99, lateStartRate: 0.001 },
-      datasetSize: 3,
-      profile: { rate: 20, durationSeconds: 10 },
-      limits: { workers: 10, maxWorkers: 60, maxConnections: 60 },
-    },
-    steps: [step(0, 20, 20, 5)],
-    total: step(0, 20, 20, 5),
-    segments: [],
-    thresholds: [],
-    conformance: { samples: 0, pass: 0, fail: 0, byCheck: {}, failures: [] },
-    verdict: 'pass',
-    message: 'All thresholds met.',
-    exitCode: 0,
-    histogram: new LatencyHistogram().encode(),
-    files: ['load.json'],
-    ...extra,
-  };
-}
 
 /** The test cases of a load junit.xml, checked to be well-formed first. */
 function junitCases(xml: string): any[] {
@@ -165,12 +111,12 @@ describe('load reports', () => {
     dirs.push(dir);
     const raw = result({ profile: 'capacity', steps: [step(0, 100, 100, 5)], capacity: findKnee([step(0, 100, 100, 5)], criteria), message: 'Sunil Kumar super-secret-key-123' });
     const written = await writeLoadReports(redactor.redactDeep(raw), dir);
-    expect(written).toEqual([LOAD_JSON, LOAD_JUNIT, LOAD_SUMMARY, CAPACITY_SVG]);
+    expect(written).toEqual([LOAD_JSON, LOAD_JUNIT, LOAD_SUMMARY, REPORT_HTML, CAPACITY_SVG]);
     for (const f of written) expect(readFileSync(join(dir, f), 'utf8'), f).not.toMatch(/Sunil Kumar|super-secret-key-123/);
     const json = JSON.parse(readFileSync(join(dir, LOAD_JSON), 'utf8')) as LoadResult;
     expect(json.schemaVersion).toBe(2);
     expect(json.engine.name).toBe('vegeta');
-    expect(json.files).toEqual(['load.json', 'junit.xml', 'summary.md', 'capacity.svg']);
+    expect(json.files).toEqual(['load.json', 'junit.xml', 'summary.md', 'report.html', 'capacity.svg']);
     expect(LatencyHistogram.decode(json.histogram).count).toBe(0);
   });
 });

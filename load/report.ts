@@ -3,12 +3,15 @@
  * rate, p50/p90/p95/p99, error rate, late starts; the thresholds; the knee; the sampled
  * conformance checks with their evidence), junit.xml (one test case per threshold, or the knee
  * for capacity, and one per failing sampled check), summary.md (tables, and for capacity the
- * latency plot capacity.svg with the knee marked). What arrives was redacted where it was
+ * latency plot capacity.svg with the knee marked), report.html (the same in the look of the
+ * conformance report, chart inline: load/html.ts). What arrives was redacted where it was
  * recorded (the sampled checks' evidence, vegeta's error text): the writers only format.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { REPORT_HTML } from '../core/report/html.js';
 import { renderJunitReport, type JunitCase } from '../core/report/junit.js';
+import { renderLoadHtml } from './html.js';
 import type { KneeResult, StepResult } from './knee.js';
 import type { LoadProfileName, ScenarioName } from './plan.js';
 import type { SampledTally } from './sampled.js';
@@ -190,14 +193,15 @@ export function renderSummary(r: LoadResult): string {
   return lines.join('\n');
 }
 
-/** Writes load.json, junit.xml, summary.md (and capacity.svg); returns the names written. */
+/** Writes load.json, junit.xml, summary.md, report.html (and capacity.svg); returns the names written. */
 export async function writeLoadReports(r: LoadResult, dir: string): Promise<string[]> {
-  const written = [LOAD_JSON, LOAD_JUNIT, LOAD_SUMMARY];
+  const written = [LOAD_JSON, LOAD_JUNIT, LOAD_SUMMARY, REPORT_HTML];
   if (r.profile === 'capacity') written.push(CAPACITY_SVG);
   const safe: LoadResult = { ...r, files: [...new Set([...r.files, ...written])] };
   await writeFile(join(dir, LOAD_JSON), `${JSON.stringify(safe, null, 2)}\n`);
   await writeFile(join(dir, LOAD_JUNIT), renderJunit(safe));
   await writeFile(join(dir, LOAD_SUMMARY), renderSummary(safe));
+  await writeFile(join(dir, REPORT_HTML), renderLoadHtml(safe));
   if (r.profile === 'capacity') {
     await writeFile(
       join(dir, CAPACITY_SVG),

@@ -8,7 +8,7 @@ import { writeReports } from './index.js';
 import { sampleCheck, sampleExchange, sampleRun } from './sample-run.js';
 
 describe('writeReports', () => {
-  it('creates the directory and writes the three reports of an already redacted run, as given', async () => {
+  it('creates the directory and writes the four reports of an already redacted run, as given', async () => {
     const dir = join(await mkdtemp(join(tmpdir(), 'dlconform-report-')), 'nested', 'run');
     const leaky = sampleCheck({
       verdict: 'fail',
@@ -19,7 +19,7 @@ describe('writeReports', () => {
     const redactor = new Redactor({ apiKey: 'TESTAPIKEY123', config: { documents: [{ owner: { fullName: 'Sunil Kumar' } }] } });
     // what a run hands the writers: redacted where it was recorded
     const paths = await writeReports(redactor.redactDeep(run), dir);
-    expect(paths).toEqual([join(dir, 'result.json'), join(dir, 'junit.xml'), join(dir, 'summary.md')]);
+    expect(paths).toEqual([join(dir, 'result.json'), join(dir, 'junit.xml'), join(dir, 'summary.md'), join(dir, 'report.html')]);
     for (const path of paths) {
       const text = await readFile(path, 'utf8');
       expect(text).not.toContain('TESTAPIKEY123');

@@ -13,7 +13,7 @@ import type { Config } from '../../core/config/index.js';
 import { Evidence } from '../../core/evidence.js';
 import type { Redactor } from '../../core/redact.js';
 import { runResult } from '../../core/run-result.js';
-import { EXIT, type CheckResult, type Diagnosis, type Level, type RunResult } from '../../core/types.js';
+import { EXIT, type CheckResult, type Diagnosis, type Level, type RunResult, type TimingMeasurement } from '../../core/types.js';
 import { PROFILES } from '../../protocol/profiles.js';
 import { seededRandom } from '../../protocol/time.js';
 import { TIMING_CLAUSES, type TimingClause, type TimingClauseId } from './clauses.js';
@@ -125,7 +125,7 @@ export async function runTiming(o: TimingOptions): Promise<TimingRun> {
   let aborted: RunResult['aborted'];
   let timingClient: TimingClient | undefined;
 
-  const record = (check: TimingCheck, started: number, outcome: AnyOutcome, exchanges: RawExchange[]) => {
+  const record = (check: TimingCheck, started: number, outcome: AnyOutcome, exchanges: RawExchange[], timing?: TimingMeasurement) => {
     const level = check.levelFor(config);
     const verdict = verdictUnder(config.policy, level, outcome.verdict);
     const c = check.clauseRef;
@@ -143,6 +143,7 @@ export async function runTiming(o: TimingOptions): Promise<TimingRun> {
       actual: evidence.value(outcome.actual),
       evidence: exchanges.map((e) => evidence.exchange(e)),
       durationMs: Date.now() - started,
+      ...(timing && { timing }),
     };
     results.push(result);
     o.onResult?.(result);
@@ -209,7 +210,7 @@ export async function runTiming(o: TimingOptions): Promise<TimingRun> {
         }
         o.onProgress?.(`${test.id}: timing ${samples} pairs of requests (after ${warmup} warm-up pairs)…`);
         const { outcome, evidence, unreachable } = await runSideChannel(test, factory, timingClient, config, detail, { samples, warmup, seed, family });
-        record(check, started, outcome, evidence);
+        record(check, started, outcome, evidence, detail.analysis && measurementOf(detail.analysis));
         if (unreachable) {
           aborted = { reason: `the target stopped answering: ${unreachable}`, exitCode: EXIT.unreachable };
           break;
@@ -293,6 +294,19 @@ async function runSideChannel(
   const analysis = analyse(samples.a, samples.b, bonferroni(o.family.alpha, o.family.tests));
   detail.analysis = analysis;
   return { outcome: judgeSideChannel(test, factory, samples, analysis, o.family), evidence };
+}
+
+/** The figures a report shows of one side-channel test; none when a statistic is not a number (too few distinct samples). */
+function measurementOf(a: Analysis): TimingMeasurement | undefined {
+  const m: TimingMeasurement = {
+    pairs: a.pairs,
+    differenceUs: a.estimateUs,
+    ciUs: a.ciUs,
+    confidence: 1 - a.alphaPerTest,
+    p: a.p,
+    minimumDetectableUs: a.minimumDetectableUs,
+  };
+  return [m.differenceUs, ...m.ciUs, m.confidence, m.p, m.minimumDetectableUs].every(Number.isFinite) ? m : undefined;
 }
 
 /** A small stable hash of a test id, so each test has its own order stream for a given seed. */

@@ -57,6 +57,15 @@ describe('timing side channels against the reference issuer', () => {
     expect(analysis.p).toBeLessThan(analysis.alphaPerTest);
     expect(analysis.alphaPerTest).toBeCloseTo(0.001 / 3, 12);
     expect(analysis.estimateUs).toBeGreaterThan(0);
+    // the figures the reports show, as numbers in the result
+    expect(keyhash.timing).toEqual({
+      pairs: SAMPLES,
+      differenceUs: analysis.estimateUs,
+      ciUs: analysis.ciUs,
+      confidence: 1 - analysis.alphaPerTest,
+      p: analysis.p,
+      minimumDetectableUs: analysis.minimumDetectableUs,
+    });
     expect(result.exitCode).toBe(1);
   });
 
@@ -92,7 +101,7 @@ describe('timing side channels against the reference issuer', () => {
 });
 
 describe('dlconform timing (cli/timing.ts)', () => {
-  it('writes result.json (valid against result.schema.json), junit.xml, summary.md and timing.json, without secrets', async () => {
+  it('writes result.json (valid against result.schema.json), junit.xml, summary.md, report.html and timing.json, without secrets', async () => {
     const { json } = await issuerConfig({ faults: ['early-exit-compare'], compareDelayUs: 100 }); // 6.3 ms: certain even at 100 pairs
     const dir = await mkdtemp(join(tmpdir(), 'dlconform-timing-'));
     await writeFile(join(dir, 'config.json'), JSON.stringify(json));
@@ -112,11 +121,12 @@ describe('dlconform timing (cli/timing.ts)', () => {
     const validate = new Ajv2020({ allErrors: true, strict: true }).compile(resultSchema);
     expect(validate(result), JSON.stringify(validate.errors)).toBe(true);
     expect(result.checks.map((c: { id: string }) => c.id)).toEqual(['timing.keyhash-compare']);
+    expect(result.checks[0].timing.pairs).toBe(100);
     const junit = await readFile(join(dir, 'r', 'junit.xml'), 'utf8');
     expect(junit).toMatch(/<testcase [^>]*name="timing\.keyhash-compare/);
     const details = JSON.parse(await readFile(join(dir, 'r', 'timing.json'), 'utf8'));
     expect(details.sideChannel[0].samplesUs.a).toHaveLength(100);
-    for (const file of ['result.json', 'junit.xml', 'summary.md', 'timing.json']) {
+    for (const file of ['result.json', 'junit.xml', 'summary.md', 'report.html', 'timing.json']) {
       const body = await readFile(join(dir, 'r', file), 'utf8');
       expect(body).not.toContain(API_KEY);
       expect(body, file).not.toMatch(/keyhash="[0-9a-f]{64}"/);
