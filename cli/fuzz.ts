@@ -8,6 +8,8 @@ import { writeReports } from '../core/report/index.js';
 import { EXIT } from '../core/types.js';
 import { DEFAULT_RATE, DEFAULT_RUNS, effectiveRate, parseReplay, runFuzz, type Counterexample } from '../properties/fuzz/engine.js';
 import { integer, parse, UsageError, withPolicy } from './args.js';
+import { bundleAfterRun, bundleOptions, bundleRequest } from './bundle.js';
+import { bundleOptionsHelp } from './help.js';
 
 export const FUZZ_JSON = 'fuzz.json';
 
@@ -56,6 +58,7 @@ Options:
                            unknown-no-document
       --report-dir DIR     where result.json, junit.xml, summary.md and fuzz.json go
                            (default: reports/<run-id>)
+${bundleOptionsHelp(27)}
   -q, --quiet              no progress lines, only the summary
   -h, --help               this help
 
@@ -83,6 +86,7 @@ export async function fuzzCommand(argv: string[], out: NodeJS.WritableStream = p
       replay: { type: 'string' },
       'open-search': { type: 'boolean' },
       'report-dir': { type: 'string' },
+      ...bundleOptions,
       quiet: { type: 'boolean', short: 'q' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -107,6 +111,7 @@ export async function fuzzCommand(argv: string[], out: NodeJS.WritableStream = p
   const loaded = await loadConfig(values.config, process.env);
   const { apiKey } = loaded;
   const config = withPolicy(loaded.config, values.policy);
+  const bundle = bundleRequest(values, { kind: 'fuzz', config, configPath: values.config, apiKey });
   const redactor = new Redactor({ apiKey, config });
   const color = useColor({ color: (out as { isTTY?: boolean }).isTTY === true });
   const quiet = !!values.quiet;
@@ -145,5 +150,6 @@ export async function fuzzCommand(argv: string[], out: NodeJS.WritableStream = p
   );
   if (counterexamples.length > 0) out.write('Replay a counterexample (the same request, signed afresh):\n');
   for (const c of counterexamples) out.write(`  ${c.id}: dlconform fuzz --config ${values.config} --replay ${c.replay}\n`);
+  if (bundle) return bundleAfterRun(bundle, dir, result.exitCode, out);
   return result.exitCode;
 }

@@ -29,6 +29,12 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./load.js')).loadCommand(rest);
       case 'timing':
         return await (await import('./timing.js')).timingCommand(rest);
+      case 'bundle':
+        return await (await import('./bundle.js')).bundleCommand(rest);
+      case 'verify':
+        return await (await import('./bundle.js')).verifyCommand(rest);
+      case 'keygen':
+        return await (await import('./bundle.js')).keygenCommand(rest);
       case '-v':
       case '--version':
         return print(`${TOOL_VERSION}\n`);
@@ -38,7 +44,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'help':
         return print(MAIN_HELP);
       default:
-        throw new UsageError(`unknown command ${JSON.stringify(command)}; commands: run, fuzz, timing, load, csv, report, serve, demo (dlconform --help)`);
+        throw new UsageError(`unknown command ${JSON.stringify(command)}; commands: run, fuzz, timing, load, csv, report, serve, demo, bundle, verify, keygen (dlconform --help)`);
     }
   } catch (err) {
     const { ConfigError } = await import('../core/config/index.js');

@@ -8,6 +8,7 @@ import { writeReports } from '../core/report/index.js';
 import { ALL_CHECKS, runSuite, selectChecks } from '../conformance/index.js';
 import { PROFILES } from '../protocol/profiles.js';
 import { EXIT } from '../core/types.js';
+import { bundleAfterRun, type BundleRequest } from './bundle.js';
 
 export interface SuiteOptions {
   only: string[];
@@ -16,6 +17,8 @@ export interface SuiteOptions {
   seed?: number;
   quiet: boolean;
   list?: boolean;
+  /** --bundle: the evidence bundle to write once the reports are */
+  bundle?: BundleRequest;
 }
 
 export async function runAndReport(config: Config, apiKey: string, opts: SuiteOptions, out: NodeJS.WritableStream = process.stdout): Promise<number> {
@@ -42,5 +45,6 @@ export async function runAndReport(config: Config, apiKey: string, opts: SuiteOp
   await writeReports(result, dir);
   await writeFile(join(dir, 'transcript.jsonl'), `${transcript.map((t) => JSON.stringify(t)).join('\n')}\n`);
   out.write(`${summaryTable(result, { color: tty, reportDir: dir })}\n`);
+  if (opts.bundle) return bundleAfterRun(opts.bundle, dir, result.exitCode, out);
   return result.exitCode;
 }

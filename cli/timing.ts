@@ -8,6 +8,8 @@ import { writeReports } from '../core/report/index.js';
 import { EXIT } from '../core/types.js';
 import { DEFAULT_ALPHA, DEFAULT_SAMPLES, MAX_SAMPLES, MIN_SAMPLES, runTiming, selectTimingChecks } from '../properties/timing/suite.js';
 import { integer, list, parse, UsageError, withPolicy } from './args.js';
+import { bundleAfterRun, bundleOptions, bundleRequest } from './bundle.js';
+import { bundleOptionsHelp } from './help.js';
 
 export const TIMING_JSON = 'timing.json';
 
@@ -40,6 +42,7 @@ Options:
       --skip SELECTOR    leave out matching checks; repeatable
       --report-dir DIR   where result.json, junit.xml, summary.md and timing.json (raw samples
                          and statistics) go (default: reports/<run-id>)
+${bundleOptionsHelp()}
   -q, --quiet            no progress lines, only the summary
   -h, --help             this help
 
@@ -72,6 +75,7 @@ export async function timingCommand(argv: string[], out: NodeJS.WritableStream =
       only: { type: 'string', multiple: true },
       skip: { type: 'string', multiple: true },
       'report-dir': { type: 'string' },
+      ...bundleOptions,
       quiet: { type: 'boolean', short: 'q' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -88,6 +92,7 @@ export async function timingCommand(argv: string[], out: NodeJS.WritableStream =
   const loaded = await loadConfig(values.config, process.env);
   const { apiKey } = loaded;
   const config = withPolicy(loaded.config, values.policy);
+  const bundle = bundleRequest(values, { kind: 'timing', config, configPath: values.config, apiKey });
   const redactor = new Redactor({ apiKey, config });
   const tty = (out as { isTTY?: boolean }).isTTY === true;
   const only = list(values.only);
@@ -118,5 +123,6 @@ export async function timingCommand(argv: string[], out: NodeJS.WritableStream =
   await writeFile(join(dir, TIMING_JSON), `${JSON.stringify(details)}\n`);
   out.write(`${summaryTable(result, { color: tty, reportDir: dir })}\n`);
   out.write(`Raw samples and statistics: ${join(dir, TIMING_JSON)}\n`);
+  if (bundle) return bundleAfterRun(bundle, dir, result.exitCode, out);
   return result.exitCode;
 }
