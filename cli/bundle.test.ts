@@ -262,6 +262,22 @@ describe('dlconform bundle, verify and keygen', () => {
     expect(tampered.stdout).toMatch(/^ {2}changed: report\/summary\.md: /m);
   });
 
+  it('a hostile manifest cannot drive the terminal or crash verify', async () => {
+    const entries = await readBundle(unsigned);
+    entries.set(
+      'manifest.json',
+      Buffer.from(JSON.stringify({ format: 'dlconform-bundle/1', run: { runId: '\u001b[2J\u001b]0;owned\u0007' }, files: [{ path: 'report/\u001b[31mred', sha256: 'c'.repeat(64), size: 1 }] })),
+    );
+    await writeBundle(join(tmp, 'hostile-manifest.tar.gz'), entries);
+    const r = await dlconform(['verify', 'hostile-manifest.tar.gz']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).not.toContain('\u001b');
+    expect(r.stdout).toContain('run \\x1b[2J\\x1b]0;owned\\x07');
+    expect(r.stdout).toContain('missing: report/\\x1b[31mred (listed in manifest.json, not in the bundle)');
+    expect(r.stdout).toMatch(/^ {2}extra: report\/junit\.xml/m);
+  });
+
   it('fuzz --bundle and timing --bundle bundle their own reports (fuzz.json, timing.json) and say what ran', async () => {
     const fuzz = await dlconform(['fuzz', '--config', 'config.json', '--runs', '10', '--seed', '3', '--report-dir', 'out-fuzz', '--bundle', 'fuzz.tar.gz', '-q'], { BUNDLE_KEY: KEY });
     expect(fuzz.code).toBe(0);
@@ -283,6 +299,12 @@ describe('dlconform bundle, verify and keygen', () => {
     const noBundle = await dlconform(['run', '--config', 'config.json', '--sign-key', 'auditor.pem'], { BUNDLE_KEY: KEY });
     expect(noBundle.code).toBe(2);
     expect(noBundle.stderr).toContain('--sign-key signs the bundle: give --bundle FILE.tar.gz too');
+    const loadSignOnly = await dlconform(['load', '--config', 'config.json', '--sign-key', 'auditor.pem'], { BUNDLE_KEY: KEY });
+    expect(loadSignOnly.code).toBe(2);
+    expect(loadSignOnly.stderr).toContain('--sign-key signs the bundle: give --bundle FILE.tar.gz too');
+    const emit = await dlconform(['load', '--config', 'config.json', '--emit', 'kubernetes', '--bundle', 'k.tar.gz'], { BUNDLE_KEY: KEY });
+    expect(emit.code).toBe(2);
+    expect(emit.stderr).toContain('--emit kubernetes runs nothing here');
     const notTgz = await dlconform(['run', '--config', 'config.json', '--bundle', 'evidence.zip'], { BUNDLE_KEY: KEY });
     expect(notTgz.code).toBe(2);
     expect(notTgz.stderr).toContain('--bundle names the .tar.gz to write');

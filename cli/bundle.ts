@@ -15,6 +15,7 @@ import { verifyBundle } from '../core/bundle/verify.js';
 import { BundleError, defaultBundlePath, makeBundle, relativeToCwd } from '../core/bundle/write.js';
 import { parseConfig } from '../core/config/index.js';
 import { Redactor } from '../core/redact.js';
+import { visible } from '../core/report/console.js';
 import { EXIT } from '../core/types.js';
 import { catalogueDigest } from '../conformance/index.js';
 import { UsageError } from './args.js';
@@ -208,22 +209,36 @@ export async function verifyCommand(argv: string[], out: NodeJS.WritableStream =
     throw err;
   }
   const outcome = await verifyBundle(path, publicKey);
-  const m = outcome.manifest;
-  if (m) {
-    const r = m.run;
-    out.write(
-      `${path}: ${r.kind} ${r.runId ?? '(no run id)'}, profile ${r.profile ?? '–'}${r.policy ? `, policy ${r.policy}` : ''}${r.seed !== null && r.seed !== undefined ? `, seed ${r.seed}` : ''}${r.exitCode !== null && r.exitCode !== undefined ? `, exit ${r.exitCode}` : ''}\n` +
-        `  made by dlconform ${m.tool?.version} (commit ${m.tool?.commit}) on Node ${m.node}, ${m.createdAt}; check catalogue ${m.catalogue?.checks} checks, sha256 ${m.catalogue?.sha256}\n`,
-    );
-  }
-  for (const note of outcome.notes) out.write(`  ${note}\n`);
+  // everything below quotes an untrusted manifest: one line each, control characters made visible
+  const say = (line: string) => out.write(`${visible(line.replace(/[\r\n]+/g, ' '))}\n`);
+  if (outcome.manifest) for (const line of describeManifest(path, outcome.manifest)) say(line);
+  for (const note of outcome.notes) say(`  ${note}`);
   if (outcome.ok) {
-    out.write(`VERIFIED: ${m!.files.length} files match ${MANIFEST}\n`);
+    say(`VERIFIED: ${outcome.manifest!.files.length} files match ${MANIFEST}`);
     return EXIT.ok;
   }
-  out.write(`NOT VERIFIED: ${outcome.problems.length} problem${outcome.problems.length === 1 ? '' : 's'}\n`);
-  for (const p of outcome.problems) out.write(`  ${p}\n`);
+  say(`NOT VERIFIED: ${outcome.problems.length} problem${outcome.problems.length === 1 ? '' : 's'}`);
+  for (const p of outcome.problems) say(`  ${p}`);
   return EXIT.conformanceFailure;
+}
+
+/** What the manifest says made the run, read field by field: it may hold anything. */
+function describeManifest(path: string, m: Manifest): string[] {
+  const field = (value: unknown): string | undefined => (typeof value === 'string' || typeof value === 'number' ? String(value) : undefined);
+  const run = (m.run ?? {}) as Partial<Manifest['run']>;
+  const tool = (m.tool ?? {}) as Partial<Manifest['tool']>;
+  const catalogue = (m.catalogue ?? {}) as Partial<Manifest['catalogue']>;
+  const parts = [
+    field(run.profile) && `profile ${field(run.profile)}`,
+    field(run.loadProfile) && `load profile ${field(run.loadProfile)}`,
+    field(run.policy) && `policy ${field(run.policy)}`,
+    field(run.seed) && `seed ${field(run.seed)}`,
+    field(run.exitCode) && `exit ${field(run.exitCode)}`,
+  ].filter(Boolean);
+  return [
+    `${path}: ${field(run.kind) ?? 'run'} ${field(run.runId) ?? '(no run id)'}${parts.length ? `, ${parts.join(', ')}` : ''}`,
+    `  made by dlconform ${field(tool.version) ?? '?'} (commit ${field(tool.commit) ?? '?'}) on Node ${field(m.node) ?? '?'}, ${field(m.createdAt) ?? '?'}; check catalogue ${field(catalogue.checks) ?? '?'} checks, sha256 ${field(catalogue.sha256) ?? '?'}`,
+  ];
 }
 
 /** `dlconform keygen --out FILE`: an Ed25519 key pair for --sign-key, FILE and its public half beside it. */

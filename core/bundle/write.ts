@@ -6,7 +6,8 @@
  * temporary directory and archived by node-tar, so what is hashed is exactly what is archived.
  */
 import { createHash, sign, type KeyObject } from 'node:crypto';
-import { copyFile, lstat, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { copyFile, lstat, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { create } from 'tar';
@@ -70,12 +71,12 @@ export async function makeBundle(input: BundleInput): Promise<BundleOutcome> {
     const files: ManifestFile[] = [];
     let total = 0;
     for (const name of entries) {
-      const bytes = await readFile(join(stage, name));
-      if (bytes.length > MAX_ENTRY_BYTES) throw new BundleError(`${name}: ${bytes.length} bytes, more than a bundle entry may hold (${MAX_ENTRY_BYTES})`);
-      total += bytes.length;
-      files.push({ path: name, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length });
+      const { size } = await stat(join(stage, name));
+      if (size > MAX_ENTRY_BYTES) throw new BundleError(`${name}: ${size} bytes, more than a bundle entry may hold (${MAX_ENTRY_BYTES})`);
+      total += size;
+      if (total > MAX_BUNDLE_BYTES) throw new BundleError(`the report files add up to more than a bundle may hold (${MAX_BUNDLE_BYTES} bytes)`);
+      files.push({ path: name, ...(await hashFile(join(stage, name))) });
     }
-    if (total > MAX_BUNDLE_BYTES) throw new BundleError(`the report files add up to ${total} bytes, more than a bundle may hold (${MAX_BUNDLE_BYTES})`);
     const manifest: Manifest = {
       format: BUNDLE_FORMAT,
       createdAt: new Date().toISOString(),
@@ -110,6 +111,17 @@ export async function makeBundle(input: BundleInput): Promise<BundleOutcome> {
   } finally {
     await rm(stage, { recursive: true, force: true });
   }
+}
+
+/** SHA-256 and size of a file, read as a stream: a large transcript is never held whole. */
+async function hashFile(path: string): Promise<{ sha256: string; size: number }> {
+  const hash = createHash('sha256');
+  let size = 0;
+  for await (const chunk of createReadStream(path)) {
+    hash.update(chunk as Buffer);
+    size += (chunk as Buffer).length;
+  }
+  return { sha256: hash.digest('hex'), size };
 }
 
 /** Every regular file under the report directory (relative paths, sorted), but the bundle itself. */
