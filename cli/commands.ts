@@ -13,6 +13,7 @@ import { pushCsv, PUSH_FAULT_NAMES, type PushFaultName } from '../fixtures/issue
 import type { ProfileId } from '../protocol/profiles.js';
 import { profileById } from '../protocol/profiles.js';
 import { integer, list, outputFormats, parse, UsageError, usageOnError, withPolicy } from './args.js';
+import { bundleOptions, bundleRequest } from './bundle.js';
 import { DEMO_HELP, RUN_HELP, SERVE_HELP } from './help.js';
 import { gateOptions } from './gate.js';
 import { runAndReport } from './run.js';
@@ -36,12 +37,14 @@ function profileArg(value: string | undefined): ProfileId {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parse(argv, { ...suiteOptions, config: { type: 'string', short: 'c' }, list: { type: 'boolean' } }, 'run');
+  const { values } = parse(argv, { ...suiteOptions, ...bundleOptions, config: { type: 'string', short: 'c' }, list: { type: 'boolean' } }, 'run');
   if (values.help) return print(RUN_HELP);
   if (!values.config) throw new UsageError('run needs --config FILE (see dlconform run --help)');
   const { github } = outputFormats(values.format);
+  if (values.list && values.bundle !== undefined) throw new UsageError('--list sends nothing and writes no report: there is nothing to bundle; drop --bundle or --list');
   const loaded = await loadConfig(values.config, process.env);
   const config = withPolicy(loaded.config, values.policy);
+  const bundle = bundleRequest(values, { kind: 'run', config, configPath: values.config, apiKey: loaded.apiKey });
   return runAndReport(config, loaded.apiKey, {
     only: list(values.only),
     skip: list(values.skip),
@@ -52,6 +55,7 @@ export async function run(argv: string[]): Promise<number> {
     github,
     baseline: values.baseline,
     failOn: values['fail-on'],
+    bundle,
   });
 }
 

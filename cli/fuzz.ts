@@ -10,6 +10,8 @@ import { EXIT } from '../core/types.js';
 import { DEFAULT_RATE, DEFAULT_RUNS, effectiveRate, parseReplay, runFuzz, type Counterexample } from '../properties/fuzz/engine.js';
 import { integer, outputFormats, parse, UsageError, withPolicy } from './args.js';
 import { applyGate, gateOptions, prepareGate } from './gate.js';
+import { bundleAfterRun, bundleOptions, bundleRequest } from './bundle.js';
+import { bundleOptionsHelp } from './help.js';
 
 export const FUZZ_JSON = 'fuzz.json';
 
@@ -62,6 +64,7 @@ Options:
                            (default: reports/<run-id>)
       --format github      also GitHub Actions annotations for findings and the summary appended
                            to $GITHUB_STEP_SUMMARY
+${bundleOptionsHelp(27)}
   -q, --quiet              no progress lines, only the summary
   -h, --help               this help
 
@@ -90,6 +93,7 @@ export async function fuzzCommand(argv: string[], out: NodeJS.WritableStream = p
       'open-search': { type: 'boolean' },
       'report-dir': { type: 'string' },
       format: { type: 'string', multiple: true },
+      ...bundleOptions,
       quiet: { type: 'boolean', short: 'q' },
       help: { type: 'boolean', short: 'h' },
       ...gateOptions,
@@ -117,6 +121,7 @@ export async function fuzzCommand(argv: string[], out: NodeJS.WritableStream = p
   const { apiKey } = loaded;
   const config = withPolicy(loaded.config, values.policy);
   const gate = await prepareGate(config, values);
+  const bundle = bundleRequest(values, { kind: 'fuzz', config, configPath: values.config, apiKey });
   const redactor = new Redactor({ apiKey, config });
   const color = useColor({ color: (out as { isTTY?: boolean }).isTTY === true });
   const quiet = !!values.quiet;
@@ -162,5 +167,6 @@ export async function fuzzCommand(argv: string[], out: NodeJS.WritableStream = p
   if (counterexamples.length > 0) out.write('Replay a counterexample (the same request, signed afresh):\n');
   for (const c of counterexamples) out.write(`  ${c.id}: dlconform fuzz --config ${values.config} --replay ${c.replay}\n`);
   if (github) await writeGithub(result, { out, err: process.stderr });
+  if (bundle) return bundleAfterRun(bundle, dir, result.exitCode, out);
   return result.exitCode;
 }

@@ -1,6 +1,22 @@
 /** Help texts: `dlconform --help` and `dlconform <command> --help` describe every option. */
 import { EXIT } from '../core/types.js';
 
+/** --bundle and --sign-key as run, fuzz, timing and load list them; `column`: where their help texts start. */
+export function bundleOptionsHelp(column = 25): string {
+  const rows: Array<[string, string[]]> = [
+    [
+      '--bundle FILE',
+      [
+        'also write an evidence bundle FILE (.tar.gz): the reports, the config',
+        "without secrets, the waivers in force and manifest.json (every file's",
+        'SHA-256, tool version and commit, Node, profile, policy, seed, catalogue hash)',
+      ],
+    ],
+    ['--sign-key FILE', ['sign the bundle manifest with this Ed25519 private key (PEM; see', 'dlconform keygen)']],
+  ];
+  return rows.flatMap(([flag, text]) => text.map((line, i) => `${(i === 0 ? `      ${flag}` : '').padEnd(column)}${line}`)).join('\n');
+}
+
 export const MAIN_HELP = `dlconform — conformance, fuzzing and load-testing harness for DigiLocker issuer APIs
 
 Usage: dlconform <command> [options]
@@ -15,6 +31,9 @@ Commands:
   serve   start the reference issuer (the embedded default target) on loopback (--chaos: the chaos target; --digilocker: a mock DigiLocker)
   demo    start the reference issuer and run the full suite against it (what \`npm start\` does)
   init    write a config for your issuer (asks on a terminal, or all from flags), trying the baseline and detecting its HMAC encoding
+  bundle  bundle REPORT_DIR: an evidence bundle (.tar.gz) of a run's reports, config and manifest, optionally signed
+  verify  verify BUNDLE: recompute every hash of an evidence bundle and check its signature
+  keygen  keygen --out FILE: an Ed25519 key pair to sign evidence bundles with
 
 Options:
   -h, --help       show help (also: dlconform <command> --help)
@@ -50,6 +69,7 @@ Options:
                          new failures, fixed, still failing, new and removed checks
       --fail-on W        any (default) | new: with new, only failures the baseline did not have
                          set exit 1 (needs --baseline); aborts and refused baselines still do
+${bundleOptionsHelp()}
   -q, --quiet            no progress lines, only the summary
   -h, --help             this help
 
@@ -100,5 +120,55 @@ Options:
       --policy P         as for run
       --format github    as for run
   -q, --quiet            no progress lines, only the summary
+  -h, --help             this help
+`;
+
+export const BUNDLE_HELP = `Usage: dlconform bundle REPORT_DIR [--out FILE.tar.gz] [--config FILE] [--sign-key FILE]
+
+Makes an evidence bundle of a run that is already written: every file of REPORT_DIR (result.json,
+junit.xml, summary.md, report.html, transcript.jsonl, fuzz.json, timing.json, load.json, …) byte
+for byte under report/, the config with secrets removed (config.json: owners' values and any
+secret-looking field replaced, the API key's value redacted wherever it appears), the waivers
+file the config names, and manifest.json: every file's SHA-256 and size, the tool version and
+commit, the Node version, the run's profile, policy, seed and exit code, and the SHA-256 of the
+check catalogue.
+
+Options:
+  -o, --out FILE         the bundle to write (default: REPORT_DIR.tar.gz beside the directory)
+  -c, --config FILE      the config the run used (its API key variable need not be set)
+      --sign-key FILE    sign manifest.json with this Ed25519 private key (PEM); the bundle then
+                         holds manifest.sig and manifest.pub.pem
+  -h, --help             this help
+
+Check a bundle with: dlconform verify FILE.tar.gz [--public-key FILE]
+`;
+
+export const VERIFY_HELP = `Usage: dlconform verify BUNDLE [--public-key FILE]
+
+Reads an evidence bundle (without extracting it: entries are read in memory) and checks that
+every file listed in manifest.json is there with the listed SHA-256 and size, that no file is
+there that the manifest does not list, and that the manifest's Ed25519 signature holds. It prints
+one line per difference (missing, extra, changed, unsafe entry, signature) and exits
+${EXIT.ok} only when everything verifies.
+
+Without --public-key a signature is checked against the key inside the bundle: that proves the
+files were not changed after signing, not who signed them. With --public-key (the signer's
+published key) a bundle signed with any other key fails.
+
+Options:
+      --public-key FILE  the Ed25519 public key (PEM) the bundle must be signed with
+  -h, --help             this help
+
+Exit codes: ${EXIT.ok} verified; ${EXIT.conformanceFailure} the bundle does not verify; ${EXIT.usage} usage error (no such file, not a key).
+`;
+
+export const KEYGEN_HELP = `Usage: dlconform keygen --out FILE
+
+Writes a new Ed25519 key pair for signing evidence bundles: the private key to FILE (PEM,
+PKCS#8, mode 0600) and the public key beside it (signing.pem → signing.pub.pem). It never
+overwrites a file. A key from \`openssl genpkey -algorithm ed25519 -out signing.pem\` works as well.
+
+Options:
+  -o, --out FILE         the private key file to write
   -h, --help             this help
 `;

@@ -10,6 +10,8 @@ import { TOOL_VERSION } from '../core/version.js';
 import { parseFaults, type RunningIssuer } from '../fixtures/issuer/index.js';
 import { profileById, type ProfileId } from '../protocol/profiles.js';
 import { integer, parse, UsageError, usageOnError } from './args.js';
+import { bundleAfterRun, bundleOptions, bundleRequest } from './bundle.js';
+import { bundleOptionsHelp } from './help.js';
 import { buildDataset, DatasetError, readDatasetFile } from '../load/dataset.js';
 import { kubernetesManifests } from '../load/kubernetes.js';
 import { MergeError, mergeSegments } from '../load/merge.js';
@@ -64,6 +66,7 @@ Options:
                          (default: reports/load-<time>-<profile>)
       --keep-raw         keep each segment's results.json (vegeta's results, no bodies)
       --no-preflight     do not send the one check request from Node before vegeta starts
+${bundleOptionsHelp()}
   -q, --quiet            no progress lines
   -h, --help             this help
 Without --config (the embedded reference issuer):
@@ -105,6 +108,7 @@ const options = {
   'report-dir': { type: 'string' },
   'keep-raw': { type: 'boolean' },
   'no-preflight': { type: 'boolean' },
+  ...bundleOptions,
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
   'issuer-profile': { type: 'string' },
@@ -254,6 +258,7 @@ export async function loadCommand(argv: string[], out: NodeJS.WritableStream = p
     const embeddedOnly = EMBEDDED_ONLY.filter((k) => values[k as keyof typeof values] !== undefined);
     if (values.config && embeddedOnly.length > 0) throw new UsageError(`--${embeddedOnly[0]} applies only without --config (to the embedded reference issuer)`);
     if (!values.config && emit) throw new UsageError('--emit kubernetes needs --config: the embedded reference issuer runs inside this process');
+    if (emit && values.bundle !== undefined) throw new UsageError('--emit kubernetes runs nothing here: bundle the merged report directory with dlconform bundle DIR');
 
     let target: Target;
     let configDir = process.cwd();
@@ -268,6 +273,7 @@ export async function loadCommand(argv: string[], out: NodeJS.WritableStream = p
         `dlconform ${TOOL_VERSION}: reference issuer (profile ${target.config.profile}${issuer!.faults.length ? `, faults: ${issuer!.faults.join(', ')}` : ''}) on ${issuer!.url}, ${target.documents.length} documents\n`,
       );
     }
+    const bundle = bundleRequest(values, { kind: 'load', config: target.config, configPath: values.config, apiKey: target.apiKey });
     const settings = applyOverrides(loadSettings(target.config), profile, { scenario, rate, durationSeconds, stepRate, steps, stepSeconds });
     if (scenario === 'pull-doc' && !target.config.target.pullDoc) throw new LoadSettingsError('--scenario pull-doc needs target.pullDoc (profile 1.13 has no Pull Doc)');
     // refused hosts are refused before anything else happens: no dataset read, no engine looked for
@@ -357,6 +363,8 @@ export async function loadCommand(argv: string[], out: NodeJS.WritableStream = p
     } else {
       err.write(`dlconform load: ${outcome.message}\n`);
     }
+    if (bundle && outcome.result) return await bundleAfterRun(bundle, reportDir, outcome.exitCode, out);
+    if (bundle) err.write('dlconform load: no evidence bundle: the run wrote no report\n');
     return outcome.exitCode;
   } catch (e) {
     if (

@@ -31,6 +31,12 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./timing.js')).timingCommand(rest);
       case 'init':
         return await (await import('./init.js')).initCommand(rest);
+      case 'bundle':
+        return await (await import('./bundle.js')).bundleCommand(rest);
+      case 'verify':
+        return await (await import('./bundle.js')).verifyCommand(rest);
+      case 'keygen':
+        return await (await import('./bundle.js')).keygenCommand(rest);
       case '-v':
       case '--version':
         return print(`${TOOL_VERSION}\n`);
@@ -40,7 +46,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'help':
         return print(MAIN_HELP);
       default:
-        throw new UsageError(`unknown command ${JSON.stringify(command)}; commands: run, fuzz, timing, load, csv, report, serve, demo, init (dlconform --help)`);
+        throw new UsageError(`unknown command ${JSON.stringify(command)}; commands: run, fuzz, timing, load, csv, report, serve, demo, init, bundle, verify, keygen (dlconform --help)`);
     }
   } catch (err) {
     const { ConfigError } = await import('../core/config/index.js');

@@ -10,6 +10,7 @@ import { ALL_CHECKS, runSuite, selectChecks } from '../conformance/index.js';
 import { PROFILES } from '../protocol/profiles.js';
 import { EXIT } from '../core/types.js';
 import { applyGate, prepareGate, waivedOne } from './gate.js';
+import { bundleAfterRun, type BundleRequest } from './bundle.js';
 
 export interface SuiteOptions {
   only: string[];
@@ -24,6 +25,8 @@ export interface SuiteOptions {
   baseline?: string;
   /** `new`: only failures the baseline did not have block */
   failOn?: string;
+  /** --bundle: the evidence bundle to write once the reports are */
+  bundle?: BundleRequest;
 }
 
 export async function runAndReport(config: Config, apiKey: string, opts: SuiteOptions, out: NodeJS.WritableStream = process.stdout): Promise<number> {
@@ -56,5 +59,6 @@ export async function runAndReport(config: Config, apiKey: string, opts: SuiteOp
   await writeFile(join(dir, 'transcript.jsonl'), `${transcript.map((t) => JSON.stringify(t)).join('\n')}\n`);
   out.write(`${summaryTable(result, { color: tty, reportDir: dir })}\n`);
   if (opts.github) await writeGithub(result, { out, err: process.stderr });
+  if (opts.bundle) return bundleAfterRun(opts.bundle, dir, result.exitCode, out);
   return result.exitCode;
 }

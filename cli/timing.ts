@@ -10,6 +10,8 @@ import { EXIT } from '../core/types.js';
 import { DEFAULT_ALPHA, DEFAULT_SAMPLES, MAX_SAMPLES, MIN_SAMPLES, runTiming, selectTimingChecks } from '../properties/timing/suite.js';
 import { integer, list, outputFormats, parse, UsageError, withPolicy } from './args.js';
 import { applyGate, gateOptions, prepareGate } from './gate.js';
+import { bundleAfterRun, bundleOptions, bundleRequest } from './bundle.js';
+import { bundleOptionsHelp } from './help.js';
 
 export const TIMING_JSON = 'timing.json';
 
@@ -46,6 +48,7 @@ Options:
                          (raw samples and statistics) go (default: reports/<run-id>)
       --format github    also GitHub Actions annotations for findings and the summary appended
                          to $GITHUB_STEP_SUMMARY
+${bundleOptionsHelp()}
   -q, --quiet            no progress lines, only the summary
   -h, --help             this help
 
@@ -79,6 +82,7 @@ export async function timingCommand(argv: string[], out: NodeJS.WritableStream =
       skip: { type: 'string', multiple: true },
       'report-dir': { type: 'string' },
       format: { type: 'string', multiple: true },
+      ...bundleOptions,
       quiet: { type: 'boolean', short: 'q' },
       help: { type: 'boolean', short: 'h' },
       ...gateOptions,
@@ -98,6 +102,7 @@ export async function timingCommand(argv: string[], out: NodeJS.WritableStream =
   const { apiKey } = loaded;
   const config = withPolicy(loaded.config, values.policy);
   const gate = await prepareGate(config, values);
+  const bundle = bundleRequest(values, { kind: 'timing', config, configPath: values.config, apiKey });
   const redactor = new Redactor({ apiKey, config });
   const tty = (out as { isTTY?: boolean }).isTTY === true;
   const only = list(values.only);
@@ -131,5 +136,6 @@ export async function timingCommand(argv: string[], out: NodeJS.WritableStream =
   out.write(`${summaryTable(result, { color: tty, reportDir: dir })}\n`);
   out.write(`Raw samples and statistics: ${join(dir, TIMING_JSON)}\n`);
   if (github) await writeGithub(result, { out, err: process.stderr });
+  if (bundle) return bundleAfterRun(bundle, dir, result.exitCode, out);
   return result.exitCode;
 }

@@ -10,3 +10,4 @@ export { RunContext, type SentExchange } from './context.js';
 export { answerOf, diagnoseBaselines, otherEncoding, triageBaseline, type BaselineAnswer } from './diagnosis.js';
 export { runOne, runSuite } from './runner.js';
 export { selectChecks } from './select.js';
+export { catalogueDigest } from './catalogue.js';

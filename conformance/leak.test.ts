@@ -3,6 +3,8 @@
  * issuer's store and config, no file the run writes and nothing on the console contains any of
  * them — even when the issuer echoes secrets in error bodies and serves unauthenticated
  * requests (faults secret-echo, keyhash-not-verified), so the raw responses do carry them.
+ * The same holds for every entry of the evidence bundles made of that run (`run --bundle` and
+ * `dlconform bundle DIR --config`): reports, config copy, manifest, decompressed and scanned whole.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -11,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { readBundle } from '../core/bundle/test-support.js';
 import { startIssuer } from '../fixtures/issuer/index.js';
 import type { ProfileId } from '../protocol/profiles.js';
 
@@ -41,7 +44,7 @@ function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
 }
 
-describe('no secret or personal value reaches a report, the transcript or the console', () => {
+describe('no secret or personal value reaches a report, the transcript, an evidence bundle or the console', () => {
   it('random API key, Aadhaar, name and DOB (fast-check, fixed seed)', async () => {
     await fc.assert(
       fc.asyncProperty(secrets, async (s) => {
@@ -50,11 +53,18 @@ describe('no secret or personal value reaches a report, the transcript or the co
         try {
           writeFileSync(join(dir, 'config.json'), JSON.stringify(issuer.config('LEAK_KEY')));
           // strict: the keyhash finding blocks too, so the exit shows the run did see the secrets
-          const { code, output } = await runCli(['run', '--config', 'config.json', '--report-dir', 'out', '--policy', 'strict'], { LEAK_KEY: s.apiKey }, dir);
+          const { code, output } = await runCli(['run', '--config', 'config.json', '--report-dir', 'out', '--policy', 'strict', '--bundle', 'run.tar.gz'], { LEAK_KEY: s.apiKey }, dir);
           expect(code).toBe(1);
+          const bundled = await runCli(['bundle', 'out', '--config', 'config.json', '--out', 'later.tar.gz'], { LEAK_KEY: s.apiKey }, dir);
+          expect(bundled.code).toBe(0);
           const forbidden = [s.apiKey, s.aadhaar, createHash('md5').update(s.aadhaar).digest('hex'), s.fullName, s.dob];
-          const texts = [['console', output], ...filesUnder(join(dir, 'out')).map((f) => [f, readFileSync(f, 'utf8')])];
-          expect(texts.length).toBeGreaterThanOrEqual(5);
+          const texts = [['console', output + bundled.output], ...filesUnder(join(dir, 'out')).map((f) => [f, readFileSync(f, 'utf8')])];
+          for (const name of ['run.tar.gz', 'later.tar.gz']) {
+            const entries = await readBundle(join(dir, name));
+            expect([...entries.keys()], name).toEqual(expect.arrayContaining(['manifest.json', 'config.json', 'report/result.json', 'report/transcript.jsonl']));
+            for (const [entry, bytes] of entries) texts.push([`${name}:${entry}`, bytes.toString('utf8')]);
+          }
+          expect(texts.length).toBeGreaterThanOrEqual(17);
           for (const [where, text] of texts) {
             for (const secret of forbidden) expect(text!.toLowerCase().includes(secret.toLowerCase()), `${secret} in ${where}`).toBe(false);
           }
