@@ -45,6 +45,7 @@ export async function run(argv: string[]): Promise<number> {
     seed: integer(values.seed, 'seed'),
     quiet: !!values.quiet,
     list: !!values.list,
+    ...(loaded.partner && { partner: loaded.partner }),
   });
 }
 
