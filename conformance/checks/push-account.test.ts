@@ -1,7 +1,7 @@
 /**
  * The Push URI to Account checks against the mock DigiLocker over real HTTP, through the real
- * runner: the clean mock passes them all (twice on one database: the second run updates the URI
- * the first added); each account fault fails exactly the check PUSH_ACCOUNT_EXPECTED lists; the
+ * runner: the clean mock passes them all (and again when the test account already holds the
+ * configured URI: the valid push becomes an update); each account fault fails exactly the check PUSH_ACCOUNT_EXPECTED lists; the
  * partner's secret and the hmac never reach the evidence; config problems name the field.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,6 +15,8 @@ import { Redactor } from '../../core/redact.js';
 import { runSuite } from '../runner.js';
 import type { CheckResult } from '../../core/types.js';
 import { isClauseId } from '../../protocol/clauses.js';
+import { buildPushUriAccountForm } from '../../protocol/push.js';
+import { nodeHash } from '../../core/node-hash.js';
 import { ALL_CHECKS } from './index.js';
 import { PUSH_ACCOUNT_CHECKS } from './push-account.js';
 
@@ -27,19 +29,19 @@ const dir = mkdtempSync(join(tmpdir(), 'dlconform-acctchecks-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 
-function json(url: string | undefined) {
+function json(url: string | undefined, uri = `${ORG_ID}-INCER-AB12CD34EF`) {
   return {
     target: { pullUri: 'http://127.0.0.1:9/pulluri', ...(url && { pushUriAccount: { url, clientIdEnv: 'ACCT_CLIENT_ID', clientSecretEnv: 'ACCT_SECRET', digilockerId: ACCOUNT } }) },
     orgId: ORG_ID,
     apiKeyEnv: 'PUSH_TEST_KEY',
-    documents: [{ docType: 'INCER', search: { UDF1: '13333' }, uri: `${ORG_ID}-INCER-AB12CD34EF` }],
+    documents: [{ docType: 'INCER', search: { UDF1: '13333' }, uri }],
     absent: { docType: 'INCER', search: { UDF1: '99999' } },
     client: { timeoutMs: 2500, concurrency: 4 },
   };
 }
 
-async function suiteOn(url: string) {
-  const { config, apiKey, partner: credentials } = parseConfig(json(url), ENV, 'account test');
+async function suiteOn(url: string, uri?: string) {
+  const { config, apiKey, partner: credentials } = parseConfig(json(url, uri), ENV, 'account test');
   return runSuite({ config, apiKey, partner: credentials, redactor: new Redactor({ apiKey, config }), seed: 7, checks: PUSH_ACCOUNT_CHECKS });
 }
 
@@ -59,18 +61,38 @@ const nonPassing = (checks: CheckResult[]) =>
     .sort();
 
 describe('Push URI to Account checks against the mock DigiLocker', () => {
-  it('the clean mock passes every check, twice on one database (the second valid push is an update); the secret and hmac stay out of the evidence', async () => {
+  it('the clean mock passes every check, and again when the account already holds the URI (the valid push is an update); the secret and hmac stay out of the evidence', async () => {
     const mock = await startMockDigiLocker({ apiKey: API_KEY, orgId: ORG_ID, dbPath: join(dir, `m${n++}.sqlite`), partner });
     try {
       const first = await suiteOn(mock.pushUriAccountUrl);
       expect(first.result.checks.map((c) => c.id).sort()).toEqual(PUSH_ACCOUNT_CHECKS.map((c) => c.id).sort());
       expect(first.result.checks.filter((c) => c.verdict !== 'pass').map((c) => `${c.id}: ${c.message}`)).toEqual([]);
       expect(first.result.target.pushUriAccount).toBe(mock.pushUriAccountUrl);
-      const second = await suiteOn(mock.pushUriAccountUrl);
+      expect(first.result.checks.find((c) => c.id === 'pushuriacct.valid.success')!.message).toBe('HTTP 200 for a valid push');
+      // an earlier run's push, a minute ago (another ts: the same ts would be a resend of one request)
+      const earlier = buildPushUriAccountForm(
+        nodeHash,
+        partner.clientSecret,
+        {
+          clientId: partner.clientId,
+          digilockerId: ACCOUNT,
+          uri: `${ORG_ID}-INCER-ZZ12CD34EF`,
+          docType: 'INCER',
+          description: 'Income Certificate',
+          docId: 'ZZ12CD34EF',
+          issueDate: '15062020',
+          action: 'A',
+        },
+        Date.now() / 1000 - 60,
+      );
+      const form = new FormData();
+      for (const [k, v] of earlier) form.append(k, v);
+      expect((await fetch(mock.pushUriAccountUrl, { method: 'POST', body: form })).status).toBe(200);
+      const second = await suiteOn(mock.pushUriAccountUrl, `${ORG_ID}-INCER-ZZ12CD34EF`);
       expect(second.result.checks.filter((c) => c.verdict !== 'pass').map((c) => `${c.id}: ${c.message}`)).toEqual([]);
       expect(second.result.checks.find((c) => c.id === 'pushuriacct.valid.success')!.message).toBe('HTTP 200 for the update of a URI the test account already held');
       // what the mock stored: the valid push added the configured document's URI to the account
-      expect(mock.db.acceptedUris()).toEqual([`${ORG_ID}-INCER-AB12CD34EF`]);
+      expect(mock.db.acceptedUris()).toEqual([`${ORG_ID}-INCER-AB12CD34EF`, `${ORG_ID}-INCER-ZZ12CD34EF`]);
 
       const evidence = JSON.stringify([first.result, first.transcript]);
       expect(evidence).not.toContain(partner.clientSecret);
