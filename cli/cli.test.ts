@@ -199,6 +199,24 @@ describe('dlconform help, version, demo', () => {
     expect(bad.stderr).toMatch(/unknown fault "push-nonsense"; known faults: .*http-202.*push-bad-date/);
   });
 
+  it('demo --push-account: the issuer pushes with Push URI to Account, the pushuriacct checks pass; a push-acct fault needs it', async () => {
+    const r = await dlconform(['demo', '--quiet', '--push-account', '--report-dir', 'out-demo-account']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/the issuer pushed 50 URIs with Push URI to Account: 50 accepted/);
+    const result = JSON.parse(readFileSync(join(tmp, 'out-demo-account', 'result.json'), 'utf8')) as { checks: Array<{ id: string; api: string; verdict: string }> };
+    const ajv = new Ajv2020({ strict: false });
+    expect(ajv.validate(resultSchema, result), ajv.errorsText()).toBe(true);
+    const account = result.checks.filter((c) => c.api === 'pushuriacct');
+    expect(account.length).toBe(6);
+    expect(account.every((c) => c.verdict === 'pass')).toBe(true);
+    // the pending document goes by Push URI to Account too; every pushed URI is pullable
+    const verdictOf = (id: string) => result.checks.find((c) => c.id === id)?.verdict;
+    expect([verdictOf('pulluri.pending.pushed'), verdictOf('consistency.pushed.pullable')]).toEqual(['pass', 'pass']);
+    const bad = await dlconform(['demo', '--fault', 'push-acct-faq-hmac']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/Push URI to Account faults need --push-account/);
+  });
+
   it('serve --print-config prints a config that run accepts', async () => {
     const child = spawn(process.execPath, [CLI, 'serve', '--print-config', '--profile', '1.13'], { env: { ...process.env, DLCONFORM_API_KEY: KEY }, cwd: tmp });
     let out = '';

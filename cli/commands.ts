@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { loadConfig, parseConfig } from '../core/config/index.js';
 import { TOOL_VERSION } from '../core/version.js';
 import { EXIT } from '../core/types.js';
-import { startMockDigiLocker, type RunningMockDigiLocker } from '../fixtures/digilocker/index.js';
+import { DEFAULT_TEST_ACCOUNT, startMockDigiLocker, type RunningMockDigiLocker } from '../fixtures/digilocker/index.js';
 import { parseFaultList } from '../fixtures/fault-list.js';
 import { DEFAULT_ORG_ID, FAULT_NAMES, FAULTS, parseFaults, parseVariants, startIssuer, VARIANTS, type FaultName, type RunningIssuer } from '../fixtures/issuer/index.js';
-import { pushCsv, PUSH_FAULT_NAMES, type PushFaultName } from '../fixtures/issuer/push-client.js';
+import { PUSH_ACCOUNT_FAULT_NAMES, pushCsv, PUSH_FAULT_NAMES, pushUriAccount, type PushAccountCredentials, type PushAccountFaultName, type PushFaultName } from '../fixtures/issuer/push-client.js';
 import type { ProfileId } from '../protocol/profiles.js';
 import { profileById } from '../protocol/profiles.js';
 import { integer, list, outputFormats, parse, UsageError, usageOnError, withPolicy } from './args.js';
@@ -56,6 +56,7 @@ export async function run(argv: string[]): Promise<number> {
     baseline: values.baseline,
     failOn: values['fail-on'],
     bundle,
+    ...(loaded.partner && { partner: loaded.partner }),
   });
 }
 
@@ -147,10 +148,13 @@ function faultsArg(values: string[] | undefined) {
 }
 
 export async function demo(argv: string[]): Promise<number> {
-  const { values } = parse(argv, { ...suiteOptions, profile: { type: 'string' }, fault: { type: 'string', multiple: true } }, 'demo');
+  const { values } = parse(argv, { ...suiteOptions, profile: { type: 'string' }, fault: { type: 'string', multiple: true }, 'push-account': { type: 'boolean' } }, 'demo');
   if (values.help) return print(DEMO_HELP);
   const { github } = outputFormats(values.format);
-  const { issuerFaults, pushFaults } = demoFaults(values.fault);
+  const { issuerFaults, pushFaults, accountFaults } = demoFaults(values.fault);
+  const byAccount = !!values['push-account'];
+  if (accountFaults.length > 0 && !byAccount) throw new UsageError(`--fault ${accountFaults.join(',')}: Push URI to Account faults need --push-account`);
+  if (pushFaults.length > 0 && byAccount) throw new UsageError(`--fault ${pushFaults.join(',')}: Push CSV faults do not apply with --push-account (its faults are push-acct-*)`);
   const apiKey = randomBytes(16).toString('hex');
   const keyEnv = 'DLCONFORM_DEMO_API_KEY';
   const profile = profileArg(values.profile);
@@ -162,15 +166,45 @@ export async function demo(argv: string[]): Promise<number> {
     // both sides, as an issuer has them: it pushes its documents to (mock) DigiLocker, then the
     // suite checks its Pull endpoints, the push endpoint and that every pushed URI is pullable;
     // the pending search's document is pushed there after its Status 9 answer
-    digiLocker = await startMockDigiLocker({ apiKey, orgId: DEFAULT_ORG_ID, dbPath });
-    issuer = await startIssuer({ profile, apiKey, faults: issuerFaults, pushPendingTo: digiLocker.url });
-    const pushed = await pushCsv({ digiLockerUrl: digiLocker.url, apiKey, orgId: issuer.store.orgId, store: issuer.store, faults: pushFaults });
-    process.stdout.write(
-      `dlconform ${TOOL_VERSION}: reference issuer (profile ${issuer.profile}) on ${issuer.url}; mock DigiLocker on ${digiLocker.url}\n` +
-        `  the issuer's push client pushed ${pushed.uris.length} URIs: ${pushed.accepted ? 'accepted' : `rejected (${pushed.error ?? pushed.response?.message ?? `HTTP ${pushed.httpStatus}`})`}\n`,
-    );
-    const json = { ...issuer.config(keyEnv), target: { ...issuer.config(keyEnv).target, pushCsv: digiLocker.pushCsvUrl, pushUri: digiLocker.pushUriUrl }, pushed: { db: dbPath } };
-    const config = withPolicy(parseConfig(json, { [keyEnv]: apiKey }, 'reference issuer').config, values.policy);
+    // --push-account: the issuer is also a partner, pushing into a DigiLocker account with Push URI to Account
+    const account: PushAccountCredentials | undefined = byAccount ? { clientId: 'DLCONFORMDEMO', clientSecret: randomBytes(16).toString('hex'), digilockerId: DEFAULT_TEST_ACCOUNT } : undefined;
+    digiLocker = await startMockDigiLocker({
+      apiKey,
+      orgId: DEFAULT_ORG_ID,
+      dbPath,
+      ...(account && { partner: { clientId: account.clientId, clientSecret: account.clientSecret, accounts: [account.digilockerId] } }),
+    });
+    issuer = await startIssuer({ profile, apiKey, faults: issuerFaults, pushPendingTo: digiLocker.url, ...(account && { pushPendingAccount: account }) });
+    const banner = `dlconform ${TOOL_VERSION}: reference issuer (profile ${issuer.profile}) on ${issuer.url}; mock DigiLocker on ${digiLocker.url}\n`;
+    if (account) {
+      let accepted = 0;
+      // one request per document, in turn: the store is small and bounded
+      for (const document of issuer.store.documents) {
+        const r = await pushUriAccount({ digiLockerUrl: digiLocker.url, account, store: issuer.store, document, faults: accountFaults });
+        if (r.accepted) accepted++;
+      }
+      process.stdout.write(`${banner}  the issuer pushed ${issuer.store.documents.length} URIs with Push URI to Account: ${accepted} accepted\n`);
+    } else {
+      const pushed = await pushCsv({ digiLockerUrl: digiLocker.url, apiKey, orgId: issuer.store.orgId, store: issuer.store, faults: pushFaults });
+      process.stdout.write(
+        `${banner}  the issuer's push client pushed ${pushed.uris.length} URIs: ${pushed.accepted ? 'accepted' : `rejected (${pushed.error ?? pushed.response?.message ?? `HTTP ${pushed.httpStatus}`})`}\n`,
+      );
+    }
+    const base = issuer.config(keyEnv);
+    const partnerEnv = { clientIdEnv: 'DLCONFORM_DEMO_PARTNER_ID', clientSecretEnv: 'DLCONFORM_DEMO_PARTNER_SECRET' };
+    const json = {
+      ...base,
+      target: {
+        ...base.target,
+        pushCsv: digiLocker.pushCsvUrl,
+        pushUri: digiLocker.pushUriUrl,
+        ...(account && { pushUriAccount: { url: digiLocker.pushUriAccountUrl, ...partnerEnv, digilockerId: account.digilockerId } }),
+      },
+      pushed: { db: dbPath },
+    };
+    const env = { [keyEnv]: apiKey, ...(account && { [partnerEnv.clientIdEnv]: account.clientId, [partnerEnv.clientSecretEnv]: account.clientSecret }) };
+    const parsed = parseConfig(json, env, 'reference issuer');
+    const config = withPolicy(parsed.config, values.policy);
     return await runAndReport(config, apiKey, {
       only: list(values.only),
       skip: list(values.skip),
@@ -180,6 +214,7 @@ export async function demo(argv: string[]): Promise<number> {
       github,
       baseline: values.baseline,
       failOn: values['fail-on'],
+      ...(parsed.partner && { partner: parsed.partner }),
     });
   } finally {
     await issuer?.close();
@@ -188,11 +223,13 @@ export async function demo(argv: string[]): Promise<number> {
   }
 }
 
-/** demo --fault takes the issuer's faults and its push client's (push-*) alike. */
-function demoFaults(values: string[] | undefined): { issuerFaults: FaultName[]; pushFaults: PushFaultName[] } {
-  const names: Array<FaultName | PushFaultName> = usageOnError(() => parseFaultList(values, [...FAULT_NAMES, ...PUSH_FAULT_NAMES]));
-  const isPush = (n: FaultName | PushFaultName): n is PushFaultName => (PUSH_FAULT_NAMES as readonly string[]).includes(n);
-  return { issuerFaults: names.filter((n): n is FaultName => !isPush(n)), pushFaults: names.filter(isPush) };
+/** demo --fault takes the issuer's faults and its push client's (push-*, push-acct-*) alike. */
+function demoFaults(values: string[] | undefined): { issuerFaults: FaultName[]; pushFaults: PushFaultName[]; accountFaults: PushAccountFaultName[] } {
+  type Name = FaultName | PushFaultName | PushAccountFaultName;
+  const names: Name[] = usageOnError(() => parseFaultList(values, [...FAULT_NAMES, ...PUSH_FAULT_NAMES, ...PUSH_ACCOUNT_FAULT_NAMES]));
+  const isPush = (n: Name): n is PushFaultName => (PUSH_FAULT_NAMES as readonly string[]).includes(n);
+  const isAccount = (n: Name): n is PushAccountFaultName => (PUSH_ACCOUNT_FAULT_NAMES as readonly string[]).includes(n);
+  return { issuerFaults: names.filter((n): n is FaultName => !isPush(n) && !isAccount(n)), pushFaults: names.filter(isPush), accountFaults: names.filter(isAccount) };
 }
 
 function print(text: string): number {

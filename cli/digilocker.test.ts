@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startMockDigiLocker } from '../fixtures/digilocker/index.js';
 import { startIssuer } from '../fixtures/issuer/index.js';
-import { pushCsv, type PushFaultName } from '../fixtures/issuer/push-client.js';
+import { pushCsv, pushUriAccount, type PushFaultName } from '../fixtures/issuer/push-client.js';
 import { DocumentStore } from '../fixtures/issuer/store.js';
 import { UsageError } from './args.js';
 import { reportPush, serveDigiLocker } from './digilocker.js';
@@ -60,6 +60,46 @@ describe('dlconform report push / serve --digilocker', () => {
     expect(html).toMatch(/<code>aadhaar-checksum<\/code>.*Aadhaar X{8}\d{4} fails/);
     expect(html).toContain('2 uploads: 1 accepted, 1 rejected; 4 distinct URIs added.');
     expect(html).not.toMatch(/\d{12}/);
+  });
+
+  it('report push lists Push URI to Account pushes with their account; a rejected one exits 1', async () => {
+    const orgId = 'in.gov.dlconform.demo';
+    const dbPath = join(dir, 'acct.sqlite');
+    const store = new DocumentStore({ orgId, documents: 3, seed: 4 });
+    const partner = { clientId: 'REPORTPARTNER', clientSecret: 'report-partner-secret', accounts: ['acct-0001'] };
+    const mock = await startMockDigiLocker({ apiKey: 'k', orgId, dbPath, partner });
+    const account = { clientId: partner.clientId, clientSecret: partner.clientSecret, digilockerId: 'acct-0001' };
+    await pushUriAccount({ digiLockerUrl: mock.url, account, store });
+    await pushUriAccount({ digiLockerUrl: mock.url, account, store, document: store.documents[1], faults: ['push-acct-faq-hmac'] });
+    await mock.close();
+    const c = capture();
+    expect(await reportPush(['push', '--db', dbPath], c.io)).toBe(1);
+    expect(c.text()).toMatch(/#1 Push URI to Account .* clientid=REPORTPARTNER ts=\d+ rows=1 status=1: URI pushed to the account/);
+    expect(c.text()).toMatch(/#2 Push URI to Account .* status=0: HTTP 400 invalid_parameter: HMAC parameter is missing or invalid/);
+    expect(c.text()).toMatch(/1:3: info \[hmac-form\] \(push-uri-account-hmac-form\) hmac is the FAQ's form/);
+    expect(c.text()).toContain('2 uploads: 1 accepted, 1 rejected; 1 distinct URIs added');
+    expect(c.text()).not.toContain(partner.clientSecret);
+    const j = capture();
+    await reportPush(['--db', dbPath, '--format', 'json'], j.io);
+    const json = JSON.parse(j.text()) as { uploads: Array<{ kind: string; uris: Array<{ digilockerId?: string }> }>; acceptedUris: string[] };
+    expect(json.uploads.map((u) => [u.kind, u.uris[0]?.digilockerId])).toEqual([
+      ['account', 'acct-0001'],
+      ['account', 'acct-0001'],
+    ]);
+    expect(json.acceptedUris).toEqual([store.documents[0]!.uri]);
+  });
+
+  it('serve --digilocker: the partner secret only from the environment', async () => {
+    await expect(serveDigiLocker(['--digilocker', '--db', join(dir, 'p.sqlite'), '--api-key-env', 'DLC_P_KEY'], capture().io)).rejects.toThrow(/DLC_P_KEY/);
+    process.env.DLC_P_KEY = 'k';
+    try {
+      await expect(serveDigiLocker(['--digilocker', '--db', join(dir, 'p.sqlite'), '--api-key-env', 'DLC_P_KEY', '--account', 'a1'], capture().io)).rejects.toThrow(/need --partner-secret-env/);
+      await expect(serveDigiLocker(['--digilocker', '--db', join(dir, 'p.sqlite'), '--api-key-env', 'DLC_P_KEY', '--partner-secret-env', 'DLC_P_UNSET'], capture().io)).rejects.toThrow(
+        /partner's client secret from \$DLC_P_UNSET/,
+      );
+    } finally {
+      delete process.env.DLC_P_KEY;
+    }
   });
 
   it('usage errors', async () => {

@@ -10,9 +10,10 @@ import { loadConfig } from '../core/config/index.js';
 import { checkConsistency, formatConsistency, pushedFromConfig, RunContext } from '../conformance/index.js';
 import { EXIT } from '../core/types.js';
 import { profileById } from '../protocol/profiles.js';
-import { PUSH_CSV_PATH, PUSH_URI_PATH } from '../protocol/push.js';
+import { PUSH_CSV_PATH, PUSH_URI_ACCOUNT_PATH, PUSH_URI_PATH } from '../protocol/push.js';
 import { seededRandom } from '../protocol/time.js';
-import { MOCK_FAULTS, parseFaultSequence, parseMockFaults, PushDb, startMockDigiLocker } from '../fixtures/digilocker/index.js';
+import type { UploadKind } from '../fixtures/digilocker/db.js';
+import { DEFAULT_PARTNER_CLIENT_ID, DEFAULT_TEST_ACCOUNT, MOCK_FAULTS, parseFaultSequence, parseMockFaults, PushDb, startMockDigiLocker, type MockPartner } from '../fixtures/digilocker/index.js';
 import { formatRetrySummary, retrySummary, uploadRetries } from '../fixtures/digilocker/retries.js';
 import { DEFAULT_ORG_ID } from '../fixtures/issuer/index.js';
 import { REPORT_HTML } from '../core/report/html.js';
@@ -30,6 +31,9 @@ It also judges how uploads are sent: Content-Type application/xml and an ISO 860
 (warnings otherwise), one URI per (doc_type, doc_id) across everything pushed (an error), and
 retries: a request carrying what an earlier one carried, with the same txn or after an answer the
 client could not read, is one more attempt of that upload (its rows are not stored twice).
+With --partner-secret-env it also serves Push URI to Account (POST /public${PUSH_URI_ACCOUNT_PATH},
+multipart/form-data; hmac = SHA-256 of client secret + clientid + ts, hex; ts UNIX seconds, at
+most 30 minutes old), answered with the OpenAPI's JSON (200, 400, 401, 404, 500).
 
 Options:
       --db FILE            the SQLite file (required; created when missing)
@@ -40,6 +44,11 @@ Options:
       --fault-sequence LIST  answer the first push requests with these faults in order, then recover
                            (comma-separated slow, http-500, malformed-ack; e.g. http-500,slow,malformed-ack)
       --slow-ms N          delay of the slow fault (default 5000)
+      --partner-secret-env NAME  environment variable holding the partner's client secret: serves
+                           Push URI to Account (without it that route answers 401)
+      --partner-client-id ID  the partner's clientid (default ${DEFAULT_PARTNER_CLIENT_ID})
+      --account ID         a registered DigiLocker id pushes may go to, repeatable
+                           (default ${DEFAULT_TEST_ACCOUNT})
       --list-faults        list the mock faults and exit
   -h, --help               this help
 `;
@@ -84,6 +93,9 @@ export async function serveDigiLocker(argv: string[], io: DigiLockerIo = default
       fault: { type: 'string', multiple: true },
       'slow-ms': { type: 'string' },
       'fault-sequence': { type: 'string', multiple: true },
+      'partner-secret-env': { type: 'string' },
+      'partner-client-id': { type: 'string' },
+      account: { type: 'string', multiple: true },
       'list-faults': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -94,13 +106,14 @@ export async function serveDigiLocker(argv: string[], io: DigiLockerIo = default
     return EXIT.ok;
   }
   if (values['list-faults']) {
-    for (const [name, f] of Object.entries(MOCK_FAULTS)) io.stdout(`${name.padEnd(16)} ${f.description}\n`);
+    for (const [name, f] of Object.entries(MOCK_FAULTS)) io.stdout(`${name.padEnd(27)} ${f.description}\n`);
     return EXIT.ok;
   }
   if (!values.db) throw new UsageError('serve --digilocker needs --db FILE (the SQLite file uploads are stored in)');
   const keyEnv = values['api-key-env'] ?? 'DLCONFORM_API_KEY';
   const apiKey = process.env[keyEnv];
   if (!apiKey) throw new UsageError(`serve --digilocker reads the issuer's API key from $${keyEnv}, which is not set`);
+  const partner = partnerOf(values['partner-secret-env'], values['partner-client-id'], values.account);
   const faults = usageOnError(() => parseMockFaults(values.fault));
   const faultSequence = usageOnError(() => parseFaultSequence(values['fault-sequence']));
   const mock = await startMockDigiLocker({
@@ -111,9 +124,10 @@ export async function serveDigiLocker(argv: string[], io: DigiLockerIo = default
     faults,
     faultSequence,
     slowMs: integer(values['slow-ms'], 'slow-ms'),
+    ...(partner && { partner }),
   });
   io.stderr(
-    `mock DigiLocker${mock.faults.length ? ` (faults: ${mock.faults.join(', ')})` : ''}${faultSequence.length ? ` (first answers: ${faultSequence.join(', ')})` : ''} on ${mock.url}, storing in ${values.db}\n  Push CSV: ${mock.pushCsvUrl}\n  Push URI: ${mock.pushUriUrl}\nCtrl-C stops it.\n`,
+    `mock DigiLocker${mock.faults.length ? ` (faults: ${mock.faults.join(', ')})` : ''}${faultSequence.length ? ` (first answers: ${faultSequence.join(', ')})` : ''} on ${mock.url}, storing in ${values.db}\n  Push CSV: ${mock.pushCsvUrl}\n  Push URI: ${mock.pushUriUrl}\n${partner ? `  Push URI to Account: ${mock.pushUriAccountUrl} (clientid ${partner.clientId}, accounts ${partner.accounts.join(', ')})\n` : ''}Ctrl-C stops it.\n`,
   );
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
@@ -122,6 +136,21 @@ export async function serveDigiLocker(argv: string[], io: DigiLockerIo = default
   });
   await mock.close();
   return EXIT.ok;
+}
+
+/** The partner of Push URI to Account: its secret only from the environment, never a flag's value. */
+function partnerOf(secretEnv: string | undefined, clientId: string | undefined, accounts: string[] | undefined): MockPartner | undefined {
+  if (secretEnv === undefined) {
+    if (clientId !== undefined || accounts !== undefined) throw new UsageError("--partner-client-id and --account need --partner-secret-env NAME (the variable holding the partner's client secret)");
+    return undefined;
+  }
+  const clientSecret = process.env[secretEnv];
+  if (!clientSecret) throw new UsageError(`serve --digilocker reads the partner's client secret from $${secretEnv} (--partner-secret-env), which is not set`);
+  const list = (accounts ?? [])
+    .flatMap((a) => a.split(','))
+    .map((a) => a.trim())
+    .filter((a) => a !== '');
+  return { clientId: clientId ?? DEFAULT_PARTNER_CLIENT_ID, clientSecret, accounts: list.length > 0 ? list : [DEFAULT_TEST_ACCOUNT] };
 }
 
 export async function reportPush(argv: string[], io: DigiLockerIo = defaultIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -181,7 +210,7 @@ export async function reportPush(argv: string[], io: DigiLockerIo = defaultIo, e
       const out: string[] = [];
       for (const u of uploads) {
         out.push(
-          `#${u.id} ${u.kind === 'csv' ? 'Push CSV' : 'Push URI'} ${u.receivedAt} txn=${u.txn} orgId=${u.orgId}${u.fileName ? ` file=${u.fileName}` : ''} rows=${u.rows} ` +
+          `#${u.id} ${KIND_LABEL[u.kind]} ${u.receivedAt} ${u.kind === 'account' ? `clientid=${u.orgId} ts=${u.ts}` : `txn=${u.txn} orgId=${u.orgId}`}${u.fileName ? ` file=${u.fileName}` : ''} rows=${u.rows} ` +
             `status=${u.status}${u.answeredWith ? ` (answered with fault ${u.answeredWith})` : ''}: ${u.message}`,
         );
         if (u.retry.attempts > 1 || u.retry.answerLost) {
@@ -207,6 +236,8 @@ export async function reportPush(argv: string[], io: DigiLockerIo = defaultIo, e
     db.close();
   }
 }
+
+const KIND_LABEL: Record<UploadKind, string> = { csv: 'Push CSV', uri: 'Push URI', account: 'Push URI to Account' };
 
 async function consistencyOf(configPath: string, uris: string[], env: NodeJS.ProcessEnv) {
   const { config, apiKey } = await loadConfig(configPath, env);

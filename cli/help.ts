@@ -114,6 +114,9 @@ suite against it, writes the reports and stops the issuer. Exits with the suite'
 Options:
       --profile P        1.0 | 3.0 | 1.13 (default 3.0)
       --fault NAME       switch on a fault in the issuer; repeatable (to see checks fail)
+      --push-account     the issuer pushes its documents (and the pending one) with Push URI to
+                         Account, as a partner into a test account, and the pushuriacct.* checks
+                         run against the mock's /public/account/1/pushuri (faults push-acct-*)
       --only/--skip      as for run
       --report-dir DIR   as for run
       --seed N           as for run

@@ -1,7 +1,7 @@
 /** `dlconform run` and the shared part of `demo`: run the suite, print, write reports, exit code. */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Config } from '../core/config/index.js';
+import type { Config, PartnerCredentials } from '../core/config/index.js';
 import { Redactor } from '../core/redact.js';
 import { diagnosisText, progressLine, summaryTable } from '../core/report/console.js';
 import { writeGithub } from '../core/report/github.js';
@@ -27,6 +27,8 @@ export interface SuiteOptions {
   failOn?: string;
   /** --bundle: the evidence bundle to write once the reports are */
   bundle?: BundleRequest;
+  /** target.pushUriAccount's partner credentials, from the environment */
+  partner?: PartnerCredentials;
 }
 
 export async function runAndReport(config: Config, apiKey: string, opts: SuiteOptions, out: NodeJS.WritableStream = process.stdout): Promise<number> {
@@ -45,6 +47,7 @@ export async function runAndReport(config: Config, apiKey: string, opts: SuiteOp
     config,
     apiKey,
     redactor,
+    ...(opts.partner && { partner: opts.partner }),
     only: opts.only,
     skip: opts.skip,
     seed: opts.seed,

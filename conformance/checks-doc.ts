@@ -3,7 +3,7 @@ import { clause as clauseById } from '../protocol/clauses.js';
 import { PROFILES, type ProfileId } from '../protocol/profiles.js';
 import { clauseOf, levelOf } from './check.js';
 import { ALL_CHECKS } from './checks/index.js';
-import { EXPECTED, PUSH_EXPECTED } from './fault-targets.js';
+import { EXPECTED, PUSH_ACCOUNT_EXPECTED, PUSH_EXPECTED } from './fault-targets.js';
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -12,7 +12,7 @@ export function renderChecksDoc(): string {
   for (const [fault, e] of Object.entries(EXPECTED)) {
     for (const id of e.targets) faultsFor.set(id, [...(faultsFor.get(id) ?? []), `\`${fault}\`${e.profile ? ` (${e.profile})` : ''}`]);
   }
-  for (const [fault, e] of Object.entries(PUSH_EXPECTED)) {
+  for (const [fault, e] of [...Object.entries(PUSH_EXPECTED), ...Object.entries(PUSH_ACCOUNT_EXPECTED)]) {
     for (const id of e?.targets ?? []) faultsFor.set(id, [...(faultsFor.get(id) ?? []), `mock \`${fault}\``]);
   }
   const lines = [
@@ -22,8 +22,8 @@ export function renderChecksDoc(): string {
     'a test fails when this file is out of date. Level is for profile 3.0 (the default); a SHOULD',
     'failure is reported as a warning. "Fault" names the reference-issuer switch that makes the',
     'check fail (`dlconform demo --fault NAME` shows it); "mock NAME" is a fault switch of the mock',
-    'DigiLocker (`dlconform serve --digilocker --fault NAME`), for the push checks (pushcsv.*, pushuri.*),',
-    'which run only when the config sets target.pushCsv / target.pushUri.',
+    'DigiLocker (`dlconform serve --digilocker --fault NAME`), for the push checks (pushcsv.*, pushuri.*,',
+    'pushuriacct.*), which run only when the config sets target.pushCsv / target.pushUri / target.pushUriAccount.',
     'A check marked "refusal" judges how a request that must not be served is refused: it is',
     '`inconclusive` (exit 1) when the correctly signed baseline request of its API was not served in',
     'the same run, since then every request is refused alike (faults `reject-all`, `not-found-all`,',

@@ -8,12 +8,13 @@ import { optedInIdentity, OPT_IN_FIELDS, type Identity } from '../protocol/ident
 import { apiKeyForms } from '../protocol/leaks.js';
 import type { Format, FormatKey, NamespaceForm, Profile } from '../protocol/profiles.js';
 import { pullRequest, type PullRequest, type Variation } from '../protocol/request-factory.js';
+import { pushUriAccountHmac } from '../protocol/push.js';
 import type { PullApi } from '../protocol/requests.js';
 import { readResponse, readResponseBytes, type ParsedResponse } from '../protocol/responses.js';
 import { formatTs, newTxn, type Random } from '../protocol/time.js';
 import type { RawExchange, TargetClient } from '../core/client.js';
 import { Canary } from './canary.js';
-import type { Config } from '../core/config/index.js';
+import type { Config, PartnerCredentials } from '../core/config/index.js';
 import { nodeHash } from '../core/node-hash.js';
 import type { Api } from '../core/types.js';
 
@@ -72,6 +73,8 @@ export class RunContext {
     readonly client: TargetClient,
     readonly random: Random,
     private readonly onSecret: (value: string, label: string) => void,
+    /** target.pushUriAccount's partner clientid and secret, read from the environment */
+    private readonly partner?: PartnerCredentials,
   ) {
     const hex = Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16)).join('');
     this.digiLockerId = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
@@ -80,6 +83,17 @@ export class RunContext {
   /** keyhash = sha256(API key + ts) for messages protocol/ builds elsewhere (the push checks). */
   keyhashFor(ts: string): string {
     return keyhash(nodeHash, this.apiKey, ts);
+  }
+
+  /** The partner's clientid (target.pushUriAccount), when the config has that endpoint. */
+  get partnerClientId(): string | undefined {
+    return this.partner?.clientId;
+  }
+
+  /** Push URI to Account's hmac = sha256(client secret + clientid + ts), hex; the secret stays here. */
+  pushUriAccountHmacFor(clientId: string, ts: string): string {
+    if (!this.partner) throw new Error('target.pushUriAccount is set but no partner credentials were read from the environment');
+    return pushUriAccountHmac(nodeHash, this.partner.clientSecret, clientId, ts);
   }
 
   /** The API key in every form an issuer might echo it (protocol/leaks.ts), for the echo checks. */

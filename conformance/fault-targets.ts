@@ -158,6 +158,20 @@ export const PUSH_EXPECTED: Partial<Record<MockFaultName, Expectation>> = {
 };
 
 /**
+ * The Push URI to Account checks (conformance/checks/push-account.ts) run against the mock
+ * DigiLocker's /account/1/pushuri: which check each of its account faults makes fail
+ * (conformance/checks/push-account.test.ts).
+ */
+export const PUSH_ACCOUNT_EXPECTED: Partial<Record<MockFaultName, Expectation>> = {
+  'acct-reject-valid': { targets: ['pushuriacct.valid.success'] },
+  'acct-accept-bad-hmac': { targets: ['pushuriacct.invalid.bad-hmac'] },
+  'acct-accept-unknown-client': { targets: ['pushuriacct.invalid.unknown-client'] },
+  'acct-accept-stale-ts': { targets: ['pushuriacct.invalid.stale-ts'] },
+  'acct-accept-unknown-account': { targets: ['pushuriacct.invalid.unknown-account'] },
+  'acct-accept-bad-date': { targets: ['pushuriacct.invalid.bad-date'] },
+};
+
+/**
  * The consistency check against the reference issuer whose push client runs with a fault and
  * pushes to the mock DigiLocker (conformance/checks/consistency.test.ts); the other push-client
  * faults break CSV rules that `dlconform csv lint` and the mock's findings report, not this check.

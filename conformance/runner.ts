@@ -9,7 +9,7 @@ import { seededRandom } from '../protocol/time.js';
 import { clauseOf, levelOf, type Check, type Outcome } from './check.js';
 import { ALL_CHECKS } from './checks/index.js';
 import { TargetClient } from '../core/client.js';
-import type { Config } from '../core/config/index.js';
+import type { Config, PartnerCredentials } from '../core/config/index.js';
 import { RunContext, type SentExchange } from './context.js';
 import { Evidence, type EvidenceMaker } from '../core/evidence.js';
 import type { Redactor } from '../core/redact.js';
@@ -24,6 +24,8 @@ export interface RunOptions {
   config: Config;
   apiKey: string;
   redactor: Redactor;
+  /** target.pushUriAccount's partner clientid and secret (parseConfig reads them from the environment) */
+  partner?: PartnerCredentials;
   only?: string[];
   skip?: string[];
   seed?: number;
@@ -55,6 +57,7 @@ export async function runSuite(options: RunOptions): Promise<SuiteRun> {
     (c.api === 'pulldoc' && pullDocAvailable) ||
     (c.api === 'pushcsv' && !!config.target.pushCsv) ||
     (c.api === 'pushuri' && !!config.target.pushUri) ||
+    (c.api === 'pushuriacct' && !!config.target.pushUriAccount) ||
     (c.api === 'consistency' && !!config.pushed);
   const candidates = (options.checks ?? ALL_CHECKS).filter(available);
   const selected = selectChecks(candidates, profile, options.only ?? [], options.skip ?? []);
@@ -65,7 +68,9 @@ export async function runSuite(options: RunOptions): Promise<SuiteRun> {
     maxRequestsPerSecond: config.client.maxRequestsPerSecond,
     deadline: startedAt.getTime() + config.client.timeBudgetMs,
   });
-  const ctx = new RunContext(config, profile, apiKey, client, seededRandom(seed), (value, label) => redactor.addSecret(value, label));
+  // the partner's secret signs every Push URI to Account hmac: redacted wherever it could appear
+  if (options.partner) redactor.addSecret(options.partner.clientSecret, 'clientSecret');
+  const ctx = new RunContext(config, profile, apiKey, client, seededRandom(seed), (value, label) => redactor.addSecret(value, label), options.partner);
   const evidence = new Evidence(redactor, config, apiKey);
   const results: CheckResult[] = [];
   let aborted: RunResult['aborted'];
@@ -77,7 +82,7 @@ export async function runSuite(options: RunOptions): Promise<SuiteRun> {
       // Pull checks selected: the Pull URI baseline. Only push checks selected (e.g. --only push):
       // a GET on the push endpoint, which sends no upload (any HTTP answer, even 405, is reachable).
       const pullSelected = selected.some((c) => c.api === 'pulluri' || c.api === 'pulldoc');
-      const pushUrl = selected.some((c) => c.api === 'pushcsv') ? config.target.pushCsv : config.target.pushUri;
+      const pushUrl = selected.some((c) => c.api === 'pushcsv') ? config.target.pushCsv : selected.some((c) => c.api === 'pushuri') ? config.target.pushUri : config.target.pushUriAccount?.url;
       const probeUrl = pullSelected || !pushUrl ? config.target.pullUri : pushUrl;
       const raw = pullSelected || !pushUrl ? (await ctx.baseline('pulluri')).raw : await client.send({ method: 'GET', url: pushUrl, headers: {}, body: '' });
       if (raw.error && raw.error.kind !== 'other') {
@@ -120,6 +125,7 @@ export async function runSuite(options: RunOptions): Promise<SuiteRun> {
       pullDoc: pullDocAvailable ? config.target.pullDoc : undefined,
       ...(config.target.pushCsv !== undefined && { pushCsv: config.target.pushCsv }),
       ...(config.target.pushUri !== undefined && { pushUri: config.target.pushUri }),
+      ...(config.target.pushUriAccount !== undefined && { pushUriAccount: config.target.pushUriAccount.url }),
     }),
     startedAt,
     seed,

@@ -10,8 +10,8 @@ export type Level = 'MUST' | 'SHOULD' | 'MAY' | 'SECURITY';
  * the correctly signed baseline was not served either); it counts like a failure for the exit code.
  */
 export type Verdict = 'pass' | 'fail' | 'warn' | 'skip' | 'error' | 'inconclusive' | 'waived';
-/** A DigiLocker-like push endpoint the issuer uploads to (target.pushCsv / target.pushUri). */
-export type PushApi = 'pushcsv' | 'pushuri';
+/** A DigiLocker-like push endpoint (target.pushCsv / target.pushUri / target.pushUriAccount, the partner form). */
+export type PushApi = 'pushcsv' | 'pushuri' | 'pushuriacct';
 /** Checks that join both sides: what the issuer pushed must be pullable (conformance/checks/consistency.ts). */
 export type CrossApi = 'consistency';
 export type Api = PullApi | PushApi | CrossApi;
@@ -135,7 +135,7 @@ export interface RunResult {
   profile: string;
   /** how levels became verdicts: `conformance` (SHOULD warns) or `strict` (SHOULD blocks) */
   policy: Policy;
-  target: { pullUri: string; pullDoc?: string; pushCsv?: string; pushUri?: string };
+  target: { pullUri: string; pullDoc?: string; pushCsv?: string; pushUri?: string; pushUriAccount?: string };
   startedAt: string;
   endedAt: string;
   seed: number;

@@ -3,7 +3,7 @@
  * from. A check names a clause id; reports print the quote so a failure explains itself.
  * Documents: SPEC-1.13 (Issuer API Specification v1.13, 2024), OAS-ISSUER (OpenAPI issuer
  * 3.0.0), PULL-1.0 (Pull API Specification v1.0, seed 001), FACTS (protocol-facts.md decisions
- * on observed behaviour and contradictions, C1–C23), OAS-AUTHPARTNER (authorized-partner OpenAPI
+ * on observed behaviour and contradictions, C1–C24), OAS-AUTHPARTNER (authorized-partner OpenAPI
  * 1.0.0), XMLDSIG (W3C XML Signature Syntax and Processing).
  */
 
@@ -414,6 +414,49 @@ const list = [
     section: '8.1 #1; FACTS §1.8 item 48',
     level: 'SHOULD',
     text: 'Aadhaar: Aadhaar number of the citizen to whom the document is issued (12 digits, Verhoeff check digit). (dlconform: no source says an invalid one must be refused in the answer, so ResponseStatus 0 with a ResponseMessage is expected, not required.)',
+  },
+  // Push URI to Account (OAS-AUTHPARTNER POST /account/1/pushuri), judged on a DigiLocker-like endpoint (conformance/checks/push-account.ts)
+  {
+    id: 'pushuriacct-valid',
+    document: 'OAS-AUTHPARTNER',
+    section: 'paths./account/1/pushuri.post',
+    level: 'MUST',
+    text: 'The API can use to push or delete a single URI into Digital Locker using DigiLocker Id … multipart/form-data (PushUri: clientid, hmac, ts, digilockerid, uri, docid, issuedate DDMMYYYY, validfrom, validto, action). 200: successful operation.',
+  },
+  {
+    id: 'pushuriacct-hmac',
+    document: 'OAS-AUTHPARTNER',
+    section: 'components.schemas.PushUri.hmac; responses.400; FACTS C24',
+    level: 'SECURITY',
+    text: 'Provide SHA-256 encrypted value of the client secret, clientid and ts parameters above concatenated in this sequence (client secret, clientid, ts). The hmac parameter is used by DigiLocker to ensure the data integrity and authentication of the request. 400 invalid_parameter: HMAC parameter is missing or invalid.',
+  },
+  {
+    id: 'pushuriacct-client-id',
+    document: 'OAS-AUTHPARTNER',
+    section: 'paths./account/1/pushuri.post.responses.401',
+    level: 'SECURITY',
+    text: '401 Unauthorized error: error invalid_client_id, error_description The client_id parameter is invalid.',
+  },
+  {
+    id: 'pushuriacct-ts',
+    document: 'OAS-AUTHPARTNER',
+    section: 'components.schemas.PushUri.ts; responses.400',
+    level: 'SECURITY',
+    text: 'Provide a timestamp value in UNIX (or POSIX) format in IST time zone in seconds. This timestamp value must not be older than 30 minutes. 400 invalid_parameter: Timestamp parameter is missing or invalid.',
+  },
+  {
+    id: 'pushuriacct-digilocker-id',
+    document: 'OAS-AUTHPARTNER',
+    section: 'paths./account/1/pushuri.post.responses.404',
+    level: 'MUST',
+    text: 'digilockerid: This is the DigiLocker Id of the user that was acquired using Get User Details API. 404 Not found: error invalid_digilocker_id, error_description The digilockerid parameter is invalid.',
+  },
+  {
+    id: 'pushuriacct-issuedate',
+    document: 'OAS-AUTHPARTNER',
+    section: 'components.schemas.PushUri.issuedate; responses.400',
+    level: 'MUST',
+    text: 'issuedate: The issue date of the document in DDMMYYYY format. 400 invalid_parameter: Issuedate parameter is missing orinvalid.',
   },
   {
     id: 'doc-id-unguessable',

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { nodeHash as hash } from '../core/node-hash.js';
 import { CLAUSES } from './clauses.js';
@@ -9,6 +9,10 @@ import {
   buildPushUriRequest,
   checkPushUriAccountForm,
   IST_OFFSET_SECONDS,
+  identifyPushUriAccountHmac,
+  readPushUriAccountAnswer,
+  buildPushUriAccountError,
+  formatDdmmyyyy,
   isDdmmyyyy,
   buildPushUriResponse,
   checkPushCsvRow,
@@ -218,11 +222,46 @@ describe('Push URI to Account (OAS-AUTHPARTNER /account/1/pushuri, facts §1.8)'
   const now = 1_700_000_000;
   const form = Object.fromEntries(buildPushUriAccountForm(hash, 'secret', fields, now));
   const judge = (patch: Record<string, string>, opts = {}) =>
-    checkPushUriAccountForm({ ...form, ...patch }, { hash, clientSecret: 'secret', nowSeconds: now + 60, ...opts }).map((f) => `${f.severity}:${f.message}`);
-  it('hmac is sha256(client secret + clientid + ts); a fresh valid form is clean', () => {
+    checkPushUriAccountForm({ ...form, ...patch }, { hash, clientSecret: 'secret', nowSeconds: now + 60, ...opts })
+      .filter((f) => f.severity !== 'info')
+      .map((f) => `${f.severity}:${f.message}`);
+  const notes = (patch: Record<string, string>, opts = {}) =>
+    checkPushUriAccountForm({ ...form, ...patch }, { hash, clientSecret: 'secret', nowSeconds: now + 60, ...opts })
+      .filter((f) => f.severity === 'info')
+      .map((f) => `${f.code}:${f.message}`);
+  it('hmac is sha256(client secret + clientid + ts); a fresh valid form is clean, with a note naming the form', () => {
     expect(form.hmac).toBe(createHash('sha256').update(`secretABCDEFG${now}`).digest('hex'));
     expect(form.ts).toBe(String(now));
     expect(judge({})).toEqual([]);
+    expect(notes({})).toEqual(["hmac-form:hmac is the OpenAPI's form: SHA-256 of client secret ‖ clientid ‖ ts, hex (accepted)"]);
+  });
+  it("the FAQ's HMAC(client_secret, client_id, timestamp) and another order are refused, and named (FACTS C24)", () => {
+    const mac = () => createHmac('sha256', 'secret').update(`ABCDEFG${now}`);
+    const faqHex = mac().digest('hex');
+    expect(judge({ hmac: faqHex })).toEqual(['error:HMAC parameter is missing or invalid']);
+    expect(notes({ hmac: faqHex })[0]).toMatch(/^hmac-form:hmac is the FAQ's form: HMAC-SHA256 keyed with the client secret over clientid ‖ ts, hex/);
+    const faqB64 = mac().digest('base64');
+    expect(judge({ hmac: faqB64 })).toEqual(['error:HMAC parameter is missing or invalid']);
+    expect(notes({ hmac: faqB64 })[0]).toMatch(/FAQ's form.*Base64/);
+    const swapped = createHash('sha256').update(`ABCDEFGsecret${now}`).digest('hex');
+    expect(judge({ hmac: swapped })).toEqual(['error:HMAC parameter is missing or invalid']);
+    expect(notes({ hmac: swapped })).toEqual(["hmac-form:hmac is SHA-256 of clientid ‖ client secret ‖ ts: the OpenAPI's order is client secret ‖ clientid ‖ ts"]);
+    expect(identifyPushUriAccountHmac(hash, 'secret', 'ABCDEFG', String(now), 'f'.repeat(64))).toEqual({ form: 'unknown' });
+  });
+  it('a UTC wall clock read as IST (5:30 behind) is stale, with a note saying why', () => {
+    expect(judge({}, { nowSeconds: now + IST_OFFSET_SECONDS })).toEqual(['error:Timestamp parameter is missing or invalid (older than 30 minutes or in the future)']);
+    expect(notes({}, { nowSeconds: now + IST_OFFSET_SECONDS })).toContain('ts-utc-as-ist:ts is 5:30 behind the epoch: a UTC wall clock read as IST local time');
+  });
+  it('answers: the JSON error shape and the code of each status', () => {
+    expect(readPushUriAccountAnswer(400, buildPushUriAccountError('invalid_parameter', 'HMAC parameter is missing or invalid'))).toMatchObject({
+      error: 'invalid_parameter',
+      errorDescription: 'HMAC parameter is missing or invalid',
+      problems: [],
+    });
+    expect(readPushUriAccountAnswer(401, buildPushUriAccountError('invalid_parameter', 'x')).problems).toEqual(['error "invalid_parameter" with HTTP 401; the OpenAPI gives invalid_client_id']);
+    expect(readPushUriAccountAnswer(404, 'Not Found').problems).toEqual(['the body is not JSON: "Not Found"']);
+    expect(readPushUriAccountAnswer(200, 'OK').problems).toEqual([]);
+    expect(formatDdmmyyyy(new Date(Date.UTC(2016, 7, 21)))).toBe('21082016');
   });
   it('each field fires with DigiLocker’s own error text', () => {
     expect(judge({ uri: 'nope' })).toEqual(['error:URI parameter is missing or invalid']);

@@ -6,10 +6,10 @@
  * sent; readers never throw and report problems as findings. Row checks never put an Aadhaar
  * number in a message in full (last 4 digits only, see maskAadhaar).
  */
-import { keyhash, type HashFunctions } from './auth.js';
+import { keyhash, timingSafeEqualText, type HashFunctions } from './auth.js';
 import { isValidAadhaar } from './aadhaar.js';
 import { isCalendarDate } from './dates.js';
-import { base64Encode, inspectBase64, utf8DecodeStrict, utf8Encode } from './bytes.js';
+import { base64Encode, inspectBase64, toHex, utf8DecodeStrict, utf8Encode } from './bytes.js';
 import type { Clause } from './clauses.js';
 import { checkUri, DOC_ID_MAX } from './uri.js';
 import { child, escapeXml, readXml, type Finding, type XmlLimits } from './xml.js';
@@ -126,6 +126,20 @@ export const PUSH_CLAUSES = [
     section: '§1.7 item 47, §8',
     level: 'SHOULD',
     text: "DigiLocker imports uploaded files with a job scheduler (asynchronously); DigiLocker's timeout for issuer calls is not published. (dlconform: an upload whose answer was lost — HTTP 5xx, a timeout, an unreadable ack — is retried, a bounded number of times, with the same txn and the same rows, so DigiLocker can tell a retry from a second upload.)",
+  },
+  {
+    id: 'push-uri-account',
+    document: 'OAS-AUTHPARTNER',
+    section: 'paths./account/1/pushuri; FACTS §1.8 item 49',
+    level: 'MUST',
+    text: 'multipart/form-data: clientid, hmac (SHA-256 of client secret, clientid, ts concatenated in this sequence), ts (UNIX seconds, not older than 30 minutes), digilockerid, uri, doctype, description, docid, issuedate / validfrom / validto (DDMMYYYY), action (A, U or D). Errors: 400 invalid_parameter, 401 invalid_client_id, 404 invalid_digilocker_id, 500 unexpected_error.',
+  },
+  {
+    id: 'push-uri-account-hmac-form',
+    document: 'FACTS',
+    section: 'C24; OAS-AUTHPARTNER PushUri.hmac; SEED-002 #70',
+    level: 'MAY',
+    text: 'The OpenAPI: "SHA-256 encrypted value of the client secret, clientid and ts parameters above concatenated in this sequence"; the partner FAQ: "HMAC(client_secret, client_id, timestamp)". (dlconform: the OpenAPI form is accepted; which form a client sent is noted.)',
   },
 ] as const satisfies readonly Clause[];
 
@@ -586,11 +600,15 @@ export function readPushUriRequest(text: string, limits?: XmlLimits): ReadPushUr
 
 // ---------------------------------------------------------------- Push URI to Account (partner form)
 
+/** Where DigiLocker receives a Push URI to Account form (OAS-AUTHPARTNER, under the `/public` server). */
+export const PUSH_URI_ACCOUNT_PATH = '/account/1/pushuri';
+
 /**
  * OAS-AUTHPARTNER `POST /account/1/pushuri` (facts §1.8 item 49): multipart/form-data. `hmac` is
- * SHA-256 of client secret + clientid + ts (hex, as keyhash is); `ts` is UNIX seconds "in IST",
- * at most 30 minutes old; dates are DDMMYYYY. `doctype` and `description` are not in the schema
- * but named by its error texts, so they are sent.
+ * SHA-256 of client secret + clientid + ts (hex, as keyhash is; FACTS C24: the FAQ's
+ * HMAC(client_secret, client_id, timestamp) is not accepted); `ts` is UNIX seconds, at most 30
+ * minutes old; dates are DDMMYYYY. `doctype` and `description` are not in the schema but named by
+ * its error texts, so they are sent.
  */
 export interface PushUriAccount {
   clientId: string;
@@ -607,15 +625,97 @@ export interface PushUriAccount {
 }
 
 export const PUSH_URI_ACCOUNT_WINDOW_SECONDS = 30 * 60;
+/** a ts this far ahead of the receiver's clock is still fresh (clock skew) */
+export const PUSH_URI_ACCOUNT_FUTURE_SECONDS = 5 * 60;
 /** IST is UTC+05:30: some clients add it to the epoch when told "UNIX seconds in IST". */
 export const IST_OFFSET_SECONDS = 19_800;
+
+/** The form's fields, in the order buildPushUriAccountForm sends them. */
+export const PUSH_URI_ACCOUNT_FIELDS = ['clientid', 'ts', 'hmac', 'digilockerid', 'uri', 'doctype', 'description', 'docid', 'issuedate', 'validfrom', 'validto', 'action'] as const;
+export type PushUriAccountField = (typeof PUSH_URI_ACCOUNT_FIELDS)[number];
+
+/**
+ * The OpenAPI's error texts (400 `invalid_parameter`, 401, 404, 500), as DigiLocker writes them in
+ * `error_description`. The OpenAPI prints "missing orinvalid" for Issuedate; the space is restored.
+ */
+export const PUSH_URI_ACCOUNT_TEXTS = {
+  uri: 'URI parameter is missing or invalid',
+  doctype: 'Doctype parameter is missing or invalid',
+  description: 'Description parameter is missing or invalid',
+  docid: 'Docid parameter is missing or invalid',
+  issuedate: 'Issuedate parameter is missing or invalid',
+  ts: 'Timestamp parameter is missing or invalid',
+  hmac: 'HMAC parameter is missing or invalid',
+  existsHere: 'URI already exists in this account',
+  existsElsewhere: 'URI already exists in another account',
+  clientId: 'The client_id parameter is invalid',
+  digilockerId: 'The digilockerid parameter is invalid',
+  internal: 'Internal server error',
+} as const;
+
+/** The JSON error codes of the OpenAPI and the HTTP status each comes with. */
+export const PUSH_URI_ACCOUNT_ERRORS = {
+  invalid_parameter: 400,
+  invalid_client_id: 401,
+  invalid_digilocker_id: 404,
+  unexpected_error: 500,
+} as const;
+export type PushUriAccountError = keyof typeof PUSH_URI_ACCOUNT_ERRORS;
 
 export function pushUriAccountHmac(hash: HashFunctions, clientSecret: string, clientId: string, ts: string): string {
   return keyhash(hash, clientSecret, clientId + ts);
 }
 
+/**
+ * The hmac forms a client may send (FACTS C24): the OpenAPI's SHA-256 of secret ‖ clientid ‖ ts
+ * (hex); the FAQ's "HMAC(client_secret, client_id, timestamp)", read as HMAC-SHA256 keyed with the
+ * client secret over clientid ‖ ts, in hex or Base64; or the OpenAPI's SHA-256 over the three
+ * values in another order.
+ */
+export type PushUriAccountHmacForm = { form: 'openapi' } | { form: 'faq-hmac'; encoding: 'hex' | 'base64' } | { form: 'sha256-other-order'; order: string } | { form: 'unknown' };
+
+/** Which form `sent` is, recomputed with the client secret (the receiver's side). */
+export function identifyPushUriAccountHmac(hash: HashFunctions, clientSecret: string, clientId: string, ts: string, sent: string): PushUriAccountHmacForm {
+  const value = sent.trim();
+  if (timingSafeEqualText(value.toLowerCase(), pushUriAccountHmac(hash, clientSecret, clientId, ts))) return { form: 'openapi' };
+  const mac = hash.hmacSha256(clientSecret, utf8Encode(clientId + ts));
+  if (value.toLowerCase() === toHex(mac)) return { form: 'faq-hmac', encoding: 'hex' };
+  if (value === base64Encode(mac)) return { form: 'faq-hmac', encoding: 'base64' };
+  const parts: Array<[string, string]> = [
+    ['client secret', clientSecret],
+    ['clientid', clientId],
+    ['ts', ts],
+  ];
+  for (const order of [
+    [1, 0, 2],
+    [0, 2, 1],
+    [1, 2, 0],
+    [2, 0, 1],
+    [2, 1, 0],
+  ]) {
+    if (value.toLowerCase() === keyhash(hash, '', order.map((i) => parts[i]![1]).join(''))) {
+      return { form: 'sha256-other-order', order: order.map((i) => parts[i]![0]).join(' ‖ ') };
+    }
+  }
+  return { form: 'unknown' };
+}
+
+/** A sentence naming the form, for the receiver's info finding. */
+export function describePushUriAccountHmacForm(f: PushUriAccountHmacForm): string {
+  switch (f.form) {
+    case 'openapi':
+      return "hmac is the OpenAPI's form: SHA-256 of client secret ‖ clientid ‖ ts, hex (accepted)";
+    case 'faq-hmac':
+      return `hmac is the FAQ's form: HMAC-SHA256 keyed with the client secret over clientid ‖ ts, ${f.encoding === 'hex' ? 'hex' : 'Base64'} (FACTS C24: the OpenAPI's SHA-256 of client secret ‖ clientid ‖ ts is what is accepted)`;
+    case 'sha256-other-order':
+      return `hmac is SHA-256 of ${f.order}: the OpenAPI's order is client secret ‖ clientid ‖ ts`;
+    case 'unknown':
+      return 'hmac is none of the known forms (OpenAPI SHA-256 of client secret ‖ clientid ‖ ts, the FAQ HMAC, another order): a wrong secret, clientid or ts';
+  }
+}
+
 /** The form fields in a stable order, ready for a multipart body. */
-export function buildPushUriAccountForm(hash: HashFunctions, clientSecret: string, f: PushUriAccount, tsSeconds: number): Array<[string, string]> {
+export function buildPushUriAccountForm(hash: HashFunctions, clientSecret: string, f: PushUriAccount, tsSeconds: number): Array<[PushUriAccountField, string]> {
   const ts = String(Math.floor(tsSeconds));
   return [
     ['clientid', f.clientId],
@@ -639,46 +739,110 @@ export function isDdmmyyyy(value: string): boolean {
   return m !== null && calendarDate(m[1]!, m[2]!, m[3]!);
 }
 
+/** A date (its UTC fields, so callers shift to IST first) as DDMMYYYY. */
+export function formatDdmmyyyy(date: Date): string {
+  return formatCsvDate(date).replace(/\//g, '');
+}
+
 export interface PushUriAccountCheck {
   hash?: HashFunctions;
-  /** when given, the hmac is verified */
+  /** when given, the hmac is verified and its form reported */
   clientSecret?: string;
   /** now, in UNIX seconds (UTC epoch); when given, ts freshness is judged */
   nowSeconds?: number;
 }
 
+/** A finding about one field of the form; `code` is the JSON error code it becomes (or a note's own code). */
+export interface PushUriAccountFinding extends Omit<Finding, 'severity'> {
+  /** info: a note (which hmac form was sent, why a ts is stale) */
+  severity: Finding['severity'] | 'info';
+  field: PushUriAccountField;
+}
+
 /**
- * Judges a received form (the mock side). Error messages are DigiLocker's 400 texts
- * ("URI parameter is missing or invalid" …), so a finding reads as what DigiLocker would answer.
+ * Judges a received form (the mock side). Error messages are DigiLocker's texts
+ * (PUSH_URI_ACCOUNT_TEXTS), so a finding reads as what DigiLocker would answer; `code` is the
+ * JSON error (invalid_parameter, invalid_client_id, invalid_digilocker_id). Whether the clientid
+ * and the digilockerid are registered is the receiver's to judge; here only their presence.
  */
-export function checkPushUriAccountForm(form: Readonly<Record<string, string | undefined>>, options: PushUriAccountCheck = {}): Finding[] {
-  const out: Finding[] = [];
-  const bad = (code: string, message: string, severity: Finding['severity'] = 'error') => out.push({ code, severity, message });
-  const v = (k: string) => (form[k] ?? '').trim();
-  if (v('clientid') === '') bad('invalid_client_id', 'The client_id parameter is invalid');
-  if (!/^\S+$/.test(v('digilockerid'))) bad('invalid_digilocker_id', 'The digilockerid parameter is invalid');
+export function checkPushUriAccountForm(form: Readonly<Record<string, string | undefined>>, options: PushUriAccountCheck = {}): PushUriAccountFinding[] {
+  const out: PushUriAccountFinding[] = [];
+  const add = (field: PushUriAccountField, code: string, message: string, severity: PushUriAccountFinding['severity'] = 'error') => out.push({ field, code, severity, message });
+  const bad = (field: PushUriAccountField, message: string) => add(field, 'invalid_parameter', message);
+  const v = (k: PushUriAccountField) => (form[k] ?? '').trim();
+  const T = PUSH_URI_ACCOUNT_TEXTS;
+  if (v('clientid') === '') add('clientid', 'invalid_client_id', T.clientId);
+  if (!/^\S+$/.test(v('digilockerid'))) add('digilockerid', 'invalid_digilocker_id', T.digilockerId);
   const uri = checkUri(v('uri'), { docType: v('doctype') || undefined });
-  if (uri.findings.some((f) => f.severity === 'error')) bad('invalid_parameter', 'URI parameter is missing or invalid');
-  if (!DOC_TYPE_CHARS.test(v('doctype'))) bad('invalid_parameter', 'Doctype parameter is missing or invalid');
-  if (v('description') === '') bad('invalid_parameter', 'Description parameter is missing or invalid');
-  if (!DOC_ID_CHARS.test(v('docid'))) bad('invalid_parameter', 'Docid parameter is missing or invalid');
-  if (!isDdmmyyyy(v('issuedate'))) bad('invalid_parameter', 'Issuedate parameter is missing or invalid');
-  for (const k of ['validfrom', 'validto']) if (v(k) !== '' && !isDdmmyyyy(v(k))) bad('invalid_parameter', `${k} is not a DDMMYYYY date`);
-  if (!(PUSH_ACTIONS as readonly string[]).includes(v('action'))) bad('invalid_parameter', 'action is not A, U or D');
-  else if (v('action') !== 'A') bad('action-unsupported', `action ${v('action')}: check that DigiLocker supports it for this issuer`, 'warning');
+  if (uri.findings.some((f) => f.severity === 'error')) bad('uri', T.uri);
+  if (!DOC_TYPE_CHARS.test(v('doctype'))) bad('doctype', T.doctype);
+  if (v('description') === '') bad('description', T.description);
+  if (!DOC_ID_CHARS.test(v('docid'))) bad('docid', T.docid);
+  if (!isDdmmyyyy(v('issuedate'))) bad('issuedate', T.issuedate);
+  for (const k of ['validfrom', 'validto'] as const) if (v(k) !== '' && !isDdmmyyyy(v(k))) bad(k, `${k} is not a DDMMYYYY date`);
+  if (!(PUSH_ACTIONS as readonly string[]).includes(v('action'))) bad('action', 'action is not A, U or D');
+  else if (v('action') !== 'A') add('action', 'action-unsupported', `action ${v('action')}: check that DigiLocker supports it for this issuer`, 'warning');
   const ts = v('ts');
-  if (!/^\d{9,11}$/.test(ts)) bad('invalid_parameter', 'Timestamp parameter is missing or invalid');
+  if (!/^\d{9,11}$/.test(ts)) bad('ts', T.ts);
   else if (options.nowSeconds !== undefined) {
+    const now = options.nowSeconds;
     const t = Number(ts);
-    const fresh = (at: number) => at <= options.nowSeconds! + 300 && options.nowSeconds! - at <= PUSH_URI_ACCOUNT_WINDOW_SECONDS;
+    const fresh = (at: number) => at <= now + PUSH_URI_ACCOUNT_FUTURE_SECONDS && now - at <= PUSH_URI_ACCOUNT_WINDOW_SECONDS;
     if (!fresh(t)) {
-      if (fresh(t - IST_OFFSET_SECONDS)) bad('ts-ist-shifted', 'ts is the epoch plus 5:30 (IST added to UNIX seconds): fresh only if DigiLocker reads it that way', 'warning');
-      else bad('invalid_parameter', 'Timestamp parameter is missing or invalid (older than 30 minutes or in the future)');
+      if (fresh(t - IST_OFFSET_SECONDS)) add('ts', 'ts-ist-shifted', 'ts is the epoch plus 5:30 (IST added to UNIX seconds): fresh only if DigiLocker reads it that way', 'warning');
+      else {
+        bad('ts', `${T.ts} (older than 30 minutes or in the future)`);
+        // a UTC wall clock read as IST local time (Python's naive utcnow().timestamp() on an IST host)
+        if (fresh(t + IST_OFFSET_SECONDS)) add('ts', 'ts-utc-as-ist', 'ts is 5:30 behind the epoch: a UTC wall clock read as IST local time', 'info');
+      }
     }
   }
-  if (!/^[0-9a-fA-F]{64}$/.test(v('hmac'))) bad('invalid_parameter', 'HMAC parameter is missing or invalid');
-  else if (options.clientSecret !== undefined && options.hash && v('hmac').toLowerCase() !== pushUriAccountHmac(options.hash, options.clientSecret, v('clientid'), ts)) {
-    bad('invalid_parameter', 'HMAC parameter is missing or invalid');
+  const hmac = v('hmac');
+  const form_ = options.clientSecret !== undefined && options.hash && hmac !== '' ? identifyPushUriAccountHmac(options.hash, options.clientSecret, v('clientid'), ts, hmac) : undefined;
+  if (form_ && form_.form !== 'unknown') add('hmac', 'hmac-form', describePushUriAccountHmacForm(form_), 'info');
+  if (!/^[0-9a-fA-F]{64}$/.test(hmac)) bad('hmac', T.hmac);
+  else if (form_ && form_.form !== 'openapi') bad('hmac', T.hmac);
+  return out;
+}
+
+/** A JSON error answer as the OpenAPI documents it. */
+export function buildPushUriAccountError(error: PushUriAccountError, description: string): string {
+  return JSON.stringify({ error, error_description: description });
+}
+
+export interface ReadPushUriAccountAnswer {
+  /** the body parsed as JSON, when it is */
+  json?: unknown;
+  error?: string;
+  errorDescription?: string;
+  /** what is wrong with the answer's form (not JSON, no error code, the code not the status's) */
+  problems: string[];
+}
+
+/**
+ * Reads an answer of the Push URI to Account API (the client's side). A 2xx answer's body is not
+ * documented (the OpenAPI's 200 schema is an empty "Sample"): only an error answer is judged, as
+ * `{error, error_description}` with the code the OpenAPI gives its status.
+ */
+export function readPushUriAccountAnswer(status: number, text: string): ReadPushUriAccountAnswer {
+  const out: ReadPushUriAccountAnswer = { problems: [] };
+  try {
+    out.json = JSON.parse(text);
+  } catch {
+    if (status >= 400) out.problems.push(`the body is not JSON: ${JSON.stringify(text.slice(0, 80))}`);
+    return out;
   }
+  if (status < 400) return out;
+  const j = out.json as Record<string, unknown> | null;
+  if (typeof j !== 'object' || j === null || Array.isArray(j)) {
+    out.problems.push('the body is not a JSON object');
+    return out;
+  }
+  if (typeof j.error === 'string') out.error = j.error;
+  else out.problems.push('no "error" string');
+  if (typeof j.error_description === 'string') out.errorDescription = j.error_description;
+  else out.problems.push('no "error_description" string');
+  const expected = (Object.keys(PUSH_URI_ACCOUNT_ERRORS) as PushUriAccountError[]).find((e) => PUSH_URI_ACCOUNT_ERRORS[e] === status);
+  if (expected && out.error !== undefined && out.error !== expected) out.problems.push(`error ${JSON.stringify(out.error)} with HTTP ${status}; the OpenAPI gives ${expected}`);
   return out;
 }

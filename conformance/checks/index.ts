@@ -14,6 +14,7 @@ import { ISSUED_TO_OWNER, UID_MISMATCH } from './owner.js';
 import { PENDING_PUSHED_CHECK } from './pending.js';
 import { PERSON_PHOTO_CHECK } from './person-photo.js';
 import { PUSH_CHECKS } from './push.js';
+import { PUSH_ACCOUNT_CHECKS } from './push-account.js';
 import { robustnessChecks } from './robustness.js';
 import { securityChecks } from './security.js';
 import { signatureChecks } from './signature.js';
@@ -42,6 +43,7 @@ function checksFor(api: PullApi): Check[] {
 
 /**
  * Push checks run only when target.pushCsv / target.pushUri is set (conformance/checks/push.ts),
+ * Push URI to Account checks only when target.pushUriAccount is (conformance/checks/push-account.ts),
  * the consistency check only when pushed is (conformance/checks/consistency.ts).
  */
-export const ALL_CHECKS: readonly Check[] = [...checksFor('pulluri'), ...checksFor('pulldoc'), ...PUSH_CHECKS, ...CONSISTENCY_CHECKS];
+export const ALL_CHECKS: readonly Check[] = [...checksFor('pulluri'), ...checksFor('pulldoc'), ...PUSH_CHECKS, ...PUSH_ACCOUNT_CHECKS, ...CONSISTENCY_CHECKS];

@@ -21,10 +21,13 @@ const dir = mkdtempSync(join(tmpdir(), 'dlconform-pending-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 
-async function run(opts: { faults?: FaultName[]; observe?: boolean }) {
+const ACCOUNT = { clientId: 'PENDINGPARTNER', clientSecret: 'pending-partner-secret', digilockerId: 'f00dfeed-0000-4000-8000-00000000f00d' };
+
+async function run(opts: { faults?: FaultName[]; observe?: boolean; byAccount?: boolean }) {
   const dbPath = join(dir, `pushes-${n++}.sqlite`);
-  const digiLocker = await startMockDigiLocker({ apiKey: API_KEY, orgId: DEFAULT_ORG_ID, dbPath });
-  const issuer = await startIssuer({ apiKey: API_KEY, documents: 4, faults: opts.faults, pushPendingTo: digiLocker.url });
+  const partner = { clientId: ACCOUNT.clientId, clientSecret: ACCOUNT.clientSecret, accounts: [ACCOUNT.digilockerId] };
+  const digiLocker = await startMockDigiLocker({ apiKey: API_KEY, orgId: DEFAULT_ORG_ID, dbPath, partner });
+  const issuer = await startIssuer({ apiKey: API_KEY, documents: 4, faults: opts.faults, pushPendingTo: digiLocker.url, ...(opts.byAccount && { pushPendingAccount: ACCOUNT }) });
   try {
     const base = issuer.config('PENDING_KEY');
     const json = { ...base, pending: { ...base.pending!, pushWithinSeconds: 2 }, ...(opts.observe !== false && { pushed: { db: dbPath } }), client: { timeoutMs: 2500 } };
@@ -33,7 +36,7 @@ async function run(opts: { faults?: FaultName[]; observe?: boolean }) {
     const byId = (id: string) => result.checks.find((c) => c.id === id)!;
     // after the run: what was pushed meanwhile is pulled by the consistency check
     const afterwards = opts.observe === false ? undefined : (await runSuite({ config, apiKey, redactor: new Redactor({ apiKey, config }), seed: 5, only: ['consistency.pushed.pullable'] })).result;
-    return { result, byId, afterwards, pendingUri: issuer.store.pendingDocument.uri };
+    return { result, byId, afterwards, pendingUri: issuer.store.pendingDocument.uri, uploads: digiLocker.db.uploads() };
   } finally {
     await issuer.close();
     await digiLocker.close();
@@ -41,6 +44,16 @@ async function run(opts: { faults?: FaultName[]; observe?: boolean }) {
 }
 
 describe('pulluri.pending.pushed', () => {
+  it('accepts the push by Push URI to Account when the issuer is set to send it that way', async () => {
+    const { byId, afterwards, pendingUri, uploads } = await run({ byAccount: true });
+    const c = byId('pulluri.pending.pushed');
+    expect(c.verdict, c.message).toBe('pass');
+    expect(c.message).toContain(`the issuer pushed ${pendingUri}`);
+    expect(uploads.map((u) => [u.kind, u.status])).toEqual([['account', '1']]);
+    const pulled = afterwards!.checks[0]!;
+    expect(pulled.verdict, pulled.message).toBe('pass');
+  });
+
   it("passes when the issuer's push of the pending document reaches the mock DigiLocker, and the pushed URI is pullable", async () => {
     const { result, byId, afterwards, pendingUri } = await run({});
     expect(byId('pulluri.pending.status-9').verdict).toBe('pass');

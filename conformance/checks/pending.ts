@@ -87,7 +87,10 @@ export const PENDING_PUSHED_CHECK: Check = {
         return fail(
           `no push of a ${pending.docType} document reached the mock DigiLocker (pushed.db) within ${pending.pushWithinSeconds} s of the Status 9 answer${note}: ` +
             'Status 9 promises the document later, by a push; without it the citizen waits for ever',
-          { expected: `a Push URI or Push CSV row adding a ${pending.docType} document within ${pending.pushWithinSeconds} s`, actual: rejected > 0 ? `${rejected} rejected` : 'no push' },
+          {
+            expected: `a Push URI, Push URI to Account or Push CSV row adding a ${pending.docType} document within ${pending.pushWithinSeconds} s`,
+            actual: rejected > 0 ? `${rejected} rejected` : 'no push',
+          },
           [ex],
         );
       }

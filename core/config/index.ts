@@ -10,6 +10,7 @@ export {
   type DocumentSpec,
   type LoadConfig,
   type Owner,
+  type PartnerCredentials,
   type PushedSource,
   type TsWindow,
 } from './types.js';

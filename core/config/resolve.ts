@@ -25,6 +25,8 @@ import {
   type DocumentSpec,
   type FormatAbsentExpectation,
   type LoadConfig,
+  type PartnerCredentials,
+  type PushUriAccountTarget,
   type SearchSpec,
   type TsWindow,
   type UidMode,
@@ -47,7 +49,7 @@ const CLIENT_DEFAULTS = {
 const DEFAULT_TS_OFFSET = '+05:30';
 
 /** Reads and validates a config file; the API key comes from `env[config.apiKeyEnv]`. */
-export async function loadConfig(path: string, env: NodeJS.ProcessEnv): Promise<{ config: Config; apiKey: string }> {
+export async function loadConfig(path: string, env: NodeJS.ProcessEnv): Promise<{ config: Config; apiKey: string; partner?: PartnerCredentials }> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -65,8 +67,11 @@ export async function loadConfig(path: string, env: NodeJS.ProcessEnv): Promise<
   return parsed;
 }
 
-/** Validates an already-parsed config value. `sourceName` only labels error messages. */
-export function parseConfig(json: unknown, env: NodeJS.ProcessEnv, sourceName: string): { config: Config; apiKey: string } {
+/**
+ * Validates an already-parsed config value. `sourceName` only labels error messages. With
+ * target.pushUriAccount, `partner` holds the clientid and client secret from the variables it names.
+ */
+export function parseConfig(json: unknown, env: NodeJS.ProcessEnv, sourceName: string): { config: Config; apiKey: string; partner?: PartnerCredentials } {
   const issues = schemaIssues(json);
   if (issues.length > 0) {
     // Later rules read fields the schema guarantees; still report the key problem in the same pass.
@@ -78,8 +83,14 @@ export function parseConfig(json: unknown, env: NodeJS.ProcessEnv, sourceName: s
   const crossIssues = [...crossFieldIssues(config), ...ownerMatchIssues(raw)];
   const keyIssue = apiKeyIssue(config.apiKeyEnv, env);
   if (keyIssue) crossIssues.push(keyIssue);
+  const account = config.target.pushUriAccount;
+  if (account) crossIssues.push(...partnerIssues(account, env));
   if (crossIssues.length > 0) throw new ConfigError(sourceName, crossIssues);
-  return { config, apiKey: env[config.apiKeyEnv]! };
+  return {
+    config,
+    apiKey: env[config.apiKeyEnv]!,
+    ...(account && { partner: { clientId: env[account.clientIdEnv]!.trim(), clientSecret: env[account.clientSecretEnv]! } }),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -88,7 +99,7 @@ export function parseConfig(json: unknown, env: NodeJS.ProcessEnv, sourceName: s
 interface RawConfig {
   profile?: ProfileId;
   policy?: Policy;
-  target: { pullUri: string; pullDoc?: string; pushCsv?: string; pushUri?: string };
+  target: { pullUri: string; pullDoc?: string; pushCsv?: string; pushUri?: string; pushUriAccount?: PushUriAccountTarget };
   orgId: string;
   issuerId?: string;
   apiKeyEnv: string;
@@ -123,6 +134,7 @@ function resolve(raw: RawConfig): Config {
       ...(raw.target.pullDoc !== undefined && { pullDoc: raw.target.pullDoc }),
       ...(raw.target.pushCsv !== undefined && { pushCsv: raw.target.pushCsv }),
       ...(raw.target.pushUri !== undefined && { pushUri: raw.target.pushUri }),
+      ...(raw.target.pushUriAccount !== undefined && { pushUriAccount: { ...raw.target.pushUriAccount } }),
     },
     orgId: raw.orgId,
     issuerId: raw.issuerId ?? raw.orgId,
@@ -194,6 +206,9 @@ function crossFieldIssues(config: Config): ConfigIssue[] {
     const problem = urlProblem(url);
     if (problem) issues.push({ field: `target.${key}`, message: problem });
   }
+  const accountUrl = config.target.pushUriAccount?.url;
+  const accountProblem = accountUrl === undefined ? undefined : urlProblem(accountUrl);
+  if (accountProblem) issues.push({ field: 'target.pushUriAccount.url', message: accountProblem });
   config.documents.forEach((doc, i) => {
     if (doc.owner?.dob !== undefined && !isDdMmYyyy(doc.owner.dob)) {
       issues.push({ field: `documents[${i}].owner.dob`, message: 'is not a calendar date; write the date of birth as DD-MM-YYYY, such as "31-12-1990"' });
@@ -249,6 +264,24 @@ function apiKeyIssue(name: string, env: NodeJS.ProcessEnv): ConfigIssue | undefi
     field: 'apiKeyEnv',
     message: `${shown} ${state}; export it with the issuer's API key (apiKeyEnv holds the variable's name, such as "DLCONFORM_API_KEY", never the key)`,
   };
+}
+
+/** The partner's clientid and secret must be in the environment: the config only names the variables. */
+function partnerIssues(account: PushUriAccountTarget, env: NodeJS.ProcessEnv): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  for (const [key, what] of [
+    ['clientIdEnv', "the partner's clientid"],
+    ['clientSecretEnv', "the partner's client secret"],
+  ] as const) {
+    const name = account[key];
+    const value = env[name];
+    if (value !== undefined && value.trim() !== '') continue;
+    issues.push({
+      field: `target.pushUriAccount.${key}`,
+      message: `environment variable ${name} ${value === undefined ? 'is not set' : 'is empty'}; export it with ${what} (${key} holds the variable's name, never the value)`,
+    });
+  }
+  return issues;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -56,7 +56,7 @@ export interface Config {
   profile: ProfileId;
   /** how levels become verdicts (core/policy.ts): `conformance` unless the config or `--policy` says `strict` */
   policy: Policy;
-  target: { pullUri: string; pullDoc?: string; pushCsv?: string; pushUri?: string };
+  target: { pullUri: string; pullDoc?: string; pushCsv?: string; pushUri?: string; pushUriAccount?: PushUriAccountTarget };
   orgId: string;
   /** prefix of document URIs; defaults to orgId */
   issuerId: string;
@@ -95,6 +95,24 @@ export interface Config {
     /** unset: no rate cap beyond concurrency */
     maxRequestsPerSecond?: number;
   };
+}
+
+/**
+ * A Push URI to Account endpoint (OAS-AUTHPARTNER /account/1/pushuri) and where its partner
+ * credentials are: environment variable names only, the values never enter the config.
+ */
+export interface PushUriAccountTarget {
+  url: string;
+  clientIdEnv: string;
+  clientSecretEnv: string;
+  /** the registered test account the valid push goes to */
+  digilockerId: string;
+}
+
+/** The partner credentials read from the environment variables a PushUriAccountTarget names. */
+export interface PartnerCredentials {
+  clientId: string;
+  clientSecret: string;
 }
 
 /** A ts freshness window in seconds either side of the issuer's clock. */
