@@ -74,7 +74,7 @@ afterAll(async () => {
 describe('a bundle of a real run', () => {
   it('holds every report file, the redacted transcript, the config and the manifest, and verifies', async () => {
     const entries = await readBundle(unsigned);
-    expect([...entries.keys()].sort()).toEqual(['config.json', 'manifest.json', 'report/junit.xml', 'report/result.json', 'report/summary.md', 'report/transcript.jsonl']);
+    expect([...entries.keys()].sort()).toEqual(['config.json', 'manifest.json', 'report/junit.xml', 'report/report.html', 'report/result.json', 'report/summary.md', 'report/transcript.jsonl']);
     const manifest = JSON.parse(entries.get('manifest.json')!.toString());
     const result = JSON.parse(entries.get('report/result.json')!.toString());
     expect(manifest.run).toMatchObject({ kind: 'run', runId: result.runId, profile: '3.0', policy: 'conformance', seed: 5, exitCode: 0 });
@@ -82,7 +82,7 @@ describe('a bundle of a real run', () => {
     expect(manifest.node).toBe(process.version);
     expect(manifest.catalogue.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(manifest.catalogue.checks).toBeGreaterThan(100);
-    expect(manifest.files).toHaveLength(5);
+    expect(manifest.files).toHaveLength(6);
     for (const f of manifest.files) expect(entries.get(f.path)!.length).toBe(f.size);
     const config = JSON.parse(entries.get('config.json')!.toString());
     expect(config.apiKeyEnv).toBe('BUNDLE_KEY');
@@ -95,7 +95,7 @@ describe('a bundle of a real run', () => {
   it('flipping one byte of any file is reported as that file changed', async () => {
     const entries = await readBundle(unsigned);
     const files = [...entries.keys()].filter((n) => n !== 'manifest.json');
-    expect(files.length).toBe(5);
+    expect(files.length).toBe(6);
     for (const name of files) {
       const copy = new Map(entries);
       copy.set(name, flipOneByte(entries.get(name)!));
@@ -235,12 +235,12 @@ describe('dlconform bundle, verify and keygen', () => {
     const bundled = await dlconform(['bundle', 'out-unsigned', '--config', 'config.json', '--sign-key', 'auditor.pem']);
     expect(bundled.stderr).toBe('');
     expect(bundled.code).toBe(0);
-    expect(bundled.stdout).toMatch(/Evidence bundle: out-unsigned\.tar\.gz \(5 files, signed \(SHA256:[0-9a-f]{64}\)\)/);
+    expect(bundled.stdout).toMatch(/Evidence bundle: out-unsigned\.tar\.gz \(6 files, signed \(SHA256:[0-9a-f]{64}\)\)/);
 
     const ok = await dlconform(['verify', 'out-unsigned.tar.gz', '--public-key', 'auditor.pub.pem']);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/^out-unsigned\.tar\.gz: run \S+, profile 3\.0, policy conformance, seed 5, exit 0$/m);
-    expect(ok.stdout).toContain('VERIFIED: 5 files match manifest.json');
+    expect(ok.stdout).toContain('VERIFIED: 6 files match manifest.json');
 
     writeFileSync(join(tmp, 'other.pub.pem'), generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }));
     const wrong = await dlconform(['verify', 'out-unsigned.tar.gz', '--public-key', 'other.pub.pem']);
