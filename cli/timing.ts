@@ -9,7 +9,7 @@ import { writeReports } from '../core/report/index.js';
 import { EXIT } from '../core/types.js';
 import { DEFAULT_ALPHA, DEFAULT_SAMPLES, MAX_SAMPLES, MIN_SAMPLES, runTiming, selectTimingChecks } from '../properties/timing/suite.js';
 import { integer, list, outputFormats, parse, UsageError, withPolicy } from './args.js';
-import { applyGate, gateOptions, prepareGate } from './gate.js';
+import { applyGate, gateOptions, prepareGate, waivedOne } from './gate.js';
 import { bundleAfterRun, bundleOptions, bundleRequest } from './bundle.js';
 import { bundleOptionsHelp } from './help.js';
 
@@ -109,6 +109,8 @@ export async function timingCommand(argv: string[], out: NodeJS.WritableStream =
   const skip = list(values.skip);
   if (selectTimingChecks(config, only, skip).length === 0) out.write('No timing check matches the selection.\n');
   const quiet = !!values.quiet;
+  // one clock for the progress lines and the summary, so a waiver expiring mid-run reads the same in both
+  const now = new Date();
   const { result: judged, details } = await runTiming({
     config,
     apiKey,
@@ -123,11 +125,11 @@ export async function timingCommand(argv: string[], out: NodeJS.WritableStream =
     onResult: quiet
       ? undefined
       : (r) => {
-          out.write(`${progressLine(r, { color: tty })}\n`);
+          out.write(`${progressLine(waivedOne(r, gate, now), { color: tty })}\n`);
           if (r.verdict === 'pass') out.write(`      ${oneLine(r.message, 400)}\n`);
         },
   });
-  const { result, warnings } = applyGate(judged, gate, new Date());
+  const { result, warnings } = applyGate(judged, gate, now);
   for (const w of warnings) out.write(`${w}\n`);
   const dir = values['report-dir'] ?? join('reports', result.runId);
   // results and details were redacted where they were recorded (properties/timing/suite.ts)

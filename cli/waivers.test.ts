@@ -127,6 +127,21 @@ describe('dlconform run with waivers', () => {
   });
 });
 
+describe('dlconform timing with waivers', () => {
+  it('a waived timing failure reads WAIV in its progress line as in the summary, and the run exits 0', async () => {
+    writeWaivers('timing.yaml', 'waivers:\n  - check: timing.ts-window\n    reason: window widened in release 5\n    owner: issuer-team\n    expires: 2999-12-31\n');
+    const issuer = await startIssuer({ apiKey: KEY, documents: 5, faults: ['ts-window'] });
+    issuers.push(issuer);
+    // a declared window wider than the fault's: refusals inside it fail timing.ts-window
+    writeFileSync(join(tmp, 'timing.json'), JSON.stringify({ ...issuer.config('WAIVER_TEST_KEY'), tsWindow: { pastSeconds: 1800, futureSeconds: 300 }, waivers: 'timing.yaml' }, null, 2));
+    const r = await dlconform(['timing', '--config', 'timing.json', '--only', 'timing.ts-window', '--report-dir', 'timing-out']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^WAIV\s+.*timing\.ts-window/m);
+    expect(r.stdout).not.toMatch(/^FAIL\s/m);
+    expect(check(result('timing-out'), 'timing.ts-window').verdict).toBe('waived');
+  });
+});
+
 describe('dlconform run --baseline', () => {
   it('--fail-on new passes with an old failure and fails with a new one; the diff is in every report', async () => {
     const before = await dlconform(['run', '--config', await issuerConfig('b1.json', ['txn-not-echoed']), '--report-dir', 'b1', ...ECHO]);
