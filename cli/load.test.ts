@@ -212,9 +212,12 @@ describe('dlconform load: usage, safety, emit, merge (no vegeta needed)', () => 
     expect(r).toMatchObject({ verdict: 'pass', engine: { name: 'vegeta', segments: 2 }, total: { requests: 40, offeredRate: 20, achievedRate: 20 } });
     expect(r.segments.map((s) => s.segment)).toEqual(['1/2', '2/2']);
 
-    const half = await run(['merge', one, '--report-dir', tmp('half')]);
+    const stepSummary = join(tmp('github'), 'step-summary.md');
+    const half = await run(['merge', one, '--report-dir', tmp('half'), '--format', 'github'], { GITHUB_STEP_SUMMARY: stepSummary });
     expect(half.code).toBe(1);
     expect(half.out).toMatch(/ERROR: segments 2\/2 are missing/);
+    expect(half.out).toMatch(/^::error title=dlconform load smoke \(pull-doc\)%3A error::segments 2\/2 are missing/m);
+    expect(readFileSync(stepSummary, 'utf8')).toMatch(/^# dlconform load: smoke \(pull-doc\) — ERROR\n/);
 
     const other = await segmentDir(2, 2, { url: 'http://127.0.0.1:9999/pulldoc' });
     const refused = await run(['merge', one, other, '--report-dir', tmp('refused')]);

@@ -9,7 +9,7 @@ import { EXIT } from '../core/types.js';
 import { TOOL_VERSION } from '../core/version.js';
 import { parseFaults, type RunningIssuer } from '../fixtures/issuer/index.js';
 import { profileById, type ProfileId } from '../protocol/profiles.js';
-import { integer, parse, UsageError, usageOnError } from './args.js';
+import { integer, outputFormats, parse, UsageError, usageOnError } from './args.js';
 import { bundleAfterRun, bundleOptions, bundleRequest } from './bundle.js';
 import { bundleOptionsHelp } from './help.js';
 import { buildDataset, DatasetError, readDatasetFile } from '../load/dataset.js';
@@ -19,6 +19,7 @@ import { LOAD_PROFILES, SCENARIOS, type LoadProfileName, type ScenarioName } fro
 import { plotLatency } from '../load/plot.js';
 import { startReferenceTarget } from '../load/reference.js';
 import { LATENCY_HTML, writeLoadReports } from '../load/report.js';
+import { writeLoadGithub } from '../load/github.js';
 import { buildPlan, runLoad } from '../load/runner.js';
 import { assertLoadTarget, LoadTargetRefused } from '../load/safety.js';
 import { readSegment, RESULTS_JSON, SegmentReadError, type SegmentFile } from '../load/segment.js';
@@ -26,7 +27,7 @@ import { applyOverrides, loadSettings, LoadSettingsError, plannedSeconds } from 
 import { ensureVegeta, findVegeta } from '../load/vegeta-bin.js';
 
 export const LOAD_HELP = `Usage: dlconform load [--config FILE] [--profile NAME] [options]
-       dlconform load merge DIR… [--report-dir OUT]
+       dlconform load merge DIR… [--report-dir OUT] [--format github]
 
 Load-tests the hot Pull Doc path (or Pull URI) with vegeta, an open-model load generator:
 requests are sent at the profile's rate whatever the target does, each freshly signed by the
@@ -66,6 +67,8 @@ Options:
                          (default: reports/load-<time>-<profile>)
       --keep-raw         keep each segment's results.json (vegeta's results, no bodies)
       --no-preflight     do not send the one check request from Node before vegeta starts
+      --format github    also GitHub Actions annotations (failed thresholds, no knee, failed
+                         sampled checks) and summary.md appended to $GITHUB_STEP_SUMMARY
 ${bundleOptionsHelp()}
   -q, --quiet            no progress lines
   -h, --help             this help
@@ -108,6 +111,7 @@ const options = {
   'report-dir': { type: 'string' },
   'keep-raw': { type: 'boolean' },
   'no-preflight': { type: 'boolean' },
+  format: { type: 'string', multiple: true },
   ...bundleOptions,
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
@@ -177,7 +181,7 @@ async function embeddedTarget(values: Record<string, unknown>): Promise<Target> 
 }
 
 /** `dlconform load merge DIR… [--report-dir OUT]`: one report from segments run anywhere. */
-async function mergeCommand(argv: string[], out: NodeJS.WritableStream): Promise<number> {
+async function mergeCommand(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
   const { values, positionals } = parseMergeArgs(argv);
   if (values.help) {
     out.write(LOAD_HELP);
@@ -208,6 +212,7 @@ async function mergeCommand(argv: string[], out: NodeJS.WritableStream): Promise
   });
   // segments hold only redacted evidence; nothing secret is known here to redact again
   await writeLoadReports(result, reportDir);
+  if (outputFormats(values.format).github) await writeLoadGithub(result, { out, err });
   out.write(`\n${result.verdict.toUpperCase()}: ${result.message}\nmerged ${segments.length} of ${plan.segment.count} segments; reports: ${reportDir}/report.html, summary.md, load.json, junit.xml\n`);
   return result.exitCode;
 }
@@ -216,7 +221,7 @@ function parseMergeArgs(argv: string[]) {
   try {
     return parseArgs({
       args: argv,
-      options: { 'report-dir': { type: 'string' }, quiet: { type: 'boolean', short: 'q' }, help: { type: 'boolean', short: 'h' } },
+      options: { 'report-dir': { type: 'string' }, format: { type: 'string', multiple: true }, quiet: { type: 'boolean', short: 'q' }, help: { type: 'boolean', short: 'h' } },
       allowPositionals: true,
       strict: true,
     });
@@ -229,13 +234,14 @@ function parseMergeArgs(argv: string[]) {
 export async function loadCommand(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
   let issuer: RunningIssuer | undefined;
   try {
-    if (argv[0] === 'merge') return await mergeCommand(argv.slice(1), out);
+    if (argv[0] === 'merge') return await mergeCommand(argv.slice(1), out, err);
     const { values } = parse(argv, options, 'load');
     if (values.help) {
       out.write(LOAD_HELP);
       return EXIT.ok;
     }
     const profile = oneOf<LoadProfileName>(values.profile, LOAD_PROFILES, 'profile') ?? 'smoke';
+    const { github } = outputFormats(values.format);
     const scenario = oneOf<ScenarioName>(values.scenario, SCENARIOS, 'scenario');
     const emit = oneOf(values.emit, ['kubernetes'] as const, 'emit');
     const segments = integer(values.segments, 'segments', 1)!;
@@ -357,6 +363,7 @@ export async function loadCommand(argv: string[], out: NodeJS.WritableStream = p
       out,
       err,
     });
+    if (outcome.result && github && !segment) await writeLoadGithub(outcome.result, { out, err });
     if (outcome.result) {
       const extra = outcome.result.files.includes(LATENCY_HTML) ? `, ${LATENCY_HTML}` : '';
       out.write(`\n${segment ? 'SEGMENT' : outcome.result.verdict.toUpperCase()}: ${outcome.message}\nreports: ${reportDir}/report.html, summary.md, load.json, junit.xml${extra}\n`);

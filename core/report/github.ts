@@ -23,9 +23,10 @@ export function escapeProperty(text: string): string {
   return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-type Annotation = 'error' | 'warning' | 'notice';
+export type Annotation = 'error' | 'warning' | 'notice';
 
-function command(kind: Annotation, title: string, message: string): string {
+/** One workflow command line: the title and the message escaped, control characters made visible, the message cut at 2,000 characters. */
+export function workflowCommand(kind: Annotation, title: string, message: string): string {
   // control characters (terminal escapes) shown as \xNN; line breaks stay, for escapeData to encode
   const body = visible(message);
   const cut = body.length > MAX_MESSAGE_CHARS ? `${body.slice(0, MAX_MESSAGE_CHARS - 1)}…` : body;
@@ -62,15 +63,15 @@ function checkMessage(c: CheckResult): string {
 /** The workflow command lines for `run`: the diagnosis and an abort first, then the checks, errors before warnings. */
 export function workflowCommands(run: RunResult): string[] {
   const out: string[] = [];
-  if (run.diagnosis) out.push(command('error', `dlconform: the ${run.diagnosis.api} baseline was refused`, `${run.diagnosis.summary}\nlook at: ${run.diagnosis.suspects.join(', ') || '-'}`));
-  if (run.aborted) out.push(command('error', 'dlconform: run aborted', run.aborted.reason));
+  if (run.diagnosis) out.push(workflowCommand('error', `dlconform: the ${run.diagnosis.api} baseline was refused`, `${run.diagnosis.summary}\nlook at: ${run.diagnosis.suspects.join(', ') || '-'}`));
+  if (run.aborted) out.push(workflowCommand('error', 'dlconform: run aborted', run.aborted.reason));
   const rank: Record<Annotation, number> = { error: 0, warning: 1, notice: 2 };
   const annotated = run.checks
     .map((c) => ({ c, kind: annotationOf(c, run) }))
     .filter((a): a is { c: CheckResult; kind: Annotation } => a.kind !== undefined)
     .sort((a, b) => rank[a.kind] - rank[b.kind]);
-  for (const { c, kind } of annotated.slice(0, MAX_ANNOTATIONS)) out.push(command(kind, `${c.id} [${c.level}]`, checkMessage(c)));
-  if (annotated.length > MAX_ANNOTATIONS) out.push(command('notice', 'dlconform', `${annotated.length - MAX_ANNOTATIONS} more findings: see the job summary and result.json`));
+  for (const { c, kind } of annotated.slice(0, MAX_ANNOTATIONS)) out.push(workflowCommand(kind, `${c.id} [${c.level}]`, checkMessage(c)));
+  if (annotated.length > MAX_ANNOTATIONS) out.push(workflowCommand('notice', 'dlconform', `${annotated.length - MAX_ANNOTATIONS} more findings: see the job summary and result.json`));
   return out;
 }
 
@@ -87,7 +88,11 @@ export interface GithubOutput {
  * variable (not in GitHub Actions) says so once and carries on: the other reports are written.
  */
 export async function writeGithub(run: RunResult, io: GithubOutput): Promise<string | undefined> {
-  const lines = workflowCommands(run);
+  return writeGithubOutput(workflowCommands(run), renderMarkdown(run), io);
+}
+
+/** The workflow command lines on the step's output, then the Markdown appended to $GITHUB_STEP_SUMMARY (load writes its own kind this way). */
+export async function writeGithubOutput(lines: readonly string[], markdown: string, io: GithubOutput): Promise<string | undefined> {
   if (lines.length > 0) io.out.write(`${lines.join('\n')}\n`);
   const path = (io.env ?? process.env).GITHUB_STEP_SUMMARY;
   if (!path) {
@@ -95,7 +100,7 @@ export async function writeGithub(run: RunResult, io: GithubOutput): Promise<str
     return undefined;
   }
   try {
-    await appendFile(path, `${renderMarkdown(run)}\n`, 'utf8');
+    await appendFile(path, `${markdown}\n`, 'utf8');
   } catch (err) {
     io.err.write(`dlconform: --format github: could not append the step summary to $GITHUB_STEP_SUMMARY (${path}): ${(err as Error).message}\n`);
     return undefined;
