@@ -12,6 +12,7 @@ import { Evidence } from '../../core/evidence.js';
 import { policyNote, verdictUnder, type Policy } from '../../core/policy.js';
 import { Redactor } from '../../core/redact.js';
 import { runResult } from '../../core/run-result.js';
+import { matchesSelector } from '../../core/selector.js';
 import { EXIT, type CheckResult, type Exchange, type RunResult } from '../../core/types.js';
 import { REQUESTER_CHECKS, describeShare, type RequesterCheck, type RequesterOutcome } from './checks.js';
 import { RequesterContext } from './context.js';
@@ -43,6 +44,12 @@ export interface RequesterRun {
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** --only / --skip over the requester checks, in the selector language of every other check (core/selector.ts). */
+export function selectRequesterChecks(only: readonly string[], skipList: readonly string[]): RequesterCheck[] {
+  const matches = (c: RequesterCheck, selector: string) => matchesSelector({ id: c.id, clauseId: c.clause, api: 'requester', section: c.section, tags: [] }, selector);
+  return REQUESTER_CHECKS.filter((c) => (only.length === 0 || only.some((s) => matches(c, s))) && !skipList.some((s) => matches(c, s)));
+}
 const DEFAULT_BUDGET_MS = 120_000;
 
 /**
