@@ -100,3 +100,54 @@ describe('the document server', () => {
     }
   });
 });
+
+/** A service that stores a PDF it can fetch and answers missing fields FAILURE, but leaves every other share unanswered. */
+async function hangingOnBadDocuments(): Promise<string> {
+  server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += d));
+    req.on('end', async () => {
+      const fields = new URLSearchParams(body);
+      const docUrl = fields.get('doc_url');
+      if (!fields.get('user_ref') || !fields.get('doc_id') || !docUrl) {
+        res.end('FAILURE');
+        return;
+      }
+      try {
+        const got = await request(docUrl);
+        const head = Buffer.from(await got.body.arrayBuffer())
+          .subarray(0, 5)
+          .toString('latin1');
+        if (got.statusCode === 200 && head === '%PDF-' && Number(got.headers['content-length']) < 1024 * 1024) res.end('SUCCESS');
+      } catch {
+        // unreachable: no answer either
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', () => resolve()));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/upload`;
+}
+
+describe('bounds', () => {
+  it('a service that never answers the bad doc_urls is judged on each: no circuit breaker calls it unreachable', async () => {
+    const { result } = await runRequesterChecks(await hangingOnBadDocuments(), { timeoutMs: 500, maxDocumentBytes: 1024 * 1024 });
+    const byId = verdicts(result.checks);
+    expect(byId).toMatchObject({
+      'requester.share.stored': 'pass',
+      'requester.doc-url.unreachable': 'fail',
+      'requester.doc-url.not-a-document': 'fail',
+      'requester.doc-url.oversized': 'warn',
+      'requester.share.repeat': 'pass',
+    });
+    expect(result.checks.find((c) => c.id === 'requester.doc-url.unreachable')?.actual).toMatch(/no answer/);
+    expect(result.aborted).toBeUndefined();
+  });
+
+  it('a spent time budget makes the checks it stopped errors, never passes', async () => {
+    const { result } = await runRequesterChecks(await hangingOnBadDocuments(), { timeoutMs: 1000, timeBudgetMs: 1200, maxDocumentBytes: 1024 * 1024 });
+    const bad = result.checks.filter((c) => c.id.startsWith('requester.doc-url.'));
+    expect(bad.map((c) => c.verdict).filter((v) => v === 'pass')).toEqual([]);
+    expect(bad.some((c) => c.verdict === 'error')).toBe(true);
+    expect(result.exitCode).toBe(1);
+  });
+});

@@ -71,7 +71,9 @@ export async function runRequesterChecks(uploadUrl: string, options: RequesterRu
   const redactor = options.redactor ?? new Redactor();
   const startedAt = new Date();
   const clientSettings = { timeoutMs, concurrency: 1, timeBudgetMs, maxResponseBytes: ANSWER_LIMIT_BYTES };
-  const client = new TargetClient({ ...clientSettings, deadline: startedAt.getTime() + timeBudgetMs, retryThrottled: false });
+  // every request is bounded by timeoutMs and a run sends about 8: a service that hangs on each bad
+  // doc_url is judged on each, not cut off by the circuit breaker as unreachable
+  const client = new TargetClient({ ...clientSettings, deadline: startedAt.getTime() + timeBudgetMs, retryThrottled: false, breakerThreshold: Number.MAX_SAFE_INTEGER });
   const evidence = new Evidence(redactor, { apiKeyEnv: 'DLCONFORM_API_KEY', client: clientSettings }, '');
   const documents = await DocumentServer.open({ maxDocumentBytes, ...(options.documentHost !== undefined && { host: options.documentHost }) });
   const checks = options.checks ?? REQUESTER_CHECKS;
@@ -121,6 +123,8 @@ async function runRequesterCheck(check: RequesterCheck, ctx: RequesterContext, d
   else {
     try {
       outcome = await check.run(ctx);
+      const stopped = outcome.evidence?.find((e) => e.error?.kind === 'budget' || e.error?.kind === 'circuit-open');
+      if (stopped) outcome = { verdict: 'error', message: `not completed: ${stopped.error!.message}`, evidence: outcome.evidence };
     } catch (err) {
       outcome = { verdict: 'error', message: `the check crashed: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}` };
     }
