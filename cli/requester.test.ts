@@ -85,4 +85,33 @@ describe('dlconform requester', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('https:');
   });
+
+  it('serve --requester starts the reference service with a fault, which the run catches', async () => {
+    const child = spawn(process.execPath, [CLI, 'serve', '--requester', '--fault', 'ignores-doc-url'], { env: { ...process.env, NO_COLOR: '1' }, cwd: tmp });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (d) => {
+          out += d;
+          if (out.includes('\n')) resolve(out.split('\n')[0]!);
+        });
+        child.on('close', (code) => reject(new Error(`serve --requester exited ${code}`)));
+      });
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/upload$/);
+      const dir = join(tmp, 'served');
+      const r = await dlconform(['requester', '--upload-url', url, '--report-dir', dir]);
+      expect(r.code).toBe(1);
+      const result = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8'));
+      expect(result.checks.filter((c: { verdict: string }) => c.verdict === 'fail').map((c: { id: string }) => c.id)).toEqual(['requester.share.stored']);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+
+  it('serve --requester names an unknown fault and every known one (exit 2)', async () => {
+    const r = await dlconform(['serve', '--requester', '--fault', 'nope']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown requester fault "nope"');
+    expect(r.stderr).toContain('refuses-repeat');
+  });
 });

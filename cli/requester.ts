@@ -24,7 +24,7 @@ the service the DigiLocker widget POSTs user_ref, doc_id and doc_url to (a form,
 application/x-www-form-urlencoded), which must retrieve the document from doc_url, store it and
 answer SUCCESS or FAILURE. dlconform serves each doc_url itself, from a listener it opens for the
 run on --document-host (default 127.0.0.1): the service must be able to reach that address.
-It sends ${REQUESTER_CHECKS.length} checks' worth of shares, about 8 requests: a valid share (answered SUCCESS, with doc_url
+${REQUESTER_CHECKS.length} checks, about 8 requests, one at a time: a valid share (answered SUCCESS, with doc_url
 fetched before the answer), a share without each required parameter, a doc_url on a closed port,
 one serving an HTML page, one serving a body over the size limit (each answered FAILURE, never a
 5xx or no answer), and the valid share again (answered SUCCESS). The URL must be https (plain
