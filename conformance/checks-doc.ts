@@ -1,9 +1,11 @@
 /** Renders conformance/CHECKS.md: every check, its clause and level per profile, and the fault switch that makes it fail. */
-import { clause as clauseById } from '../protocol/clauses.js';
+import { clause as clauseById, type ClauseId } from '../protocol/clauses.js';
 import { PROFILES, type ProfileId } from '../protocol/profiles.js';
 import { clauseOf, levelOf } from './check.js';
 import { ALL_CHECKS } from './checks/index.js';
 import { EXPECTED, PUSH_ACCOUNT_EXPECTED, PUSH_EXPECTED } from './fault-targets.js';
+import { REQUESTER_CHECKS } from './requester/checks.js';
+import { REQUESTER_FAULT_TARGETS } from './requester/fault-targets.js';
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -39,11 +41,39 @@ export function renderChecksDoc(): string {
       `| \`${check.id}\` | ${levelOf(check, c)}${check.judgesRefusal ? ', refusal' : ''} | ${cell(`${c.id} (${c.document} ${c.section})`)} | ${cell(check.title)} | ${(faultsFor.get(check.id) ?? []).join(', ')} |`,
     );
   }
+  lines.push(...requesterTable());
   lines.push('', '## Clauses', '');
-  const used = new Set(ALL_CHECKS.flatMap((check) => (['1.0', '3.0', '1.13'] as ProfileId[]).map((p) => clauseOf(check, PROFILES[p]))));
+  const used = new Set<string>(ALL_CHECKS.flatMap((check) => (['1.0', '3.0', '1.13'] as ProfileId[]).map((p) => clauseOf(check, PROFILES[p]))));
+  for (const check of REQUESTER_CHECKS) used.add(check.clause);
   for (const id of [...used].sort()) {
-    const c = clauseById(id);
+    const c = clauseById(id as ClauseId);
     lines.push(`- **${c.id}** — ${c.document} ${c.section}, ${c.level}: “${c.text}”`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** The checks of `dlconform requester` (conformance/requester/) and the reference upload service's faults. */
+function requesterTable(): string[] {
+  const faultsFor = new Map<string, string[]>();
+  for (const [fault, id] of Object.entries(REQUESTER_FAULT_TARGETS)) faultsFor.set(id, [...(faultsFor.get(id) ?? []), `\`${fault}\``]);
+  const lines = [
+    '',
+    '## Requester upload service',
+    '',
+    "`dlconform requester --upload-url URL` judges the service a Requester's page names in",
+    'data-upload-url. "Fault" names the switch of the reference upload service that makes the check',
+    'fail (`dlconform serve --requester --fault NAME`); the transport check judges the URL itself. A',
+    'check marked "refusal" is `inconclusive` when the valid share was not answered SUCCESS in the',
+    'same run.',
+    '',
+    '| id | level | clause | what it checks | fault |',
+    '|---|---|---|---|---|',
+  ];
+  for (const check of REQUESTER_CHECKS) {
+    const c = clauseById(check.clause);
+    lines.push(
+      `| \`${check.id}\` | ${c.level}${check.judgesRefusal ? ', refusal' : ''} | ${cell(`${c.id} (${c.document} ${c.section})`)} | ${cell(check.title)} | ${(faultsFor.get(check.id) ?? []).join(', ')} |`,
+    );
+  }
+  return lines;
 }

@@ -11,3 +11,5 @@ export { answerOf, diagnoseBaselines, otherEncoding, triageBaseline, type Baseli
 export { runOne, runSuite } from './runner.js';
 export { selectChecks } from './select.js';
 export { catalogueDigest } from './catalogue.js';
+export { REQUESTER_CHECKS } from './requester/checks.js';
+export { runRequesterChecks } from './requester/run.js';

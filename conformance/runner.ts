@@ -19,6 +19,7 @@ import { runResult } from '../core/run-result.js';
 import { policyNote, verdictUnder } from '../core/policy.js';
 import { EXIT, type CheckResult, type Diagnosis, type Exchange, type RunResult } from '../core/types.js';
 import { diagnoseBaselines } from './diagnosis.js';
+import { runRequesterChecks, selectRequesterChecks } from './requester/run.js';
 
 export interface RunOptions {
   config: Config;
@@ -75,6 +76,7 @@ export async function runSuite(options: RunOptions): Promise<SuiteRun> {
   const results: CheckResult[] = [];
   let aborted: RunResult['aborted'];
   let diagnosis: Diagnosis | undefined;
+  let requesterRun: Awaited<ReturnType<typeof runRequesterChecks>> | undefined;
 
   try {
     if (selected.length > 0) {
@@ -109,6 +111,20 @@ export async function runSuite(options: RunOptions): Promise<SuiteRun> {
       await Promise.all(Array.from({ length: Math.max(1, config.client.concurrency) }, worker));
       if (client.circuitOpen) aborted = { reason: `the target stopped answering: ${client.circuitOpen}`, exitCode: EXIT.unreachable };
     }
+    // a Requester's upload service named in the config (target.requester): its checks join the run's
+    const requesterChecks = config.target.requester !== undefined && !options.checks ? selectRequesterChecks(options.only ?? [], options.skip ?? []) : [];
+    if (!aborted && requesterChecks.length > 0) {
+      const requester = await runRequesterChecks(config.target.requester!, {
+        timeoutMs: config.client.timeoutMs,
+        timeBudgetMs: Math.max(1, startedAt.getTime() + config.client.timeBudgetMs - Date.now()),
+        policy: config.policy,
+        redactor,
+        checks: requesterChecks,
+        ...(options.onResult && { onResult: options.onResult }),
+      });
+      requesterRun = requester;
+      aborted = requester.result.aborted;
+    }
   } finally {
     await client.close();
     await ctx.close();
@@ -116,6 +132,7 @@ export async function runSuite(options: RunOptions): Promise<SuiteRun> {
 
   const order = new Map(selected.map((c, i) => [c.id, i]));
   results.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+  results.push(...(requesterRun?.result.checks ?? []));
   const result = runResult({
     runId: options.runId ?? startedAt.toISOString().replace(/[:.]/g, '-'),
     profile: profile.id,
@@ -126,6 +143,7 @@ export async function runSuite(options: RunOptions): Promise<SuiteRun> {
       ...(config.target.pushCsv !== undefined && { pushCsv: config.target.pushCsv }),
       ...(config.target.pushUri !== undefined && { pushUri: config.target.pushUri }),
       ...(config.target.pushUriAccount !== undefined && { pushUriAccount: config.target.pushUriAccount.url }),
+      ...(config.target.requester !== undefined && { requester: config.target.requester }),
     }),
     startedAt,
     seed,
@@ -133,7 +151,7 @@ export async function runSuite(options: RunOptions): Promise<SuiteRun> {
     diagnosis,
     checks: results,
   });
-  return { result, transcript: client.exchanges.map((e) => evidence.exchange(e)) };
+  return { result, transcript: [...client.exchanges.map((e) => evidence.exchange(e)), ...(requesterRun?.transcript ?? [])] };
 }
 
 /** Runs one check and records its verdict: the message, values and exchanges redacted as they are recorded. */

@@ -479,6 +479,56 @@ const list = [
     level: 'SHOULD',
     text: "The issuer department may do a manual verification of the Pull Request and take a decision to provide a document at a later time. In this case the response status should contain value 9. (FACTS §1.4 item 29: 9 means the issuer will verify manually and later deliver the document with the Push URI API. The decision may also be no, and how long it takes is the issuer's: pending.pushWithinSeconds in the config says how long the run waits for the push.)",
   },
+  // The Requester's upload service (SEED-001 Requester Specification, Handling the response), judged by `dlconform requester` (conformance/requester/)
+  {
+    id: 'requester-fetch',
+    document: 'SEED-001',
+    section: 'Requester Specification, Handling the response',
+    level: 'MUST',
+    text: "The client application must retrieve the document from this url and save it at a secure location. … The service should return 'SUCCESS' if the file is successfully stored or 'FAILURE' in case of failure. (dlconform: the fetch of doc_url is the one thing a harness sees of the file being stored; a SUCCESS without it is not a stored file.)",
+  },
+  {
+    id: 'requester-answer',
+    document: 'SEED-001',
+    section: 'Requester Specification, Handling the response (RETURN)',
+    level: 'MUST',
+    text: 'The service must comply with following specification. … The service should return \'SUCCESS\' if the file is successfully stored or \'FAILURE\' in case of failure. (dlconform: the lower-case "should" stands under "must comply", and FAILURE is the one answer the document gives for a file that was not stored: a SUCCESS for it, an HTTP 5xx or no answer at all fails.)',
+  },
+  {
+    id: 'requester-params',
+    document: 'SEED-001',
+    section: 'Requester Specification, Handling the response (PARAMETERS)',
+    level: 'MUST',
+    text: 'user_ref (required): … This can be used to associate the file with a user sharing the file. doc_id (required): This is the id value of the "Choose from DigiLocker" button. doc_url (required): This is the public url of the document shared by the user from DigiLocker. (dlconform: a request without a required parameter cannot be stored as the document says, so its answer is \'FAILURE\'.)',
+  },
+  {
+    id: 'requester-document',
+    document: 'SEED-001',
+    section: 'Requester Specification, Handling the response',
+    level: 'MUST',
+    text: "DigiLocker workflow returns a public url of the document selected by the user from his/her account. The client application must retrieve the document from this url and save it at a secure location. (dlconform: what doc_url serves is a document only when it is one: a PDF, JPEG or PNG by its first bytes; an HTML page stored as the user's document is 'FAILURE'.)",
+  },
+  {
+    id: 'requester-size',
+    document: 'SEED-001',
+    section: 'Requester Specification, Handling the response; FACTS §8 (the size limit is unspecified)',
+    level: 'SHOULD',
+    text: "The client application must retrieve the document from this url and save it at a secure location. (dlconform: no document states a size limit; FACTS §8 notes an implementation that caps documents at 10 MB. A service should bound what it reads: a body over the run's limit, 10 MiB unless --max-document-mb says otherwise, is answered 'FAILURE', never stored, never a 5xx or no answer.)",
+  },
+  {
+    id: 'requester-https',
+    document: 'SEED-001',
+    section: 'Requester Specification, Handling the response (DESCRIPTION, URL STRUCTURE)',
+    level: 'SHOULD',
+    text: 'This service will be provided by the client application over https. URL STRUCTURE: https://clientapp.gov.in/upload. (dlconform: "will be", not "must": plain http warns, except on a loopback address, where a service under test runs.)',
+  },
+  {
+    id: 'requester-repeat',
+    document: 'SEED-001',
+    section: 'Requester Specification, Handling the response',
+    level: 'SHOULD',
+    text: "The javascript library automatically calls this http service once the DigiLocker service returns the url. … The service should return 'SUCCESS' if the file is successfully stored. (dlconform: the documents are silent on a user sharing the same document twice; nothing forbids it, so the second share is stored and answered 'SUCCESS' too, not refused as a duplicate.)",
+  },
 ] as const satisfies readonly Clause[];
 
 type RequirementId = (typeof list)[number]['id'];

@@ -99,7 +99,7 @@ export function parseConfig(json: unknown, env: NodeJS.ProcessEnv, sourceName: s
 interface RawConfig {
   profile?: ProfileId;
   policy?: Policy;
-  target: { pullUri: string; pullDoc?: string; pushCsv?: string; pushUri?: string; pushUriAccount?: PushUriAccountTarget };
+  target: { pullUri: string; pullDoc?: string; pushCsv?: string; pushUri?: string; pushUriAccount?: PushUriAccountTarget; requester?: string };
   orgId: string;
   issuerId?: string;
   apiKeyEnv: string;
@@ -135,6 +135,7 @@ function resolve(raw: RawConfig): Config {
       ...(raw.target.pushCsv !== undefined && { pushCsv: raw.target.pushCsv }),
       ...(raw.target.pushUri !== undefined && { pushUri: raw.target.pushUri }),
       ...(raw.target.pushUriAccount !== undefined && { pushUriAccount: { ...raw.target.pushUriAccount } }),
+      ...(raw.target.requester !== undefined && { requester: raw.target.requester }),
     },
     orgId: raw.orgId,
     issuerId: raw.issuerId ?? raw.orgId,
@@ -200,7 +201,7 @@ function crossFieldIssues(config: Config): ConfigIssue[] {
   if (config.pushed && config.pushed.db === undefined && config.pushed.csv.length === 0) {
     issues.push({ field: 'pushed', message: "names no source of pushed URIs; add pushed.db (the mock DigiLocker's database file) or pushed.csv (Push CSV files), or remove pushed" });
   }
-  for (const key of ['pullUri', 'pullDoc', 'pushCsv', 'pushUri'] as const) {
+  for (const key of ['pullUri', 'pullDoc', 'pushCsv', 'pushUri', 'requester'] as const) {
     const url = config.target[key];
     if (url === undefined) continue;
     const problem = urlProblem(url);

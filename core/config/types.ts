@@ -56,7 +56,8 @@ export interface Config {
   profile: ProfileId;
   /** how levels become verdicts (core/policy.ts): `conformance` unless the config or `--policy` says `strict` */
   policy: Policy;
-  target: { pullUri: string; pullDoc?: string; pushCsv?: string; pushUri?: string; pushUriAccount?: PushUriAccountTarget };
+  /** requester: a Requester's upload service (the widget's data-upload-url), judged by the requester.* checks */
+  target: { pullUri: string; pullDoc?: string; pushCsv?: string; pushUri?: string; pushUriAccount?: PushUriAccountTarget; requester?: string };
   orgId: string;
   /** prefix of document URIs; defaults to orgId */
   issuerId: string;

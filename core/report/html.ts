@@ -195,7 +195,7 @@ function runKind(run: RunResult): string {
 
 function header(run: RunResult): string {
   const ok = run.exitCode === 0;
-  const target = [run.target.pullUri, run.target.pullDoc, run.target.pushCsv, run.target.pushUri].filter((t): t is string => !!t);
+  const target = [run.target.pullUri, run.target.pullDoc, run.target.pushCsv, run.target.pushUri, run.target.requester].filter((t): t is string => !!t);
   const seconds = (Date.parse(run.endedAt) - Date.parse(run.startedAt)) / 1000;
   const meta: Array<[string, string]> = [
     ['Target', target.map((t) => `<code>${escapeHtml(t)}</code>`).join('<br>')],

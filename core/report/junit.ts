@@ -17,7 +17,14 @@ import type { Api, CheckResult, RunResult } from '../types.js';
 const JUNIT_XML = 'junit.xml';
 
 const API_ORDER: readonly Api[] = ['pulluri', 'pulldoc', 'pushcsv', 'pushuri', 'consistency'];
-const API_TITLE: Record<string, string> = { pulluri: 'Pull URI', pulldoc: 'Pull Doc', pushcsv: 'Push CSV', pushuri: 'Push URI', consistency: 'Pushed URIs pullable' };
+const API_TITLE: Record<string, string> = {
+  pulluri: 'Pull URI',
+  pulldoc: 'Pull Doc',
+  pushcsv: 'Push CSV',
+  pushuri: 'Push URI',
+  consistency: 'Pushed URIs pullable',
+  requester: 'Requester upload service',
+};
 
 /** Removes code points that are not allowed in XML 1.0 (C0 controls but tab/LF/CR, lone surrogates, U+FFFE/FFFF). */
 export function stripInvalidXmlChars(text: string): string {
@@ -176,7 +183,9 @@ function checkSuite(api: string, checks: CheckResult[], run: RunResult): JunitSu
           ? (run.target.pushUri ?? '')
           : api === 'consistency'
             ? (run.target.pullDoc ?? run.target.pullUri)
-            : run.target.pullUri;
+            : api === 'requester'
+              ? (run.target.requester ?? '')
+              : run.target.pullUri;
   return {
     name: API_TITLE[api] ? `${API_TITLE[api]} (${api})` : api,
     timestamp: run.startedAt,

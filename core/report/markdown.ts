@@ -122,7 +122,9 @@ export function renderMarkdown(run: RunResult, opts: { maxChars?: number } = {})
   const max = opts.maxChars ?? DEFAULT_MAX_CHARS;
   const out: string[] = [headline(run), ''];
   if (run.diagnosis) out.push(...diagnosisBlock(run.diagnosis));
-  const target = run.target.pullDoc ? `${codeCell(run.target.pullUri)}, ${codeCell(run.target.pullDoc)}` : codeCell(run.target.pullUri);
+  const pullTarget = run.target.pullDoc ? `${codeCell(run.target.pullUri)}, ${codeCell(run.target.pullDoc)}` : codeCell(run.target.pullUri);
+  // a requester run has no Pull URI: its target is the upload service
+  const target = run.target.requester !== undefined ? codeCell(run.target.requester) : pullTarget;
   out.push(
     `Profile **${escapeCell(run.profile)}** · policy **${escapeCell(run.policy)}** · target ${target} · run ${codeCell(run.runId)} · seed ${run.seed} · exit code **${run.exitCode}** (${escapeCell(exitCodeMeaning(run.exitCode, run))})`,
     '',
