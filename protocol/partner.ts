@@ -40,11 +40,6 @@ export function verifierProblem(verifier: string): string | undefined {
   return undefined;
 }
 
-/** Whether the verifier hashes to the challenge (constant-time comparison). */
-export function verifierMatches(hash: HashFunctions, verifier: string, challenge: string): boolean {
-  return timingSafeEqualText(pkceChallenge(hash, verifier), challenge);
-}
-
 /** The upload `hmac` header: Base64 of HMAC-SHA256 over the file bytes, keyed with the client secret. */
 export function uploadHmac(hash: HashFunctions, clientSecret: string, file: Uint8Array): string {
   return base64Encode(hash.hmacSha256(clientSecret, file));
