@@ -16,8 +16,8 @@ export const PARTNER_UPLOAD_PATH = '/oauth2/1/file/upload';
 export const PARTNER_USER_PATH = '/oauth2/1/user';
 
 /** FAQ 69: "a unique, high-entropy random string (43-128 characters)"; RFC 7636 §4.1 names the characters. */
-export const VERIFIER_MIN = 43;
-export const VERIFIER_MAX = 128;
+const VERIFIER_MIN = 43;
+const VERIFIER_MAX = 128;
 const VERIFIER_CHARS = /^[A-Za-z0-9\-._~]*$/;
 
 /** "The file size must not exceed 10MB": read as 10 MiB (dlconform decision). */
@@ -49,7 +49,7 @@ export function uploadHmac(hash: HashFunctions, clientSecret: string, file: Uint
  * Content-Types an upload may carry: the OpenAPI's request body lists image/jpeg, image/jpg,
  * image/png and image/pdf, its FileUpload schema names application/pdf (both PDF forms accepted).
  */
-export const UPLOAD_CONTENT_TYPES = ['image/jpeg', 'image/jpg', 'image/png', 'application/pdf', 'image/pdf'] as const;
+const UPLOAD_CONTENT_TYPES = ['image/jpeg', 'image/jpg', 'image/png', 'application/pdf', 'image/pdf'] as const;
 type UploadFileKind = 'jpeg' | 'png' | 'pdf';
 const KIND_OF_TYPE: Record<(typeof UPLOAD_CONTENT_TYPES)[number], UploadFileKind> = {
   'image/jpeg': 'jpeg',
@@ -84,9 +84,8 @@ export const UPLOAD_ERRORS = {
 } as const;
 export type UploadError = keyof typeof UPLOAD_ERRORS;
 
-/** 401 of every Bearer route (examples in the OpenAPI), and 500. */
+/** 401 of every Bearer route (the OpenAPI's example). */
 export const INVALID_TOKEN = { error: 'invalid_token', error_description: 'The access token is invalid' } as const;
-export const UNEXPECTED_ERROR = { error: 'unexpected_error', error_description: 'Internal server error' } as const;
 
 /**
  * OAuth errors of authorize, token and revoke. The OpenAPI gives these endpoints no error codes
@@ -171,7 +170,7 @@ export function partnerErrorBody(error: string, description: string): string {
  */
 export const PARTNER_RULES = {
   'partner-authorize-response-type': { what: 'authorize asks for response_type=code' },
-  'partner-authorize-client-id': { what: 'authorize and token name the registered client_id' },
+  'partner-authorize-client-id': { what: 'authorize names the registered client_id' },
   'partner-authorize-redirect-uri': { what: 'redirect_uri is exactly the registered one (authorize, and token when sent)' },
   'partner-authorize-state': { what: 'authorize carries state' },
   'partner-pkce-s256': { what: 'authorize carries code_challenge with code_challenge_method=S256' },
