@@ -483,7 +483,7 @@ const list = [
   {
     id: 'partner-authorize-response-type',
     document: 'OAS-AUTHPARTNER',
-    section: 'paths./oauth2/1/authorize.get.parameters.response_type; FACTS C26',
+    section: 'paths./oauth2/1/authorize.get.parameters.response_type; README C26',
     level: 'MUST',
     text: 'response_type (required): "Provide the grant type requested, either token or code." (dlconform: the mock serves the authorization code flow only, which the token endpoint documents: "This endpoint only applies to apps using the authorization code flow"; response_type=token is answered unsupported_response_type.)',
   },
@@ -511,7 +511,7 @@ const list = [
   {
     id: 'partner-pkce-s256',
     document: 'OAS-AUTHPARTNER',
-    section: 'paths./oauth2/1/authorize.get.parameters.Code_challenge_method; FAQ 3; FACTS C25',
+    section: 'paths./oauth2/1/authorize.get.parameters.Code_challenge_method; FAQ 3; README C25',
     level: 'MUST',
     text: 'Code_challenge_method: "Specifies what method was used to encode a code_verifier to generate code_challenge parameter above. This parameter must be used with the code_challenge parameter. The only supported values for this parameter is S256." FAQ 3: "The code challenge and code verifier should also be dynamically created per OAuth 2.0 standards."',
   },
@@ -567,7 +567,7 @@ const list = [
   {
     id: 'partner-upload-headers',
     document: 'OAS-AUTHPARTNER',
-    section: 'paths./oauth2/1/file/upload.post.parameters path, hmac; responses.400; FACTS C27',
+    section: 'paths./oauth2/1/file/upload.post.parameters path, hmac; responses.400; README C27',
     level: 'MUST',
     text: 'path: "The destination path of the file in DigiLocker including filename." hmac: the HMAC of the file content. 400: path_missing "Path parameter is missing", contenttype_missing, hmac_missing "HMAC parameter is missing", filename_missing "Filename is missing in path parameter", invalid_filename "Restricted characters are not allowed in file name", invalid_path "The destination folder does not exist".',
   },
