@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PushDb } from '../fixtures/digilocker/index.js';
 import { UsageError } from './args.js';
+import { serveDigiLocker } from './digilocker.js';
 import { partnerDemo, reportPartner } from './partner.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dlconform-partner-cli-'));
@@ -72,6 +73,22 @@ describe('dlconform demo --partner / report partner', () => {
     await expect(reportPartner(['partner', '--db', join(dir, 'missing.sqlite')], capture().io)).rejects.toThrow(/does not exist/);
     await expect(reportPartner(['partner', '--db', join(dir, 'clean.sqlite'), '--format', 'xml'], capture().io)).rejects.toThrow(/--format must be text or json/);
     await expect(partnerDemo(['--partner', '--fault', 'nope'], capture().io)).rejects.toThrow(/--fault: unknown fault "nope"/);
+  });
+
+  it('serve --digilocker: --redirect-uri needs the partner and an absolute URL', async () => {
+    const saved = { ...process.env };
+    process.env.DLCONFORM_API_KEY = 'serve-test-key';
+    process.env.PARTNER_TEST_SECRET = 'serve-test-partner-secret';
+    try {
+      await expect(serveDigiLocker(['--digilocker', '--db', join(dir, 's.sqlite'), '--redirect-uri', 'http://127.0.0.1/cb'], capture().io)).rejects.toThrow(
+        /--redirect-uri needs --partner-secret-env/,
+      );
+      await expect(serveDigiLocker(['--digilocker', '--db', join(dir, 's.sqlite'), '--partner-secret-env', 'PARTNER_TEST_SECRET', '--redirect-uri', 'callback'], capture().io)).rejects.toThrow(
+        /--redirect-uri "callback" is not an absolute URL/,
+      );
+    } finally {
+      process.env = saved;
+    }
   });
 
   const CLI = resolve('dist/dlconform.mjs');
