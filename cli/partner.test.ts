@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PushDb } from '../fixtures/digilocker/index.js';
+import { PushDb, startMockDigiLocker } from '../fixtures/digilocker/index.js';
 import { UsageError } from './args.js';
 import { serveDigiLocker } from './digilocker.js';
 import { partnerDemo, reportPartner } from './partner.js';
@@ -66,6 +66,21 @@ describe('dlconform demo --partner / report partner', () => {
     const c = capture();
     expect(await reportPartner(['partner', '--db', dbPath], c.io)).toBe(4);
     expect(c.text()).toMatch(/no partner request was recorded: nothing to judge \(not a pass\)/);
+  });
+
+  it('what a hostile client sent is printed with control and bidi characters made visible', async () => {
+    const dbPath = join(dir, 'hostile.sqlite');
+    const mock = await startMockDigiLocker({ apiKey: 'k', orgId: 'in.gov.test', dbPath, partner: { clientId: 'C', clientSecret: 'hostile-test-secret', accounts: [] } });
+    try {
+      const q = new URLSearchParams({ client_id: 'evil\u202e\u0007\u0085', response_type: 'code' });
+      expect((await fetch(`${mock.partnerBaseUrl}/oauth2/1/authorize?${q}`, { redirect: 'manual' })).status).toBe(400);
+    } finally {
+      await mock.close();
+    }
+    const c = capture();
+    expect(await reportPartner(['partner', '--db', dbPath], c.io)).toBe(1);
+    expect(c.text()).toContain('client_id="evil\\u202e\\u0007\\x85"');
+    expect(c.text()).not.toMatch(/[\u0007\u0085\u202e]/);
   });
 
   it('usage errors name the flag', async () => {

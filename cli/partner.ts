@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { visible } from '../core/report/console.js';
 import { escapeHtml, htmlDocument, REPORT_HTML } from '../core/report/html.js';
 import { EXIT } from '../core/types.js';
 import { TOOL_VERSION } from '../core/version.js';
@@ -73,14 +74,15 @@ function formatText(s: PartnerSummary): string {
   const out: string[] = ['Requests:'];
   for (const i of s.interactions) {
     out.push(`  #${i.id} ${i.receivedAt} ${i.method} ${i.endpoint} → ${i.httpStatus}${i.error ? ` ${i.error}` : ''}`);
-    if (i.summary !== '') out.push(`      ${i.summary}`);
-    for (const v of i.verdicts.filter((x) => x.verdict === 'fail')) out.push(`      FAIL ${v.rule}: ${v.message}`);
+    // what a client sent is shown with control and bidi characters made visible
+    if (i.summary !== '') out.push(`      ${visible(i.summary)}`);
+    for (const v of i.verdicts.filter((x) => x.verdict === 'fail')) out.push(`      FAIL ${v.rule}: ${visible(v.message)}`);
   }
   if (s.interactions.length === 0) out.push('  (none)');
   out.push('', 'Rules:');
   for (const r of s.rules) {
     out.push(`  ${STATUS_LABEL[r.status]} ${r.rule} [${r.level}] ${r.what} (${r.passed} passed, ${r.failed} failed)`);
-    for (const f of r.failures) out.push(`       ${f.interaction === 0 ? 'run' : `#${f.interaction}`}: ${f.message}`);
+    for (const f of r.failures) out.push(`       ${f.interaction === 0 ? 'run' : `#${f.interaction}`}: ${visible(f.message)}`);
   }
   out.push('', s.verdict);
   return `${out.join('\n')}\n`;
