@@ -90,7 +90,7 @@ export const INVALID_TOKEN = { error: 'invalid_token', error_description: 'The a
 /**
  * OAuth errors of authorize, token and revoke. The OpenAPI gives these endpoints no error codes
  * ("400 Invalid status value", "400 Bad request", "401 … expired or has been revoked", revoke
- * "400 The token is invalid"), so the codes are RFC 6749 §4.1.2.1 and §5.2's and RFC 7009's, with
+ * "400 The token is invalid"), so the codes are RFC 6749 §4.1.2.1 and §5.2's, with
  * their HTTP status (dlconform decision, README C26).
  */
 export const OAUTH_ERRORS = {
@@ -100,7 +100,6 @@ export const OAUTH_ERRORS = {
   unauthorized_client: 400,
   unsupported_grant_type: 400,
   unsupported_response_type: 400,
-  unsupported_token_type: 400,
 } as const;
 export type OAuthError = keyof typeof OAUTH_ERRORS;
 
