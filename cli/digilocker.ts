@@ -33,7 +33,9 @@ retries: a request carrying what an earlier one carried, with the same txn or af
 client could not read, is one more attempt of that upload (its rows are not stored twice).
 With --partner-secret-env it also serves Push URI to Account (POST /public${PUSH_URI_ACCOUNT_PATH},
 multipart/form-data; hmac = SHA-256 of client secret + clientid + ts, hex; ts UNIX seconds, at
-most 30 minutes old), answered with the OpenAPI's JSON (200, 400, 401, 404, 500).
+most 30 minutes old), answered with the OpenAPI's JSON (200, 400, 401, 404, 500), and the partner
+OAuth 2.0 + PKCE and file upload routes (/public/oauth2/1/authorize, token, revoke, user,
+file/upload) judging the partner's client (dlconform report partner --db FILE).
 
 Options:
       --db FILE            the SQLite file (required; created when missing)
@@ -47,6 +49,8 @@ Options:
       --partner-secret-env NAME  environment variable holding the partner's client secret: serves
                            Push URI to Account (without it that route answers 401)
       --partner-client-id ID  the partner's clientid (default ${DEFAULT_PARTNER_CLIENT_ID})
+      --redirect-uri URI   the partner's registered OAuth redirect URI (default
+                           http://127.0.0.1/dlconform/callback; matched exactly)
       --account ID         a registered DigiLocker id pushes may go to, repeatable
                            (default ${DEFAULT_TEST_ACCOUNT})
       --list-faults        list the mock faults and exit
@@ -95,6 +99,7 @@ export async function serveDigiLocker(argv: string[], io: DigiLockerIo = default
       'fault-sequence': { type: 'string', multiple: true },
       'partner-secret-env': { type: 'string' },
       'partner-client-id': { type: 'string' },
+      'redirect-uri': { type: 'string' },
       account: { type: 'string', multiple: true },
       'list-faults': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -125,9 +130,10 @@ export async function serveDigiLocker(argv: string[], io: DigiLockerIo = default
     faultSequence,
     slowMs: integer(values['slow-ms'], 'slow-ms'),
     ...(partner && { partner }),
+    ...(values['redirect-uri'] !== undefined && { partnerRedirectUri: redirectUriOf(values['redirect-uri'], partner) }),
   });
   io.stderr(
-    `mock DigiLocker${mock.faults.length ? ` (faults: ${mock.faults.join(', ')})` : ''}${faultSequence.length ? ` (first answers: ${faultSequence.join(', ')})` : ''} on ${mock.url}, storing in ${values.db}\n  Push CSV: ${mock.pushCsvUrl}\n  Push URI: ${mock.pushUriUrl}\n${partner ? `  Push URI to Account: ${mock.pushUriAccountUrl} (clientid ${partner.clientId}, accounts ${partner.accounts.join(', ')})\n` : ''}Ctrl-C stops it.\n`,
+    `mock DigiLocker${mock.faults.length ? ` (faults: ${mock.faults.join(', ')})` : ''}${faultSequence.length ? ` (first answers: ${faultSequence.join(', ')})` : ''} on ${mock.url}, storing in ${values.db}\n  Push CSV: ${mock.pushCsvUrl}\n  Push URI: ${mock.pushUriUrl}\n${partner ? `  Push URI to Account: ${mock.pushUriAccountUrl} (clientid ${partner.clientId}, accounts ${partner.accounts.join(', ')})\n  Partner OAuth 2.0 + PKCE, file upload: ${mock.partnerBaseUrl}/oauth2/1/…\n` : ''}Ctrl-C stops it.\n`,
   );
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
@@ -136,6 +142,13 @@ export async function serveDigiLocker(argv: string[], io: DigiLockerIo = default
   });
   await mock.close();
   return EXIT.ok;
+}
+
+/** The partner's registered redirect URI: an absolute URL, and only with a partner to register it for. */
+function redirectUriOf(value: string, partner: MockPartner | undefined): string {
+  if (!partner) throw new UsageError('--redirect-uri needs --partner-secret-env NAME (the partner it is registered for)');
+  if (!URL.canParse(value)) throw new UsageError(`--redirect-uri ${JSON.stringify(value)} is not an absolute URL (e.g. http://127.0.0.1/dlconform/callback)`);
+  return value;
 }
 
 /** The partner of Push URI to Account: its secret only from the environment, never a flag's value. */

@@ -28,8 +28,10 @@ Commands:
   load    load-test the Pull Doc / Pull URI path with vegeta (smoke, ci, capacity, soak)
   csv     csv lint FILE: check a Push CSV file (columns, Aadhaar, URIs, dates, duplicates, guessable doc IDs) before upload
   report  report push --db FILE: the uploads a mock DigiLocker received, their findings, and (--config) whether each pushed URI is pullable
+          report partner --db FILE: what a partner's client did with a mock DigiLocker's OAuth 2.0 + PKCE and file upload, and the rules it broke
   serve   start the reference issuer (the embedded default target) on loopback (--chaos: the chaos target; --digilocker: a mock DigiLocker)
   demo    start the reference issuer and run the full suite against it (what \`npm start\` does)
+          demo --partner: the reference partner client against the mock DigiLocker's OAuth 2.0 + PKCE routes, then report partner
   init    write a config for your issuer (asks on a terminal, or all from flags), trying the baseline and detecting its HMAC encoding
   bundle  bundle REPORT_DIR: an evidence bundle (.tar.gz) of a run's reports, config and manifest, optionally signed
   verify  verify BUNDLE: recompute every hash of an evidence bundle and check its signature
@@ -119,6 +121,8 @@ Options:
       --push-account     the issuer pushes its documents (and the pending one) with Push URI to
                          Account, as a partner into a test account, and the pushuriacct.* checks
                          run against the mock's /public/account/1/pushuri (faults push-acct-*)
+      --partner          not the suite: the reference partner client (OAuth 2.0 + PKCE, file
+                         upload) against the mock DigiLocker, then report partner (demo --partner --help)
       --only/--skip      as for run
       --report-dir DIR   as for run
       --seed N           as for run

@@ -18,12 +18,14 @@ export async function main(argv: string[]): Promise<number> {
       case 'serve':
         return await (await import('./commands.js')).serve(rest);
       case 'demo':
+        if (rest.includes('--partner')) return await (await import('./partner.js')).partnerDemo(rest);
         return await (await import('./commands.js')).demo(rest);
       case 'fuzz':
         return await (await import('./fuzz.js')).fuzzCommand(rest);
       case 'csv':
         return await (await import('./csv.js')).csvCommand(rest);
       case 'report':
+        if (rest[0] === 'partner') return await (await import('./partner.js')).reportPartner(rest);
         return await (await import('./digilocker.js')).reportPush(rest);
       case 'load':
         return await (await import('./load.js')).loadCommand(rest);

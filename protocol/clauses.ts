@@ -4,7 +4,7 @@
  * Documents: SPEC-1.13 (Issuer API Specification v1.13, 2024), OAS-ISSUER (OpenAPI issuer
  * 3.0.0), PULL-1.0 (Pull API Specification v1.0, seed 001), FACTS (protocol-facts.md decisions
  * on observed behaviour and contradictions, C1–C24), OAS-AUTHPARTNER (authorized-partner OpenAPI
- * 1.0.0), XMLDSIG (W3C XML Signature Syntax and Processing).
+ * 1.0.0), XMLDSIG (W3C XML Signature Syntax and Processing), FAQ (the partner FAQ, seed 002).
  */
 
 export type ClauseLevel = 'MUST' | 'SHOULD' | 'MAY' | 'SECURITY';
@@ -528,6 +528,119 @@ const list = [
     section: 'Requester Specification, Handling the response',
     level: 'SHOULD',
     text: "The javascript library automatically calls this http service once the DigiLocker service returns the url. … The service should return 'SUCCESS' if the file is successfully stored. (dlconform: the documents are silent on a user sharing the same document twice; nothing forbids it, so the second share is stored and answered 'SUCCESS' too, not refused as a duplicate.)",
+  },
+  // The partner's client as DigiLocker's OAuth 2.0 + PKCE and file upload endpoints judge it (protocol/partner.ts).
+  {
+    id: 'partner-authorize-response-type',
+    document: 'OAS-AUTHPARTNER',
+    section: 'paths./oauth2/1/authorize.get.parameters.response_type; README C26',
+    level: 'MUST',
+    text: 'response_type (required): "Provide the grant type requested, either token or code." (dlconform: the mock serves the authorization code flow only, which the token endpoint documents: "This endpoint only applies to apps using the authorization code flow"; response_type=token is answered unsupported_response_type.)',
+  },
+  {
+    id: 'partner-authorize-client-id',
+    document: 'OAS-AUTHPARTNER',
+    section: 'paths./oauth2/1/authorize.get.parameters.client_id; FAQ 70',
+    level: 'MUST',
+    text: 'client_id: "Provide the client id that was created during the application registration process on Partners Portal." FAQ 70: "Incorrect client ID – Ensure client_id is correct and registered in the DigiLocker Partner Portal."',
+  },
+  {
+    id: 'partner-authorize-redirect-uri',
+    document: 'FAQ',
+    section: '68; OAS-AUTHPARTNER authorize.redirect_uri (required)',
+    level: 'MUST',
+    text: 'The `redirect_uri` must match exactly with the one registered in the DigiLocker Partner Portal. Ensure the `redirect_uri` is properly encoded and does not contain extra spaces or invalid characters.',
+  },
+  {
+    id: 'partner-authorize-state',
+    document: 'OAS-AUTHPARTNER',
+    section: 'paths./oauth2/1/authorize.get.parameters.state (required: true)',
+    level: 'MUST',
+    text: 'state (required): This is your application specific data that will be passed back to your application through redirect_uri.',
+  },
+  {
+    id: 'partner-pkce-s256',
+    document: 'OAS-AUTHPARTNER',
+    section: 'paths./oauth2/1/authorize.get.parameters.Code_challenge_method; FAQ 3; README C25',
+    level: 'MUST',
+    text: 'Code_challenge_method: "Specifies what method was used to encode a code_verifier to generate code_challenge parameter above. This parameter must be used with the code_challenge parameter. The only supported values for this parameter is S256." FAQ 3: "The code challenge and code verifier should also be dynamically created per OAuth 2.0 standards."',
+  },
+  {
+    id: 'partner-pkce-verifier-form',
+    document: 'FAQ',
+    section: '69; RFC 7636 4.1',
+    level: 'MUST',
+    text: 'It must be a unique, high-entropy random string (43-128 characters) for each request. (RFC 7636 4.1: characters [A-Z] / [a-z] / [0-9] / "-" / "." / "_" / "~".)',
+  },
+  {
+    id: 'partner-pkce-verifier-new',
+    document: 'FAQ',
+    section: '69; OAS-AUTHPARTNER authorize.Code_challenge',
+    level: 'MUST',
+    text: 'Yes, the `code_verifier` changes for every authorization request. OpenAPI: "A unique random string called code verifier (code_verifier) is created by the client application for every authorization request."',
+  },
+  {
+    id: 'partner-pkce-verifier-match',
+    document: 'OAS-AUTHPARTNER',
+    section: 'paths./oauth2/1/authorize.get.parameters.Code_challenge; RFC 7636 4.6',
+    level: 'MUST',
+    text: 'The code_challenge sent as this parameter is the Base64URL (with no padding) encoded SHA256 hash of the code verifier. (RFC 7636 4.6: the server hashes the code_verifier of the token request and compares it with the code_challenge; if they are not equal, an error response indicating "invalid_grant".)',
+  },
+  {
+    id: 'partner-token-client-auth',
+    document: 'OAS-AUTHPARTNER',
+    section: 'paths./oauth2/1/token.post.description',
+    level: 'MUST',
+    text: "Calls to /oauth2/1/token need to be authenticated using the app's key and secret. These can either be passed as application/x-www-form-urlencoded POST parameters (see parameters below) or via HTTP basic authentication. If basic authentication is used, the app key should be provided as the username, and the app secret should be provided as the password.",
+  },
+  {
+    id: 'partner-token-grant',
+    document: 'OAS-AUTHPARTNER',
+    section: 'components.schemas.AccessToken, RefreshToken; RFC 6749 4.1.2, 5.2',
+    level: 'MUST',
+    text: 'grant_type: authorization_code (with code, code_verifier, redirect_uri) or refresh_token (with refresh_token). (RFC 6749 4.1.2: "The client MUST NOT use the authorization code more than once"; 5.2 invalid_grant: the grant or refresh token "is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client".)',
+  },
+  {
+    id: 'partner-bearer',
+    document: 'OAS-AUTHPARTNER',
+    section: 'components.securitySchemes.bearerAuth; paths./oauth2/1/user.get; /oauth2/1/file/upload 401',
+    level: 'MUST',
+    text: 'bearerAuth: type http, scheme bearer. "An access token is required to call this API." 401: invalid_token, "The access token is invalid".',
+  },
+  {
+    id: 'partner-revoke',
+    document: 'OAS-AUTHPARTNER',
+    section: 'paths./oauth2/1/revoke.post.description',
+    level: 'SHOULD',
+    text: 'Client applications can revoke a previously obtained refresh or access token when it is no longer needed. This is done by making a request to the token revocation endpoint. DigiLocker will invalidate the specified token and, if applicable, other tokens based on the same authorisation grant. This API may be used to sign out a user from DigiLocker.',
+  },
+  {
+    id: 'partner-upload-headers',
+    document: 'OAS-AUTHPARTNER',
+    section: 'paths./oauth2/1/file/upload.post.parameters path, hmac; responses.400; README C27',
+    level: 'MUST',
+    text: 'path: "The destination path of the file in DigiLocker including filename." hmac: the HMAC of the file content. 400: path_missing "Path parameter is missing", contenttype_missing, hmac_missing "HMAC parameter is missing", filename_missing "Filename is missing in path parameter", invalid_filename "Restricted characters are not allowed in file name", invalid_path "The destination folder does not exist".',
+  },
+  {
+    id: 'partner-upload-type',
+    document: 'OAS-AUTHPARTNER',
+    section: 'paths./oauth2/1/file/upload.post.description; responses.400',
+    level: 'MUST',
+    text: 'The allowed file types are JPG, JPEG, PNG and PDF. 400: invalid_filetype "The file type is not allowed"; mimetype_mismatch "The mimetype provided in Content-Type parameter does not match with the mimetype of the file".',
+  },
+  {
+    id: 'partner-upload-size',
+    document: 'OAS-AUTHPARTNER',
+    section: 'paths./oauth2/1/file/upload.post.description; responses.400',
+    level: 'MUST',
+    text: 'The file size must not exceed 10MB. 400: invalid_filesize "The file size exceeds maximum allowed file size of 10MB"; file_data_missing "Missing file content in the request".',
+  },
+  {
+    id: 'partner-upload-hmac',
+    document: 'OAS-AUTHPARTNER',
+    section: 'paths./oauth2/1/file/upload.post.parameters.hmac',
+    level: 'MUST',
+    text: 'The client app calculates the hash message authentication code (HMAC) of the file content using SHA256 hashing algorithm and the client secret as the hashing key. The resulting HMAC is converted to Base64 format and sent in this parameter. Upon upload of file, DigiLocker calculates the HMAC of the file data and compares it with this HMAC.',
   },
 ] as const satisfies readonly Clause[];
 
