@@ -37,11 +37,10 @@ const PULL_ONLY_TARGETS = ['pullUri', 'pullDoc', 'pushCsv', 'pushUri', 'pushUriA
 /** Whether the config is in the API Setu publisher form. */
 export const isApiSetu = (raw: { profile?: string }): boolean => raw.profile === 'apisetu';
 
-/** The endpoint fields each form needs, the apiSetu block, the owner values certificateParameters carry, the client id in the environment. */
+/** The fields only profile apisetu takes (the schema requires target.pullUri in the others), the apiSetu block, the owner values certificateParameters carry, the client id in the environment. */
 export function formIssues(raw: RawForm, env: NodeJS.ProcessEnv): ConfigIssue[] {
   if (!isApiSetu(raw)) {
     const issues: ConfigIssue[] = [];
-    if (raw.target.pullUri === undefined) issues.push({ field: 'target.pullUri', message: 'is required; expected the Pull URI endpoint, an http(s) URL such as "https://issuer.example/pulluri"' });
     if (raw.target.certificate !== undefined) issues.push({ field: 'target.certificate', message: 'is only for profile "apisetu" (API Setu\'s publisher form); set "profile": "apisetu" or remove target.certificate' });
     if (raw.apiSetu !== undefined) issues.push({ field: 'apiSetu', message: 'is only for profile "apisetu" (API Setu\'s publisher form); set "profile": "apisetu" or remove apiSetu' });
     return issues;
