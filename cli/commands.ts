@@ -158,7 +158,7 @@ export async function demo(argv: string[]): Promise<number> {
   if (values.profile === 'apisetu') {
     if (values['push-account']) throw new UsageError('--push-account does not apply to --profile apisetu, which judges the certificate endpoint alone');
     const options = { only: list(values.only), skip: list(values.skip), reportDir: values['report-dir'], seed: integer(values.seed, 'seed'), quiet: !!values.quiet, github, baseline: values.baseline, failOn: values['fail-on'] };
-    return (await import('./apisetu-demo.js')).demoApiSetu(values.fault, values.policy, options);
+    return (await import('./apisetu.js')).demoApiSetu(values.fault, values.policy, options);
   }
   const { issuerFaults, pushFaults, accountFaults } = demoFaults(values.fault);
   const byAccount = !!values['push-account'];

@@ -1,13 +1,14 @@
 /**
- * `dlconform demo --profile apisetu`: the reference issuer in API Setu's publisher form
- * (fixtures/issuer/apisetu.ts), with the form's faults, and the apisetu.* checks against it.
+ * Profile apisetu at the command line: `dlconform demo --profile apisetu` (the reference issuer
+ * in API Setu's publisher form, fixtures/issuer/apisetu.ts, with the form's faults, and the
+ * apisetu.* checks against it), and the refusal of the tools that speak only the Pull form.
  */
 import { randomBytes } from 'node:crypto';
-import { parseConfig } from '../core/config/index.js';
+import { parseConfig, type Config } from '../core/config/index.js';
 import { TOOL_VERSION } from '../core/version.js';
 import { apiSetuConfig, DEFAULT_APISETU_CLIENT_ID, parseApiSetuFaults } from '../fixtures/issuer/apisetu.js';
 import { startIssuer } from '../fixtures/issuer/index.js';
-import { usageOnError, withPolicy } from './args.js';
+import { UsageError, usageOnError, withPolicy } from './args.js';
 import { runAndReport, type SuiteOptions } from './run.js';
 
 export async function demoApiSetu(faultValues: string[] | undefined, policy: string | undefined, options: SuiteOptions): Promise<number> {
@@ -25,5 +26,12 @@ export async function demoApiSetu(faultValues: string[] | undefined, policy: str
     return await runAndReport(withPolicy(parsed.config, policy), apiKey, options);
   } finally {
     await issuer.close();
+  }
+}
+
+/** fuzz, timing and load send Pull requests: a profile apisetu config has no Pull endpoint for them. */
+export function refuseApiSetuConfig(config: Config, command: string): void {
+  if (config.apiSetu) {
+    throw new UsageError(`${command} speaks the Pull URI / Pull Doc form; profile "apisetu" (API Setu's publisher form) is judged by dlconform run and demo --profile apisetu only`);
   }
 }
