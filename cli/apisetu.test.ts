@@ -72,7 +72,10 @@ describe('dlconform demo --profile apisetu', () => {
 describe('dlconform run with a profile apisetu config', () => {
   it('lists and runs the apisetu checks only', async () => {
     const list = await dlconform(['run', '--config', configPath, '--list'], ENV);
-    const ids = list.stdout.trim().split('\n').map((l) => l.split('\t')[0]);
+    const ids = list.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split('\t')[0]);
     expect(ids).toHaveLength(14);
     expect(ids.every((id) => id!.startsWith('apisetu.'))).toBe(true);
     const run = await dlconform(['run', '--config', configPath, '--quiet', '--report-dir', 'run-clean'], ENV);

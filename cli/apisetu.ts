@@ -20,9 +20,7 @@ export async function demoApiSetu(faultValues: string[] | undefined, policy: str
   try {
     const json = apiSetuConfig(issuer.config(keyEnv), issuer.url, clientIdEnv);
     const parsed = parseConfig(json, { [keyEnv]: apiKey, [clientIdEnv]: DEFAULT_APISETU_CLIENT_ID }, 'reference issuer');
-    process.stdout.write(
-      `dlconform ${TOOL_VERSION}: reference issuer in API Setu's publisher form${faults.length ? ` (faults: ${faults.join(', ')})` : ''} on ${json.target.certificate}\n`,
-    );
+    process.stdout.write(`dlconform ${TOOL_VERSION}: reference issuer in API Setu's publisher form${faults.length ? ` (faults: ${faults.join(', ')})` : ''} on ${json.target.certificate}\n`);
     return await runAndReport(withPolicy(parsed.config, policy), apiKey, options);
   } finally {
     await issuer.close();

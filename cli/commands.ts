@@ -157,7 +157,16 @@ export async function demo(argv: string[]): Promise<number> {
   const { github } = outputFormats(values.format);
   if (values.profile === 'apisetu') {
     if (values['push-account']) throw new UsageError('--push-account does not apply to --profile apisetu, which judges the certificate endpoint alone');
-    const options = { only: list(values.only), skip: list(values.skip), reportDir: values['report-dir'], seed: integer(values.seed, 'seed'), quiet: !!values.quiet, github, baseline: values.baseline, failOn: values['fail-on'] };
+    const options = {
+      only: list(values.only),
+      skip: list(values.skip),
+      reportDir: values['report-dir'],
+      seed: integer(values.seed, 'seed'),
+      quiet: !!values.quiet,
+      github,
+      baseline: values.baseline,
+      failOn: values['fail-on'],
+    };
     return (await import('./apisetu.js')).demoApiSetu(values.fault, values.policy, options);
   }
   const { issuerFaults, pushFaults, accountFaults } = demoFaults(values.fault);

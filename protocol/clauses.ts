@@ -563,14 +563,14 @@ const list = [
     document: 'OAS-PUBLISHER',
     section: 'requestBody.txnId',
     level: 'SHOULD',
-    text: 'txnId: A unique transaction id for this request in UUID format. It is used for tracking the request. (The documents define no answer member that echoes it. dlconform: where an answer carries a txnId, it is the request\'s; an answer naming another transaction defeats the tracking.)',
+    text: "txnId: A unique transaction id for this request in UUID format. It is used for tracking the request. (The documents define no answer member that echoes it. dlconform: where an answer carries a txnId, it is the request's; an answer naming another transaction defeats the tracking.)",
   },
   {
     id: 'apisetu-owner',
     document: 'OAS-PUBLISHER',
     section: 'requestBody.certificateParameters (UID, FullName, DOB); components.schemas.<Certificate>Schema.IssuedTo.Person',
     level: 'MUST',
-    text: 'UID: Aadhaar number. FullName: Full name. DOB: Date of birth in DD-MM-YYYY format. IssuedTo/Person: uid, name, dob. (dlconform: the certificate returned is the requested person\'s: Person name and dob equal FullName and DOB, compared as for IssuedTo; uid equals UID where the certificate gives digits, on the last 4 when masked.)',
+    text: "UID: Aadhaar number. FullName: Full name. DOB: Date of birth in DD-MM-YYYY format. IssuedTo/Person: uid, name, dob. (dlconform: the certificate returned is the requested person's: Person name and dob equal FullName and DOB, compared as for IssuedTo; uid equals UID where the certificate gives digits, on the last 4 when masked.)",
   },
 ] as const satisfies readonly Clause[];
 

@@ -151,7 +151,9 @@ const PROBES: readonly Probe[] = [
     requests(ctx) {
       const request = validRequest(ctx, formatsOf(ctx)[0] ?? 'pdf');
       const artifact = request.consentArtifact as ReturnType<typeof consentArtifact>;
-      return [{ label: 'consentId "dlconform-consent-0001", not a UUID', request: { ...request, consentArtifact: { ...artifact, consent: { ...artifact.consent, consentId: 'dlconform-consent-0001' } } } }];
+      return [
+        { label: 'consentId "dlconform-consent-0001", not a UUID', request: { ...request, consentArtifact: { ...artifact, consent: { ...artifact.consent, consentId: 'dlconform-consent-0001' } } } },
+      ];
     },
   },
   {
@@ -298,7 +300,8 @@ const contentType: Check = {
     });
     const evidence = answered.map(({ e }) => e);
     const actual = answered.map(({ format, e }) => `${format}: ${e.raw.response!.headers['content-type'] ?? '(none)'}`).join('; ');
-    if (wrong.length > 0) return fail(`Content-Type does not name the format: ${actual}`, { expected: answered.map(({ format }) => `${format}: ${API_SETU_MEDIA_TYPE[format]}`).join('; '), actual }, evidence);
+    if (wrong.length > 0)
+      return fail(`Content-Type does not name the format: ${actual}`, { expected: answered.map(({ format }) => `${format}: ${API_SETU_MEDIA_TYPE[format]}`).join('; '), actual }, evidence);
     return pass(actual, evidence);
   },
 };
@@ -350,7 +353,8 @@ const noServerError: Check = {
     if (unanswered) return fail(`${unanswered.label}: no answer: ${unanswered.raw.error?.message ?? 'none'}`, { expected: 'an HTTP answer below 500' }, exchanges);
     const errors = exchanges.filter((e) => e.raw.response!.status >= 500);
     const actual = exchanges.map((e) => `${e.label}: ${statusLine(e)}`).join('; ');
-    if (errors.length > 0) return fail(`a server error for the client's mistake: ${errors.map((e) => `${e.label}: ${statusLine(e)}`).join('; ')}`, { expected: 'HTTP 400 (invalid_parameter)', actual }, exchanges);
+    if (errors.length > 0)
+      return fail(`a server error for the client's mistake: ${errors.map((e) => `${e.label}: ${statusLine(e)}`).join('; ')}`, { expected: 'HTTP 400 (invalid_parameter)', actual }, exchanges);
     return pass(actual, exchanges);
   },
 };
@@ -388,7 +392,7 @@ const ownerMatch: Check = {
   id: 'apisetu.owner.match',
   api: API,
   section: 'success',
-  title: "The Certificate returned names the requested person (IssuedTo/Person name, dob, uid as FullName, DOB, UID)",
+  title: 'The Certificate returned names the requested person (IssuedTo/Person name, dob, uid as FullName, DOB, UID)',
   tags: ['apisetu', 'identity'],
   clause: 'apisetu-owner',
   notApplicable: (ctx) => notConfigured(ctx) ?? (formatsOf(ctx).includes('xml') ? undefined : 'apiSetu.formats does not list xml: a PDF names its holder in no field to compare'),
@@ -400,7 +404,11 @@ const ownerMatch: Check = {
     const differing = holderDiffers(reading.holder, parameters(ctx));
     // the values are personal data: the fields are named, the values stay in the (redacted) evidence
     if (differing.length > 0) {
-      return fail(`the Certificate names another person: ${differing.join(', ')} differ from the request`, { expected: 'the FullName, DOB and UID of certificateParameters', actual: `differing: ${differing.join(', ')}` }, [e]);
+      return fail(
+        `the Certificate names another person: ${differing.join(', ')} differ from the request`,
+        { expected: 'the FullName, DOB and UID of certificateParameters', actual: `differing: ${differing.join(', ')}` },
+        [e],
+      );
     }
     return pass('IssuedTo/Person is the requested person', [e]);
   },

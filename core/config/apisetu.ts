@@ -41,13 +41,17 @@ export const isApiSetu = (raw: { profile?: string }): boolean => raw.profile ===
 export function formIssues(raw: RawForm, env: NodeJS.ProcessEnv): ConfigIssue[] {
   if (!isApiSetu(raw)) {
     const issues: ConfigIssue[] = [];
-    if (raw.target.certificate !== undefined) issues.push({ field: 'target.certificate', message: 'is only for profile "apisetu" (API Setu\'s publisher form); set "profile": "apisetu" or remove target.certificate' });
+    if (raw.target.certificate !== undefined)
+      issues.push({ field: 'target.certificate', message: 'is only for profile "apisetu" (API Setu\'s publisher form); set "profile": "apisetu" or remove target.certificate' });
     if (raw.apiSetu !== undefined) issues.push({ field: 'apiSetu', message: 'is only for profile "apisetu" (API Setu\'s publisher form); set "profile": "apisetu" or remove apiSetu' });
     return issues;
   }
   const issues: ConfigIssue[] = [];
   if (raw.target.certificate === undefined) {
-    issues.push({ field: 'target.certificate', message: 'is required with profile "apisetu"; expected the certificate endpoint, an http(s) URL such as "https://issuer.example/v3/hscer/certificate"' });
+    issues.push({
+      field: 'target.certificate',
+      message: 'is required with profile "apisetu"; expected the certificate endpoint, an http(s) URL such as "https://issuer.example/v3/hscer/certificate"',
+    });
   }
   for (const key of PULL_ONLY_TARGETS) {
     if (raw.target[key] !== undefined) issues.push({ field: `target.${key}`, message: `is not used with profile "apisetu", whose one endpoint is target.certificate; remove target.${key}` });
@@ -64,7 +68,10 @@ export function formIssues(raw: RawForm, env: NodeJS.ProcessEnv): ConfigIssue[] 
       if (name === undefined) continue;
       const value = env[name];
       if (value !== undefined && value.trim() !== '') continue;
-      issues.push({ field: `apiSetu.${key}`, message: `environment variable ${name} ${value === undefined ? 'is not set' : 'is empty'}; export it with ${what} (${key} holds the variable's name, never the value)` });
+      issues.push({
+        field: `apiSetu.${key}`,
+        message: `environment variable ${name} ${value === undefined ? 'is not set' : 'is empty'}; export it with ${what} (${key} holds the variable's name, never the value)`,
+      });
     }
   }
   const owner = raw.documents[0]?.owner;
