@@ -5,6 +5,8 @@
  * not passed; the API key, UID, FullName and DOB never reach the result; profile apisetu runs
  * nothing but these checks.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../core/config/index.js';
 import { Redactor } from '../../core/redact.js';
@@ -96,4 +98,31 @@ describe('profile apisetu against the reference issuer', () => {
     expect(run.checks.find((c) => c.id === 'apisetu.valid.xml')!.message).toMatch(/apiSetu\.formats/);
     expect(run.exitCode).toBe(0);
   });
+
+  for (const [name, status, type, body] of [
+    ['an HTML page with HTTP 200 for everything', 200, 'text/html', '<!DOCTYPE html><html><body>Welcome</body></html>'],
+    ['HTTP 500 with a stack trace for everything', 500, 'text/plain', 'java.lang.NullPointerException\n\tat Certificate.get(Certificate.java:42)'],
+  ] as const) {
+    it(`a hostile endpoint (${name}) gets verdicts with evidence, never a crash or a pass of a refusal`, async () => {
+      const server = createServer((req, res) => {
+        req.resume();
+        req.on('end', () => res.writeHead(status, { 'content-type': type }).end(body));
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v3/hscer/certificate`;
+      try {
+        const run = await suite([], (j) => ({ ...j, target: { certificate: url } }));
+        expect(byVerdict(run.checks, 'error')).toEqual([]);
+        expect(byVerdict(run.checks, 'fail')).toEqual(expect.arrayContaining(['apisetu.valid.pdf', 'apisetu.valid.xml']));
+        // no-5xx rightly passes an endpoint that answers 200 to everything: it judges only server errors
+        const refusals = APISETU_CHECKS.filter((c) => c.judgesRefusal && c.id !== 'apisetu.robustness.no-5xx').map((c) => c.id);
+        expect(run.checks.filter((c) => refusals.includes(c.id) && c.verdict === 'pass').map((c) => c.id)).toEqual([]);
+        expect(run.checks.every((c) => c.verdict === 'skip' || c.evidence.length > 0)).toBe(true);
+        expect(run.exitCode).toBe(1);
+      } finally {
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+      }
+    });
+  }
 });
