@@ -9,6 +9,7 @@ import { EXIT } from '../core/types.js';
 import { DEFAULT_TEST_ACCOUNT, startMockDigiLocker, type RunningMockDigiLocker } from '../fixtures/digilocker/index.js';
 import { parseFaultList } from '../fixtures/fault-list.js';
 import { DEFAULT_ORG_ID, FAULT_NAMES, FAULTS, parseFaults, parseVariants, startIssuer, VARIANTS, type FaultName, type RunningIssuer } from '../fixtures/issuer/index.js';
+import { APISETU_FAULTS, parseApiSetuFaults } from '../fixtures/issuer/apisetu.js';
 import { PUSH_ACCOUNT_FAULT_NAMES, pushCsv, PUSH_FAULT_NAMES, pushUriAccount, type PushAccountCredentials, type PushAccountFaultName, type PushFaultName } from '../fixtures/issuer/push-client.js';
 import type { ProfileId } from '../protocol/profiles.js';
 import { profileById } from '../protocol/profiles.js';
@@ -89,6 +90,7 @@ export async function serve(argv: string[]): Promise<number> {
   if (values.help) return print(SERVE_HELP);
   if (values['list-faults']) {
     for (const [name, f] of Object.entries(FAULTS)) process.stdout.write(`${name.padEnd(28)} ${f.description}\n`);
+    for (const [name, f] of Object.entries(APISETU_FAULTS)) process.stdout.write(`${name.padEnd(28)} ${f.description}\n`);
     return EXIT.ok;
   }
   if (values['list-variants']) {
@@ -108,7 +110,9 @@ export async function serve(argv: string[]): Promise<number> {
     port: integer(values.port, 'port', 0),
     documents: integer(values.documents, 'documents'),
     seed: integer(values.seed, 'seed'),
-    faults: faultsArg(values.fault),
+    // the publisher form's faults (apisetu-*) switch the /v3/<doctype>/certificate route
+    faults: faultsArg(values.fault?.flatMap((v) => v.split(',')).filter((f) => !f.trim().startsWith('apisetu-'))),
+    apiSetuFaults: usageOnError(() => parseApiSetuFaults(values.fault?.flatMap((v) => v.split(',')).filter((f) => f.trim().startsWith('apisetu-')))),
     variants: usageOnError(() => parseVariants(values.variant)),
     hmac,
     apiKey,
@@ -152,6 +156,20 @@ export async function demo(argv: string[]): Promise<number> {
   const { values } = parse(argv, { ...suiteOptions, profile: { type: 'string' }, fault: { type: 'string', multiple: true }, 'push-account': { type: 'boolean' } }, 'demo');
   if (values.help) return print(DEMO_HELP);
   const { github } = outputFormats(values.format);
+  if (values.profile === 'apisetu') {
+    if (values['push-account']) throw new UsageError('--push-account does not apply to --profile apisetu, which judges the certificate endpoint alone');
+    const options = {
+      only: list(values.only),
+      skip: list(values.skip),
+      reportDir: values['report-dir'],
+      seed: integer(values.seed, 'seed'),
+      quiet: !!values.quiet,
+      github,
+      baseline: values.baseline,
+      failOn: values['fail-on'],
+    };
+    return (await import('./apisetu.js')).demoApiSetu(values.fault, values.policy, options);
+  }
   const { issuerFaults, pushFaults, accountFaults } = demoFaults(values.fault);
   const byAccount = !!values['push-account'];
   if (accountFaults.length > 0 && !byAccount) throw new UsageError(`--fault ${accountFaults.join(',')}: Push URI to Account faults need --push-account`);

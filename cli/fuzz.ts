@@ -12,6 +12,7 @@ import { integer, outputFormats, parse, UsageError, withPolicy } from './args.js
 import { applyGate, gateOptions, prepareGate } from './gate.js';
 import { bundleAfterRun, bundleOptions, bundleRequest } from './bundle.js';
 import { bundleOptionsHelp } from './help.js';
+import { refuseApiSetuConfig } from './apisetu.js';
 
 export const FUZZ_JSON = 'fuzz.json';
 
@@ -118,6 +119,7 @@ export async function fuzzCommand(argv: string[], out: NodeJS.WritableStream = p
     if (!replay) throw new UsageError(`--replay takes SEED:PATH as a fuzz run prints it (e.g. 7:2:1:0), got ${JSON.stringify(values.replay)}`);
   }
   const loaded = await loadConfig(values.config, process.env);
+  refuseApiSetuConfig(loaded.config, 'fuzz');
   const { apiKey } = loaded;
   const config = withPolicy(loaded.config, values.policy);
   const gate = await prepareGate(config, values);

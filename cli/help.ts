@@ -116,7 +116,9 @@ Starts the reference issuer on a free loopback port with a random API key, runs 
 suite against it, writes the reports and stops the issuer. Exits with the suite's exit code.
 
 Options:
-      --profile P        1.0 | 3.0 | 1.13 (default 3.0)
+      --profile P        1.0 | 3.0 | 1.13 (default 3.0); apisetu: the issuer in API Setu's publisher
+                         form (POST /v3/<doctype>/certificate, JSON) and the apisetu.* checks only
+                         (its faults are apisetu-*, listed by dlconform serve --list-faults)
       --fault NAME       switch on a fault in the issuer; repeatable (to see checks fail)
       --push-account     the issuer pushes its documents (and the pending one) with Push URI to
                          Account, as a partner into a test account, and the pushuriacct.* checks

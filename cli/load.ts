@@ -25,6 +25,7 @@ import { assertLoadTarget, LoadTargetRefused } from '../load/safety.js';
 import { readSegment, RESULTS_JSON, SegmentReadError, type SegmentFile } from '../load/segment.js';
 import { applyOverrides, loadSettings, LoadSettingsError, plannedSeconds } from '../load/settings.js';
 import { ensureVegeta, findVegeta } from '../load/vegeta-bin.js';
+import { refuseApiSetuConfig } from './apisetu.js';
 
 export const LOAD_HELP = `Usage: dlconform load [--config FILE] [--profile NAME] [options]
        dlconform load merge DIR… [--report-dir OUT] [--format github]
@@ -270,6 +271,7 @@ export async function loadCommand(argv: string[], out: NodeJS.WritableStream = p
     let configDir = process.cwd();
     if (values.config) {
       const { config, apiKey } = await loadConfig(values.config, process.env);
+      refuseApiSetuConfig(config, 'load');
       configDir = dirname(resolve(values.config));
       target = { config, apiKey, documents: config.documents };
     } else {

@@ -36,7 +36,9 @@ export async function runAndReport(config: Config, apiKey: string, opts: SuiteOp
   const tty = (out as { isTTY?: boolean }).isTTY === true;
   if (opts.list) {
     const profile = PROFILES[config.profile];
-    const selected = selectChecks(ALL_CHECKS, profile, opts.only, opts.skip);
+    // profile apisetu lists its own checks only, as it runs them (conformance/runner.ts)
+    const ofForm = ALL_CHECKS.filter((c) => (config.apiSetu ? c.api === 'apisetu' : c.api !== 'apisetu'));
+    const selected = selectChecks(ofForm, profile, opts.only, opts.skip);
     for (const c of selected) out.write(`${c.id}\t${c.title}\n`);
     return selected.length === 0 ? EXIT.nothingExecuted : EXIT.ok;
   }

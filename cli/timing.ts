@@ -12,6 +12,7 @@ import { integer, list, outputFormats, parse, UsageError, withPolicy } from './a
 import { applyGate, gateOptions, prepareGate, waivedOne } from './gate.js';
 import { bundleAfterRun, bundleOptions, bundleRequest } from './bundle.js';
 import { bundleOptionsHelp } from './help.js';
+import { refuseApiSetuConfig } from './apisetu.js';
 
 export const TIMING_JSON = 'timing.json';
 
@@ -99,6 +100,7 @@ export async function timingCommand(argv: string[], out: NodeJS.WritableStream =
   const alpha = alphaArg(values.alpha);
   const seed = integer(values.seed, 'seed');
   const loaded = await loadConfig(values.config, process.env);
+  refuseApiSetuConfig(loaded.config, 'timing');
   const { apiKey } = loaded;
   const config = withPolicy(loaded.config, values.policy);
   const gate = await prepareGate(config, values);

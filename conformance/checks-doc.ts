@@ -3,9 +3,9 @@ import { clause as clauseById, type ClauseId } from '../protocol/clauses.js';
 import { PROFILES, type ProfileId } from '../protocol/profiles.js';
 import { clauseOf, levelOf } from './check.js';
 import { ALL_CHECKS } from './checks/index.js';
-import { EXPECTED, PUSH_ACCOUNT_EXPECTED, PUSH_EXPECTED } from './fault-targets.js';
 import { REQUESTER_CHECKS } from './requester/checks.js';
 import { REQUESTER_FAULT_TARGETS } from './requester/fault-targets.js';
+import { APISETU_EXPECTED, EXPECTED, PUSH_ACCOUNT_EXPECTED, PUSH_EXPECTED } from './fault-targets.js';
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -16,6 +16,9 @@ export function renderChecksDoc(): string {
   }
   for (const [fault, e] of [...Object.entries(PUSH_EXPECTED), ...Object.entries(PUSH_ACCOUNT_EXPECTED)]) {
     for (const id of e?.targets ?? []) faultsFor.set(id, [...(faultsFor.get(id) ?? []), `mock \`${fault}\``]);
+  }
+  for (const [fault, e] of Object.entries(APISETU_EXPECTED)) {
+    for (const id of e.targets) faultsFor.set(id, [...(faultsFor.get(id) ?? []), `\`${fault}\` (apisetu)`]);
   }
   const lines = [
     '# Conformance checks',
@@ -30,6 +33,8 @@ export function renderChecksDoc(): string {
     '`inconclusive` (exit 1) when the correctly signed baseline request of its API was not served in',
     'the same run, since then every request is refused alike (faults `reject-all`, `not-found-all`,',
     '`html-403-all`); a leak in the error body (a stack trace, an echoed secret) still fails.',
+    "The apisetu.* checks run only in profile apisetu (API Setu's publisher form), and only they do;",
+    "their faults switch the reference issuer's certificate route (`dlconform demo --profile apisetu --fault NAME`).",
     '',
     '| id | level | clause | what it checks | fault |',
     '|---|---|---|---|---|',

@@ -9,6 +9,7 @@ import { apiKeyForms } from '../protocol/leaks.js';
 import type { Format, FormatKey, NamespaceForm, Profile } from '../protocol/profiles.js';
 import { pullRequest, type PullRequest, type Variation } from '../protocol/request-factory.js';
 import { pushUriAccountHmac } from '../protocol/push.js';
+import { certificateRequestHeaders } from '../protocol/apisetu.js';
 import type { PullApi } from '../protocol/requests.js';
 import { readResponse, readResponseBytes, type ParsedResponse } from '../protocol/responses.js';
 import { formatTs, newTxn, type Random } from '../protocol/time.js';
@@ -94,6 +95,16 @@ export class RunContext {
   pushUriAccountHmacFor(clientId: string, ts: string): string {
     if (!this.partner) throw new Error('target.pushUriAccount is set but no partner credentials were read from the environment');
     return pushUriAccountHmac(nodeHash, this.partner.clientSecret, clientId, ts);
+  }
+
+  /**
+   * Profile apisetu: the headers of a certificate request (protocol/apisetu.ts), the API key kept
+   * here; `apiKey`/`clientId` replace the configured ones, null leaves the header out.
+   */
+  apiSetuHeaders(replace: { apiKey?: string | null; clientId?: string | null } = {}): Record<string, string> {
+    const apiKey = replace.apiKey === null ? undefined : (replace.apiKey ?? this.apiKey);
+    const clientId = replace.clientId === null ? undefined : (replace.clientId ?? this.config.apiSetu?.clientId);
+    return certificateRequestHeaders({ ...(apiKey !== undefined && { apiKey }), ...(clientId !== undefined && { clientId }) });
   }
 
   /** The API key in every form an issuer might echo it (protocol/leaks.ts), for the echo checks. */

@@ -6,6 +6,7 @@
 import type { MockFaultName } from '../fixtures/digilocker/index.js';
 import type { FaultName, IssuerOptions } from '../fixtures/issuer/index.js';
 import type { PushFaultName } from '../fixtures/issuer/push-client.js';
+import type { ApiSetuFaultName } from '../fixtures/issuer/apisetu.js';
 import type { ProfileId } from '../protocol/profiles.js';
 import type { PullApi } from '../protocol/requests.js';
 
@@ -178,4 +179,25 @@ export const PUSH_ACCOUNT_EXPECTED: Partial<Record<MockFaultName, Expectation>> 
  */
 export const CONSISTENCY_EXPECTED: Partial<Record<PushFaultName, Expectation>> = {
   'push-unpullable-uri': { targets: ['consistency.pushed.pullable'] },
+};
+
+/**
+ * Profile apisetu: which apisetu.* check each fault of the reference issuer's publisher form
+ * (fixtures/issuer/apisetu.ts) makes fail or warn (conformance/checks/apisetu.test.ts).
+ */
+export const APISETU_EXPECTED: Record<ApiSetuFaultName, Expectation> = {
+  'apisetu-pdf-base64': { targets: ['apisetu.valid.pdf'] },
+  'apisetu-xml-pulldoc-envelope': { targets: ['apisetu.valid.xml'] },
+  'apisetu-content-type-octet': { targets: ['apisetu.valid.content-type'] },
+  'apisetu-error-snake-case': { targets: ['apisetu.error.shape'] },
+  'apisetu-parameters-optional': { targets: ['apisetu.invalid.missing-parameter'] },
+  'apisetu-format-default-pdf': { targets: ['apisetu.invalid.format'] },
+  'apisetu-txnid-not-validated': { targets: ['apisetu.invalid.txn-id'] },
+  'apisetu-consentid-not-validated': { targets: ['apisetu.invalid.consent-id'] },
+  'apisetu-api-key-not-verified': { targets: ['apisetu.auth.api-key'] },
+  'apisetu-client-id-not-verified': { targets: ['apisetu.auth.client-id'] },
+  'apisetu-not-found-200': { targets: ['apisetu.not-found.record'] },
+  'apisetu-malformed-500': { targets: ['apisetu.robustness.no-5xx'] },
+  'apisetu-txnid-not-echoed': { targets: ['apisetu.echo.txn-id'] },
+  'apisetu-wrong-holder': { targets: ['apisetu.owner.match'] },
 };

@@ -14,7 +14,7 @@ import { DEFAULT_ORG_ID, FAULT_NAMES, startIssuer, type FaultName, type IssuerOp
 import type { ProfileId } from '../protocol/profiles.js';
 import { ALL_CHECKS } from './checks/index.js';
 import { parseConfig } from '../core/config/index.js';
-import { CONSISTENCY_EXPECTED, EXPECTED, PUSH_ACCOUNT_EXPECTED, PUSH_EXPECTED } from './fault-targets.js';
+import { APISETU_EXPECTED, CONSISTENCY_EXPECTED, EXPECTED, PUSH_ACCOUNT_EXPECTED, PUSH_EXPECTED } from './fault-targets.js';
 import { Redactor } from '../core/redact.js';
 import { runSuite } from './runner.js';
 import type { CheckResult } from '../core/types.js';
@@ -107,7 +107,14 @@ describe('every check can fail', () => {
     // the issuer's faults target the Pull checks; the mock DigiLocker's faults the push checks;
     // (the account route's faults the Push URI to Account checks); the issuer's push-client faults the consistency check
     const targeted = new Set(
-      [...Object.values(EXPECTED), ...Object.values(PUSH_EXPECTED), ...Object.values(PUSH_ACCOUNT_EXPECTED), ...Object.values(CONSISTENCY_EXPECTED)].flatMap((e) => e?.targets ?? []),
+      [
+        ...Object.values(EXPECTED),
+        ...Object.values(PUSH_EXPECTED),
+        ...Object.values(PUSH_ACCOUNT_EXPECTED),
+        ...Object.values(CONSISTENCY_EXPECTED),
+        // profile apisetu: the publisher form's faults (conformance/checks/apisetu.test.ts)
+        ...Object.values(APISETU_EXPECTED),
+      ].flatMap((e) => e?.targets ?? []),
     );
     const untargeted = ALL_CHECKS.map((c) => c.id).filter((id) => !targeted.has(id));
     expect(untargeted).toEqual([]);

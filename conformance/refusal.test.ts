@@ -30,7 +30,9 @@ async function suiteAgainst(faults: FaultName[]): Promise<RunResult> {
 const inRefusalGroup = (id: string) =>
   /^pull(uri|doc)\.(auth|security|robustness)\./.test(id) ||
   /\.negative\.(absent-search|unknown-uri|name-mismatch|dob-mismatch|uid-mismatch|doctype-unknown|doctype-other)/.test(id) ||
-  /\.echo\.on-(error|400)$/.test(id);
+  /\.echo\.on-(error|400)$/.test(id) ||
+  // profile apisetu: the documented refusals, the error shape they are judged on, malformed bodies
+  /^apisetu\.(invalid|auth|not-found|error|robustness)\./.test(id);
 
 describe('the refusal checks carry the marker the runner gates on', () => {
   it('every check in a refusal group judgesRefusal, and no other check does', () => {

@@ -20,6 +20,7 @@ import { policyNote, verdictUnder } from '../core/policy.js';
 import { EXIT, type CheckResult, type Diagnosis, type Exchange, type RunResult } from '../core/types.js';
 import { diagnoseBaselines } from './diagnosis.js';
 import { runRequesterChecks, selectRequesterChecks } from './requester/run.js';
+import { apiSetuBaseline } from './checks/apisetu.js';
 
 export interface RunOptions {
   config: Config;
@@ -53,13 +54,15 @@ export async function runSuite(options: RunOptions): Promise<SuiteRun> {
   const pullDocAvailable = profile.pullDoc && !!config.target.pullDoc;
   // Push checks run only against a configured push endpoint (target.pushCsv / target.pushUri),
   // the consistency check only when the config says what was pushed (pushed).
-  const available = (c: Check) =>
+  const availableInPullForm = (c: Check) =>
     c.api === 'pulluri' ||
     (c.api === 'pulldoc' && pullDocAvailable) ||
     (c.api === 'pushcsv' && !!config.target.pushCsv) ||
     (c.api === 'pushuri' && !!config.target.pushUri) ||
     (c.api === 'pushuriacct' && !!config.target.pushUriAccount) ||
     (c.api === 'consistency' && !!config.pushed);
+  // profile apisetu judges API Setu's publisher form alone: none of the Pull or push checks apply
+  const available = (c: Check) => (config.apiSetu ? c.api === 'apisetu' : availableInPullForm(c));
   const candidates = (options.checks ?? ALL_CHECKS).filter(available);
   const selected = selectChecks(candidates, profile, options.only ?? [], options.skip ?? []);
   const client = new TargetClient({
@@ -84,9 +87,15 @@ export async function runSuite(options: RunOptions): Promise<SuiteRun> {
       // Pull checks selected: the Pull URI baseline. Only push checks selected (e.g. --only push):
       // a GET on the push endpoint, which sends no upload (any HTTP answer, even 405, is reachable).
       const pullSelected = selected.some((c) => c.api === 'pulluri' || c.api === 'pulldoc');
+      const apiSetuSelected = selected.some((c) => c.api === 'apisetu');
       const pushUrl = selected.some((c) => c.api === 'pushcsv') ? config.target.pushCsv : selected.some((c) => c.api === 'pushuri') ? config.target.pushUri : config.target.pushUriAccount?.url;
-      const probeUrl = pullSelected || !pushUrl ? config.target.pullUri : pushUrl;
-      const raw = pullSelected || !pushUrl ? (await ctx.baseline('pulluri')).raw : await client.send({ method: 'GET', url: pushUrl, headers: {}, body: '' });
+      const probeUrl = apiSetuSelected ? config.target.certificate! : pullSelected || !pushUrl ? config.target.pullUri : pushUrl;
+      // profile apisetu: the valid certificate request is the probe (and the refusal checks' baseline)
+      const raw = apiSetuSelected
+        ? (await apiSetuBaseline(ctx)).raw
+        : pullSelected || !pushUrl
+          ? (await ctx.baseline('pulluri')).raw
+          : await client.send({ method: 'GET', url: pushUrl, headers: {}, body: '' });
       if (raw.error && raw.error.kind !== 'other') {
         const what = raw.error.phase === 'body' ? 'does not complete a response' : 'is unreachable';
         client.open(`target ${what}: ${raw.error.message}`);
@@ -135,7 +144,7 @@ export async function runSuite(options: RunOptions): Promise<SuiteRun> {
   results.push(...(requesterRun?.result.checks ?? []));
   const result = runResult({
     runId: options.runId ?? startedAt.toISOString().replace(/[:.]/g, '-'),
-    profile: profile.id,
+    profile: config.apiSetu ? 'apisetu' : profile.id,
     policy: config.policy,
     target: evidence.deep({
       pullUri: config.target.pullUri,
@@ -144,6 +153,7 @@ export async function runSuite(options: RunOptions): Promise<SuiteRun> {
       ...(config.target.pushUri !== undefined && { pushUri: config.target.pushUri }),
       ...(config.target.pushUriAccount !== undefined && { pushUriAccount: config.target.pushUriAccount.url }),
       ...(config.target.requester !== undefined && { requester: config.target.requester }),
+      ...(config.target.certificate !== undefined && { certificate: config.target.certificate }),
     }),
     startedAt,
     seed,
@@ -260,6 +270,7 @@ async function baselineNotServed(
   ctx: RunContext,
   evidence: SentExchange[],
 ): Promise<{ verdict: 'inconclusive'; message: string; expected: string; actual: string; evidence: SentExchange[] } | undefined> {
+  if (check.judgesRefusal && check.api === 'apisetu') return apiSetuBaselineNotServed(ctx, evidence);
   if (!check.judgesRefusal || (check.api !== 'pulluri' && check.api !== 'pulldoc')) return undefined;
   const base = await ctx.baseline(check.api);
   const kind = base.raw.error?.kind;
@@ -269,6 +280,24 @@ async function baselineNotServed(
     message: `inconclusive: the correctly signed baseline request was not served either, so a refusal here proves nothing; see ${check.api}.success.status-1`,
     expected: 'the baseline request served (Status="1" with the document)',
     actual: describeResponse(base),
+    evidence: [base, ...evidence.filter((e) => e !== base)],
+  };
+}
+
+/** The refusal gate of profile apisetu: its baseline is the valid certificate request (HTTP 200). */
+async function apiSetuBaselineNotServed(
+  ctx: RunContext,
+  evidence: SentExchange[],
+): Promise<{ verdict: 'inconclusive'; message: string; expected: string; actual: string; evidence: SentExchange[] } | undefined> {
+  const base = await apiSetuBaseline(ctx);
+  const kind = base.raw.error?.kind;
+  if (kind === 'circuit-open' || kind === 'budget' || base.raw.response?.status === 200) return undefined;
+  const r = base.raw.response;
+  return {
+    verdict: 'inconclusive',
+    message: `inconclusive: the valid certificate request was not served either, so a refusal here proves nothing; see apisetu.valid.${base.label.includes('format xml') ? 'xml' : 'pdf'}`,
+    expected: 'the valid request served (HTTP 200 with the certificate)',
+    actual: r ? `HTTP ${r.status}` : `no answer: ${base.raw.error?.message ?? 'none'}`,
     evidence: [base, ...evidence.filter((e) => e !== base)],
   };
 }

@@ -89,6 +89,11 @@ export function curlLine(req: CurlRequest, opts: CurlOptions = {}): string {
   for (const [name, value] of Object.entries(req.headers)) {
     const lower = name.toLowerCase();
     if (CURL_OWNED.has(lower)) continue;
+    // API Setu's API key travels as it is: the snippet reads the real one from the environment
+    if (lower === 'x-apisetu-apikey' && opts.apiKey !== undefined && value === opts.apiKey) {
+      args.push('-H', `"${name}: $${keyVar}"`);
+      continue;
+    }
     const shown = SENSITIVE_HEADERS.has(lower) ? `[REDACTED:${lower}]` : value;
     args.push('-H', shellQuote(`${name}: ${shown}`));
   }

@@ -30,6 +30,8 @@ export const SENSITIVE_HEADERS: ReadonlySet<string> = new Set([
   'apikey',
   'api_key',
   'keyhash',
+  // API Setu's publisher form (protocol/apisetu.ts): the API key; the client id is an identifier
+  'x-apisetu-apikey',
 ]);
 
 export interface RedactorInit {

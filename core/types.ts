@@ -16,7 +16,9 @@ export type PushApi = 'pushcsv' | 'pushuri' | 'pushuriacct';
 export type CrossApi = 'consistency';
 /** A Requester's upload service, judged by `dlconform requester` (conformance/requester/). */
 export type RequesterApi = 'requester';
-export type Api = PullApi | PushApi | CrossApi | RequesterApi;
+/** API Setu's publisher form of the issuer's documents (profile apisetu, conformance/checks/apisetu.ts). */
+export type ApiSetuApi = 'apisetu';
+export type Api = PullApi | PushApi | CrossApi | RequesterApi | ApiSetuApi;
 
 export interface ClauseRef {
   id: string;
@@ -137,7 +139,7 @@ export interface RunResult {
   profile: string;
   /** how levels became verdicts: `conformance` (SHOULD warns) or `strict` (SHOULD blocks) */
   policy: Policy;
-  target: { pullUri: string; pullDoc?: string; pushCsv?: string; pushUri?: string; pushUriAccount?: string; requester?: string };
+  target: { pullUri: string; pullDoc?: string; pushCsv?: string; pushUri?: string; pushUriAccount?: string; requester?: string; certificate?: string };
   startedAt: string;
   endedAt: string;
   seed: number;

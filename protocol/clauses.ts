@@ -5,6 +5,8 @@
  * 3.0.0), PULL-1.0 (Pull API Specification v1.0, seed 001), FACTS (protocol-facts.md decisions
  * on observed behaviour and contradictions, C1–C24), OAS-AUTHPARTNER (authorized-partner OpenAPI
  * 1.0.0), XMLDSIG (W3C XML Signature Syntax and Processing), FAQ (the partner FAQ, seed 002).
+ * 1.0.0), XMLDSIG (W3C XML Signature Syntax and Processing), OAS-PUBLISHER (API Setu's publisher
+ * form of issuer documents, the apisetu-{pan,transport,edistrictkerala} 3.0.0 OpenAPI samples).
  */
 
 export type ClauseLevel = 'MUST' | 'SHOULD' | 'MAY' | 'SECURITY';
@@ -641,6 +643,98 @@ const list = [
     section: 'paths./oauth2/1/file/upload.post.parameters.hmac',
     level: 'MUST',
     text: 'The client app calculates the hash message authentication code (HMAC) of the file content using SHA256 hashing algorithm and the client secret as the hashing key. The resulting HMAC is converted to Base64 format and sent in this parameter. Upon upload of file, DigiLocker calculates the HMAC of the file data and compares it with this HMAC.',
+  },
+  // ---- API Setu's publisher form (OAS-PUBLISHER: POST …/v3/<doctype>/certificate, JSON)
+  {
+    id: 'apisetu-certificate-pdf',
+    document: 'OAS-PUBLISHER',
+    section: 'paths./<doctype>/certificate.post.responses.200',
+    level: 'MUST',
+    text: 'The certificate data in response body in PDF, XML or JSON format as requested in format parameter. application/pdf: Response body contains contents of the certificate in PDF format. (dlconform: a valid request with format "pdf" is answered HTTP 200 with a body that starts %PDF- and ends with %%EOF.)',
+  },
+  {
+    id: 'apisetu-certificate-xml',
+    document: 'OAS-PUBLISHER',
+    section: 'paths./<doctype>/certificate.post.responses.200.content.application/xml; components.schemas.<Certificate>Schema (xml: name: Certificate)',
+    level: 'MUST',
+    text: 'The certificate data in response body in PDF, XML or JSON format as requested in format parameter. application/xml: the certificate schema, whose root is Certificate with IssuedBy, IssuedTo/Person and CertificateData. (dlconform: a valid request with format "xml" is answered HTTP 200 with a well-formed Certificate document naming IssuedTo/Person.)',
+  },
+  {
+    id: 'apisetu-content-type',
+    document: 'OAS-PUBLISHER',
+    section: 'paths./<doctype>/certificate.post.responses.200.content',
+    level: 'SHOULD',
+    text: '200: content application/pdf (format pdf) or application/xml (format xml). (dlconform: the Content-Type of a certificate names its format; text/xml is accepted for xml.)',
+  },
+  {
+    id: 'apisetu-error-shape',
+    document: 'OAS-PUBLISHER',
+    section: 'components.responses.400Error … 504Error',
+    level: 'MUST',
+    text: 'content: application/json, schema: {error: string (enum), errorDescription: string (enum)}. (dlconform: every 4xx answer of the run is a JSON object with a non-empty error and errorDescription; a Content-Type other than application/json is a warning.)',
+  },
+  {
+    id: 'apisetu-missing-parameter',
+    document: 'OAS-PUBLISHER',
+    section: 'requestBody.certificateParameters.required; components.responses.400Error',
+    level: 'MUST',
+    text: 'certificateParameters: required: the issuer\'s parameters, UID, FullName, DOB. 400 Bad request: missing_parameter "Please provide all mandatory parameters". (dlconform: a request without one of the issuer\'s parameters is not served; HTTP 400 with a documented 400 code is the documented refusal.)',
+  },
+  {
+    id: 'apisetu-format',
+    document: 'OAS-PUBLISHER',
+    section: 'requestBody.format; components.responses.400Error',
+    level: 'MUST',
+    text: 'format: The format of the certificate in response. enum: xml, pdf (required). 400 Bad request: invalid_format "The format parameter is invalid".',
+  },
+  {
+    id: 'apisetu-txnid',
+    document: 'OAS-PUBLISHER',
+    section: 'requestBody.txnId; components.responses.400Error',
+    level: 'MUST',
+    text: 'txnId: A unique transaction id for this request in UUID format. It is used for tracking the request. format: uuid (required). 400 Bad request: invalid_txnid "The txnId parameter must be in UUID format".',
+  },
+  {
+    id: 'apisetu-consentid',
+    document: 'OAS-PUBLISHER',
+    section: 'components.schemas.ConsentArtifactSchema.consent.consentId; components.responses.400Error',
+    level: 'MUST',
+    text: 'consentId: A unique consent id in UUID format. format: uuid. 400 Bad request: invalid_consentid "The consentId parameter must be in UUID format".',
+  },
+  {
+    id: 'apisetu-auth',
+    document: 'OAS-PUBLISHER',
+    section: 'paths./<doctype>/certificate.post.security; components.securitySchemes; components.responses.401Error',
+    level: 'SECURITY',
+    text: 'security: apiKey (header X-APISETU-APIKEY) and clientId (header X-APISETU-CLIENTID). 401 Unauthorized access: invalid_authentication "Authentication failed", invalid_authorization "You are not authorized to use this API". (dlconform: a request with a wrong or missing API key, or an unknown client id, is never served.)',
+  },
+  {
+    id: 'apisetu-not-found',
+    document: 'OAS-PUBLISHER',
+    section: 'components.responses.404Error',
+    level: 'MUST',
+    text: '404 No record found: record_not_found "No record found". (dlconform: certificateParameters that name no record get HTTP 404, never a certificate or a 200.)',
+  },
+  {
+    id: 'apisetu-no-5xx',
+    document: 'OAS-PUBLISHER',
+    section: 'components.responses.400Error, 500Error … 504Error; FACTS C18',
+    level: 'MUST',
+    text: '400 Bad request: invalid_parameter "Bad request". 500 internal_server_error, 502 "Publisher service returned an invalid response", 503 "Publisher service is temporarily unavailable", 504 "Publisher service did not respond in time": the 5xx codes are the service\'s own failures. (dlconform, as C18 for the Pull APIs: a malformed request is the client\'s mistake and never gets a 5xx.)',
+  },
+  {
+    id: 'apisetu-txnid-echo',
+    document: 'OAS-PUBLISHER',
+    section: 'requestBody.txnId',
+    level: 'SHOULD',
+    text: "txnId: A unique transaction id for this request in UUID format. It is used for tracking the request. (The documents define no answer member that echoes it. dlconform: where an answer carries a txnId, it is the request's; an answer naming another transaction defeats the tracking.)",
+  },
+  {
+    id: 'apisetu-owner',
+    document: 'OAS-PUBLISHER',
+    section: 'requestBody.certificateParameters (UID, FullName, DOB); components.schemas.<Certificate>Schema.IssuedTo.Person',
+    level: 'MUST',
+    text: "UID: Aadhaar number. FullName: Full name. DOB: Date of birth in DD-MM-YYYY format. IssuedTo/Person: uid, name, dob. (dlconform: the certificate returned is the requested person's: Person name and dob equal FullName and DOB, compared as for IssuedTo; uid equals UID where the certificate gives digits, on the last 4 when masked.)",
   },
 ] as const satisfies readonly Clause[];
 

@@ -15,6 +15,7 @@ import { PENDING_PUSHED_CHECK } from './pending.js';
 import { PERSON_PHOTO_CHECK } from './person-photo.js';
 import { PUSH_CHECKS } from './push.js';
 import { PUSH_ACCOUNT_CHECKS } from './push-account.js';
+import { APISETU_CHECKS } from './apisetu.js';
 import { robustnessChecks } from './robustness.js';
 import { securityChecks } from './security.js';
 import { signatureChecks } from './signature.js';
@@ -45,5 +46,6 @@ function checksFor(api: PullApi): Check[] {
  * Push checks run only when target.pushCsv / target.pushUri is set (conformance/checks/push.ts),
  * Push URI to Account checks only when target.pushUriAccount is (conformance/checks/push-account.ts),
  * the consistency check only when pushed is (conformance/checks/consistency.ts).
+ * In profile apisetu only the API Setu publisher-form checks run (conformance/checks/apisetu.ts).
  */
-export const ALL_CHECKS: readonly Check[] = [...checksFor('pulluri'), ...checksFor('pulldoc'), ...PUSH_CHECKS, ...PUSH_ACCOUNT_CHECKS, ...CONSISTENCY_CHECKS];
+export const ALL_CHECKS: readonly Check[] = [...checksFor('pulluri'), ...checksFor('pulldoc'), ...PUSH_CHECKS, ...PUSH_ACCOUNT_CHECKS, ...CONSISTENCY_CHECKS, ...APISETU_CHECKS];

@@ -150,7 +150,7 @@ describe('parseConfig: errors name the field and the fix', () => {
   });
 
   it('enum lists the allowed values', () => {
-    expect(errorOf({ ...minimal(), profile: '2.0' }).message).toContain('profile: must be one of "1.0", "3.0", "1.13" (got "2.0")');
+    expect(errorOf({ ...minimal(), profile: '2.0' }).message).toContain('profile: must be one of "1.0", "3.0", "1.13", "apisetu" (got "2.0")');
     const policy = errorOf({ ...minimal(), policy: 'lenient' });
     expect(policy.field).toBe('policy');
     expect(policy.message).toContain('policy: must be one of "conformance", "strict" (got "lenient")');

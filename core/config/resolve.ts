@@ -14,6 +14,7 @@ import { ownerKey, type PersonField } from '../../protocol/person-match.js';
 import { DEFAULT_POLICY, type Policy } from '../policy.js';
 import { locateJsonError } from './json-locator.js';
 import { quote, schemaIssues } from './schema-errors.js';
+import { apiSetuSettings, formIssues, isApiSetu, type RawApiSetu } from './apisetu.js';
 import {
   ConfigError,
   OWNER_MATCH_DEFAULT,
@@ -81,11 +82,18 @@ export function parseConfig(json: unknown, env: NodeJS.ProcessEnv, sourceName: s
   const raw = json as RawConfig;
   const config = resolve(raw);
   const crossIssues = [...crossFieldIssues(config), ...ownerMatchIssues(raw)];
-  const keyIssue = apiKeyIssue(config.apiKeyEnv, env);
+  // profile apisetu: target.certificate instead of the Pull endpoints, the apiSetu block (core/config/apisetu.ts)
+  const formProblems = formIssues(raw, env);
+  crossIssues.push(...formProblems);
+  const keyIssue = raw.apiSetu?.apiKeyEnv !== undefined && isApiSetu(raw) ? undefined : apiKeyIssue(config.apiKeyEnv, env);
   if (keyIssue) crossIssues.push(keyIssue);
   const account = config.target.pushUriAccount;
   if (account) crossIssues.push(...partnerIssues(account, env));
   if (crossIssues.length > 0) throw new ConfigError(sourceName, crossIssues);
+  if (isApiSetu(raw)) {
+    config.apiSetu = apiSetuSettings(raw, env);
+    config.apiKeyEnv = config.apiSetu.apiKeyEnv;
+  }
   return {
     config,
     apiKey: env[config.apiKeyEnv]!,
@@ -97,9 +105,9 @@ export function parseConfig(json: unknown, env: NodeJS.ProcessEnv, sourceName: s
 // defaults
 
 interface RawConfig {
-  profile?: ProfileId;
+  profile?: ProfileId | 'apisetu';
   policy?: Policy;
-  target: { pullUri: string; pullDoc?: string; pushCsv?: string; pushUri?: string; pushUriAccount?: PushUriAccountTarget; requester?: string };
+  target: { pullUri?: string; pullDoc?: string; pushCsv?: string; pushUri?: string; pushUriAccount?: PushUriAccountTarget; requester?: string; certificate?: string };
   orgId: string;
   issuerId?: string;
   apiKeyEnv: string;
@@ -121,16 +129,20 @@ interface RawConfig {
   loadAllowedHosts?: string[];
   load?: LoadConfig;
   waivers?: string;
+  apiSetu?: RawApiSetu;
 }
 
 function resolve(raw: RawConfig): Config {
-  const profile = raw.profile ?? DEFAULT_PROFILE;
+  // profile apisetu speaks no Pull profile: the code that reads one gets the default
+  const profile = raw.profile === 'apisetu' ? DEFAULT_PROFILE : (raw.profile ?? DEFAULT_PROFILE);
   const defaults = defaultsFor(profile);
   const config: Config = {
     profile,
     policy: raw.policy ?? DEFAULT_POLICY,
     target: {
-      pullUri: raw.target.pullUri,
+      // profile apisetu: the certificate endpoint is the run's one endpoint, reported where the Pull URI is
+      pullUri: raw.target.pullUri ?? raw.target.certificate ?? '',
+      ...(raw.target.certificate !== undefined && { certificate: raw.target.certificate }),
       ...(raw.target.pullDoc !== undefined && { pullDoc: raw.target.pullDoc }),
       ...(raw.target.pushCsv !== undefined && { pushCsv: raw.target.pushCsv }),
       ...(raw.target.pushUri !== undefined && { pushUri: raw.target.pushUri }),
@@ -201,9 +213,9 @@ function crossFieldIssues(config: Config): ConfigIssue[] {
   if (config.pushed && config.pushed.db === undefined && config.pushed.csv.length === 0) {
     issues.push({ field: 'pushed', message: "names no source of pushed URIs; add pushed.db (the mock DigiLocker's database file) or pushed.csv (Push CSV files), or remove pushed" });
   }
-  for (const key of ['pullUri', 'pullDoc', 'pushCsv', 'pushUri', 'requester'] as const) {
+  for (const key of ['pullUri', 'pullDoc', 'pushCsv', 'pushUri', 'requester', 'certificate'] as const) {
     const url = config.target[key];
-    if (url === undefined) continue;
+    if (url === undefined || (key === 'pullUri' && url === '')) continue;
     const problem = urlProblem(url);
     if (problem) issues.push({ field: `target.${key}`, message: problem });
   }

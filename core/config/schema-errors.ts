@@ -42,6 +42,9 @@ function describe(error: ErrorObject, root: SchemaNode, sensitive: RegExp | unde
   const got = (f: string) => (sensitive?.test(f) ? '' : ` (got ${quote(error.data)})`);
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
+    // the profile's conditional rules (profile apisetu): the failing rule inside reports the field
+    case 'if':
+      return undefined;
     case 'required': {
       const name = String(params.missingProperty);
       const field = join(base, name);

@@ -6,6 +6,7 @@ import type { HmacEncoding } from '../../protocol/auth.js';
 import type { NamespaceForm, ProfileId } from '../../protocol/profiles.js';
 import type { PersonField } from '../../protocol/person-match.js';
 import type { Policy } from '../policy.js';
+import type { ApiSetuSettings } from './apisetu.js';
 
 export type UidMode = 'md5' | 'plain';
 export type FormatAbsentExpectation = 'pdf' | 'xml' | 'none' | 'any';
@@ -57,7 +58,13 @@ export interface Config {
   /** how levels become verdicts (core/policy.ts): `conformance` unless the config or `--policy` says `strict` */
   policy: Policy;
   /** requester: a Requester's upload service (the widget's data-upload-url), judged by the requester.* checks */
-  target: { pullUri: string; pullDoc?: string; pushCsv?: string; pushUri?: string; pushUriAccount?: PushUriAccountTarget; requester?: string };
+  target: { pullUri: string; pullDoc?: string; pushCsv?: string; pushUri?: string; pushUriAccount?: PushUriAccountTarget; requester?: string; certificate?: string };
+  /**
+   * Set in profile "apisetu" (API Setu's publisher form, core/config/apisetu.ts): the run judges
+   * target.certificate (also in target.pullUri, the run's one endpoint) with the apisetu.* checks
+   * only; `profile` then holds the default Pull profile for code that reads one.
+   */
+  apiSetu?: ApiSetuSettings;
   orgId: string;
   /** prefix of document URIs; defaults to orgId */
   issuerId: string;
