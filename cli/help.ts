@@ -34,6 +34,7 @@ Commands:
   bundle  bundle REPORT_DIR: an evidence bundle (.tar.gz) of a run's reports, config and manifest, optionally signed
   verify  verify BUNDLE: recompute every hash of an evidence bundle and check its signature
   keygen  keygen --out FILE: an Ed25519 key pair to sign evidence bundles with
+  widget  widget URL|FILE --app-key-env VAR: a partner page's Save to Locker or Requester widget, checked in Chromium
 
 Options:
   -h, --help       show help (also: dlconform <command> --help)
@@ -99,6 +100,8 @@ Options:
       --retry-after S    with --fault rate-limit: answer HTTP 429 with Retry-After S instead of an HTML 403
       --chaos            start the chaos target instead (dlconform serve --chaos --help)
       --digilocker       start a mock DigiLocker for Push CSV / Push URI instead (dlconform serve --digilocker --help)
+      --partner          start the reference partner site (Save to Locker and Requester pages) instead
+                         (dlconform serve --partner --help)
       --print-config     print a ready dlconform config for this issuer on stdout
       --write-config FILE  write that config to FILE, atomically, once the issuer listens
                          (a script can wait for FILE to exist, then run against it)

@@ -14,7 +14,9 @@ export type Verdict = 'pass' | 'fail' | 'warn' | 'skip' | 'error' | 'inconclusiv
 export type PushApi = 'pushcsv' | 'pushuri' | 'pushuriacct';
 /** Checks that join both sides: what the issuer pushed must be pullable (conformance/checks/consistency.ts). */
 export type CrossApi = 'consistency';
-export type Api = PullApi | PushApi | CrossApi;
+/** A partner page's Save to Locker or Requester widget, checked in a browser (`dlconform widget`). */
+export type WidgetApi = 'widget';
+export type Api = PullApi | PushApi | CrossApi | WidgetApi;
 
 export interface ClauseRef {
   id: string;
@@ -135,7 +137,7 @@ export interface RunResult {
   profile: string;
   /** how levels became verdicts: `conformance` (SHOULD warns) or `strict` (SHOULD blocks) */
   policy: Policy;
-  target: { pullUri: string; pullDoc?: string; pushCsv?: string; pushUri?: string; pushUriAccount?: string };
+  target: { pullUri: string; pullDoc?: string; pushCsv?: string; pushUri?: string; pushUriAccount?: string; widget?: string };
   startedAt: string;
   endedAt: string;
   seed: number;
