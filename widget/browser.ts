@@ -181,16 +181,21 @@ export async function loadPage<T = undefined>(
 
 const visibleText = async (page: Page) => String(await page.evaluate(VISIBLE_TEXT));
 
-/** Loads the page again and has the stand-in act out one outcome; records what the page shows before and after. */
-export async function showOutcome(context: BrowserContext, blocked: string[], url: string, outcome: Outcome, limits: BrowserLimits): Promise<OutcomeShown> {
-  const { load, acted } = await loadPage(context, blocked, url, limits, async (page, pageErrors, dialogs) => {
+/**
+ * Has the stand-in act out each outcome in turn on an open page, recording what the page shows
+ * before and after each (what an earlier outcome left on the page is in the next one's "before").
+ */
+export async function showOutcomes(page: Page, outcomes: readonly Outcome[], pageErrors: string[], dialogs: string[], limits: BrowserLimits): Promise<OutcomeShown[]> {
+  const shown: OutcomeShown[] = [];
+  for (const outcome of outcomes) {
     const before = await visibleText(page);
     const errorsBefore = pageErrors.length;
+    const dialogsBefore = dialogs.length;
     const simulated = (await page.evaluate(`window.${STAND_IN_GLOBAL} ? window.${STAND_IN_GLOBAL}.simulate(${JSON.stringify(outcome)}) : false`)) === true;
     // the page reacts in its own time (a MutationObserver, a timer): give it a frame and then settleMs
     await page.evaluate(`new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, ${Number(limits.settleMs)})))`);
     const after = await visibleText(page);
-    return { outcome, simulated, before, after, dialogs: [...dialogs], pageErrors: pageErrors.slice(errorsBefore) };
-  });
-  return acted ?? { outcome, simulated: false, before: '', after: '', dialogs: [], pageErrors: load.error ? [load.error] : [] };
+    shown.push({ outcome, simulated, before, after, dialogs: dialogs.slice(dialogsBefore), pageErrors: pageErrors.slice(errorsBefore) });
+  }
+  return shown;
 }

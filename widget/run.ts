@@ -1,6 +1,6 @@
 /**
  * One `dlconform widget` run: the page loaded twice in Chromium (a second or more apart, so a
- * time-stamp made per load differs), each outcome of its widget acted out on a fresh load, the
+ * time-stamp made per load differs), each outcome of its widget acted out on the second load, the
  * documents behind Save to Locker's hrefs fetched on loopback, and the checks judged into the
  * RunResult every command writes.
  */
@@ -13,7 +13,7 @@ import { Redactor } from '../core/redact.js';
 import { runResult } from '../core/run-result.js';
 import { EXIT, type RunResult } from '../core/types.js';
 import { errorCodesOf, UPLOAD_LIMIT_BYTES, WIDGET_RESULTS } from '../protocol/widget.js';
-import { type BrowserLimits, DEFAULT_BROWSER_LIMITS, launchChromium, loadPage, type Outcome, type OutcomeShown, showOutcome, widgetContext } from './browser.js';
+import { type BrowserLimits, DEFAULT_BROWSER_LIMITS, launchChromium, loadPage, type Outcome, type OutcomeShown, showOutcomes, widgetContext } from './browser.js';
 import { judgeWidget, type UploadServiceChecks, widgetScriptOf } from './judge.js';
 
 export interface WidgetRunOptions {
@@ -62,13 +62,11 @@ export async function runWidget(opts: WidgetRunOptions): Promise<RunResult> {
     }
     // the next load falls in another second, so a time-stamp made per load differs
     await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 50));
-    const { load: second } = await loadPage(context, blocked, opts.url, limits);
     const kind = widgetScriptOf(first)?.kind;
-    const outcomes: OutcomeShown[] = [];
-    if (kind && first.standIn) {
-      const acted: Outcome[] = [...errorCodesOf(kind), ...(kind === 'save-to-locker' ? WIDGET_RESULTS : [])];
-      for (const outcome of acted) outcomes.push(await showOutcome(context, blocked, opts.url, outcome, limits));
-    }
+    const acted: Outcome[] = kind ? [...errorCodesOf(kind), ...(kind === 'save-to-locker' ? WIDGET_RESULTS : [])] : [];
+    // the second load also serves the outcomes: one page, each outcome in turn
+    const { load: second, acted: shown } = await loadPage(context, blocked, opts.url, limits, (page, pageErrors, dialogs) => showOutcomes(page, acted, pageErrors, dialogs, limits));
+    const outcomes: OutcomeShown[] = shown ?? [];
     const checks = await judgeWidget(
       { url: opts.url, first, second, outcomes },
       {
