@@ -70,7 +70,9 @@ function parseCommand<T extends NonNullable<ParseArgsConfig['options']>>(argv: s
 export function pageUrl(arg: string): string {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(arg)) {
     if (!isLocalUrl(arg) || !/^(https?|file):/i.test(arg)) {
-      throw new UsageError(`widget loads pages only from loopback (http://127.0.0.1…, http://localhost…) or a file, got ${JSON.stringify(arg)}: serve the page on this machine and pass its loopback URL`);
+      throw new UsageError(
+        `widget loads pages only from loopback (http://127.0.0.1…, http://localhost…) or a file, got ${JSON.stringify(arg)}: serve the page on this machine and pass its loopback URL`,
+      );
     }
     return arg;
   }
@@ -116,7 +118,9 @@ export async function widgetCommand(argv: string[], out: NodeJS.WritableStream =
   const { github } = outputFormats(values.format);
   const chromium = chromiumPath(values.chromium, env);
   if (!existsSync(chromium)) {
-    throw new UsageError(`chromium not found at ${chromium}: install it with \`apt-get install chromium\` (Debian/Ubuntu), or pass --chromium PATH (or set CHROMIUM_PATH) to a Chromium or Chrome binary`);
+    throw new UsageError(
+      `chromium not found at ${chromium}: install it with \`apt-get install chromium\` (Debian/Ubuntu), or pass --chromium PATH (or set CHROMIUM_PATH) to a Chromium or Chrome binary`,
+    );
   }
   const result = await runWidget({
     url,
@@ -162,7 +166,8 @@ export async function servePartner(argv: string[], env: NodeJS.ProcessEnv = proc
   }
   const keyEnv = values['app-key-env'] ?? 'DLCONFORM_PARTNER_APP_KEY';
   const appKey = env[keyEnv];
-  if (!appKey) throw new UsageError(`serve --partner reads the app key from $${keyEnv}, which is not set.\nFix: export ${keyEnv}="$(node -e "console.log(require('crypto').randomBytes(16).toString('hex'))")"`);
+  if (!appKey)
+    throw new UsageError(`serve --partner reads the app key from $${keyEnv}, which is not set.\nFix: export ${keyEnv}="$(node -e "console.log(require('crypto').randomBytes(16).toString('hex'))")"`);
   const site = await startPartnerSite({
     appId: values['app-id'] ?? 'DLCONFORMPARTNER',
     appKey,

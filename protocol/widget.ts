@@ -104,7 +104,7 @@ export function judgeAppHash(hash: Pick<HashFunctions, 'sha256'>, given: string,
 }
 
 /** IST is UTC+05:30, with no daylight saving. */
-export const IST_OFFSET = '+05:30';
+const IST_OFFSET = '+05:30';
 const IST_OFFSET_MS = (5 * 60 + 30) * 60_000;
 
 /** The time-stamp the reference partner page writes: the 2016 documents' ts template, in IST. */
@@ -121,11 +121,7 @@ export function formatWidgetTimestamp(date: Date): string {
  *  - `unix-seconds`: 10 digits, as DigiLocker's partner API takes its ts ("UNIX (or POSIX) format in
  *    IST time zone in seconds"); an instant, with no zone to be wrong.
  */
-export type WidgetTimestamp =
-  | { form: 'iso-offset'; instant: Date; offset: string }
-  | { form: 'iso-local'; instant: Date }
-  | { form: 'unix-seconds'; instant: Date }
-  | { form: 'unknown' };
+export type WidgetTimestamp = { form: 'iso-offset'; instant: Date; offset: string } | { form: 'iso-local'; instant: Date } | { form: 'unix-seconds'; instant: Date } | { form: 'unknown' };
 
 const ISO_LOCAL = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?$/;
 
@@ -174,9 +170,9 @@ export function judgeIst(ts: WidgetTimestamp, servedAt: Date): IstJudgement {
 }
 
 /** "This timestamp value must not be older than 30 minutes." */
-export const WIDGET_TIMESTAMP_MAX_AGE_MS = 30 * 60_000;
+const WIDGET_TIMESTAMP_MAX_AGE_MS = 30 * 60_000;
 /** A time-stamp this far ahead of the harness's clock is reported as a warning: the documents bound only its age. */
-export const WIDGET_TIMESTAMP_MAX_AHEAD_MS = 5 * 60_000;
+const WIDGET_TIMESTAMP_MAX_AHEAD_MS = 5 * 60_000;
 
 export interface FreshnessJudgement {
   verdict: 'ok' | 'old' | 'ahead';

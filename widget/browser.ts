@@ -167,12 +167,31 @@ export async function loadPage<T = undefined>(
     const read = (await page.evaluate(READ_PAGE)) as { scripts: ScriptTag[]; standIn?: StandInRecord; lockerSavers: WidgetButton[]; requesterButtons: WidgetButton[] };
     const acted = act ? await act(page, pageErrors, dialogs) : undefined;
     return {
-      load: { url, servedAt, exchange, scripts: read.scripts, ...(read.standIn && { standIn: read.standIn }), lockerSavers: read.lockerSavers, requesterButtons: read.requesterButtons, blocked: [...blocked], pageErrors: [...pageErrors] },
+      load: {
+        url,
+        servedAt,
+        exchange,
+        scripts: read.scripts,
+        ...(read.standIn && { standIn: read.standIn }),
+        lockerSavers: read.lockerSavers,
+        requesterButtons: read.requesterButtons,
+        blocked: [...blocked],
+        pageErrors: [...pageErrors],
+      },
       ...(acted !== undefined && { acted }),
     };
   } catch (err) {
     return {
-      load: { url, servedAt, error: (err as Error).message.split('\n')[0] ?? 'navigation failed', scripts: [], lockerSavers: [], requesterButtons: [], blocked: [...blocked], pageErrors: [...pageErrors] },
+      load: {
+        url,
+        servedAt,
+        error: (err as Error).message.split('\n')[0] ?? 'navigation failed',
+        scripts: [],
+        lockerSavers: [],
+        requesterButtons: [],
+        blocked: [...blocked],
+        pageErrors: [...pageErrors],
+      },
     };
   } finally {
     await page.close().catch(() => {});

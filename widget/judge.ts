@@ -36,7 +36,11 @@ export interface WidgetCheck {
 }
 
 export const WIDGET_CHECKS = [
-  { id: 'widget.script-tag', title: 'The DigiLocker script tag: savelocker.js or dl.js, id="dlshare", data-app-id, data-app-hash, time-stamp (and data-upload-url for the Requester)', clause: 'widget-script-tag' },
+  {
+    id: 'widget.script-tag',
+    title: 'The DigiLocker script tag: savelocker.js or dl.js, id="dlshare", data-app-id, data-app-hash, time-stamp (and data-upload-url for the Requester)',
+    clause: 'widget-script-tag',
+  },
   { id: 'widget.jquery-first', title: 'jQuery is loaded before the DigiLocker library runs', clause: 'widget-jquery' },
   { id: 'widget.app-hash', title: 'data-app-hash is SHA-256 of app id, app key and time-stamp, in that sequence', clause: 'widget-app-hash' },
   { id: 'widget.timestamp-ist', title: 'time-stamp is in IST', clause: 'widget-timestamp-ist' },
@@ -123,7 +127,9 @@ export async function judgeWidget(obs: WidgetObservation, ctx: JudgeContext): Pr
     'widget.script-tag': () => {
       if (!found) {
         const srcs = first.scripts.map((s) => s.src).join(', ') || 'none';
-        return fail(`no script whose path ends savelocker.js (Save to Locker) or dl.js (Requester); scripts on the page: ${srcs}`, { expected: `${WIDGET_SCRIPT_URL['save-to-locker']} or ${WIDGET_SCRIPT_URL.requester}` });
+        return fail(`no script whose path ends savelocker.js (Save to Locker) or dl.js (Requester); scripts on the page: ${srcs}`, {
+          expected: `${WIDGET_SCRIPT_URL['save-to-locker']} or ${WIDGET_SCRIPT_URL.requester}`,
+        });
       }
       const problems: string[] = [];
       if (found.count > 1) problems.push(`the widget library is included ${found.count} times`);
@@ -131,21 +137,27 @@ export async function judgeWidget(obs: WidgetObservation, ctx: JudgeContext): Pr
       const absent = WIDGET_ATTRIBUTES[found.kind].filter((a) => a !== 'id' && attr(a) === undefined);
       if (absent.length > 0) problems.push(`missing or empty: ${absent.join(', ')}`);
       const appId = attr('data-app-id');
-      if (ctx.appId !== undefined && appId !== undefined && appId !== ctx.appId) problems.push(`data-app-id is ${JSON.stringify(appId)}, not the registered app id ${JSON.stringify(ctx.appId)} (DigiLocker answers 204)`);
+      if (ctx.appId !== undefined && appId !== undefined && appId !== ctx.appId)
+        problems.push(`data-app-id is ${JSON.stringify(appId)}, not the registered app id ${JSON.stringify(ctx.appId)} (DigiLocker answers 204)`);
       const host = new URL(found.tag.src).host;
       const note = host === new URL(WIDGET_SCRIPT_URL[found.kind]).host ? '' : ` (loaded from ${host}, not from DigiLocker: a copy does not follow DigiLocker's changes)`;
       const expected = `<script src="${WIDGET_SCRIPT_URL[found.kind]}" ${WIDGET_ATTRIBUTES[found.kind].map((a) => (a === 'id' ? 'id="dlshare"' : `${a}="…"`)).join(' ')}>`;
       const actual = Object.entries(found.tag.attributes)
         .map(([k, v]) => `${k}="${v}"`)
         .join(' ');
-      return problems.length > 0 ? fail(`the ${found.kind} script tag: ${problems.join('; ')}`, { expected, actual }) : pass(`the ${found.kind} script tag carries every attribute the documents list${note}`, { expected, actual });
+      return problems.length > 0
+        ? fail(`the ${found.kind} script tag: ${problems.join('; ')}`, { expected, actual })
+        : pass(`the ${found.kind} script tag carries every attribute the documents list${note}`, { expected, actual });
     },
     'widget.jquery-first': () => {
       if (!found) return noScript;
       if (!first.standIn) return fail('the DigiLocker library never ran on the page (its script tag is there, but the stand-in was not executed): nothing of the widget works');
       if (first.standIn.jquery) return pass('window.jQuery was defined when the DigiLocker library ran');
       const offLoopback = first.blocked.filter((u) => /jquery/i.test(u));
-      const why = offLoopback.length > 0 ? `; jQuery was requested from ${offLoopback.join(', ')}, which dlconform does not load (the documents say to place jquery.min.js on your own web server)` : '; load jquery.min.js in a script before the DigiLocker script';
+      const why =
+        offLoopback.length > 0
+          ? `; jQuery was requested from ${offLoopback.join(', ')}, which dlconform does not load (the documents say to place jquery.min.js on your own web server)`
+          : '; load jquery.min.js in a script before the DigiLocker script';
       return fail(`window.jQuery was not defined when the DigiLocker library ran${why}`, { expected: 'jQuery loaded before savelocker.js / dl.js', actual: 'typeof window.jQuery !== "function"' });
     },
     'widget.app-hash': () => {
@@ -158,9 +170,20 @@ export async function judgeWidget(obs: WidgetObservation, ctx: JudgeContext): Pr
       const j = judgeAppHash(ctx.hash, given, { appId, appKey: ctx.appKey, timestamp });
       const expected = 'lowercase hex of SHA-256(app id ‖ app key ‖ time-stamp)';
       if (!j.hex) return fail(`data-app-hash is not 64 hexadecimal digits (a SHA-256 in hex): ${given.length} characters (DigiLocker answers 203)`, { expected });
-      if (j.ok) return pass(`data-app-hash is SHA-256 of the app id, the app key in $${ctx.appKeyEnv} and the time-stamp, in that sequence${j.upperCase ? ' (in upper-case hex: the documents do not fix the case)' : ''}`, { expected });
-      if (j.order) return fail(`data-app-hash is SHA-256(${j.order.join(' ‖ ')}): the documents' sequence is app id, app key, timestamp (DigiLocker answers 203)`, { expected, actual: `SHA-256(${j.order.join(' ‖ ')})` });
-      return fail(`data-app-hash is not SHA-256 of data-app-id, the app key in $${ctx.appKeyEnv} and time-stamp in any order: the key, the app id or the time-stamp the hash was made of differ from the page's (DigiLocker answers 203)`, { expected });
+      if (j.ok)
+        return pass(
+          `data-app-hash is SHA-256 of the app id, the app key in $${ctx.appKeyEnv} and the time-stamp, in that sequence${j.upperCase ? ' (in upper-case hex: the documents do not fix the case)' : ''}`,
+          { expected },
+        );
+      if (j.order)
+        return fail(`data-app-hash is SHA-256(${j.order.join(' ‖ ')}): the documents' sequence is app id, app key, timestamp (DigiLocker answers 203)`, {
+          expected,
+          actual: `SHA-256(${j.order.join(' ‖ ')})`,
+        });
+      return fail(
+        `data-app-hash is not SHA-256 of data-app-id, the app key in $${ctx.appKeyEnv} and time-stamp in any order: the key, the app id or the time-stamp the hash was made of differ from the page's (DigiLocker answers 203)`,
+        { expected },
+      );
     },
     'widget.timestamp-ist': () => {
       if (!found) return noScript;
@@ -175,28 +198,37 @@ export async function judgeWidget(obs: WidgetObservation, ctx: JudgeContext): Pr
       const j = judgeFreshness(parsed, first.servedAt);
       const minutes = (Math.abs(j.ageMs) / 60_000).toFixed(1);
       const actual = `${timestamp}, page served at ${first.servedAt.toISOString()}`;
-      if (j.verdict === 'old') return fail(`time-stamp ${timestamp} was ${minutes} minutes old when the page was served: older than 30 minutes (DigiLocker answers 206)`, { expected: 'at most 30 minutes old', actual });
-      if (j.verdict === 'ahead') return { outcome: 'warn', message: `time-stamp ${timestamp} is ${minutes} minutes ahead of the clock when the page was served: the page's clock or zone is off`, actual };
+      if (j.verdict === 'old')
+        return fail(`time-stamp ${timestamp} was ${minutes} minutes old when the page was served: older than 30 minutes (DigiLocker answers 206)`, { expected: 'at most 30 minutes old', actual });
+      if (j.verdict === 'ahead')
+        return { outcome: 'warn', message: `time-stamp ${timestamp} is ${minutes} minutes ahead of the clock when the page was served: the page's clock or zone is off`, actual };
       return pass(`time-stamp ${timestamp} was ${minutes} minutes ${j.ageMs < 0 ? 'ahead' : 'old'} when the page was served`, { actual });
     },
     'widget.timestamp-per-load': () => {
       if (!found) return noScript;
       if (timestamp === undefined) return missing('time-stamp');
       const second = obs.second;
-      if (!second || second.error) return { outcome: 'inconclusive', message: `the page did not load a second time${second?.error ? `: ${second.error}` : ''}; whether its time-stamp is made per load is unknown` };
+      if (!second || second.error)
+        return { outcome: 'inconclusive', message: `the page did not load a second time${second?.error ? `: ${second.error}` : ''}; whether its time-stamp is made per load is unknown` };
       const again = attr('time-stamp', second);
       const evidence = [first.exchange, second.exchange].filter((e): e is RawExchange => e !== undefined);
       const actual = `first load ${timestamp}, second load ${again ?? '(none)'}`;
       if (again === timestamp) {
         const file = obs.url.startsWith('file:') ? ' (a file cannot make one: serve the page from code that writes the time-stamp and hash on each request)' : '';
-        return fail(`two loads of the page, ${((second.servedAt.getTime() - first.servedAt.getTime()) / 1000).toFixed(1)} s apart, carry the same time-stamp: it is made once, and is older than 30 minutes half an hour later${file}`, { actual, evidence });
+        return fail(
+          `two loads of the page, ${((second.servedAt.getTime() - first.servedAt.getTime()) / 1000).toFixed(1)} s apart, carry the same time-stamp: it is made once, and is older than 30 minutes half an hour later${file}`,
+          { actual, evidence },
+        );
       }
       return pass('each load of the page carries its own time-stamp', { actual, evidence });
     },
     'widget.button-ids': () => {
       if (!found) return noScript;
       const selector = WIDGET_BUTTON[found.kind];
-      if (buttons.length === 0) return fail(`no ${selector} on the page: the widget has no button to turn into "${found.kind === 'save-to-locker' ? 'Save to DigiLocker' : 'Choose from DigiLocker'}"`, { expected: `<${selector.replace('.', ' class="')}" id="…">` });
+      if (buttons.length === 0)
+        return fail(`no ${selector} on the page: the widget has no button to turn into "${found.kind === 'save-to-locker' ? 'Save to DigiLocker' : 'Choose from DigiLocker'}"`, {
+          expected: `<${selector.replace('.', ' class="')}" id="…">`,
+        });
       const ids = buttons.map((b) => b.id);
       const actual = ids.map((id) => (id === null ? '(no id)' : JSON.stringify(id))).join(', ');
       const blank = ids.filter((id) => id === null || id.trim() === '').length;
@@ -213,7 +245,11 @@ export async function judgeWidget(obs: WidgetObservation, ctx: JudgeContext): Pr
       if (buttons.length === 0) return skip('no a.locker-saver on the page: widget.button-ids owns that');
       const bad = buttons.filter((b) => b.href === null || !absoluteHttpUrl(b.href));
       const actual = buttons.map((b) => `${b.id ?? '(no id)'}: ${b.href ?? '(no href)'}`).join(', ');
-      if (bad.length > 0) return fail(`${bad.length} of ${buttons.length} hrefs are not absolute http(s) URLs (DigiLocker fetches the document from its servers, where a relative URL means nothing): ${bad.map((b) => b.href ?? '(no href)').join(', ')}`, { expected: 'https://your.site/path/document.pdf', actual });
+      if (bad.length > 0)
+        return fail(
+          `${bad.length} of ${buttons.length} hrefs are not absolute http(s) URLs (DigiLocker fetches the document from its servers, where a relative URL means nothing): ${bad.map((b) => b.href ?? '(no href)').join(', ')}`,
+          { expected: 'https://your.site/path/document.pdf', actual },
+        );
       return pass(`every href (${buttons.length}) is an absolute URL`, { actual });
     },
     'widget.document-fetch': async () => {
@@ -240,7 +276,8 @@ export async function judgeWidget(obs: WidgetObservation, ctx: JudgeContext): Pr
         const length = size ?? bytes.length;
         const type = documentTypeOf(bytes.subarray(0, 16));
         if (status !== 200) problems.push(`${url}: HTTP ${status}`);
-        else if (!type) problems.push(`${url}: not a PDF, JPEG or PNG (${ex.response.headers['content-type'] ?? 'no content-type'}, first bytes ${JSON.stringify(new TextDecoder().decode(bytes.subarray(0, 16)))})`);
+        else if (!type)
+          problems.push(`${url}: not a PDF, JPEG or PNG (${ex.response.headers['content-type'] ?? 'no content-type'}, first bytes ${JSON.stringify(new TextDecoder().decode(bytes.subarray(0, 16)))})`);
         else if (length > UPLOAD_LIMIT_BYTES) problems.push(`${url}: ${length} bytes, over the 10 MB limit`);
         else seen.push(`${url}: ${type}, ${length} bytes`);
       }
@@ -255,14 +292,19 @@ export async function judgeWidget(obs: WidgetObservation, ctx: JudgeContext): Pr
       if (uploadUrl === undefined) return missing('data-upload-url');
       const url = absoluteHttpUrl(uploadUrl);
       if (!url) return fail(`data-upload-url ${JSON.stringify(uploadUrl)} is not an absolute URL`, { expected: 'https://clientapp.gov.in/upload', actual: uploadUrl });
-      if (url.protocol !== 'https:') return fail(`data-upload-url ${uploadUrl} is ${url.protocol.slice(0, -1)}, not https: the document's service is provided "over https" (also on loopback: the page is judged as it will be deployed)`, { expected: 'https://…', actual: uploadUrl });
+      if (url.protocol !== 'https:')
+        return fail(
+          `data-upload-url ${uploadUrl} is ${url.protocol.slice(0, -1)}, not https: the document's service is provided "over https" (also on loopback: the page is judged as it will be deployed)`,
+          { expected: 'https://…', actual: uploadUrl },
+        );
       return pass(`data-upload-url ${uploadUrl} is an absolute https URL`, { actual: uploadUrl });
     },
     'widget.outcome-result': () => {
       if (!found) return noScript;
       if (found.kind !== 'save-to-locker') return skip('the Requester documents define no result attribute: DigiLocker shows the status message itself');
       const shown = obs.outcomes.filter((o) => o.outcome === 'SUCCESS' || o.outcome === 'FAILURE');
-      if (shown.length < 2 || shown.some((o) => !o.simulated)) return skip('the result attribute could not be added (no a.locker-saver, or the library never ran): widget.button-ids and widget.jquery-first own that');
+      if (shown.length < 2 || shown.some((o) => !o.simulated))
+        return skip('the result attribute could not be added (no a.locker-saver, or the library never ran): widget.button-ids and widget.jquery-first own that');
       const what = shown.map((o) => ({ outcome: o.outcome, shows: shownText(o) }));
       const actual = what.map((w) => `${w.outcome}: ${w.shows ?? '(nothing)'}`).join('; ');
       const silent = what.filter((w) => w.shows === undefined).map((w) => w.outcome);

@@ -139,7 +139,9 @@ describe.skipIf(missing !== undefined && !IN_CI)('dlconform widget in chromium',
       for (const f of ['result.json', 'junit.xml', 'summary.md', 'report.html']) expect(readFileSync(join(dir, 'clean', f), 'utf8')).not.toContain(APP_KEY);
       expect(await widgetCommand([faulty.saveToLockerUrl, '--app-key-env', KEY_ENV, '--report-dir', join(dir, 'faulty'), '-q'], sink(), { env })).toBe(EXIT.conformanceFailure);
       expect(await widgetCommand([`${clean.url}/no-such-page.html`, '--app-key-env', KEY_ENV, '--report-dir', join(dir, 'missing'), '-q'], sink(), { env })).toBe(EXIT.unreachable);
-      expect(await widgetCommand([clean.saveToLockerUrl, '--app-key-env', KEY_ENV, '--app-id', 'SOMEONEELSE', '--report-dir', join(dir, 'other-id'), '-q'], sink(), { env })).toBe(EXIT.conformanceFailure);
+      expect(await widgetCommand([clean.saveToLockerUrl, '--app-key-env', KEY_ENV, '--app-id', 'SOMEONEELSE', '--report-dir', join(dir, 'other-id'), '-q'], sink(), { env })).toBe(
+        EXIT.conformanceFailure,
+      );
     } finally {
       await clean.close();
       await faulty.close();
