@@ -116,6 +116,22 @@ const READ_PAGE = `(() => {
 
 const VISIBLE_TEXT = `(document.body ? document.body.innerText : '').slice(0, 4000)`;
 
+/**
+ * A page that never yields (a script in an endless loop) would hold page.evaluate forever: every
+ * step in the page gets the navigation timeout, and a step that overruns fails the load.
+ */
+async function bounded<T>(step: Promise<T>, limits: BrowserLimits, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the page did not answer within ${limits.navigationTimeoutMs} ms while ${what}`)), limits.navigationTimeoutMs);
+  });
+  try {
+    return await Promise.race([step, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** A browser context whose only network is loopback, with the stand-in in place of DigiLocker's library. */
 export async function widgetContext(browser: Browser): Promise<{ context: BrowserContext; blocked: string[] }> {
   const context = await browser.newContext({ serviceWorkers: 'block', viewport: { width: 1024, height: 800 } });
@@ -155,7 +171,7 @@ export async function loadPage<T = undefined>(
   });
   try {
     const response = await page.goto(url, { waitUntil: 'load', timeout: limits.navigationTimeoutMs });
-    const html = response ? await response.text().catch(() => '') : await page.content();
+    const html = await bounded(response ? response.text().catch(() => '') : page.content(), limits, 'reading the page');
     const kept = html.length > PAGE_BODY_LIMIT ? html.slice(0, PAGE_BODY_LIMIT) : html;
     const bytes = utf8Encode(kept);
     const exchange: RawExchange = {
@@ -164,7 +180,12 @@ export async function loadPage<T = undefined>(
       startedAt,
       durationMs: Date.now() - startedAt,
     };
-    const read = (await page.evaluate(READ_PAGE)) as { scripts: ScriptTag[]; standIn?: StandInRecord; lockerSavers: WidgetButton[]; requesterButtons: WidgetButton[] };
+    const read = (await bounded(page.evaluate(READ_PAGE), limits, 'reading the page')) as {
+      scripts: ScriptTag[];
+      standIn?: StandInRecord;
+      lockerSavers: WidgetButton[];
+      requesterButtons: WidgetButton[];
+    };
     const acted = act ? await act(page, pageErrors, dialogs) : undefined;
     return {
       load: {
@@ -194,11 +215,12 @@ export async function loadPage<T = undefined>(
       },
     };
   } finally {
-    await page.close().catch(() => {});
+    // a page stuck in a script may not close politely: do not wait for it longer than a step
+    await bounded(page.close({ runBeforeUnload: false }), limits, 'closing').catch(() => {});
   }
 }
 
-const visibleText = async (page: Page) => String(await page.evaluate(VISIBLE_TEXT));
+const visibleText = async (page: Page, limits: BrowserLimits) => String(await bounded(page.evaluate(VISIBLE_TEXT), limits, 'reading what the page shows'));
 
 /**
  * Has the stand-in act out each outcome in turn on an open page, recording what the page shows
@@ -207,13 +229,13 @@ const visibleText = async (page: Page) => String(await page.evaluate(VISIBLE_TEX
 export async function showOutcomes(page: Page, outcomes: readonly Outcome[], pageErrors: string[], dialogs: string[], limits: BrowserLimits): Promise<OutcomeShown[]> {
   const shown: OutcomeShown[] = [];
   for (const outcome of outcomes) {
-    const before = await visibleText(page);
+    const before = await visibleText(page, limits);
     const errorsBefore = pageErrors.length;
     const dialogsBefore = dialogs.length;
-    const simulated = (await page.evaluate(`window.${STAND_IN_GLOBAL} ? window.${STAND_IN_GLOBAL}.simulate(${JSON.stringify(outcome)}) : false`)) === true;
+    const simulated = (await bounded(page.evaluate(`window.${STAND_IN_GLOBAL} ? window.${STAND_IN_GLOBAL}.simulate(${JSON.stringify(outcome)}) : false`), limits, `acting out ${outcome}`)) === true;
     // the page reacts in its own time (a MutationObserver, a timer): give it a frame and then settleMs
-    await page.evaluate(`new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, ${Number(limits.settleMs)})))`);
-    const after = await visibleText(page);
+    await bounded(page.evaluate(`new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, ${Number(limits.settleMs)})))`), limits, `waiting for the page after ${outcome}`);
+    const after = await visibleText(page, limits);
     shown.push({ outcome, simulated, before, after, dialogs: dialogs.slice(dialogsBefore), pageErrors: pageErrors.slice(errorsBefore) });
   }
   return shown;

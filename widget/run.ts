@@ -82,8 +82,10 @@ export async function runWidget(opts: WidgetRunOptions): Promise<RunResult> {
     );
     return runResult({ ...base, checks });
   } finally {
-    await context.close().catch(() => {});
+    // a renderer stuck in a page's script must not keep the run open
+    const stop = (p: Promise<void>) => Promise.race([p.catch(() => {}), new Promise<void>((resolve) => setTimeout(resolve, limits.navigationTimeoutMs).unref())]);
+    await stop(context.close());
     await client.close();
-    if (!opts.browser) await browser.close().catch(() => {});
+    if (!opts.browser) await stop(browser.close());
   }
 }

@@ -8,6 +8,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { existsSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import type { Browser } from 'playwright-core';
@@ -128,6 +129,14 @@ describe.skipIf(missing !== undefined && !IN_CI)('dlconform widget in chromium',
     } finally {
       await site.close();
     }
+  }, 60_000);
+
+  it('a page stuck in an endless script ends the run as not loaded (exit 3), within the time limit', async () => {
+    const file = join(dir, 'stuck.html');
+    writeFileSync(file, "<!doctype html><title>stuck</title><script>addEventListener('load', () => setTimeout(() => { for (;;) {} }, 0));</script>");
+    const run = await runWidget({ url: pathToFileURL(file).href, appKey: APP_KEY, appKeyEnv: KEY_ENV, policy: 'conformance', browser: browser!, limits: { navigationTimeoutMs: 2000, settleMs: 50 } });
+    expect(run.exitCode).toBe(EXIT.unreachable);
+    expect(run.aborted?.reason).toContain('did not answer within 2000 ms');
   }, 60_000);
 
   it('exit codes: 0 clean, 1 on a MUST failure, 3 when the page does not load; the reports are written', async () => {
