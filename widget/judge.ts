@@ -220,7 +220,15 @@ export async function judgeWidget(obs: WidgetObservation, ctx: JudgeContext): Pr
           { actual, evidence },
         );
       }
-      return pass('each load of the page carries its own time-stamp', { actual, evidence });
+      // the hash is made again with each time-stamp: judged when the first load's hash verified (else widget.app-hash owns it)
+      const appId = attr('data-app-id');
+      const hashes = [attr('data-app-hash'), attr('data-app-hash', second)];
+      const verifies = (hash: string | undefined, ts: string | undefined) =>
+        hash !== undefined && ts !== undefined && appId !== undefined && judgeAppHash(ctx.hash, hash, { appId, appKey: ctx.appKey, timestamp: ts }).ok;
+      if (verifies(hashes[0], timestamp) && !verifies(hashes[1], again)) {
+        return fail('the second load carries a new time-stamp but a data-app-hash that is not made from it: the hash must be made again with each time-stamp', { actual, evidence });
+      }
+      return pass('each load of the page carries its own time-stamp, and its hash is made from it', { actual, evidence });
     },
     'widget.button-ids': () => {
       if (!found) return noScript;

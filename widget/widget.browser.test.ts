@@ -12,11 +12,13 @@ import { pathToFileURL } from 'node:url';
 import { existsSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import type { Browser } from 'playwright-core';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import resultSchema from '../core/report/result.schema.json' with { type: 'json' };
 import type { CheckResult, RunResult } from '../core/types.js';
 import { PARTNER_FAULT_NAMES, PARTNER_FAULTS, type PartnerFault, startPartnerSite } from '../fixtures/partner/index.js';
 import { chromiumPath, launchChromium } from './browser.js';
-import { WIDGET_CHECKS } from './judge.js';
+import { type UploadServiceChecks, WIDGET_CHECKS } from './judge.js';
 import { runWidget } from './run.js';
 import { widgetCommand } from '../cli/widget.js';
 import { EXIT } from '../core/types.js';
@@ -28,6 +30,7 @@ const missing = existsSync(CHROMIUM)
   : `chromium not found at ${CHROMIUM}: install it with \`apt-get install chromium\` (Debian/Ubuntu), or set CHROMIUM_PATH to a Chromium or Chrome binary`;
 if (missing && !IN_CI) process.stderr.write(`\n[widget] browser tests are SKIPPED: ${missing}\n(under CI=true a missing chromium fails them instead)\n\n`);
 
+const validate = new Ajv2020({ allErrors: true, strict: true }).compile(resultSchema);
 const APP_ID = 'DLCONFORMTEST';
 const APP_KEY = 'widget-browser-app-key-5f2c9d';
 const KEY_ENV = 'DLCONFORM_WIDGET_TEST_KEY';
@@ -70,6 +73,7 @@ describe.skipIf(missing !== undefined && !IN_CI)('dlconform widget in chromium',
       const skipped = run.checks.filter((c) => c.verdict === 'skip').map((c) => c.id);
       expect(skipped).toEqual(page === 'requester' ? ['widget.document-href', 'widget.document-fetch', 'widget.outcome-result'] : ['widget.upload-url-https']);
       expect(run.exitCode).toBe(EXIT.ok);
+      expect(validate(run), JSON.stringify(validate.errors)).toBe(true);
       // the app key and the hashes never reach the result
       const text = JSON.stringify(run);
       expect(text).not.toContain(APP_KEY);
@@ -98,6 +102,26 @@ describe.skipIf(missing !== undefined && !IN_CI)('dlconform widget in chromium',
     const run = await runAgainst(['hash-order', 'utc-ts', 'duplicate-ids'], 'requester');
     expect(notPassing(run).sort()).toEqual(['widget.app-hash: fail', 'widget.button-ids: fail', 'widget.timestamp-ist: fail']);
     expect(run.checks.find((c) => c.id === 'widget.app-hash')!.message).toContain('SHA-256(app key ‖ app id ‖ timestamp)');
+  }, 60_000);
+
+  it('the upload service checks are called with data-upload-url once it is https, and join the run', async () => {
+    const calls: string[] = [];
+    const uploadServiceChecks: UploadServiceChecks = async (url) => {
+      calls.push(url);
+      const base = run0.checks.find((c) => c.id === 'widget.upload-url-https')!;
+      return [{ ...base, id: 'widget.upload-service.example', title: 'a check of the upload service', evidence: [] }];
+    };
+    const run0 = await runAgainst([], 'requester');
+    for (const faults of [[], ['http-upload-url']] as PartnerFault[][]) {
+      const site = await startPartnerSite({ appId: APP_ID, appKey: APP_KEY, faults, uploadUrl: 'https://127.0.0.1:9/upload' });
+      try {
+        const run = await runWidget({ url: site.requesterUrl, appKey: APP_KEY, appKeyEnv: KEY_ENV, policy: 'conformance', browser: browser!, uploadServiceChecks });
+        expect(run.checks.some((c) => c.id === 'widget.upload-service.example')).toBe(faults.length === 0);
+      } finally {
+        await site.close();
+      }
+    }
+    expect(calls).toEqual(['https://127.0.0.1:9/upload']);
   }, 60_000);
 
   it('a SHOULD failure blocks under policy strict', async () => {
