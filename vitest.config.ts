@@ -12,6 +12,7 @@ export default defineConfig({
       'load/**/*.test.ts',
       'push/**/*.test.ts',
       'examples/**/*.test.ts',
+      'widget/**/*.test.ts',
     ],
     testTimeout: 30_000,
     pool: 'forks',

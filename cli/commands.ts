@@ -65,6 +65,7 @@ export async function serve(argv: string[]): Promise<number> {
   if (argv.includes('--chaos')) return (await import('../fixtures/chaos/index.js')).serveChaos(argv);
   if (argv.includes('--digilocker')) return (await import('./digilocker.js')).serveDigiLocker(argv);
   if (argv.includes('--requester')) return (await import('./requester.js')).serveRequester(argv);
+  if (argv.includes('--partner')) return (await import('./widget.js')).servePartner(argv);
   const { values } = parse(
     argv,
     {

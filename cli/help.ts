@@ -36,7 +36,9 @@ Commands:
   bundle  bundle REPORT_DIR: an evidence bundle (.tar.gz) of a run's reports, config and manifest, optionally signed
   verify  verify BUNDLE: recompute every hash of an evidence bundle and check its signature
   keygen  keygen --out FILE: an Ed25519 key pair to sign evidence bundles with
-  requester  requester --upload-url URL: judge a Requester's upload service (serve --requester: the reference one)
+  requester  --upload-url URL: judge a Requester's upload service (serve --requester: the reference one)
+  widget  widget URL|FILE --app-key-env VAR: a partner page's Save to Locker or Requester widget, checked in Chromium
+          (serve --partner: the reference partner pages)
 
 Options:
   -h, --help       show help (also: dlconform <command> --help)
@@ -103,6 +105,8 @@ Options:
       --chaos            start the chaos target instead (dlconform serve --chaos --help)
       --digilocker       start a mock DigiLocker for Push CSV / Push URI instead (dlconform serve --digilocker --help)
       --requester        start the reference Requester upload service instead (dlconform serve --requester --help)
+      --partner          start the reference partner site (Save to Locker and Requester pages) instead
+                         (dlconform serve --partner --help)
       --print-config     print a ready dlconform config for this issuer on stdout
       --write-config FILE  write that config to FILE, atomically, once the issuer listens
                          (a script can wait for FILE to exist, then run against it)

@@ -41,6 +41,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./bundle.js')).keygenCommand(rest);
       case 'requester':
         return await (await import('./requester.js')).requesterCommand(rest);
+      case 'widget':
+        return await (await import('./widget.js')).widgetCommand(rest);
       case '-v':
       case '--version':
         return print(`${TOOL_VERSION}\n`);
@@ -50,7 +52,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'help':
         return print(MAIN_HELP);
       default:
-        throw new UsageError(`unknown command ${JSON.stringify(command)}; commands: run, fuzz, timing, load, csv, report, serve, demo, init, bundle, verify, keygen, requester (dlconform --help)`);
+        throw new UsageError(`unknown command ${JSON.stringify(command)}; commands: run, fuzz, timing, load, csv, report, serve, demo, init, bundle, verify, keygen, requester, widget (dlconform --help)`);
     }
   } catch (err) {
     const { ConfigError } = await import('../core/config/index.js');

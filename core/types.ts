@@ -18,7 +18,9 @@ export type CrossApi = 'consistency';
 export type RequesterApi = 'requester';
 /** API Setu's publisher form of the issuer's documents (profile apisetu, conformance/checks/apisetu.ts). */
 export type ApiSetuApi = 'apisetu';
-export type Api = PullApi | PushApi | CrossApi | RequesterApi | ApiSetuApi;
+/** A partner page's Save to Locker or Requester widget, checked in a browser (`dlconform widget`). */
+export type WidgetApi = 'widget';
+export type Api = PullApi | PushApi | CrossApi | RequesterApi | ApiSetuApi | WidgetApi;
 
 export interface ClauseRef {
   id: string;
@@ -139,7 +141,7 @@ export interface RunResult {
   profile: string;
   /** how levels became verdicts: `conformance` (SHOULD warns) or `strict` (SHOULD blocks) */
   policy: Policy;
-  target: { pullUri: string; pullDoc?: string; pushCsv?: string; pushUri?: string; pushUriAccount?: string; requester?: string; certificate?: string };
+  target: { pullUri: string; pullDoc?: string; pushCsv?: string; pushUri?: string; pushUriAccount?: string; requester?: string; certificate?: string; widget?: string };
   startedAt: string;
   endedAt: string;
   seed: number;

@@ -22,8 +22,9 @@ await build({
   outExtension: { '.js': '.mjs' },
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
-  // a native addon: loaded from node_modules at run time, never bundled
-  external: ['better-sqlite3'],
+  // a native addon, and playwright-core (the widget command's browser driver, which finds its own
+  // files at run time): loaded from node_modules, never bundled
+  external: ['better-sqlite3', 'playwright-core'],
   bundle: true,
   platform: 'node',
   target: 'node20',
