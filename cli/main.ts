@@ -52,7 +52,9 @@ export async function main(argv: string[]): Promise<number> {
       case 'help':
         return print(MAIN_HELP);
       default:
-        throw new UsageError(`unknown command ${JSON.stringify(command)}; commands: run, fuzz, timing, load, csv, report, serve, demo, init, bundle, verify, keygen, requester, widget (dlconform --help)`);
+        throw new UsageError(
+          `unknown command ${JSON.stringify(command)}; commands: run, fuzz, timing, load, csv, report, serve, demo, init, bundle, verify, keygen, requester, widget (dlconform --help)`,
+        );
     }
   } catch (err) {
     const { ConfigError } = await import('../core/config/index.js');

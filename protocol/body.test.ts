@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildPdf } from '../fixtures/issuer/pdf.js';
+import { buildPdf } from '../core/pdf.js';
 import { base64Encode, base64Reader, compactBase64, inspectPdf, isBlankText, sameText, scanBase64, textHead, utf8Encode } from './bytes.js';
 import { exciseRuns, readXmlBytes, runText } from './body.js';
 import { buildResponse, contentOf, readResponse, readResponseBytes, type ParsedResponse } from './responses.js';

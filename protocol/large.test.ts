@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { buildPdf } from '../fixtures/issuer/pdf.js';
+import { buildPdf } from '../core/pdf.js';
 import { base64Encode, base64Reader, bytesReader, decodeBase64Range, inspectBase64, inspectPdf, scanBase64, sniffEncoding, utf8DecodeStrict, utf8DecodeStrictJs, utf8Encode } from './bytes.js';
 import { buildResponse, readResponse } from './responses.js';
 import { decodeEntities, illegalXmlChar, readXml, type XmlNode } from './xml.js';

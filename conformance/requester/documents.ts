@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { buildPdf } from '../../fixtures/issuer/pdf.js';
+import { buildPdf } from '../../core/pdf.js';
 
 export type SharedKind = 'pdf' | 'html' | 'oversized';
 
