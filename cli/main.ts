@@ -37,6 +37,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./bundle.js')).verifyCommand(rest);
       case 'keygen':
         return await (await import('./bundle.js')).keygenCommand(rest);
+      case 'replay':
+        return await (await import('./replay.js')).replayCommand(rest);
       case '-v':
       case '--version':
         return print(`${TOOL_VERSION}\n`);
@@ -46,7 +48,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'help':
         return print(MAIN_HELP);
       default:
-        throw new UsageError(`unknown command ${JSON.stringify(command)}; commands: run, fuzz, timing, load, csv, report, serve, demo, init, bundle, verify, keygen (dlconform --help)`);
+        throw new UsageError(`unknown command ${JSON.stringify(command)}; commands: run, fuzz, timing, load, csv, report, serve, demo, init, bundle, verify, keygen, replay (dlconform --help)`);
     }
   } catch (err) {
     const { ConfigError } = await import('../core/config/index.js');

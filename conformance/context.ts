@@ -227,11 +227,11 @@ export class RunContext {
    * re-signs it with the first configured document's values put in, every other byte kept
    * (protocol/replay.ts), and it is sent to the API its root names. `personal`: the body is an
    * issuer's captured traffic, so every value it held is registered with the redactor before
-   * anything is recorded.
+   * anything is recorded. `keepDocument`: the body's own DocDetails are sent.
    */
-  async sendReplayed(label: string, original: string, personal: boolean): Promise<{ exchange: SentExchange; replaced: Replaced[] } | { error: string }> {
+  async sendReplayed(label: string, original: string, options: { personal: boolean; keepDocument?: boolean }): Promise<{ exchange: SentExchange; replaced: Replaced[] } | { error: string }> {
     const read = readRequest(original).request;
-    if (personal) {
+    if (options.personal) {
       for (const [, value] of read?.detailList ?? []) this.onSecret(value, 'captured');
       if (read?.keyhashAttribute) this.onSecret(read.attrs[read.keyhashAttribute]!, 'keyhash');
     }
@@ -255,6 +255,7 @@ export class RunContext {
       uri: this.firstDocument.uri,
       digiLockerId: this.digiLockerId,
       identity,
+      keepDocument: options.keepDocument,
     });
     if ('error' in request) return request;
     for (const secret of request.secrets) this.onSecret(secret, secret === request.keyhash ? 'keyhash' : 'hmac');

@@ -237,6 +237,8 @@ export interface ReplayValues {
   digiLockerId?: string;
   /** identity values by DocDetails element name (UID, FullName, DOB, Photo); an element without a value is removed */
   identity: Readonly<Partial<Record<'UID' | 'FullName' | 'DOB' | 'Photo', string>>>;
+  /** only the root's ts, txn, orgId and keyhash change: the body's own DocDetails are sent (a captured request expected refused) */
+  keepDocument?: boolean;
 }
 
 const IDENTITY_ELEMENTS = new Set(['UID', 'FullName', 'DOB', 'Photo']);
@@ -251,6 +253,7 @@ const IDENTITY_ELEMENTS = new Set(['UID', 'FullName', 'DOB', 'Photo']);
 export function replayRewrite(request: ReceivedRequest, values: ReplayValues): RequestRewrite {
   const attributes: Record<string, string> = { ts: values.ts, txn: values.txn, orgId: values.orgId };
   if (request.keyhashAttribute && values.keyhash !== undefined) attributes[request.keyhashAttribute] = values.keyhash;
+  if (values.keepDocument) return { attributes };
   const details = new Map<number, readonly [string, string] | null>();
   const searchAt: number[] = [];
   request.detailList.forEach(([name], i) => {

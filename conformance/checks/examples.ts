@@ -128,7 +128,7 @@ function exampleCheck(example: RequestExample): Check {
       const base = await ctx.baseline(example.api);
       const pre = needSuccess(base, example.api);
       if (pre) return pre;
-      const sent = await ctx.sendReplayed(`fixtures/examples/${example.name}.xml (${example.source}), re-signed`, exampleBody(example.name), false);
+      const sent = await ctx.sendReplayed(`fixtures/examples/${example.name}.xml (${example.source}), re-signed`, exampleBody(example.name), { personal: false });
       if ('error' in sent) throw new Error(`fixtures/examples/${example.name}.xml could not be replayed: ${sent.error}`);
       return judgeServed(ctx, sent.exchange, describeReplaced(sent.replaced));
     },
