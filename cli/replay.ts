@@ -3,7 +3,6 @@
  * exports) replayed re-signed against the config's target, without the rest of the suite: the
  * usual reports and exit codes. No file is a usage error, never a pass.
  */
-import { dirname } from 'node:path';
 import { ConfigError, loadConfig } from '../core/config/index.js';
 import { resolveReplayFiles } from '../core/config/replay-files.js';
 import { capturedReplayChecks } from '../conformance/checks/replay.js';

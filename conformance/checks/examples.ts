@@ -74,7 +74,7 @@ function examplesDir(): string {
   return join(root, 'fixtures', 'examples');
 }
 
-export function exampleBody(name: string): string {
+function exampleBody(name: string): string {
   return readFileSync(join(examplesDir(), `${name}.xml`), 'utf8');
 }
 

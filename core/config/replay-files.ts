@@ -10,7 +10,7 @@ import { readRequest, type PullApi } from '../../protocol/requests.js';
 import type { Config, ConfigIssue } from './types.js';
 
 /** At most this many captured requests in one run: every replayed request is a request sent. */
-export const MAX_CAPTURED_REQUESTS = 1000;
+const MAX_CAPTURED_REQUESTS = 1000;
 /** A captured file larger than this is refused (a request body is a few kilobytes; a log export a few megabytes). */
 const MAX_CAPTURED_FILE_BYTES = 32 * 1024 * 1024;
 
