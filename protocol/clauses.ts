@@ -491,7 +491,7 @@ const list = [
     document: 'FACTS',
     section: '§9.5 (IMPL-PENSION fixture); §2.2; §2.4',
     level: 'SHOULD',
-    text: 'IMPL-PENSION tests/test_xml_parser.py (fixture modelled on live traffic): <PullURIRequest xmlns="https://www.digitallocker.gov.in/schema/issuer/v1/pullurirequest" ver="3.0" … format="pdf">, one element a line, every value padded (<DocType>\n GPFFP\n </DocType>). "Element text may be pretty-printed with surrounding whitespace/newlines … so values must be trimmed." (dlconform: a SHOULD, as whitespace-values is.)',
+    text: 'IMPL-PENSION tests/test_xml_parser.py (fixture modelled on live traffic): <PullURIRequest xmlns="https://www.digitallocker.gov.in/schema/issuer/v1/pullurirequest" ver="3.0" … format="pdf">, one element a line, every value padded (<DocType>, GPFFP and </DocType> on lines of their own). "Element text may be pretty-printed with surrounding whitespace/newlines … so values must be trimmed." (dlconform: a SHOULD, as whitespace-values is.)',
   },
   {
     id: 'example-dllog-request',

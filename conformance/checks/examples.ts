@@ -119,7 +119,7 @@ function exampleCheck(example: RequestExample): Check {
     id: `examples.${example.name}`,
     api: example.api,
     section: 'examples',
-    title: `the ${example.source} request (${example.shape}) is served when replayed`,
+    title: `${example.source}: the request (${example.shape}) is served when replayed`,
     clause: example.clause,
     tags: ['examples'],
     judgesRefusal: true,
