@@ -232,7 +232,8 @@ export class RunContext {
   async sendReplayed(label: string, original: string, options: { personal: boolean; keepDocument?: boolean }): Promise<{ exchange: SentExchange; replaced: Replaced[] } | { error: string }> {
     const read = readRequest(original).request;
     if (options.personal) {
-      for (const [, value] of read?.detailList ?? []) this.onSecret(value, 'captured');
+      // every value but the document type (the issuer's own, not the citizen's): names, DOB, UID, search values, URI
+      for (const [name, value] of read?.detailList ?? []) if (name !== 'DocType') this.onSecret(value, 'captured');
       if (read?.keyhashAttribute) this.onSecret(read.attrs[read.keyhashAttribute]!, 'keyhash');
     }
     if (!read) return { error: 'not a readable PullURIRequest or PullDocRequest' };

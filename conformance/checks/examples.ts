@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { ClauseId } from '../../protocol/clauses.js';
 import type { FormatKey, Profile, ProfileId } from '../../protocol/profiles.js';
 import type { Replaced } from '../../protocol/replay.js';
+import { readRequest } from '../../protocol/requests.js';
 import { contentOf } from '../../protocol/responses.js';
 import type { PullApi } from '../../core/types.js';
 import { packageRoot } from '../../core/build-info.js';
@@ -90,8 +91,7 @@ export function describeReplaced(replaced: readonly Replaced[]): string {
 /** The format an example asks for, as the profile reads it. */
 function formatOf(profile: Profile, ex: SentExchange): FormatKey {
   const body = ex.request?.body;
-  const m = typeof body === 'string' ? /<(?:[\w.-]+:)?Pull(?:URI|Doc)Request\b[^>]*?\sformat\s*=\s*["']([^"']*)["']/.exec(body) : null;
-  const raw = m?.[1]?.trim().toLowerCase();
+  const raw = typeof body === 'string' ? readRequest(body).request?.attrs.format?.trim().toLowerCase() : undefined;
   return profile.sendsFormat && (raw === 'xml' || raw === 'pdf' || raw === 'both') ? raw : 'absent';
 }
 
