@@ -191,7 +191,7 @@ Options:
       --expect E         served (default, or the config's replay.expect): each request, with the
                          first configured document's search, URI, DigiLockerId and identity put
                          in, must be served; refused: each, with its own values, must not be
-      --only SELECTOR    run only matching checks (replay.<file>[.line-N]); repeatable
+      --only SELECTOR    run only matching checks (<api>.replay.<file>[.line-N]); repeatable
       --skip SELECTOR    leave out matching checks; repeatable
       --report-dir DIR   where result.json, junit.xml, summary.md, report.html, transcript.jsonl go
       --seed N           seed for txn values and the DigiLockerId

@@ -68,10 +68,10 @@ describe('dlconform replay', () => {
     expect(r.code).toBe(0);
     const result = JSON.parse(readFileSync(join(tmp, 'out-served', 'result.json'), 'utf8'));
     expect(result.checks.map((c: { id: string; verdict: string }) => `${c.id} ${c.verdict}`)).toEqual([
-      'replay.req-0001 pass',
-      'replay.req-0002 pass',
-      'replay.log.line-1 pass',
-      'replay.log.line-3 pass',
+      'pulluri.replay.req-0001 pass',
+      'pulluri.replay.req-0002 pass',
+      'pulluri.replay.log.line-1 pass',
+      'pulluri.replay.log.line-3 pass',
     ]);
     const first = result.checks[0];
     expect(first.message).toContain('@ts: "2026-11-30T17:02:11.482+05:30" → ');
@@ -89,7 +89,7 @@ describe('dlconform replay', () => {
     const r = await dlconform(['replay', 'captured/req-0001.xml', '--expect', 'refused', '--config', 'config.json', '--report-dir', 'out-refused']);
     expect(r.code).toBe(0);
     const result = JSON.parse(readFileSync(join(tmp, 'out-refused', 'result.json'), 'utf8'));
-    expect(result.checks[0]).toMatchObject({ id: 'replay.req-0001', verdict: 'pass', message: expect.stringMatching(/^refused \(HTTP 200, Status="0"\)/) });
+    expect(result.checks[0]).toMatchObject({ id: 'pulluri.replay.req-0001', verdict: 'pass', message: expect.stringMatching(/^refused \(HTTP 200, Status="0"\)/) });
     expect(everyReportFile('out-refused')).not.toContain(NAME);
   });
 
@@ -97,7 +97,7 @@ describe('dlconform replay', () => {
     const r = await dlconform(['replay', 'captured/*.xml', '--config', 'strict.json', '--report-dir', 'out-strict', '--quiet']);
     expect(r.code).toBe(1);
     const result = JSON.parse(readFileSync(join(tmp, 'out-strict', 'result.json'), 'utf8'));
-    expect(result.checks.map((c: { id: string; verdict: string }) => `${c.id} ${c.verdict}`)).toEqual(['replay.req-0001 pass', 'replay.req-0002 fail']);
+    expect(result.checks.map((c: { id: string; verdict: string }) => `${c.id} ${c.verdict}`)).toEqual(['pulluri.replay.req-0001 pass', 'pulluri.replay.req-0002 fail']);
   });
 
   it('no FILE, a FILE matching nothing, a bad JSONL record: usage errors naming what to fix, never 0', async () => {
@@ -120,7 +120,7 @@ describe('dlconform replay', () => {
         .trim()
         .split('\n')
         .map((l) => l.split('\t')[0]),
-    ).toEqual(['replay.req-0001', 'replay.req-0002']);
+    ).toEqual(['pulluri.replay.req-0001', 'pulluri.replay.req-0002']);
     const bad = await dlconform(['run', '--config', 'no-match.json']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/replay\.files\[2\]: "captured\/\*\.json" matches no file/);

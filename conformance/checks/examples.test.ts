@@ -28,7 +28,7 @@ describe('spec examples against the clean reference issuer', () => {
   for (const profile of ['1.0', '3.0', '1.13'] as ProfileId[]) {
     it(`profile ${profile}: its examples are served, the others do not apply`, async () => {
       const checks = await examplesAgainst(profile);
-      const own = REQUEST_EXAMPLES.filter((e) => e.profile === profile).map((e) => `examples.${e.name}`);
+      const own = REQUEST_EXAMPLES.filter((e) => e.profile === profile).map((e) => `${e.api}.examples.${e.name}`);
       expect(own.length).toBeGreaterThan(0);
       expect(checks.filter((c) => c.verdict === 'pass').map((c) => c.id)).toEqual(own);
       expect(checks.filter((c) => c.verdict !== 'pass').every((c) => c.verdict === 'skip' && /an example of profile/.test(c.message))).toBe(true);
@@ -37,7 +37,7 @@ describe('spec examples against the clean reference issuer', () => {
 
   it('the evidence names the example and what was replaced', async () => {
     const checks = await examplesAgainst('1.13');
-    const pension = checks.find((c) => c.id === 'examples.pension-uri-request')!;
+    const pension = checks.find((c) => c.id === 'pulluri.examples.pension-uri-request')!;
     expect(pension.message).toMatch(/served \(format pdf\); replayed with @ts: "2026-08-19T13:53:07\+05:30" → "[^"]+\+05:30"/);
     expect(pension.message).toContain('DocDetails/AUTHN → rollno: "TEST12054" → ');
     expect(pension.message).toContain('DocDetails/year: "(added)" → ');
@@ -68,7 +68,7 @@ describe('spec examples in every variant of the reference issuer', () => {
 describe('an issuer that refuses an example shape', () => {
   it('txn-digits-only fails the UIDAI Pull Doc example with what was sent', async () => {
     const checks = await examplesAgainst('3.0', [], ['txn-digits-only']);
-    const uidai = checks.find((c) => c.id === 'examples.sample-uidai-pulldoc-request')!;
+    const uidai = checks.find((c) => c.id === 'pulldoc.examples.sample-uidai-pulldoc-request')!;
     expect(uidai.verdict).toBe('fail');
     expect(uidai.message).toMatch(/^not served: HTTP 200, Status="0"; replayed with .*@txn: "562ae0e699e2521ac4bd55f5ca61e553" → "[0-9a-f]{32}"/);
   });

@@ -22,7 +22,7 @@ import type { RunContext, SentExchange } from '../context.js';
 import { describeResponse, isBlank, needParsed, needSuccess } from './judge.js';
 
 export interface RequestExample {
-  /** the file in fixtures/examples/, without .xml: the check is examples.<name> */
+  /** the file in fixtures/examples/, without .xml: the check is <api>.examples.<name> */
   name: string;
   api: PullApi;
   profile: ProfileId;
@@ -116,7 +116,7 @@ export function judgeServed(ctx: RunContext, ex: SentExchange, replaced: string)
 
 function exampleCheck(example: RequestExample): Check {
   return {
-    id: `examples.${example.name}`,
+    id: `${example.api}.examples.${example.name}`,
     api: example.api,
     section: 'examples',
     title: `${example.source}: the request (${example.shape}) is served when replayed`,

@@ -19,7 +19,7 @@ function idOf(c: CapturedRequest): string {
   const name = basename(c.file)
     .replace(/\.(xml|jsonl)$/i, '')
     .replace(/[^\w-]+/g, '-');
-  return `replay.${name}${c.line !== undefined ? `.line-${c.line}` : ''}`;
+  return `${c.api}.replay.${name}${c.line !== undefined ? `.line-${c.line}` : ''}`;
 }
 
 function capturedCheck(c: CapturedRequest, expect: 'served' | 'refused'): Check {
