@@ -3,7 +3,9 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import resultSchema from '../core/report/result.schema.json' with { type: 'json' };
 import { startIssuer, type RunningIssuer } from '../fixtures/issuer/index.js';
 
 const CLI = join(process.cwd(), 'dist/dlconform.mjs');
@@ -67,6 +69,8 @@ describe('dlconform replay', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const result = JSON.parse(readFileSync(join(tmp, 'out-served', 'result.json'), 'utf8'));
+    const ajv = new Ajv2020({ strict: false });
+    expect(ajv.validate(resultSchema, result), ajv.errorsText()).toBe(true);
     expect(result.checks.map((c: { id: string; verdict: string }) => `${c.id} ${c.verdict}`)).toEqual([
       'pulluri.replay.req-0001 pass',
       'pulluri.replay.req-0002 pass',
