@@ -39,6 +39,7 @@ Commands:
   requester  --upload-url URL: judge a Requester's upload service (serve --requester: the reference one)
   widget  widget URL|FILE --app-key-env VAR: a partner page's Save to Locker or Requester widget, checked in Chromium
           (serve --partner: the reference partner pages)
+  replay  replay FILE… --config FILE: captured DigiLocker requests (XML bodies, JSONL log exports) re-signed and replayed
 
 Options:
   -h, --help       show help (also: dlconform <command> --help)
@@ -186,4 +187,30 @@ overwrites a file. A key from \`openssl genpkey -algorithm ed25519 -out signing.
 Options:
   -o, --out FILE         the private key file to write
   -h, --help             this help
+`;
+
+export const REPLAY_HELP = `Usage: dlconform replay FILE... --config FILE [options]
+
+Replays captured requests (the exact bodies DigiLocker sent the issuer, from its logs) against
+the target in the config, re-signed: ts now in each request's own form, a fresh txn of its shape,
+orgId, keyhash and HMAC renewed, every other byte kept. FILE is one XML request body, or a JSONL
+export of a log (one {"body": "<PullURIRequest ...>"} a line); * and ? match within a file name.
+Captured bodies hold personal data: every value they hold is redacted from the reports; keep the
+files out of the repository. The config's "replay" runs the same checks inside dlconform run.
+
+Options:
+  -c, --config FILE      config file (JSON; schema: core/config/config.schema.json)
+      --expect E         served (default, or the config's replay.expect): each request, with the
+                         first configured document's search, URI, DigiLockerId and identity put
+                         in, must be served; refused: each, with its own values, must not be
+      --only SELECTOR    run only matching checks (<api>.replay.<file>[.line-N]); repeatable
+      --skip SELECTOR    leave out matching checks; repeatable
+      --report-dir DIR   where result.json, junit.xml, summary.md, report.html, transcript.jsonl go
+      --seed N           seed for txn values and the DigiLockerId
+      --policy P         conformance | strict
+      --format github    also print GitHub Actions annotations
+  -q, --quiet            no progress lines, only the summary
+  -h, --help             this help
+
+Exit codes as dlconform run: no FILE, or a FILE matching nothing, is a usage error (${EXIT.usage}).
 `;

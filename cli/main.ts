@@ -43,6 +43,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./requester.js')).requesterCommand(rest);
       case 'widget':
         return await (await import('./widget.js')).widgetCommand(rest);
+      case 'replay':
+        return await (await import('./replay.js')).replayCommand(rest);
       case '-v':
       case '--version':
         return print(`${TOOL_VERSION}\n`);
@@ -53,7 +55,7 @@ export async function main(argv: string[]): Promise<number> {
         return print(MAIN_HELP);
       default:
         throw new UsageError(
-          `unknown command ${JSON.stringify(command)}; commands: run, fuzz, timing, load, csv, report, serve, demo, init, bundle, verify, keygen, requester, widget (dlconform --help)`,
+          `unknown command ${JSON.stringify(command)}; commands: run, fuzz, timing, load, csv, report, serve, demo, init, bundle, verify, keygen, replay, requester, widget (dlconform --help)`,
         );
     }
   } catch (err) {

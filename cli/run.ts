@@ -6,7 +6,8 @@ import { Redactor } from '../core/redact.js';
 import { diagnosisText, progressLine, summaryTable } from '../core/report/console.js';
 import { writeGithub } from '../core/report/github.js';
 import { writeReports } from '../core/report/index.js';
-import { ALL_CHECKS, runSuite, selectChecks } from '../conformance/index.js';
+import { ALL_CHECKS, runSuite, selectChecks, type Check } from '../conformance/index.js';
+import { capturedReplayChecks } from '../conformance/checks/replay.js';
 import { PROFILES } from '../protocol/profiles.js';
 import { EXIT } from '../core/types.js';
 import { applyGate, prepareGate, waivedOne } from './gate.js';
@@ -29,6 +30,8 @@ export interface SuiteOptions {
   bundle?: BundleRequest;
   /** target.pushUriAccount's partner credentials, from the environment */
   partner?: PartnerCredentials;
+  /** the checks to run instead of the suite (`dlconform replay`: the captured requests only) */
+  checks?: readonly Check[];
 }
 
 export async function runAndReport(config: Config, apiKey: string, opts: SuiteOptions, out: NodeJS.WritableStream = process.stdout): Promise<number> {
@@ -37,7 +40,7 @@ export async function runAndReport(config: Config, apiKey: string, opts: SuiteOp
   if (opts.list) {
     const profile = PROFILES[config.profile];
     // profile apisetu lists its own checks only, as it runs them (conformance/runner.ts)
-    const ofForm = ALL_CHECKS.filter((c) => (config.apiSetu ? c.api === 'apisetu' : c.api !== 'apisetu'));
+    const ofForm = (opts.checks ?? [...ALL_CHECKS, ...capturedReplayChecks(config)]).filter((c) => (config.apiSetu ? c.api === 'apisetu' : c.api !== 'apisetu'));
     const selected = selectChecks(ofForm, profile, opts.only, opts.skip);
     for (const c of selected) out.write(`${c.id}\t${c.title}\n`);
     return selected.length === 0 ? EXIT.nothingExecuted : EXIT.ok;
@@ -50,6 +53,7 @@ export async function runAndReport(config: Config, apiKey: string, opts: SuiteOp
     apiKey,
     redactor,
     ...(opts.partner && { partner: opts.partner }),
+    ...(opts.checks && { checks: opts.checks }),
     only: opts.only,
     skip: opts.skip,
     seed: opts.seed,

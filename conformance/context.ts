@@ -4,13 +4,15 @@
  * checks judge (the baseline search, the absent search) so each is sent once per run.
  */
 import { keyhash, type HmacEncoding } from '../protocol/auth.js';
-import { optedInIdentity, OPT_IN_FIELDS, type Identity } from '../protocol/identity.js';
+import { IDENTITY_KEY, optedInIdentity, OPT_IN_FIELDS, type Identity } from '../protocol/identity.js';
 import { apiKeyForms } from '../protocol/leaks.js';
 import type { Format, FormatKey, NamespaceForm, Profile } from '../protocol/profiles.js';
-import { pullRequest, type PullRequest, type Variation } from '../protocol/request-factory.js';
+import { pullRequest, resignRequest, type PullRequest, type Variation } from '../protocol/request-factory.js';
+import { tsLike, txnLike, type Replaced } from '../protocol/replay.js';
 import { pushUriAccountHmac } from '../protocol/push.js';
 import { certificateRequestHeaders } from '../protocol/apisetu.js';
 import type { PullApi } from '../protocol/requests.js';
+import { readRequest } from '../protocol/requests.js';
 import { readResponse, readResponseBytes, type ParsedResponse } from '../protocol/responses.js';
 import { formatTs, newTxn, type Random } from '../protocol/time.js';
 import type { RawExchange, TargetClient } from '../core/client.js';
@@ -229,5 +231,52 @@ export class RunContext {
     const dash = uri.lastIndexOf('-');
     // same issuer and type, a DocId no issuer hands out: the grammar stays valid, the lookup fails
     return `${uri.slice(0, dash + 1)}ZZ9NOTISSUED`;
+  }
+
+  /**
+   * Replays an existing request body (a spec example, a captured request): the request factory
+   * re-signs it with the first configured document's values put in, every other byte kept
+   * (protocol/replay.ts), and it is sent to the API its root names. `personal`: the body is an
+   * issuer's captured traffic, so every value it held is registered with the redactor before
+   * anything is recorded. `keepDocument`: the body's own DocDetails are sent.
+   */
+  async sendReplayed(label: string, original: string, options: { personal: boolean; keepDocument?: boolean }): Promise<{ exchange: SentExchange; replaced: Replaced[] } | { error: string }> {
+    const read = readRequest(original).request;
+    if (options.personal) {
+      // every value but the document type (the issuer's own, not the citizen's): names, DOB, UID, search values, URI
+      for (const [name, value] of read?.detailList ?? []) if (name !== 'DocType') this.onSecret(value, 'captured');
+      if (read?.keyhashAttribute) this.onSecret(read.attrs[read.keyhashAttribute]!, 'keyhash');
+    }
+    if (!read) return { error: 'not a readable PullURIRequest or PullDocRequest' };
+    const api = read.kind;
+    const target = api === 'pulluri' ? this.firstDocument : this.documentWithUri(this.firstDocument.uri);
+    const opted = this.identityFor(target, api);
+    const owner = target.owner ?? {};
+    const identity: Partial<Record<(typeof OPT_IN_FIELDS)[number], string>> = {};
+    for (const name of OPT_IN_FIELDS) {
+      // a field the example carries that the profile does not opt into still names the owner
+      const value = opted[IDENTITY_KEY[name]] ?? (name === 'FullName' ? owner.fullName : name === 'DOB' ? owner.dob : undefined);
+      if (value !== undefined) identity[name] = value;
+    }
+    const request = resignRequest({ hash: nodeHash, apiKey: this.apiKey, hmac: this.config.hmac }, original, {
+      ts: tsLike(read.attrs.ts ?? '', new Date(), this.config.tsOffset),
+      txn: txnLike(read.attrs.txn ?? '', this.random),
+      orgId: this.config.orgId,
+      docType: this.firstDocument.docType,
+      search: Object.entries(this.firstDocument.search),
+      uri: this.firstDocument.uri,
+      digiLockerId: this.digiLockerId,
+      identity,
+      keepDocument: options.keepDocument,
+    });
+    if ('error' in request) return request;
+    for (const secret of request.secrets) this.onSecret(secret, secret === request.keyhash ? 'keyhash' : 'hmac');
+    const url = api === 'pulluri' ? this.config.target.pullUri : this.config.target.pullDoc;
+    if (!url) return { error: 'the body is a PullDocRequest and target.pullDoc is not configured' };
+    const raw = await this.client.send({ url, headers: request.headers, body: request.body });
+    const r = raw.response;
+    const parsed = r ? (r.lazyText && r.utf8 ? readResponseBytes(api, r.bytes) : readResponse(api, r.text)) : undefined;
+    const exchange: SentExchange = { api, label, ts: request.ts, txn: request.txn, raw, parsed, secretsSent: [...request.personal, ...request.secrets], request };
+    return { exchange, replaced: request.replaced };
   }
 }

@@ -75,7 +75,7 @@ export const EXPECTED: Record<FaultName, Expectation> = {
   'person-no-phone': { profile: '1.13', targets: ['pulluri.success.person-present', 'pulluri.success.issued-to-owner'] },
   'issued-to-other-person': { profile: '1.13', targets: ['pulluri.success.issued-to-owner'] },
   'no-search-echo': { targets: ['pulluri.success.search-echo'] },
-  'format-ignored': { targets: both('content.format-xml', 'content.format-both') },
+  'format-ignored': { targets: [...both('content.format-xml', 'content.format-both'), 'pulldoc.examples.sample-uidai-pulldoc-request'] },
   'format-absent-nothing': { targets: both('content.format-absent') },
   'doccontent-not-base64': { targets: both('content.doccontent-base64') },
   'base64-line-breaks': { targets: both('content.base64-clean') },
@@ -103,11 +103,11 @@ export const EXPECTED: Record<FaultName, Expectation> = {
   'pulldoc-not-found': { targets: ['pulldoc.success.status-1'], inconclusive: ['pulldoc'] },
   'namespace-digitallocker-only': {
     configPatch: { namespace: 'digitallocker' },
-    targets: both('robustness.namespace-none', 'robustness.namespace-tempuri', 'robustness.namespace-ns2-tempuri'),
+    targets: [...both('robustness.namespace-none', 'robustness.namespace-tempuri', 'robustness.namespace-ns2-tempuri'), 'pulldoc.examples.sample-uidai-pulldoc-request'],
   },
   'namespace-strict': { targets: both('robustness.namespace-tempuri', 'robustness.namespace-digitallocker') },
   'no-trim': { targets: both('robustness.whitespace') },
-  'strict-attributes': { targets: both('robustness.unknown-attribute') },
+  'strict-attributes': { targets: [...both('robustness.unknown-attribute'), 'pulldoc.examples.sample-uidai-pulldoc-request'] },
   'strict-elements': { targets: both('robustness.unknown-element') },
   'ts-no-fraction': { targets: both('robustness.ts-fraction') },
   'body-limit-2k': { targets: both('robustness.large-request') },
@@ -136,6 +136,12 @@ export const EXPECTED: Record<FaultName, Expectation> = {
   // a 32 KB value (an Aadhaar photo's size) overflows the column as a 256-character one does
   'long-value-500': { targets: both('robustness.large-request') },
   'search-first-element-only': { targets: [] },
+  // shapes only a spec example shows: each fails that example's replay and nothing else
+  'identity-required': { profile: '1.13', targets: ['pulluri.examples.spec-1.13-uri-request'] },
+  // a warning: the example cites the SHOULD of trimmed values
+  'pretty-printed-refused': { profile: '1.13', targets: ['pulluri.examples.pension-uri-request'] },
+  'ts-ist-only': { profile: '1.0', targets: ['pulluri.examples.sample-dllog-uri-request'] },
+  'txn-digits-only': { targets: ['pulldoc.examples.sample-uidai-pulldoc-request'] },
   // a capacity fault: answers are right, only delayed past saturateRps; dlconform load finds the knee
   'saturate-at': { targets: [] },
   // a pause fault: answers are right, only held stallMs when they arrive in a pause; dlconform load sees the tail

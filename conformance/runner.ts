@@ -8,6 +8,7 @@ import { PROFILES } from '../protocol/profiles.js';
 import { seededRandom } from '../protocol/time.js';
 import { clauseOf, levelOf, type Check, type Outcome } from './check.js';
 import { ALL_CHECKS } from './checks/index.js';
+import { capturedReplayChecks } from './checks/replay.js';
 import { TargetClient } from '../core/client.js';
 import type { Config, PartnerCredentials } from '../core/config/index.js';
 import { RunContext, type SentExchange } from './context.js';
@@ -63,7 +64,8 @@ export async function runSuite(options: RunOptions): Promise<SuiteRun> {
     (c.api === 'consistency' && !!config.pushed);
   // profile apisetu judges API Setu's publisher form alone: none of the Pull or push checks apply
   const available = (c: Check) => (config.apiSetu ? c.api === 'apisetu' : availableInPullForm(c));
-  const candidates = (options.checks ?? ALL_CHECKS).filter(available);
+  // captured requests (config.replay) join the suite as checks of their own
+  const candidates = (options.checks ?? [...ALL_CHECKS, ...capturedReplayChecks(config)]).filter(available);
   const selected = selectChecks(candidates, profile, options.only ?? [], options.skip ?? []);
   const client = new TargetClient({
     timeoutMs: config.client.timeoutMs,

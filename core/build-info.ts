@@ -36,7 +36,7 @@ function commitFromCheckout(): string | undefined {
 }
 
 /** The nearest directory above `from` whose package.json is dlconform's. */
-function packageRoot(from: string): string | undefined {
+export function packageRoot(from: string): string | undefined {
   for (let dir = from, i = 0; i < 8; dir = dirname(dir), i++) {
     const manifest = join(dir, 'package.json');
     if (existsSync(manifest)) {

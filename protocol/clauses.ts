@@ -820,6 +820,34 @@ const list = [
     level: 'SHOULD',
     text: 'If there is an error in the integration, the widget will show an authentication error and an error code. Following table lists the error codes. 203 Invalid app hash. One of app id, app key or timestamp is incorrect. 204 Invalid app id. 205 The app domain is not registered. 206 The timestamp is older than 30 minutes. 207 Not authorized for service. (The Requester table stops at 206. The page should let the user see the code: a page that hides it or breaks is a warning.)',
   },
+  {
+    id: 'example-spec-1.13-request',
+    document: 'SPEC-1.13',
+    section: '8.1.1 (request template); FACTS §4',
+    level: 'MUST',
+    text: 'The following is the XML request template for the PULL URI Request API. <PullURIRequest xmlns="http://tempuri.org/" ver="3.0" ts="YYYY-MM-DDThh:mm:ss+/-nn:nn" txn="1234" orgId="" keyhash="" format="xml/pdf/both"> <DocDetails> <DocType></DocType> //Document type <DigiLockerId></DigiLockerId > //Unique 36 character DigiLocker Id <UID></UID> //MD5 Hash of Aadhaar Number (Optional) <FullName> </FullName> //Name as on Aadhaar (Optional) <DOB></DOB> //Date of birth as on Aadhaar (Optional) … <UDF1></UDF1> //User defined field … (dlconform: the template filled in as protocol-facts §4 does, without the optional Aadhaar fields, replayed with the configured document: it is served.)',
+  },
+  {
+    id: 'example-pension-request',
+    document: 'FACTS',
+    section: '§9.5 (IMPL-PENSION fixture); §2.2; §2.4',
+    level: 'SHOULD',
+    text: 'IMPL-PENSION tests/test_xml_parser.py (fixture modelled on live traffic): <PullURIRequest xmlns="https://www.digitallocker.gov.in/schema/issuer/v1/pullurirequest" ver="3.0" … format="pdf">, one element a line, every value padded (<DocType>, GPFFP and </DocType> on lines of their own). "Element text may be pretty-printed with surrounding whitespace/newlines … so values must be trimmed." (dlconform: a SHOULD, as whitespace-values is.)',
+  },
+  {
+    id: 'example-dllog-request',
+    document: 'FACTS',
+    section: '§9.5 (SAMPLE-DLLOG); §2.4; SEED-001 Pull API v1.0',
+    level: 'MUST',
+    text: 'SAMPLE-DLLOG (2018 pull log): <?xml version="1.0"?><PullURIRequest xmlns:ns2="http://tempuri.org/" ver="1.0" ts="2018-07-18T10:33:53+02:00" txn="1531902833" orgId="in.org.bseh" keyhash="…">  <DocDetails>…<rollno>…</rollno><year>…</year>  </DocDetails></PullURIRequest>. ts: "Template format: YYYY-MM-DDThh:mm:ss+/-nn:nn [SEED-001]"; "2018-07-18T10:33:53+02:00 (non-IST offset!)". (dlconform: replayed with ts now in the same +02:00 offset: it is served.)',
+  },
+  {
+    id: 'example-uidai-pulldoc-request',
+    document: 'FACTS',
+    section: '§9.5 (SAMPLE-UIDAI); §2.4',
+    level: 'MUST',
+    text: 'SAMPLE-UIDAI: <PullDocRequest xmlns:ns2="http://tempuri.org/" ver="1.0" ts="2022-02-01T09:03:08+05:30" txn="562ae0e699e2521ac4bd55f5ca61e553" orgId="in.gov.uidai" keyhash="…" metadata="Y" format="xml">. "txn: 10-digit numbers … and 32-hex strings (562ae0e699e2521ac4bd55f5ca61e553, SAMPLE-UIDAI)." "Extra, undocumented root attribute metadata="Y" on a PullDocRequest (SAMPLE-UIDAI). Issuers must ignore unknown attributes." (dlconform: replayed with a fresh 32-hex txn and the configured URI: it is served.)',
+  },
 ] as const satisfies readonly Clause[];
 
 type RequirementId = (typeof list)[number]['id'];

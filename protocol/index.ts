@@ -16,3 +16,4 @@ export * from './responses.js';
 export * from './time.js';
 export * from './uri.js';
 export * from './xml.js';
+export * from './replay.js';

@@ -11,7 +11,8 @@
 import { digilockerHmac, HMAC_HEADER, keyhash as computeKeyhash, type HashFunctions, type HmacEncoding } from './auth.js';
 import { IDENTITY_KEY, type Identity } from './identity.js';
 import type { Format, NamespaceForm, OptInField, Profile } from './profiles.js';
-import { buildPullDocRequest, buildPullUriRequest, type BuildOptions, type Envelope, type PullApi } from './requests.js';
+import { replayRewrite, rewriteRequest, type Replaced, type ReplayValues } from './replay.js';
+import { buildPullDocRequest, buildPullUriRequest, readRequest, type BuildOptions, type Envelope, type PullApi } from './requests.js';
 
 /** A key no issuer has: every "made with another key" variation uses it. */
 export const WRONG_KEY = 'dlconform-wrong-key';
@@ -232,4 +233,29 @@ export function pullRequest(profile: RequestProfile, signer: Signer, fields: Pul
   }
   const personal = [identity.uid, identity.fullName, identity.dob].filter((x): x is string => x !== undefined && x !== '');
   return { body, headers, ts: fields.ts, txn, keyhash, hmac, secrets, personal, omitted };
+}
+
+/** A replayed request: signed as every request is, with what the rewrite changed (protocol/replay.ts). */
+export interface ResignedRequest extends PullRequest {
+  kind: PullApi;
+  replaced: Replaced[];
+}
+
+/**
+ * Re-signs an existing body (a spec example, a captured request): ts, txn, orgId, keyhash and the
+ * document's values put in by protocol/replay.ts, every other byte kept; the keyhash is made
+ * from the new ts and the HMAC over the exact bytes sent, as for every request made here.
+ */
+export function resignRequest(signer: Signer, original: string, values: Omit<ReplayValues, 'keyhash'>): ResignedRequest | { error: string } {
+  const read = readRequest(original);
+  if (!read.request) return { error: `not a readable Pull request: ${read.findings.map((f) => f.message).join('; ') || 'no root element'}` };
+  const keyhash = computeKeyhash(signer.hash, signer.apiKey, values.ts);
+  const rewritten = rewriteRequest(original, replayRewrite(read.request, { ...values, keyhash }));
+  if (!rewritten.ok) return { error: rewritten.error };
+  const headers = signedHeaders(signer, rewritten.body);
+  const hmac = headers[HMAC_HEADER];
+  const sentKeyhash = read.request.keyhashAttribute ? keyhash : undefined;
+  const secrets = [sentKeyhash, hmac].filter((x): x is string => x !== undefined);
+  const personal = Object.values(values.identity).filter((x): x is string => x !== undefined && x !== '');
+  return { kind: rewritten.kind, body: rewritten.body, headers, ts: values.ts, txn: values.txn, keyhash: sentKeyhash, hmac, secrets, personal, omitted: [], replaced: rewritten.replaced };
 }

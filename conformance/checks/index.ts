@@ -8,6 +8,7 @@ import { DOC_ID_CHECKS } from './doc-ids.js';
 import { DOC_TYPE_CHECKS } from './doc-type.js';
 import { echoChecks } from './echo.js';
 import { echoOn400Check } from './echo-on-400.js';
+import { EXAMPLE_CHECKS } from './examples.js';
 import { HMAC_ENCODINGS_CHECK } from './hmac-encodings.js';
 import { negativeChecks } from './negative.js';
 import { ISSUED_TO_OWNER, UID_MISMATCH } from './owner.js';
@@ -45,7 +46,8 @@ function checksFor(api: PullApi): Check[] {
 /**
  * Push checks run only when target.pushCsv / target.pushUri is set (conformance/checks/push.ts),
  * Push URI to Account checks only when target.pushUriAccount is (conformance/checks/push-account.ts),
- * the consistency check only when pushed is (conformance/checks/consistency.ts).
+ * the consistency check only when pushed is (conformance/checks/consistency.ts); each spec example
+ * only in its own profile (conformance/checks/examples.ts).
  * In profile apisetu only the API Setu publisher-form checks run (conformance/checks/apisetu.ts).
  */
-export const ALL_CHECKS: readonly Check[] = [...checksFor('pulluri'), ...checksFor('pulldoc'), ...PUSH_CHECKS, ...PUSH_ACCOUNT_CHECKS, ...CONSISTENCY_CHECKS, ...APISETU_CHECKS];
+export const ALL_CHECKS: readonly Check[] = [...checksFor('pulluri'), ...checksFor('pulldoc'), ...PUSH_CHECKS, ...PUSH_ACCOUNT_CHECKS, ...CONSISTENCY_CHECKS, ...EXAMPLE_CHECKS, ...APISETU_CHECKS];

@@ -13,6 +13,7 @@ import { isDdMmYyyy } from '../../protocol/dates.js';
 import { ownerKey, type PersonField } from '../../protocol/person-match.js';
 import { DEFAULT_POLICY, type Policy } from '../policy.js';
 import { locateJsonError } from './json-locator.js';
+import { resolveReplayFiles } from './replay-files.js';
 import { quote, schemaIssues } from './schema-errors.js';
 import { apiSetuSettings, formIssues, isApiSetu, type RawApiSetu } from './apisetu.js';
 import {
@@ -65,6 +66,12 @@ export async function loadConfig(path: string, env: NodeJS.ProcessEnv): Promise<
     parsed.config.pushed = { ...pushed, ...(pushed.db !== undefined && { db: resolvePath(dir, pushed.db) }), csv: pushed.csv.map((f) => resolvePath(dir, f)) };
   }
   if (parsed.config.waivers !== undefined) parsed.config.waivers = resolvePath(dirname(path), parsed.config.waivers);
+  if (parsed.config.replay) {
+    // captured files are named relative to the config, like pushed; every pattern must match
+    const { files, issues } = resolveReplayFiles(parsed.config.replay.files, dirname(path), 'replay.files', parsed.config);
+    if (issues.length > 0) throw new ConfigError(path, issues);
+    parsed.config.replay = { ...parsed.config.replay, files };
+  }
   return parsed;
 }
 
@@ -130,6 +137,7 @@ interface RawConfig {
   load?: LoadConfig;
   waivers?: string;
   apiSetu?: RawApiSetu;
+  replay?: { files: string[]; expect?: 'served' | 'refused' };
 }
 
 function resolve(raw: RawConfig): Config {
@@ -188,6 +196,7 @@ function resolve(raw: RawConfig): Config {
     loadAllowedHosts: [...(raw.loadAllowedHosts ?? [])],
     ...(raw.load !== undefined && { load: structuredClone(raw.load) }),
     ...(raw.waivers !== undefined && { waivers: raw.waivers }),
+    ...(raw.replay !== undefined && { replay: { files: [...raw.replay.files], expect: raw.replay.expect ?? 'served' } }),
     client: {
       timeoutMs: raw.client?.timeoutMs ?? CLIENT_DEFAULTS.timeoutMs,
       concurrency: raw.client?.concurrency ?? CLIENT_DEFAULTS.concurrency,

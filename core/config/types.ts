@@ -52,6 +52,12 @@ export interface PushedSource {
 
 export const PUSHED_LIMIT_DEFAULT = 200;
 
+/** Captured request files to replay and what each must get. */
+export interface ReplaySource {
+  files: string[];
+  expect: 'served' | 'refused';
+}
+
 /** The config with every default applied. The API key is not part of it (see loadConfig). */
 export interface Config {
   profile: ProfileId;
@@ -95,6 +101,8 @@ export interface Config {
   load?: LoadConfig;
   /** the waivers file (YAML or JSON, core/config/waivers.schema.json); loadConfig makes it relative to the config file's folder */
   waivers?: string;
+  /** captured requests to replay (conformance/checks/replay.ts); loadConfig expands the patterns to files relative to the config file's folder */
+  replay?: ReplaySource;
   client: {
     timeoutMs: number;
     concurrency: number;

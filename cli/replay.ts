@@ -1,0 +1,56 @@
+/**
+ * `dlconform replay FILE… --config FILE`: the captured requests in FILE… (XML bodies, JSONL log
+ * exports) replayed re-signed against the config's target, without the rest of the suite: the
+ * usual reports and exit codes. No file is a usage error, never a pass.
+ */
+import { ConfigError, loadConfig } from '../core/config/index.js';
+import { resolveReplayFiles } from '../core/config/replay-files.js';
+import { capturedReplayChecks } from '../conformance/checks/replay.js';
+import { integer, list, outputFormats, parse, UsageError, withPolicy } from './args.js';
+import { REPLAY_HELP } from './help.js';
+import { runAndReport } from './run.js';
+
+export async function replayCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(
+    argv,
+    {
+      config: { type: 'string', short: 'c' },
+      expect: { type: 'string' },
+      only: { type: 'string', multiple: true },
+      skip: { type: 'string', multiple: true },
+      'report-dir': { type: 'string' },
+      seed: { type: 'string' },
+      policy: { type: 'string' },
+      quiet: { type: 'boolean', short: 'q' },
+      format: { type: 'string', multiple: true },
+      help: { type: 'boolean', short: 'h' },
+    },
+    'replay',
+    true,
+  );
+  if (values.help) {
+    process.stdout.write(REPLAY_HELP);
+    return 0;
+  }
+  if (!values.config) throw new UsageError('replay needs --config FILE (see dlconform replay --help)');
+  if (positionals.length === 0) throw new UsageError('replay needs at least one captured request FILE (an XML body or a JSONL export; see dlconform replay --help)');
+  if (values.expect !== undefined && values.expect !== 'served' && values.expect !== 'refused') throw new UsageError(`--expect must be served or refused, got ${JSON.stringify(values.expect)}`);
+  const { github } = outputFormats(values.format);
+  const loaded = await loadConfig(values.config, process.env);
+  const config = withPolicy(loaded.config, values.policy);
+  // files on the command line are named relative to where dlconform runs, not to the config
+  const { files, issues } = resolveReplayFiles(positionals, process.cwd(), 'FILE', config);
+  if (issues.length > 0) throw new ConfigError('replay', issues);
+  const expect = (values.expect as 'served' | 'refused' | undefined) ?? config.replay?.expect ?? 'served';
+  const replay = { ...config, replay: { files, expect } };
+  return runAndReport(replay, loaded.apiKey, {
+    only: list(values.only),
+    skip: list(values.skip),
+    reportDir: values['report-dir'],
+    seed: integer(values.seed, 'seed'),
+    quiet: !!values.quiet,
+    github,
+    checks: capturedReplayChecks(replay),
+    ...(loaded.partner && { partner: loaded.partner }),
+  });
+}
