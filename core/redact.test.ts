@@ -69,6 +69,28 @@ describe('Redactor: literal secrets', () => {
     expect(r4.redact('token-abcdef abcd')).toBe('[REDACTED:long] [REDACTED:short]');
   });
 
+  it('with hundreds of secrets each text is matched against those it may hold, and every form is still found', () => {
+    const many = new Redactor({ apiKey: 'TESTAPIKEY123', config });
+    const keyhashes = Array.from({ length: 400 }, (_, i) => createHash('sha256').update(`ts-${i}`).digest('hex'));
+    const hmacs = Array.from({ length: 400 }, (_, i) => createHash('sha256').update(`hmac-${i}`).digest('base64'));
+    keyhashes.forEach((k, i) => {
+      many.addSecret(k, 'keyhash');
+      many.addSecret(hmacs[i]!, 'hmac');
+    });
+    const k = keyhashes[217]!;
+    const h = hmacs[33]!;
+    // upper case, JSON-escaped and URL-encoded forms, and the long s (U+017F), which the pattern's case folding reads as s
+    const text = `a ${k.toUpperCase()} b ${JSON.stringify(h).slice(1, -1)} c ${encodeURIComponent(h)} d Sunil Kumar e TESTAPIKEY123 f te\u017ftapikey123`;
+    const out = many.redact(text);
+    expect(out).toBe('a [REDACTED:keyhash] b [REDACTED:hmac] c [REDACTED:hmac] d [REDACTED:name] e [REDACTED:apiKey] f [REDACTED:apiKey]');
+    // the long s alone: only the case folding finds the key here
+    expect(many.redact(`key: te\u017ftapikey123`)).toBe('key: [REDACTED:apiKey]');
+    // a text that holds none of them is left alone, and a later secret is found at once
+    expect(many.redact('nothing secret here')).toBe('nothing secret here');
+    many.addSecret('late-secret-value', 'late');
+    expect(many.redact(`x late-secret-value ${hmacs[399]!}`)).toBe('x [REDACTED:late] [REDACTED:hmac]');
+  });
+
   it('is idempotent', () => {
     const text = `<PullURIRequest keyhash="${'a'.repeat(64)}"><DocDetails><FullName>Sunil Kumar</FullName><UID>123443211122</UID></DocDetails></PullURIRequest>`;
     const once = r.redact(text);

@@ -43,14 +43,31 @@ export interface RedactorInit {
 interface Secret {
   value: string;
   label: string;
+  /**
+   * The lower-cased forms of its first word, when every form is ASCII: a text holding none of them
+   * cannot hold the secret, so the secret stays out of that text's pattern. Undefined: always in it.
+   */
+  needles?: string[];
 }
+
+/** One alternation of literal secrets, and the label of each of its groups in order. */
+interface LiteralPattern {
+  regex: RegExp;
+  labels: string[];
+}
+
+/** Patterns kept for the sets of secrets recent texts held; a run's texts hold few distinct sets. */
+const MAX_CACHED_PATTERNS = 32;
 
 export class Redactor {
   private readonly secrets: Secret[] = [];
-  /** one alternation of every literal secret; rebuilt lazily after addSecret */
-  private literal: RegExp | undefined;
-  private labels: string[] = [];
-  private dirty = true;
+  /**
+   * One alternation per set of secrets a text may hold, by the secrets' indices. A run registers a
+   * keyhash and an HMAC per request, hundreds of them; one alternation of them all is matched at
+   * every position of every text (a second per response at 600 secrets), so each text gets the
+   * pattern of only the secrets whose first word it contains.
+   */
+  private readonly patterns = new Map<string, LiteralPattern | undefined>();
   private readonly kept = new Set<string>();
 
   constructor(init: RedactorInit = {}) {
@@ -73,19 +90,21 @@ export class Redactor {
     const trimmed = value.trim();
     if (trimmed.length < MIN_SECRET_LENGTH) return;
     if (this.secrets.some((s) => s.value === trimmed)) return;
-    this.secrets.push({ value: trimmed, label: label.replace(/[^\w.-]/g, '_') });
-    this.dirty = true;
+    const firstWordForms = tokenForms(trimmed.split(/\s+/)[0]!);
+    const needles = firstWordForms.every((f) => /^[\x20-\x7e]*$/.test(f)) ? firstWordForms.map((f) => f.toLowerCase()) : undefined;
+    this.secrets.push({ value: trimmed, label: label.replace(/[^\w.-]/g, '_'), ...(needles && { needles }) });
+    this.patterns.clear();
   }
 
   redact(text: string): string {
     let out = text;
-    const literal = this.literalPattern();
+    const literal = this.literalPatternFor(text);
     if (literal) {
-      out = out.replace(literal, (...args: unknown[]) => {
+      out = out.replace(literal.regex, (...args: unknown[]) => {
         // args: match, group1..groupN, offset, input; exactly one group is defined.
-        const groups = args.slice(1, 1 + this.labels.length);
+        const groups = args.slice(1, 1 + literal.labels.length);
         const index = groups.findIndex((g) => g !== undefined);
-        return placeholder(this.labels[index] ?? 'secret');
+        return placeholder(literal.labels[index] ?? 'secret');
       });
     }
     // values the harness made itself (a generated txn) are set aside, so the shape rules cannot
@@ -135,20 +154,36 @@ export class Redactor {
     return value;
   }
 
-  private literalPattern(): RegExp | undefined {
-    if (!this.dirty) return this.literal;
-    this.dirty = false;
-    if (this.secrets.length === 0) {
-      this.literal = undefined;
-      return undefined;
-    }
-    // Longest first, so a secret that contains another is replaced whole.
-    const ordered = [...this.secrets].sort((a, b) => b.value.length - a.value.length);
-    this.labels = ordered.map((s) => s.label);
-    const source = ordered.map((s) => `(${secretSource(s.value)})`).join('|');
-    this.literal = new RegExp(source, 'giu');
-    return this.literal;
+  private literalPatternFor(text: string): LiteralPattern | undefined {
+    if (this.secrets.length === 0) return undefined;
+    const folded = foldedForSearch(text);
+    const present: number[] = [];
+    this.secrets.forEach((s, i) => {
+      if (!s.needles || s.needles.some((n) => folded.includes(n))) present.push(i);
+    });
+    const key = present.join(',');
+    if (this.patterns.has(key)) return this.patterns.get(key);
+    if (this.patterns.size >= MAX_CACHED_PATTERNS) this.patterns.clear();
+    const pattern = literalPatternOf(present.map((i) => this.secrets[i]!));
+    this.patterns.set(key, pattern);
+    return pattern;
   }
+}
+
+function literalPatternOf(secrets: readonly Secret[]): LiteralPattern | undefined {
+  if (secrets.length === 0) return undefined;
+  // Longest first, so a secret that contains another is replaced whole.
+  const ordered = [...secrets].sort((a, b) => b.value.length - a.value.length);
+  const source = ordered.map((s) => `(${secretSource(s.value)})`).join('|');
+  return { regex: new RegExp(source, 'giu'), labels: ordered.map((s) => s.label) };
+}
+
+/**
+ * The text as the case-insensitive pattern sees it, for the ASCII needles: lower case, and the long
+ * s (U+017F), which case-folds to s without lower-casing to it (the Kelvin sign lower-cases to k).
+ */
+function foldedForSearch(text: string): string {
+  return text.toLowerCase().replace(/\u017f/g, 's');
 }
 
 function placeholder(label: string): string {
@@ -171,11 +206,17 @@ function secretSource(value: string): string {
   return value
     .split(/\s+/)
     .map((token) => {
-      const forms = new Set([token, escapeXml(token), xmlEscapeNumeric(token), jsonEscape(token), encodeURIComponent(token)]);
-      const alternatives = [...forms].sort((a, b) => b.length - a.length).map(escapeRegExp);
+      const alternatives = tokenForms(token)
+        .sort((a, b) => b.length - a.length)
+        .map(escapeRegExp);
       return alternatives.length === 1 ? alternatives[0]! : `(?:${alternatives.join('|')})`;
     })
     .join(FLEXIBLE_SPACE);
+}
+
+/** A word of a secret raw, XML-escaped, JSON-escaped and URL-encoded. */
+function tokenForms(token: string): string[] {
+  return [...new Set([token, escapeXml(token), xmlEscapeNumeric(token), jsonEscape(token), encodeURIComponent(token)])];
 }
 
 /**

@@ -18,7 +18,7 @@ beforeAll(() => {
   writeFileSync(join(dir, 'cap', 'doc.xml'), DOC_BODY);
   writeFileSync(join(dir, 'cap', 'not-xml.xml'), 'hello');
   writeFileSync(join(dir, 'cap', 'bad.jsonl'), `${JSON.stringify({ body: URI_BODY })}\nnot json\n`);
-  writeFileSync(join(dir, 'cap', 'many.jsonl'), `${Array.from({ length: 301 }, () => JSON.stringify({ body: URI_BODY })).join('\n')}\n`);
+  writeFileSync(join(dir, 'cap', 'many.jsonl'), `${Array.from({ length: 1001 }, () => JSON.stringify({ body: URI_BODY })).join('\n')}\n`);
 });
 
 describe('captured request files', () => {
@@ -42,9 +42,9 @@ describe('captured request files', () => {
     expect(() => readCaptured(join(dir, 'cap', 'bad.jsonl'))).toThrow(/bad\.jsonl:2 is not a JSON object/);
     expect(readCaptured(join(dir, 'cap', 'doc.xml'))).toMatchObject([{ api: 'pulldoc', body: DOC_BODY }]);
   });
-  it('at most 300 captured requests in one run', () => {
+  it('at most 1000 captured requests in one run', () => {
     expect(resolveReplayFiles(['cap/many.jsonl'], dir, 'replay.files', pullUriOnly).issues).toEqual([
-      { field: 'replay.files', message: 'name 301 captured requests; at most 300 are replayed in one run: choose fewer files' },
+      { field: 'replay.files', message: 'name 1001 captured requests; at most 1000 are replayed in one run: choose fewer files' },
     ]);
   });
 });

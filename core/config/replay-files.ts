@@ -11,10 +11,11 @@ import type { Config, ConfigIssue } from './types.js';
 
 /**
  * At most this many captured requests in one run: every replayed request is a request sent, and
- * its keyhash and HMAC join the redactor's secrets, so recording grows with the square of the
- * count (measured against the reference issuer: 200 requests 15 s, 300 33 s, 400 90 s).
+ * its keyhash and HMAC join the redactor's secrets, which every recorded answer is matched
+ * against, so a run's cost still grows with the square of the count (measured against the
+ * reference issuer: 300 requests 2.4 s, 1,000 requests 12 s; npm run bench:redact).
  */
-const MAX_CAPTURED_REQUESTS = 300;
+const MAX_CAPTURED_REQUESTS = 1000;
 /** A captured file larger than this is refused (a request body is a few kilobytes; a log export a few megabytes). */
 const MAX_CAPTURED_FILE_BYTES = 32 * 1024 * 1024;
 
