@@ -3,7 +3,7 @@
  * reference upload service on loopback; the reports it writes follow result.schema.json.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,6 +60,23 @@ describe('dlconform requester', () => {
     expect(validate(result), JSON.stringify(validate.errors)).toBe(true);
     expect(result.target.requester).toBe(clean.url);
     expect(result.checks.every((c: { api: string; verdict: string }) => c.api === 'requester' && c.verdict === 'pass')).toBe(true);
+  });
+
+  it("run --list names the requester checks of a config with target.requester after the suite's", async () => {
+    const config = { profile: '3.0', target: { pullUri: 'http://127.0.0.1:9/pulluri', requester: clean.url }, orgId: 'in.gov.example', apiKeyEnv: 'HOME', documents: [{ docType: 'HSCER', search: { rollno: '1' } }], absent: { docType: 'HSCER', search: { rollno: '0' } } };
+    writeFileSync(join(tmp, 'list.json'), JSON.stringify(config));
+    const all = await dlconform(['run', '--config', 'list.json', '--list']);
+    expect(all.code, all.stderr).toBe(0);
+    const ids = all.stdout.split('\n').map((l) => l.split('\t')[0]);
+    expect(ids).toContain('pulluri.transport.http-200');
+    expect(ids.at(-2)).toMatch(/^requester\./);
+    const only = await dlconform(['run', '--config', 'list.json', '--list', '--only', 'requester']);
+    expect(
+      only.stdout
+        .trim()
+        .split('\n')
+        .every((l) => l.startsWith('requester.')),
+    ).toBe(true);
   });
 
   it('exits 1 when the service accepts a share without user_ref', async () => {

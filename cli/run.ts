@@ -6,7 +6,7 @@ import { Redactor } from '../core/redact.js';
 import { diagnosisText, progressLine, summaryTable } from '../core/report/console.js';
 import { writeGithub } from '../core/report/github.js';
 import { writeReports } from '../core/report/index.js';
-import { ALL_CHECKS, runSuite, selectChecks, type Check } from '../conformance/index.js';
+import { ALL_CHECKS, runSuite, selectChecks, selectRequesterChecks, type Check } from '../conformance/index.js';
 import { capturedReplayChecks } from '../conformance/checks/replay.js';
 import { PROFILES } from '../protocol/profiles.js';
 import { EXIT } from '../core/types.js';
@@ -42,8 +42,10 @@ export async function runAndReport(config: Config, apiKey: string, opts: SuiteOp
     // profile apisetu lists its own checks only, as it runs them (conformance/runner.ts)
     const ofForm = (opts.checks ?? [...ALL_CHECKS, ...capturedReplayChecks(config)]).filter((c) => (config.apiSetu ? c.api === 'apisetu' : c.api !== 'apisetu'));
     const selected = selectChecks(ofForm, profile, opts.only, opts.skip);
-    for (const c of selected) out.write(`${c.id}\t${c.title}\n`);
-    return selected.length === 0 ? EXIT.nothingExecuted : EXIT.ok;
+    // a Requester's upload service named in the config: its checks run after the suite's (conformance/runner.ts)
+    const requester = config.target.requester !== undefined && !opts.checks ? selectRequesterChecks(opts.only, opts.skip) : [];
+    for (const c of [...selected, ...requester]) out.write(`${c.id}\t${c.title}\n`);
+    return selected.length + requester.length === 0 ? EXIT.nothingExecuted : EXIT.ok;
   }
   const gate = await prepareGate(config, { baseline: opts.baseline, 'fail-on': opts.failOn });
   // the one clock waivers expire by, read here and passed down

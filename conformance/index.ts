@@ -12,4 +12,4 @@ export { runOne, runSuite } from './runner.js';
 export { selectChecks } from './select.js';
 export { catalogueDigest } from './catalogue.js';
 export { REQUESTER_CHECKS } from './requester/checks.js';
-export { runRequesterChecks } from './requester/run.js';
+export { runRequesterChecks, selectRequesterChecks } from './requester/run.js';

@@ -51,7 +51,7 @@ describe('summaryTable', () => {
     expect(text).toContain('ERR   SECURITY pulldoc.echo-ts');
     expect(text).toContain('txn differs | expected <1452503688> & got "x" second line');
     expect(text).toContain('1 warning: see summary.md or result.json.');
-    expect(text.trimEnd().split('\n').slice(-2)).toEqual(['Reports: reports/x (result.json, junit.xml, summary.md)', 'Exit code 1: conformance failure: 1 MUST/SECURITY-level failure']);
+    expect(text.trimEnd().split('\n').slice(-2)).toEqual(['Reports: reports/x (report.html, result.json, junit.xml, summary.md)', 'Exit code 1: conformance failure: 1 MUST/SECURITY-level failure']);
   });
 
   it('explains every exit code', () => {

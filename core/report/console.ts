@@ -169,7 +169,7 @@ export function summaryTable(run: RunResult, opts: SummaryOptions = {}): string 
   if (run.aborted) lines.push('', paint(`Run aborted: ${oneLine(run.aborted.reason, 300)}`, COLOUR.fail, color));
 
   lines.push('');
-  if (opts.reportDir) lines.push(`Reports: ${visible(opts.reportDir)} (result.json, junit.xml, summary.md)`);
+  if (opts.reportDir) lines.push(`Reports: ${visible(opts.reportDir)} (report.html, result.json, junit.xml, summary.md)`);
   const exitText = `Exit code ${run.exitCode}: ${exitCodeMeaning(run.exitCode, run)}`;
   lines.push(paint(exitText, run.exitCode === EXIT.ok ? COLOUR.pass : COLOUR.fail, color));
   return lines.join('\n');
