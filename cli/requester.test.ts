@@ -63,7 +63,14 @@ describe('dlconform requester', () => {
   });
 
   it("run --list names the requester checks of a config with target.requester after the suite's", async () => {
-    const config = { profile: '3.0', target: { pullUri: 'http://127.0.0.1:9/pulluri', requester: clean.url }, orgId: 'in.gov.example', apiKeyEnv: 'HOME', documents: [{ docType: 'HSCER', search: { rollno: '1' } }], absent: { docType: 'HSCER', search: { rollno: '0' } } };
+    const config = {
+      profile: '3.0',
+      target: { pullUri: 'http://127.0.0.1:9/pulluri', requester: clean.url },
+      orgId: 'in.gov.example',
+      apiKeyEnv: 'HOME',
+      documents: [{ docType: 'HSCER', search: { rollno: '1' } }],
+      absent: { docType: 'HSCER', search: { rollno: '0' } },
+    };
     writeFileSync(join(tmp, 'list.json'), JSON.stringify(config));
     const all = await dlconform(['run', '--config', 'list.json', '--list']);
     expect(all.code, all.stderr).toBe(0);
