@@ -113,6 +113,13 @@ describe('renderHtml', () => {
     expect(html).toContain('<option value="pulldoc">Pull Doc</option>');
   });
 
+  it('titles the groups of the targets beyond Pull and Push, in report order', () => {
+    const checks = (['widget', 'requester', 'apisetu', 'pushuriacct'] as const).map((api) => sampleCheck({ id: `${api}.x`, api, section: 'x' }));
+    const html = renderHtml(sampleRun({ checks }));
+    const titles = [...html.matchAll(/<h2 id="h-api-[^"]*">([^<]*) <small>/g)].map((m) => m[1]);
+    expect(titles).toEqual(['Push URI to Account', 'API Setu publisher form', 'Save to Locker / Requester widget', 'Requester upload service']);
+  });
+
   it('shows each finding with its clause, source, expected and actual, excerpt and a copy button for its curl line', () => {
     const html = renderHtml(sampleRun());
     const txn = checkMarkup(html, 'check-pulluri.echo-txn');

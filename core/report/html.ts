@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CheckResult, Exchange, Level, RunResult, TimingMeasurement, Verdict } from '../types.js';
+import type { Api, CheckResult, Exchange, Level, RunResult, TimingMeasurement, Verdict } from '../types.js';
 import { countByLevel, exitCodeMeaning, LEVELS, visible } from './console.js';
 import { REPORT_CSS, REPORT_JS } from './html-assets.js';
 
@@ -27,8 +27,21 @@ const MAX_LISTED_FINDINGS = 300;
 
 const VERDICT_ORDER: readonly Verdict[] = ['fail', 'error', 'inconclusive', 'warn', 'waived', 'pass', 'skip'];
 const VERDICT_LABEL: Record<Verdict, string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', skip: 'SKIP', error: 'ERROR', inconclusive: 'INCONCLUSIVE', waived: 'WAIVED' };
-const API_TITLE: Record<string, string> = { pulluri: 'Pull URI', pulldoc: 'Pull Doc', pushcsv: 'Push CSV', pushuri: 'Push URI', consistency: 'Cross-API consistency' };
-const API_ORDER = ['pulluri', 'pulldoc', 'pushcsv', 'pushuri', 'consistency'];
+/** Every API a check can belong to, in report order: a Record over Api, so a new one cannot go untitled. */
+const API_TITLE: Record<Api, string> = {
+  pulluri: 'Pull URI',
+  pulldoc: 'Pull Doc',
+  pushcsv: 'Push CSV',
+  pushuri: 'Push URI',
+  pushuriacct: 'Push URI to Account',
+  consistency: 'Cross-API consistency',
+  apisetu: 'API Setu publisher form',
+  widget: 'Save to Locker / Requester widget',
+  requester: 'Requester upload service',
+};
+const API_ORDER: readonly string[] = Object.keys(API_TITLE);
+/** A result read back from disk may name an API this version does not know: shown as it is. */
+const apiTitle = (api: string): string => (API_TITLE as Record<string, string>)[api] ?? api;
 
 /** Text for HTML content and double- or single-quoted attributes; control and bidi characters made visible first. */
 export function escapeHtml(text: string): string {
@@ -278,7 +291,7 @@ function filters(run: RunResult): string {
     '<form id="filters" class="filters" role="search" aria-label="Filter the checks">',
     select('verdict', 'Verdict', verdicts),
     select('level', 'Level', [...levels]),
-    select('api', 'API', apis, (a) => API_TITLE[a] ?? a),
+    select('api', 'API', apis, (a) => apiTitle(a)),
     select('tag', 'Tag', tags),
     '<label for="f-q">Search<input id="f-q" name="q" type="search" placeholder="id, message, clause, response…" autocomplete="off"></label>',
     '<button type="reset">Show all</button>',
@@ -323,7 +336,7 @@ function checksSection(run: RunResult, depthOf: (c: CheckResult) => EvidenceDept
   for (const [api, sections] of grouped(run.checks)) {
     const all = sections.flatMap(([, cs]) => cs);
     out.push(
-      `<section class="group" id="api-${escapeHtml(api)}" aria-labelledby="h-api-${escapeHtml(api)}"><h2 id="h-api-${escapeHtml(api)}">${escapeHtml(API_TITLE[api] ?? api)} <small>(${groupCounts(all)})</small></h2>`,
+      `<section class="group" id="api-${escapeHtml(api)}" aria-labelledby="h-api-${escapeHtml(api)}"><h2 id="h-api-${escapeHtml(api)}">${escapeHtml(apiTitle(api))} <small>(${groupCounts(all)})</small></h2>`,
     );
     for (const [section, cs] of sections) {
       const sid = `section-${api}-${section}`.replace(/[^A-Za-z0-9._-]/g, '-');
