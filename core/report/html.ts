@@ -12,7 +12,8 @@
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Api, CheckResult, Exchange, Level, RunResult, TimingMeasurement, Verdict } from '../types.js';
+import { apiRank, apiTitle } from './apis.js';
+import type { CheckResult, Exchange, Level, RunResult, TimingMeasurement, Verdict } from '../types.js';
 import { countByLevel, exitCodeMeaning, LEVELS, visible } from './console.js';
 import { REPORT_CSS, REPORT_JS } from './html-assets.js';
 
@@ -27,21 +28,6 @@ const MAX_LISTED_FINDINGS = 300;
 
 const VERDICT_ORDER: readonly Verdict[] = ['fail', 'error', 'inconclusive', 'warn', 'waived', 'pass', 'skip'];
 const VERDICT_LABEL: Record<Verdict, string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', skip: 'SKIP', error: 'ERROR', inconclusive: 'INCONCLUSIVE', waived: 'WAIVED' };
-/** Every API a check can belong to, in report order: a Record over Api, so a new one cannot go untitled. */
-const API_TITLE: Record<Api, string> = {
-  pulluri: 'Pull URI',
-  pulldoc: 'Pull Doc',
-  pushcsv: 'Push CSV',
-  pushuri: 'Push URI',
-  pushuriacct: 'Push URI to Account',
-  consistency: 'Cross-API consistency',
-  apisetu: 'API Setu publisher form',
-  widget: 'Save to Locker / Requester widget',
-  requester: 'Requester upload service',
-};
-const API_ORDER: readonly string[] = Object.keys(API_TITLE);
-/** A result read back from disk may name an API this version does not know: shown as it is. */
-const apiTitle = (api: string): string => (API_TITLE as Record<string, string>)[api] ?? api;
 
 /** Text for HTML content and double- or single-quoted attributes; control and bidi characters made visible first. */
 export function escapeHtml(text: string): string {
@@ -307,8 +293,7 @@ function grouped(checks: readonly CheckResult[]): Array<[string, Array<[string, 
     const sections = byApi.get(c.api) ?? byApi.set(c.api, new Map()).get(c.api)!;
     (sections.get(c.section) ?? sections.set(c.section, []).get(c.section)!).push(c);
   }
-  const rank = (api: string) => (API_ORDER.includes(api) ? API_ORDER.indexOf(api) : API_ORDER.length);
-  return [...byApi.entries()].sort((a, b) => rank(a[0]) - rank(b[0])).map(([api, sections]) => [api, [...sections.entries()]]);
+  return [...byApi.entries()].sort((a, b) => apiRank(a[0]) - apiRank(b[0])).map(([api, sections]) => [api, [...sections.entries()]]);
 }
 
 function groupCounts(checks: readonly CheckResult[]): string {

@@ -12,19 +12,10 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { XMLBuilder } from 'fast-xml-parser';
 import { escapeXml } from '../../protocol/xml.js';
-import type { Api, CheckResult, RunResult } from '../types.js';
+import type { CheckResult, RunResult } from '../types.js';
+import { apiRank, apiTitle } from './apis.js';
 
 const JUNIT_XML = 'junit.xml';
-
-const API_ORDER: readonly Api[] = ['pulluri', 'pulldoc', 'pushcsv', 'pushuri', 'consistency'];
-const API_TITLE: Record<string, string> = {
-  pulluri: 'Pull URI',
-  pulldoc: 'Pull Doc',
-  pushcsv: 'Push CSV',
-  pushuri: 'Push URI',
-  consistency: 'Pushed URIs pullable',
-  requester: 'Requester upload service',
-};
 
 /** Removes code points that are not allowed in XML 1.0 (C0 controls but tab/LF/CR, lone surrogates, U+FFFE/FFFF). */
 export function stripInvalidXmlChars(text: string): string {
@@ -187,7 +178,7 @@ function checkSuite(api: string, checks: CheckResult[], run: RunResult): JunitSu
               ? (run.target.requester ?? '')
               : run.target.pullUri;
   return {
-    name: API_TITLE[api] ? `${API_TITLE[api]} (${api})` : api,
+    name: apiTitle(api) !== api ? `${apiTitle(api)} (${api})` : api,
     timestamp: run.startedAt,
     properties: [
       ['profile', run.profile],
@@ -205,7 +196,7 @@ function checkSuite(api: string, checks: CheckResult[], run: RunResult): JunitSu
 
 /** junit.xml of a check run (run, fuzz, timing): one suite per API, one case per check. */
 export function renderJunit(run: RunResult): string {
-  const apis = [...new Set(run.checks.map((c) => c.api))].sort((a, b) => (API_ORDER.indexOf(a) + 1 || 99) - (API_ORDER.indexOf(b) + 1 || 99));
+  const apis = [...new Set(run.checks.map((c) => c.api))].sort((a, b) => apiRank(a) - apiRank(b));
   return renderJunitReport({
     name: 'dlconform',
     timeMs: Date.parse(run.endedAt) - Date.parse(run.startedAt),
