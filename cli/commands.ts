@@ -13,23 +13,10 @@ import { APISETU_FAULTS, parseApiSetuFaults } from '../fixtures/issuer/apisetu.j
 import { PUSH_ACCOUNT_FAULT_NAMES, pushCsv, PUSH_FAULT_NAMES, pushUriAccount, type PushAccountCredentials, type PushAccountFaultName, type PushFaultName } from '../fixtures/issuer/push-client.js';
 import type { ProfileId } from '../protocol/profiles.js';
 import { profileById } from '../protocol/profiles.js';
-import { integer, list, outputFormats, parse, UsageError, usageOnError, withPolicy } from './args.js';
+import { integer, parse, UsageError, usageOnError, withPolicy } from './args.js';
 import { bundleOptions, bundleRequest } from './bundle.js';
 import { DEMO_HELP, RUN_HELP, SERVE_HELP } from './help.js';
-import { gateOptions } from './gate.js';
-import { runAndReport } from './run.js';
-
-const suiteOptions = {
-  only: { type: 'string', multiple: true },
-  skip: { type: 'string', multiple: true },
-  'report-dir': { type: 'string' },
-  seed: { type: 'string' },
-  policy: { type: 'string' },
-  quiet: { type: 'boolean', short: 'q' },
-  format: { type: 'string', multiple: true },
-  help: { type: 'boolean', short: 'h' },
-  ...gateOptions,
-} as const;
+import { runAndReport, suiteOptions, suiteRunOptions } from './run.js';
 
 function profileArg(value: string | undefined): ProfileId {
   const id = value ?? '3.0';
@@ -41,21 +28,14 @@ export async function run(argv: string[]): Promise<number> {
   const { values } = parse(argv, { ...suiteOptions, ...bundleOptions, config: { type: 'string', short: 'c' }, list: { type: 'boolean' } }, 'run');
   if (values.help) return print(RUN_HELP);
   if (!values.config) throw new UsageError('run needs --config FILE (see dlconform run --help)');
-  const { github } = outputFormats(values.format);
+  const options = suiteRunOptions(values);
   if (values.list && values.bundle !== undefined) throw new UsageError('--list sends nothing and writes no report: there is nothing to bundle; drop --bundle or --list');
   const loaded = await loadConfig(values.config, process.env);
   const config = withPolicy(loaded.config, values.policy);
   const bundle = bundleRequest(values, { kind: 'run', config, configPath: values.config, apiKey: loaded.apiKey });
   return runAndReport(config, loaded.apiKey, {
-    only: list(values.only),
-    skip: list(values.skip),
-    reportDir: values['report-dir'],
-    seed: integer(values.seed, 'seed'),
-    quiet: !!values.quiet,
+    ...options,
     list: !!values.list,
-    github,
-    baseline: values.baseline,
-    failOn: values['fail-on'],
     bundle,
     ...(loaded.partner && { partner: loaded.partner }),
   });
@@ -156,19 +136,9 @@ function faultsArg(values: string[] | undefined) {
 export async function demo(argv: string[]): Promise<number> {
   const { values } = parse(argv, { ...suiteOptions, profile: { type: 'string' }, fault: { type: 'string', multiple: true }, 'push-account': { type: 'boolean' } }, 'demo');
   if (values.help) return print(DEMO_HELP);
-  const { github } = outputFormats(values.format);
+  const options = suiteRunOptions(values);
   if (values.profile === 'apisetu') {
     if (values['push-account']) throw new UsageError('--push-account does not apply to --profile apisetu, which judges the certificate endpoint alone');
-    const options = {
-      only: list(values.only),
-      skip: list(values.skip),
-      reportDir: values['report-dir'],
-      seed: integer(values.seed, 'seed'),
-      quiet: !!values.quiet,
-      github,
-      baseline: values.baseline,
-      failOn: values['fail-on'],
-    };
     return (await import('./apisetu.js')).demoApiSetu(values.fault, values.policy, options);
   }
   const { issuerFaults, pushFaults, accountFaults } = demoFaults(values.fault);
@@ -226,14 +196,7 @@ export async function demo(argv: string[]): Promise<number> {
     const parsed = parseConfig(json, env, 'reference issuer');
     const config = withPolicy(parsed.config, values.policy);
     return await runAndReport(config, apiKey, {
-      only: list(values.only),
-      skip: list(values.skip),
-      reportDir: values['report-dir'],
-      seed: integer(values.seed, 'seed'),
-      quiet: !!values.quiet,
-      github,
-      baseline: values.baseline,
-      failOn: values['fail-on'],
+      ...options,
       ...(parsed.partner && { partner: parsed.partner }),
     });
   } finally {

@@ -209,8 +209,11 @@ Options:
       --seed N           seed for txn values and the DigiLockerId
       --policy P         conformance | strict
       --format github    also print GitHub Actions annotations
+      --baseline FILE    compare with a previous replay's result.json, as dlconform run does
+      --fail-on W        any (default) | new: only failures the baseline did not have set exit 1
   -q, --quiet            no progress lines, only the summary
   -h, --help             this help
 
+The config's waivers apply as in dlconform run.
 Exit codes as dlconform run: no FILE, or a FILE matching nothing, is a usage error (${EXIT.usage}).
 `;

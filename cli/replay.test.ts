@@ -104,6 +104,15 @@ describe('dlconform replay', () => {
     expect(result.checks.map((c: { id: string; verdict: string }) => `${c.id} ${c.verdict}`)).toEqual(['pulluri.replay.req-0001 pass', 'pulluri.replay.req-0002 fail']);
   });
 
+  it('--baseline and --fail-on new gate a replay as they gate run: the known failure does not block', async () => {
+    const first = await dlconform(['replay', 'captured/*.xml', '--config', 'strict.json', '--report-dir', 'out-strict-1', '--quiet']);
+    expect(first.code).toBe(1);
+    const again = await dlconform(['replay', 'captured/*.xml', '--config', 'strict.json', '--report-dir', 'out-strict-2', '--quiet', '--baseline', 'out-strict-1', '--fail-on', 'new']);
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+    const result = JSON.parse(readFileSync(join(tmp, 'out-strict-2', 'result.json'), 'utf8'));
+    expect(result.baseline.stillFailing).toEqual(['pulluri.replay.req-0002']);
+  });
+
   it('no FILE, a FILE matching nothing, a bad JSONL record: usage errors naming what to fix, never 0', async () => {
     const none = await dlconform(['replay', '--config', 'config.json']);
     expect(none.code).toBe(2);

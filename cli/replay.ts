@@ -5,25 +5,18 @@
  */
 import { ConfigError, loadConfig } from '../core/config/index.js';
 import { resolveReplayFiles } from '../core/config/replay-files.js';
-import { capturedReplayChecks } from '../conformance/checks/replay.js';
-import { integer, list, outputFormats, parse, UsageError, withPolicy } from './args.js';
+import { capturedReplayChecks } from '../conformance/index.js';
+import { parse, UsageError, withPolicy } from './args.js';
 import { REPLAY_HELP } from './help.js';
-import { runAndReport } from './run.js';
+import { runAndReport, suiteOptions, suiteRunOptions } from './run.js';
 
 export async function replayCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(
     argv,
     {
+      ...suiteOptions,
       config: { type: 'string', short: 'c' },
       expect: { type: 'string' },
-      only: { type: 'string', multiple: true },
-      skip: { type: 'string', multiple: true },
-      'report-dir': { type: 'string' },
-      seed: { type: 'string' },
-      policy: { type: 'string' },
-      quiet: { type: 'boolean', short: 'q' },
-      format: { type: 'string', multiple: true },
-      help: { type: 'boolean', short: 'h' },
     },
     'replay',
     true,
@@ -35,7 +28,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
   if (!values.config) throw new UsageError('replay needs --config FILE (see dlconform replay --help)');
   if (positionals.length === 0) throw new UsageError('replay needs at least one captured request FILE (an XML body or a JSONL export; see dlconform replay --help)');
   if (values.expect !== undefined && values.expect !== 'served' && values.expect !== 'refused') throw new UsageError(`--expect must be served or refused, got ${JSON.stringify(values.expect)}`);
-  const { github } = outputFormats(values.format);
+  const options = suiteRunOptions(values);
   const loaded = await loadConfig(values.config, process.env);
   const config = withPolicy(loaded.config, values.policy);
   // files on the command line are named relative to where dlconform runs, not to the config
@@ -44,12 +37,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
   const expect = (values.expect as 'served' | 'refused' | undefined) ?? config.replay?.expect ?? 'served';
   const replay = { ...config, replay: { files, expect } };
   return runAndReport(replay, loaded.apiKey, {
-    only: list(values.only),
-    skip: list(values.skip),
-    reportDir: values['report-dir'],
-    seed: integer(values.seed, 'seed'),
-    quiet: !!values.quiet,
-    github,
+    ...options,
     checks: capturedReplayChecks(replay),
     ...(loaded.partner && { partner: loaded.partner }),
   });

@@ -6,12 +6,48 @@ import { Redactor } from '../core/redact.js';
 import { diagnosisText, progressLine, summaryTable } from '../core/report/console.js';
 import { writeGithub } from '../core/report/github.js';
 import { writeReports } from '../core/report/index.js';
-import { ALL_CHECKS, runSuite, selectChecks, selectRequesterChecks, type Check } from '../conformance/index.js';
-import { capturedReplayChecks } from '../conformance/checks/replay.js';
+import { ALL_CHECKS, capturedReplayChecks, runSuite, selectChecks, selectRequesterChecks, type Check } from '../conformance/index.js';
 import { PROFILES } from '../protocol/profiles.js';
 import { EXIT } from '../core/types.js';
-import { applyGate, prepareGate, waivedOne } from './gate.js';
+import { integer, list, outputFormats } from './args.js';
+import { applyGate, gateOptions, prepareGate, waivedOne } from './gate.js';
 import { bundleAfterRun, type BundleRequest } from './bundle.js';
+
+/** The options of every command that runs the suite (run, demo, replay): selection, reports, the gate. */
+export const suiteOptions = {
+  only: { type: 'string', multiple: true },
+  skip: { type: 'string', multiple: true },
+  'report-dir': { type: 'string' },
+  seed: { type: 'string' },
+  policy: { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+  format: { type: 'string', multiple: true },
+  help: { type: 'boolean', short: 'h' },
+  ...gateOptions,
+} as const;
+
+/** What those options say, as runAndReport takes it (the policy is applied to the config by withPolicy). */
+export function suiteRunOptions(values: {
+  only?: string[];
+  skip?: string[];
+  'report-dir'?: string;
+  seed?: string;
+  quiet?: boolean;
+  format?: string[];
+  baseline?: string;
+  'fail-on'?: string;
+}): SuiteOptions {
+  return {
+    only: list(values.only),
+    skip: list(values.skip),
+    reportDir: values['report-dir'],
+    seed: integer(values.seed, 'seed'),
+    quiet: !!values.quiet,
+    github: outputFormats(values.format).github,
+    baseline: values.baseline,
+    failOn: values['fail-on'],
+  };
+}
 
 export interface SuiteOptions {
   only: string[];

@@ -5,6 +5,7 @@
  */
 export type { Check, Outcome } from './check.js';
 export { ALL_CHECKS } from './checks/index.js';
+export { capturedReplayChecks } from './checks/replay.js';
 export { checkConsistency, formatConsistency, pushedFromConfig } from './consistency.js';
 export { RunContext, type SentExchange } from './context.js';
 export { answerOf, diagnoseBaselines, otherEncoding, triageBaseline, type BaselineAnswer } from './diagnosis.js';
