@@ -4,7 +4,6 @@
  * with a config file lists and runs the apisetu.* checks only; a selection that leaves nothing
  * to run fails closed; config errors name the field.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,21 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import resultSchema from '../core/report/result.schema.json' with { type: 'json' };
 import { apiSetuConfig, DEFAULT_APISETU_CLIENT_ID } from '../fixtures/issuer/apisetu.js';
 import { startIssuer, type RunningIssuer } from '../fixtures/issuer/index.js';
+import { runCli } from './test-support.js';
 
-const CLI = join(process.cwd(), 'dist/dlconform.mjs');
 const KEY = 'cli-apisetu-key-5e2a9d1c';
 const ENV = { CLI_APISETU_KEY: KEY, CLI_APISETU_CLIENT: DEFAULT_APISETU_CLIENT_ID };
 
-function dlconform(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, cwd: tmp });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const dlconform = (args: string[], env: Record<string, string> = {}) => runCli(args, tmp, env);
 
 let tmp: string;
 let issuer: RunningIssuer;

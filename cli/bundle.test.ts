@@ -4,7 +4,6 @@
  * what differs; a signed bundle verifies with its signer's public key and fails with another. The
  * commands as a user runs them (bundled CLI, child process): exit codes, keygen, bundle REPORT_DIR.
  */
-import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,9 +16,9 @@ import { parseConfig } from '../core/config/index.js';
 import { startIssuer, type RunningIssuer } from '../fixtures/issuer/index.js';
 import { bundleRequest } from './bundle.js';
 import { runAndReport } from './run.js';
+import { runCli } from './test-support.js';
 
 const KEY = 'bundle-test-api-key-5d2a91';
-const CLI = join(process.cwd(), 'dist/dlconform.mjs');
 
 let tmp: string;
 let issuer: RunningIssuer;
@@ -211,16 +210,7 @@ describe('the waivers in force', () => {
   });
 });
 
-function dlconform(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, cwd: tmp });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const dlconform = (args: string[], env: Record<string, string> = {}) => runCli(args, tmp, env);
 
 describe('dlconform bundle, verify and keygen', () => {
   it('keygen writes a key pair; bundle REPORT_DIR signs with it; verify exits 0 with the public key and 1 with another', async () => {

@@ -1,29 +1,17 @@
 /** `--format github` as a workflow step uses it: the bundled CLI against the reference issuer on loopback. */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIssuer, type RunningIssuer } from '../fixtures/issuer/index.js';
+import { runCli } from './test-support.js';
 
-const CLI = join(process.cwd(), 'dist/dlconform.mjs');
 const KEY = 'github-format-test-key-51d0';
 
 let tmp: string;
 let issuer: RunningIssuer;
 
-function dlconform(args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const base: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', GH_KEY: KEY };
-    delete base.GITHUB_STEP_SUMMARY;
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...base, ...env }, cwd: tmp });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const dlconform = (args: string[], env: Record<string, string | undefined> = {}) => runCli(args, tmp, { GH_KEY: KEY, GITHUB_STEP_SUMMARY: undefined, ...env });
 
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'dlconform-ghformat-'));

@@ -1,5 +1,4 @@
 /** `dlconform replay` as a user runs it: the bundled CLI in a child process against the reference issuer over loopback. */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,8 +6,8 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import resultSchema from '../core/report/result.schema.json' with { type: 'json' };
 import { startIssuer, type RunningIssuer } from '../fixtures/issuer/index.js';
+import { runCli } from './test-support.js';
 
-const CLI = join(process.cwd(), 'dist/dlconform.mjs');
 const KEY = 'replay-cli-test-key-5d2a91';
 
 /** Personal values of a captured request: none may reach a report. */
@@ -20,16 +19,7 @@ const ROLLNO = '7788990011';
 const captured = (txn: string, over = '') =>
   `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><PullURIRequest xmlns:ns2="http://tempuri.org/" ver="1.0" ts="2026-11-30T17:02:11.482+05:30" txn="${txn}" orgId="in.gov.captured" keyhash="0d1e2f" metadata="Y" format="pdf"><DocDetails><DocType>HSCER</DocType><DigiLockerId>0a1b2c3d-1111-2222-3333-444455556666</DigiLockerId><UID>${UID}</UID><FullName>${NAME}</FullName><DOB>${DOB}</DOB><rollno>\n ${ROLLNO}${over}\n</rollno><year>2019</year></DocDetails></PullURIRequest>`;
 
-function dlconform(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, NO_COLOR: '1', REPLAY_KEY: KEY }, cwd: tmp });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const dlconform = (args: string[]) => runCli(args, tmp, { REPLAY_KEY: KEY });
 
 let tmp: string;
 let issuer: RunningIssuer;

@@ -11,19 +11,9 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import resultSchema from '../core/report/result.schema.json' with { type: 'json' };
 import { startRequesterService, type RunningRequesterService } from '../fixtures/requester/index.js';
+import { CLI, runCli } from './test-support.js';
 
-const CLI = join(process.cwd(), 'dist/dlconform.mjs');
-
-function dlconform(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, NO_COLOR: '1' }, cwd: tmp });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const dlconform = (args: string[]) => runCli(args, tmp);
 
 let tmp: string;
 let clean: RunningRequesterService;

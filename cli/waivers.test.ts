@@ -4,7 +4,6 @@
  * waiver holds until 2999, an expired one ended in 2020 (the rules at the day's edge are tested
  * with an injected clock in core/waivers.test.ts).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,24 +11,15 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import resultSchema from '../core/report/result.schema.json' with { type: 'json' };
 import { startIssuer, type FaultName, type RunningIssuer } from '../fixtures/issuer/index.js';
+import { runCli } from './test-support.js';
 
-const CLI = join(process.cwd(), 'dist/dlconform.mjs');
 const KEY = 'cli-waivers-api-key-3e9a1d';
 const validate = new Ajv2020({ allErrors: true, strict: true }).compile(resultSchema);
 
 let tmp: string;
 const issuers: RunningIssuer[] = [];
 
-function dlconform(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, NO_COLOR: '1', WAIVER_TEST_KEY: KEY }, cwd: tmp });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const dlconform = (args: string[]) => runCli(args, tmp, { WAIVER_TEST_KEY: KEY });
 
 async function issuerConfig(name: string, faults: FaultName[], waivers?: string): Promise<string> {
   const issuer = await startIssuer({ apiKey: KEY, documents: 5, faults });
