@@ -60,6 +60,19 @@ describe('dlconform demo --partner / report partner', () => {
     expect(c.text()).toMatch(/the client broke 1 MUST rule: partner-pkce-s256/);
   });
 
+  it('a client that never revokes warns (SHOULD) and exits 0; report partner --policy strict makes it block', async () => {
+    const dbPath = join(dir, 'no-revoke.sqlite');
+    const c = capture();
+    expect(await partnerDemo(['--partner', '--db', dbPath, '--fault', 'no-revoke'], c.io)).toBe(0);
+    expect(c.text()).toMatch(/^ {2}WARN partner-revoke \[SHOULD\]/m);
+    const strict = capture();
+    expect(await reportPartner(['partner', '--db', dbPath, '--policy', 'strict'], strict.io)).toBe(1);
+    expect(strict.text()).toMatch(/^ {2}FAIL partner-revoke \[SHOULD\]/m);
+    expect(strict.text()).toMatch(/the client broke 1 MUST or SHOULD rule \(policy strict\): partner-revoke/);
+    const bad = capture();
+    await expect(reportPartner(['partner', '--db', dbPath, '--policy', 'lenient'], bad.io)).rejects.toThrow('--policy must be conformance or strict, got "lenient"');
+  });
+
   it('fails closed: a database with no partner activity exits 4', async () => {
     const dbPath = join(dir, 'push-only.sqlite');
     new PushDb(dbPath).close();

@@ -21,6 +21,7 @@ import { UnknownFaultError } from '../fixtures/fault-list.js';
 import { DEFAULT_ORG_ID } from '../fixtures/issuer/index.js';
 import { PARTNER_CLIENT_FAULTS, parsePartnerClientFaults, runPartnerClient } from '../fixtures/partner-client/index.js';
 import { partnerClause } from '../protocol/partner.js';
+import { DEFAULT_POLICY, POLICIES, type Policy } from '../core/policy.js';
 import { parse, UsageError } from './args.js';
 
 export const REPORT_PARTNER_HELP = `Usage: dlconform report partner --db FILE [--format text|json] [--report-dir DIR]
@@ -35,9 +36,11 @@ Options:
       --db FILE            the mock's SQLite file (required; opened read-only)
       --format text|json   output format (default text)
       --report-dir DIR     also write DIR/report.html
+      --policy P           conformance (default: a broken SHOULD rule warns) | strict (it blocks)
   -h, --help               this help
 
-Exit codes: ${EXIT.ok} the client kept every MUST rule it exercised; ${EXIT.conformanceFailure} it broke a MUST rule;
+Exit codes: ${EXIT.ok} the client kept every MUST rule it exercised; ${EXIT.conformanceFailure} it broke a MUST rule
+(under --policy strict, also a SHOULD rule);
 ${EXIT.usage} usage error; ${EXIT.nothingExecuted} no partner request recorded (nothing judged is not a pass).
 `;
 
@@ -55,7 +58,7 @@ ${Object.entries(PARTNER_CLIENT_FAULTS)
   .map(([name, f]) => `                           ${name}: ${f.fails}`)
   .join('\n')}
       --db FILE            the SQLite file (default: a new one in a temporary directory)
-      --format, --report-dir  as report partner
+      --format, --report-dir, --policy  as report partner
   -h, --help               this help
 
 Exit codes: as report partner.
@@ -121,7 +124,7 @@ function renderHtml(s: PartnerSummary, db: string): string {
 }
 
 /** Prints the report of a database; returns its exit code. */
-async function printReport(dbPath: string, format: string, reportDir: string | undefined, io: PartnerIo): Promise<number> {
+async function printReport(dbPath: string, format: string, reportDir: string | undefined, policy: Policy, io: PartnerIo): Promise<number> {
   let db: PartnerDb;
   try {
     db = new PartnerDb(dbPath, { readonly: true });
@@ -130,7 +133,7 @@ async function printReport(dbPath: string, format: string, reportDir: string | u
   }
   let summary: PartnerSummary;
   try {
-    summary = partnerSummary(db);
+    summary = partnerSummary(db, policy);
   } finally {
     db.close();
   }
@@ -147,6 +150,12 @@ async function printReport(dbPath: string, format: string, reportDir: string | u
   return summary.exitCode;
 }
 
+function policyOf(value: string | undefined): Policy {
+  if (value === undefined) return DEFAULT_POLICY;
+  if (!(POLICIES as readonly string[]).includes(value)) throw new UsageError(`--policy must be ${POLICIES.join(' or ')}, got ${JSON.stringify(value)}`);
+  return value as Policy;
+}
+
 function formatOf(value: string | undefined): string {
   const format = value ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, got ${JSON.stringify(format)}`);
@@ -155,20 +164,31 @@ function formatOf(value: string | undefined): string {
 
 export async function reportPartner(argv: string[], io: PartnerIo = defaultIo): Promise<number> {
   const args = argv[0] === 'partner' ? argv.slice(1) : argv;
-  const { values } = parse(args, { db: { type: 'string' }, format: { type: 'string' }, 'report-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } }, 'report partner');
+  const { values } = parse(
+    args,
+    { db: { type: 'string' }, format: { type: 'string' }, 'report-dir': { type: 'string' }, policy: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    'report partner',
+  );
   if (values.help) {
     io.stdout(REPORT_PARTNER_HELP);
     return EXIT.ok;
   }
   if (!values.db) throw new UsageError("report partner needs --db FILE (the mock DigiLocker's SQLite file)");
   if (!existsSync(values.db)) throw new UsageError(`report partner: ${values.db} does not exist (give the --db the mock DigiLocker wrote)`);
-  return printReport(values.db, formatOf(values.format), values['report-dir'], io);
+  return printReport(values.db, formatOf(values.format), values['report-dir'], policyOf(values.policy), io);
 }
 
 export async function partnerDemo(argv: string[], io: PartnerIo = defaultIo): Promise<number> {
   const { values } = parse(
     argv.filter((a) => a !== '--partner'),
-    { fault: { type: 'string', multiple: true }, db: { type: 'string' }, format: { type: 'string' }, 'report-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    {
+      fault: { type: 'string', multiple: true },
+      db: { type: 'string' },
+      format: { type: 'string' },
+      'report-dir': { type: 'string' },
+      policy: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
     'demo --partner',
   );
   if (values.help) {
@@ -192,5 +212,5 @@ export async function partnerDemo(argv: string[], io: PartnerIo = defaultIo): Pr
   } finally {
     await mock.close();
   }
-  return printReport(dbPath, format, values['report-dir'], io);
+  return printReport(dbPath, format, values['report-dir'], policyOf(values.policy), io);
 }
