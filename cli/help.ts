@@ -205,6 +205,7 @@ Options:
                          in, must be served; refused: each, with its own values, must not be
       --only SELECTOR    run only matching checks (<api>.replay.<file>[.line-N]); repeatable
       --skip SELECTOR    leave out matching checks; repeatable
+      --list             print the checks the files make (one per request) and exit; sends nothing
       --report-dir DIR   where result.json, junit.xml, summary.md, report.html, transcript.jsonl go
       --seed N           seed for txn values and the DigiLockerId
       --policy P         conformance | strict

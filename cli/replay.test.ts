@@ -94,6 +94,17 @@ describe('dlconform replay', () => {
     expect(result.checks.map((c: { id: string; verdict: string }) => `${c.id} ${c.verdict}`)).toEqual(['pulluri.replay.req-0001 pass', 'pulluri.replay.req-0002 fail']);
   });
 
+  it('--list names a check per captured request, in file and line order', async () => {
+    const r = await dlconform(['replay', 'captured/*.xml', 'captured/log.jsonl', '--config', 'config.json', '--list']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(
+      r.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split('\t')[0]),
+    ).toEqual(['pulluri.replay.req-0001', 'pulluri.replay.req-0002', 'pulluri.replay.log.line-1', 'pulluri.replay.log.line-3']);
+  });
+
   it('--baseline and --fail-on new gate a replay as they gate run: the known failure does not block', async () => {
     const first = await dlconform(['replay', 'captured/*.xml', '--config', 'strict.json', '--report-dir', 'out-strict-1', '--quiet']);
     expect(first.code).toBe(1);

@@ -17,6 +17,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
       ...suiteOptions,
       config: { type: 'string', short: 'c' },
       expect: { type: 'string' },
+      list: { type: 'boolean' },
     },
     'replay',
     true,
@@ -38,6 +39,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
   const replay = { ...config, replay: { files, expect } };
   return runAndReport(replay, loaded.apiKey, {
     ...options,
+    list: !!values.list,
     checks: capturedReplayChecks(replay),
     ...(loaded.partner && { partner: loaded.partner }),
   });
