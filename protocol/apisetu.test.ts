@@ -12,6 +12,7 @@ import {
   pdfProblem,
   readApiSetuError,
   readApiSetuXml,
+  sameTxnId,
   statusOfErrorCode,
   uuidFrom,
 } from './apisetu.js';
@@ -123,5 +124,18 @@ describe('holderDiffers', () => {
     expect(holderDiffers({ name: 'Sunil Kumar', dob: '31-12-1990', uid: '999912345679' }, asked)).toEqual(['uid']);
     expect(holderDiffers({ name: 'Sunil Kumar', dob: '31-12-1990', uid: 'XXXXXXXX5678' }, asked)).toEqual([]);
     expect(holderDiffers({ name: 'Sunil Kumar', dob: '31-12-1990', uid: 'xxxx-xxxx-1111' }, asked)).toEqual(['uid']);
+  });
+});
+
+describe('sameTxnId', () => {
+  it('an echo is the same transaction as UUIDs compare (any case), and nothing else is', () => {
+    const sent = '3f2b8c1e-4d5a-4b6c-8d7e-9f0a1b2c3d4e';
+    expect(sameTxnId(sent, sent)).toBe(true);
+    expect(sameTxnId(sent.toUpperCase(), sent)).toBe(true);
+    expect(sameTxnId('3f2b8c1e-4d5a-4b6c-8d7e-9f0a1b2c3d4f', sent)).toBe(false);
+    expect(sameTxnId(123, sent)).toBe(false);
+    // not UUIDs: only the same text is the same
+    expect(sameTxnId('TXN-1', 'txn-1')).toBe(false);
+    expect(sameTxnId('txn-1', 'txn-1')).toBe(true);
   });
 });

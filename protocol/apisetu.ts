@@ -71,6 +71,14 @@ export function isUuid(value: unknown): value is string {
   return typeof value === 'string' && UUID.test(value);
 }
 
+/**
+ * Whether an echoed txnId is the request's: the same UUID, compared as UUIDs (RFC 4122 section 3:
+ * the hex digits "are case insensitive on input"), so an upper-case echo is the same transaction.
+ */
+export function sameTxnId(echoed: unknown, sent: string): boolean {
+  return echoed === sent || (isUuid(echoed) && isUuid(sent) && echoed.toLowerCase() === sent.toLowerCase());
+}
+
 /** A version 4 UUID from a random source (the run's seeded one, so a run repeats). */
 export function uuidFrom(random: () => number): string {
   const hex = Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16));

@@ -17,6 +17,7 @@ import {
   pdfProblem,
   readApiSetuError,
   readApiSetuXml,
+  sameTxnId,
   uuidFrom,
   type ApiSetuFormat,
   type CertificateParameters,
@@ -378,7 +379,7 @@ const txnIdEcho: Check = {
       if (got !== undefined) carrying.push({ e, got });
     }
     if (carrying.length === 0) return skip('no answer carries a txnId: the documents define no echo, so there is nothing to compare', []);
-    const wrong = carrying.filter(({ e, got }) => got !== e.txn);
+    const wrong = carrying.filter(({ e, got }) => !sameTxnId(got, e.txn));
     const evidence = carrying.map(({ e }) => e);
     if (wrong.length > 0) {
       const first = wrong[0]!;
