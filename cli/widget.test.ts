@@ -45,6 +45,13 @@ describe('widget command input', () => {
     await expect(servePartner(['--partner'], {})).rejects.toThrow(/DLCONFORM_PARTNER_APP_KEY, which is not set/);
   });
 
+  it('serve --partner --variant: an unknown variant is named with the known ones; a combination that means nothing is a usage error', async () => {
+    const key = { DLCONFORM_PARTNER_APP_KEY: 'partner-key-1234' };
+    await expect(servePartner(['--partner', '--variant', 'no-such-variant'], key)).rejects.toThrow(/unknown variant "no-such-variant"; known variants: epoch-ts/);
+    await expect(servePartner(['--partner', '--variant', 'epoch-ts', '--fault', 'utc-ts'], key)).rejects.toThrow(UsageError);
+    expect(await servePartner(['--partner', '--variant', 'epoch-ts,upper-hash', '--fault', 'hash-order'], key, Promise.resolve())).toBe(EXIT.ok);
+  });
+
   it('the built CLI exits 2 on a usage error', () => {
     const r = spawnSync(process.execPath, ['dist/dlconform.mjs', 'widget', 'https://partner.gov.in/page.html', '--app-key-env', 'DLCONFORM_WIDGET_KEY'], {
       env: { ...process.env, ...env },

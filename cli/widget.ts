@@ -9,6 +9,7 @@ import { writeGithub } from '../core/report/github.js';
 import { writeReports } from '../core/report/index.js';
 import { EXIT } from '../core/types.js';
 import { PARTNER_FAULTS, parsePartnerFaults, startPartnerSite } from '../fixtures/partner/index.js';
+import { PARTNER_VARIANTS, parsePartnerVariants, variantConflict } from '../fixtures/partner/variants.js';
 import { chromiumPath, isLocalUrl } from '../widget/browser.js';
 import type { UploadServiceChecks } from '../widget/judge.js';
 import { runWidget } from '../widget/run.js';
@@ -54,6 +55,9 @@ per page load. Its app key is read from $DLCONFORM_PARTNER_APP_KEY (or --app-key
 Options:
       --fault NAME       switch on a fault; repeatable or comma-separated (see --list-faults)
       --list-faults      list the faults, the page each applies to and the check it fails, and exit
+      --variant NAME     write the pages in a conformant-but-unusual way that must pass clean;
+                         repeatable or comma-separated, combines with --fault (see --list-variants)
+      --list-variants    list the variants and the page each applies to, and exit
       --app-id ID        the app id the pages carry (default DLCONFORMPARTNER)
       --upload-url URL   the Requester page's data-upload-url (default https://127.0.0.1:PORT/upload)
       --port N           port on 127.0.0.1 (default 0: a free port)
@@ -152,6 +156,8 @@ export async function servePartner(argv: string[], env: NodeJS.ProcessEnv = proc
       partner: { type: 'boolean' },
       fault: { type: 'string', multiple: true },
       'list-faults': { type: 'boolean' },
+      variant: { type: 'string', multiple: true },
+      'list-variants': { type: 'boolean' },
       'app-id': { type: 'string' },
       'upload-url': { type: 'string' },
       port: { type: 'string' },
@@ -169,6 +175,14 @@ export async function servePartner(argv: string[], env: NodeJS.ProcessEnv = proc
     for (const [name, f] of Object.entries(PARTNER_FAULTS)) process.stdout.write(`${name.padEnd(22)} ${f.page.padEnd(15)} ${f.target.padEnd(26)} ${f.description}\n`);
     return EXIT.ok;
   }
+  if (values['list-variants']) {
+    for (const [name, v] of Object.entries(PARTNER_VARIANTS)) process.stdout.write(`${name.padEnd(22)} ${v.page.padEnd(15)} ${v.description}\n`);
+    return EXIT.ok;
+  }
+  const faults = usageOnError(() => parsePartnerFaults(values.fault));
+  const variants = usageOnError(() => parsePartnerVariants(values.variant));
+  const conflict = variantConflict(variants, faults);
+  if (conflict) throw new UsageError(conflict);
   const keyEnv = values['app-key-env'] ?? 'DLCONFORM_PARTNER_APP_KEY';
   const appKey = env[keyEnv];
   if (!appKey)
@@ -176,12 +190,13 @@ export async function servePartner(argv: string[], env: NodeJS.ProcessEnv = proc
   const site = await startPartnerSite({
     appId: values['app-id'] ?? 'DLCONFORMPARTNER',
     appKey,
-    faults: usageOnError(() => parsePartnerFaults(values.fault)),
+    faults,
+    variants,
     port: integer(values.port, 'port', 0),
     ...(values['upload-url'] !== undefined && { uploadUrl: values['upload-url'] }),
   });
   process.stderr.write(
-    `reference partner site${site.faults.length ? ` (faults: ${site.faults.join(', ')})` : ''} on ${site.url}\n  Save to Locker: ${site.saveToLockerUrl}\n  Requester:      ${site.requesterUrl}\nCtrl-C stops it.\n`,
+    `reference partner site${site.faults.length ? ` (faults: ${site.faults.join(', ')})` : ''}${site.variants.length ? ` (variants: ${site.variants.join(', ')})` : ''} on ${site.url}\n  Save to Locker: ${site.saveToLockerUrl}\n  Requester:      ${site.requesterUrl}\nCtrl-C stops it.\n`,
   );
   await (until ??
     new Promise<void>((done) => {
