@@ -94,7 +94,7 @@ export async function runSuite(options: RunOptions): Promise<SuiteRun> {
       const probeUrl = apiSetuSelected ? config.target.certificate! : pullSelected || !pushUrl ? config.target.pullUri : pushUrl;
       // profile apisetu: the valid certificate request is the probe (and the refusal checks' baseline)
       const raw = apiSetuSelected
-        ? (await apiSetuBaseline(ctx)).raw
+        ? (await apiSetuBaseline(ctx).exchange).raw
         : pullSelected || !pushUrl
           ? (await ctx.baseline('pulluri')).raw
           : await client.send({ method: 'GET', url: pushUrl, headers: {}, body: '' });
@@ -291,13 +291,14 @@ async function apiSetuBaselineNotServed(
   ctx: RunContext,
   evidence: SentExchange[],
 ): Promise<{ verdict: 'inconclusive'; message: string; expected: string; actual: string; evidence: SentExchange[] } | undefined> {
-  const base = await apiSetuBaseline(ctx);
+  const baseline = apiSetuBaseline(ctx);
+  const base = await baseline.exchange;
   const kind = base.raw.error?.kind;
   if (kind === 'circuit-open' || kind === 'budget' || base.raw.response?.status === 200) return undefined;
   const r = base.raw.response;
   return {
     verdict: 'inconclusive',
-    message: `inconclusive: the valid certificate request was not served either, so a refusal here proves nothing; see apisetu.valid.${base.label.includes('format xml') ? 'xml' : 'pdf'}`,
+    message: `inconclusive: the valid certificate request was not served either, so a refusal here proves nothing; see ${baseline.check}`,
     expected: 'the valid request served (HTTP 200 with the certificate)',
     actual: r ? `HTTP ${r.status}` : `no answer: ${base.raw.error?.message ?? 'none'}`,
     evidence: [base, ...evidence.filter((e) => e !== base)],

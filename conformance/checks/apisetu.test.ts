@@ -75,6 +75,13 @@ describe('profile apisetu against the reference issuer', () => {
     expect(run.exitCode).toBe(1);
   });
 
+  it('formats ["xml"] with a wrong API key: the inconclusive refusals point to apisetu.valid.xml, the baseline they wait on', async () => {
+    const run = await suite([], (j) => ({ ...j, apiSetu: { ...j.apiSetu, formats: ['xml'] } }), { ...ENV, APISETU_TEST_KEY: 'not-the-issuers-key-000' });
+    const inconclusive = run.checks.filter((c) => c.verdict === 'inconclusive');
+    expect(inconclusive.length).toBeGreaterThan(0);
+    for (const c of inconclusive) expect(c.message, c.id).toMatch(/see apisetu\.valid\.xml$/);
+  });
+
   it('the API key, the UID, the full name and the date of birth never reach the result', async () => {
     const issuer = await startIssuer({ apiKey: API_KEY, documents: 8, apiSetuFaults: ['apisetu-wrong-holder'] });
     const owner = issuer.store.documents[0]!.owner;

@@ -31,6 +31,9 @@ const API = 'apisetu';
 
 const formatsOf = (ctx: RunContext): readonly ApiSetuFormat[] => ctx.config.apiSetu?.formats ?? [];
 
+/** The format of the requests that are not about the format: the first configured (apiSetu.formats has at least one). */
+const firstFormat = (ctx: RunContext): ApiSetuFormat => formatsOf(ctx)[0] ?? 'pdf';
+
 function notConfigured(ctx: RunContext): string | undefined {
   return ctx.config.apiSetu === undefined ? 'not profile apisetu' : undefined;
 }
@@ -74,9 +77,10 @@ function valid(ctx: RunContext, format: ApiSetuFormat): Promise<SentExchange> {
   return ctx.shared(`apisetu:valid:${format}`, () => certificateSend(ctx, `valid request, format ${format}, for the first configured document`, validRequest(ctx, format)));
 }
 
-/** The baseline of the refusal checks: the valid request in the first configured format. */
-export function apiSetuBaseline(ctx: RunContext): Promise<SentExchange> {
-  return valid(ctx, formatsOf(ctx)[0] ?? 'pdf');
+/** The baseline of the refusal checks: the valid request in the first configured format, and the check that owns its failure. */
+export function apiSetuBaseline(ctx: RunContext): { check: string; exchange: Promise<SentExchange> } {
+  const format = firstFormat(ctx);
+  return { check: `apisetu.valid.${format}`, exchange: valid(ctx, format) };
 }
 
 const served = (e: SentExchange) => e.raw.response?.status === 200;
@@ -111,7 +115,7 @@ const PROBES: readonly Probe[] = [
     requests(ctx) {
       const search = { ...ctx.config.documents[0]!.search };
       const dropped = Object.keys(search)[0];
-      const request = validRequest(ctx, formatsOf(ctx)[0] ?? 'pdf');
+      const request = validRequest(ctx, firstFormat(ctx));
       if (dropped === undefined) {
         const { DOB: _dob, ...rest } = parameters(ctx);
         return [{ label: 'certificateParameters without DOB', request: { ...request, certificateParameters: rest } }];
@@ -135,7 +139,7 @@ const PROBES: readonly Probe[] = [
     clause: 'apisetu-txnid',
     status: 400,
     requests(ctx) {
-      const request = validRequest(ctx, formatsOf(ctx)[0] ?? 'pdf');
+      const request = validRequest(ctx, firstFormat(ctx));
       const { txnId: _txnId, ...withoutTxnId } = request;
       return [
         { label: 'txnId "dlconform-txn-0001", not a UUID', request: { ...request, txnId: 'dlconform-txn-0001' } },
@@ -150,7 +154,7 @@ const PROBES: readonly Probe[] = [
     clause: 'apisetu-consentid',
     status: 400,
     requests(ctx) {
-      const request = validRequest(ctx, formatsOf(ctx)[0] ?? 'pdf');
+      const request = validRequest(ctx, firstFormat(ctx));
       const artifact = request.consentArtifact as ReturnType<typeof consentArtifact>;
       return [
         { label: 'consentId "dlconform-consent-0001", not a UUID', request: { ...request, consentArtifact: { ...artifact, consent: { ...artifact.consent, consentId: 'dlconform-consent-0001' } } } },
@@ -164,7 +168,7 @@ const PROBES: readonly Probe[] = [
     clause: 'apisetu-auth',
     status: 401,
     requests(ctx) {
-      const format = formatsOf(ctx)[0] ?? 'pdf';
+      const format = firstFormat(ctx);
       return [
         { label: 'a wrong X-APISETU-APIKEY', request: validRequest(ctx, format), credentials: { apiKey: `dlconform-wrong-${uuidFrom(ctx.random)}` } },
         { label: 'no X-APISETU-APIKEY', request: validRequest(ctx, format), credentials: { apiKey: null } },
@@ -178,7 +182,7 @@ const PROBES: readonly Probe[] = [
     clause: 'apisetu-auth',
     status: 401,
     requests(ctx) {
-      const format = formatsOf(ctx)[0] ?? 'pdf';
+      const format = firstFormat(ctx);
       return [
         { label: 'an unknown X-APISETU-CLIENTID', request: validRequest(ctx, format), credentials: { clientId: `dlconform-unknown-${uuidFrom(ctx.random).slice(0, 8)}` } },
         { label: 'no X-APISETU-CLIENTID', request: validRequest(ctx, format), credentials: { clientId: null } },
@@ -192,7 +196,7 @@ const PROBES: readonly Probe[] = [
     clause: 'apisetu-not-found',
     status: 404,
     requests(ctx) {
-      const request = validRequest(ctx, formatsOf(ctx)[0] ?? 'pdf');
+      const request = validRequest(ctx, firstFormat(ctx));
       return [{ label: "the absent search's values as the issuer's parameters", request: { ...request, certificateParameters: parameters(ctx, ctx.config.absent.search) } }];
     },
   },
@@ -212,11 +216,11 @@ const MALFORMED: ReadonlyArray<{ label: string; body: (ctx: RunContext) => Certi
   { label: 'a body that is not JSON', body: () => ({ raw: '{"txnId": ' }) },
   { label: 'a JSON array body', body: () => ({ raw: '[]' }) },
   { label: 'an empty body', body: () => ({ raw: '' }) },
-  { label: 'certificateParameters a string', body: (ctx) => ({ ...validRequest(ctx, formatsOf(ctx)[0] ?? 'pdf'), certificateParameters: 'UID' }) },
+  { label: 'certificateParameters a string', body: (ctx) => ({ ...validRequest(ctx, firstFormat(ctx)), certificateParameters: 'UID' }) },
   {
     label: 'a parameter that is a number',
     body: (ctx) => {
-      const request = validRequest(ctx, formatsOf(ctx)[0] ?? 'pdf');
+      const request = validRequest(ctx, firstFormat(ctx));
       const [first] = Object.keys(ctx.config.documents[0]!.search);
       return { ...request, certificateParameters: { ...(request.certificateParameters as object), [first ?? 'DOB']: 12345 } };
     },
