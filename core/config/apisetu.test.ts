@@ -62,6 +62,9 @@ describe('profile apisetu', () => {
     const json = apiSetu();
     json.target.pullUri = 'http://127.0.0.1:8080/pulluri';
     expect(messages(json)).toEqual(['target.pullUri: is not used with profile "apisetu", whose one endpoint is target.certificate; remove target.pullUri']);
+    const withRequester = apiSetu() as ReturnType<typeof apiSetu> & { target: { requester?: string } };
+    withRequester.target.requester = 'http://127.0.0.1:8090/upload';
+    expect(messages(withRequester)).toEqual(['target.requester: is not used with profile "apisetu", whose one endpoint is target.certificate; remove target.requester']);
     expect(messages(apiSetu(), { DLCONFORM_API_KEY: 'TESTAPIKEY123', SETU_CLIENT: ' ' })[0]).toMatch(/^apiSetu\.clientIdEnv: environment variable SETU_CLIENT is empty/);
     const bad = apiSetu();
     bad.target.certificate = 'ftp://x';

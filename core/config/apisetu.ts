@@ -26,13 +26,14 @@ export interface ApiSetuSettings {
 
 interface RawForm {
   profile?: string;
-  target: { pullUri?: string; certificate?: string; pullDoc?: string; pushCsv?: string; pushUri?: string; pushUriAccount?: unknown };
+  target: { pullUri?: string; certificate?: string; pullDoc?: string; pushCsv?: string; pushUri?: string; pushUriAccount?: unknown; requester?: string };
   apiKeyEnv: string;
   apiSetu?: RawApiSetu;
   documents: ReadonlyArray<{ owner?: { fullName?: string; dob?: string; aadhaar?: string } }>;
 }
 
-const PULL_ONLY_TARGETS = ['pullUri', 'pullDoc', 'pushCsv', 'pushUri', 'pushUriAccount'] as const;
+// the Requester's upload service too: a profile apisetu run judges the certificate endpoint alone
+const PULL_ONLY_TARGETS = ['pullUri', 'pullDoc', 'pushCsv', 'pushUri', 'pushUriAccount', 'requester'] as const;
 
 /** Whether the config is in the API Setu publisher form. */
 export const isApiSetu = (raw: { profile?: string }): boolean => raw.profile === 'apisetu';
