@@ -2,8 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { DEFAULT_POLICY, POLICIES, type Policy } from '../core/policy.js';
+import { DEFAULT_POLICY } from '../core/policy.js';
 import { progressLine, summaryTable } from '../core/report/console.js';
 import { writeGithub } from '../core/report/github.js';
 import { writeReports } from '../core/report/index.js';
@@ -14,7 +13,7 @@ import { chromiumPath, isLocalUrl } from '../widget/browser.js';
 import type { UploadServiceChecks } from '../widget/judge.js';
 import { runWidget } from '../widget/run.js';
 import { requesterUploadChecks } from '../widget/upload-service.js';
-import { integer, outputFormats, UsageError, usageOnError } from './args.js';
+import { integer, outputFormats, parse, UsageError, usageOnError, withPolicy } from './args.js';
 
 export const WIDGET_HELP = `Usage: dlconform widget URL|FILE --app-key-env VAR [options]
 
@@ -65,14 +64,6 @@ Options:
   -h, --help             this help
 `;
 
-function parseCommand<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T, command: string) {
-  try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message.replace(/\. To specify.*$/s, '')}\nSee: dlconform ${command} --help`);
-  }
-}
-
 /** URL|FILE as the browser should open it: a loopback http(s) URL or a file: URL. */
 export function pageUrl(arg: string): string {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(arg)) {
@@ -96,7 +87,7 @@ export interface WidgetCommandHooks {
 
 export async function widgetCommand(argv: string[], out: NodeJS.WritableStream = process.stdout, hooks: WidgetCommandHooks = {}): Promise<number> {
   const env = hooks.env ?? process.env;
-  const { values, positionals } = parseCommand(
+  const { values, positionals } = parse(
     argv,
     {
       'app-key-env': { type: 'string' },
@@ -110,6 +101,7 @@ export async function widgetCommand(argv: string[], out: NodeJS.WritableStream =
       help: { type: 'boolean', short: 'h' },
     },
     'widget',
+    true,
   );
   if (values.help) {
     out.write(WIDGET_HELP);
@@ -121,8 +113,7 @@ export async function widgetCommand(argv: string[], out: NodeJS.WritableStream =
   if (!keyEnv) throw new UsageError('widget needs --app-key-env VAR: the environment variable holding the app key the page hashes with');
   const appKey = env[keyEnv];
   if (!appKey) throw new UsageError(`widget reads the app key from $${keyEnv}, which is not set.\nFix: export ${keyEnv}=<the api key DigiLocker gave your application>`);
-  const policy = values.policy ?? DEFAULT_POLICY;
-  if (!(POLICIES as readonly string[]).includes(policy)) throw new UsageError(`--policy must be ${POLICIES.join(' or ')}, got ${JSON.stringify(policy)}`);
+  const { policy } = withPolicy({ policy: DEFAULT_POLICY }, values.policy);
   const { github } = outputFormats(values.format);
   const chromium = chromiumPath(values.chromium, env);
   if (!existsSync(chromium)) {
@@ -130,13 +121,13 @@ export async function widgetCommand(argv: string[], out: NodeJS.WritableStream =
       `chromium not found at ${chromium}: install it with \`apt-get install chromium\` (Debian/Ubuntu), or pass --chromium PATH (or set CHROMIUM_PATH) to a Chromium or Chrome binary`,
     );
   }
-  const uploadServiceChecks = hooks.uploadServiceChecks ?? (values['check-upload'] ? requesterUploadChecks({ policy: policy as Policy }) : undefined);
+  const uploadServiceChecks = hooks.uploadServiceChecks ?? (values['check-upload'] ? requesterUploadChecks({ policy }) : undefined);
   const result = await runWidget({
     url,
     appKey,
     appKeyEnv: keyEnv,
     ...(values['app-id'] !== undefined && { appId: values['app-id'] }),
-    policy: policy as Policy,
+    policy,
     chromium,
     ...(uploadServiceChecks && { uploadServiceChecks }),
   });
@@ -150,7 +141,7 @@ export async function widgetCommand(argv: string[], out: NodeJS.WritableStream =
 }
 
 export async function servePartner(argv: string[], env: NodeJS.ProcessEnv = process.env, until?: Promise<void>): Promise<number> {
-  const { values, positionals } = parseCommand(
+  const { values, positionals } = parse(
     argv,
     {
       partner: { type: 'boolean' },
@@ -165,6 +156,7 @@ export async function servePartner(argv: string[], env: NodeJS.ProcessEnv = proc
       help: { type: 'boolean', short: 'h' },
     },
     'serve --partner',
+    true,
   );
   if (values.help) {
     process.stdout.write(PARTNER_HELP);

@@ -6,6 +6,8 @@
  * the upload URL's transport. The harness (conformance/requester/) and the reference service
  * (fixtures/requester/) both use these.
  */
+import { imageKindOf } from './image.js';
+import { UPLOAD_MAX_BYTES } from './partner.js';
 
 /** The three parameters, all "(required)", in the document's order. */
 export const UPLOAD_FIELDS = ['user_ref', 'doc_id', 'doc_url'] as const;
@@ -74,19 +76,17 @@ export function readUploadAnswer(body: string): UploadAnswer | undefined {
 /** The document kinds a DigiLocker document is served as, by their first bytes. */
 export type DocumentKind = 'pdf' | 'jpeg' | 'png';
 
-const MAGIC: ReadonlyArray<{ kind: DocumentKind; bytes: readonly number[] }> = [
-  { kind: 'pdf', bytes: [0x25, 0x50, 0x44, 0x46, 0x2d] }, // %PDF-
-  { kind: 'jpeg', bytes: [0xff, 0xd8, 0xff] },
-  { kind: 'png', bytes: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] },
-];
+const PDF_MAGIC = [0x25, 0x50, 0x44, 0x46, 0x2d]; // %PDF-
 
 /** What the first bytes say the body is, or undefined when it is not a document (an HTML page, a JSON error). */
 export function documentKind(head: Uint8Array): DocumentKind | undefined {
-  return MAGIC.find((m) => m.bytes.every((b, i) => head[i] === b))?.kind;
+  if (PDF_MAGIC.every((b, i) => head[i] === b)) return 'pdf';
+  const image = imageKindOf(head);
+  return image === 'JPEG' ? 'jpeg' : image === 'PNG' ? 'png' : undefined;
 }
 
-/** The default limit of a stored document: the harness serves a body above it as the oversized one. */
-export const DEFAULT_MAX_DOCUMENT_BYTES = 10 * 1024 * 1024;
+/** The default limit of a stored document, DigiLocker's own upload limit: the harness serves a body above it as the oversized one. */
+export const DEFAULT_MAX_DOCUMENT_BYTES = UPLOAD_MAX_BYTES;
 
 const LOOPBACK_HOSTS = new Set(['localhost', '[::1]', '::1']);
 

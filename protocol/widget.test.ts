@@ -1,20 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { nodeHash } from '../core/node-hash.js';
 import { clause } from './clauses.js';
-import {
-  absoluteHttpUrl,
-  appHash,
-  documentTypeOf,
-  errorCodesOf,
-  formatWidgetTimestamp,
-  judgeAppHash,
-  judgeFreshness,
-  judgeIst,
-  parseWidgetTimestamp,
-  repeatedIds,
-  WIDGET_SCRIPT_URL,
-  widgetKindOf,
-} from './widget.js';
+import { absoluteHttpUrl, appHash, errorCodesOf, formatWidgetTimestamp, judgeAppHash, judgeFreshness, judgeIst, parseWidgetTimestamp, repeatedIds, WIDGET_SCRIPT_URL, widgetKindOf } from './widget.js';
 
 const TS = '2016-01-11T14:44:48+05:30';
 const parts = { appId: 'APP123', appKey: 'partner-key', timestamp: TS };
@@ -96,13 +83,6 @@ describe('the page around the widget', () => {
     expect(repeatedIds(['a', 'b', 'c'])).toEqual([]);
     expect(repeatedIds(['share_id', 'x', 'share_id', 'share_id'])).toEqual(['share_id']);
     expect(repeatedIds([null, ''])).toEqual(['']);
-  });
-
-  it('document types by their first bytes', () => {
-    expect(documentTypeOf(new TextEncoder().encode('%PDF-1.7'))).toBe('pdf');
-    expect(documentTypeOf(Uint8Array.from([0xff, 0xd8, 0xff, 0xe0]))).toBe('jpeg');
-    expect(documentTypeOf(Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))).toBe('png');
-    expect(documentTypeOf(new TextEncoder().encode('<!doctype html>'))).toBeUndefined();
   });
 
   it('absolute URLs only', () => {

@@ -5,7 +5,7 @@
  * Pure: the hash function is injected, the clock is passed in.
  */
 import type { HashFunctions } from './auth.js';
-import { toHex, utf8Encode } from './bytes.js';
+import { toHex } from './bytes.js';
 import { formatTs, parseTs } from './time.js';
 
 export type WidgetKind = 'save-to-locker' | 'requester';
@@ -197,23 +197,6 @@ export function repeatedIds(ids: readonly (string | null | undefined)[]): string
     seen.add(id);
   }
   return repeated;
-}
-
-/**
- * The largest document dlconform accepts behind a Save to Locker href: 10 MB, DigiLocker's limit for
- * uploaded documents (the widget documents give none; see README "Save to Locker and Requester widgets").
- */
-export const UPLOAD_LIMIT_BYTES = 10 * 1024 * 1024;
-
-export type DocumentType = 'pdf' | 'jpeg' | 'png';
-
-/** The file type by its first bytes: %PDF-, the JPEG SOI marker, the PNG signature. */
-export function documentTypeOf(head: Uint8Array): DocumentType | undefined {
-  const starts = (prefix: readonly number[]) => prefix.every((b, i) => head[i] === b);
-  if (starts([...utf8Encode('%PDF-')])) return 'pdf';
-  if (starts([0xff, 0xd8, 0xff])) return 'jpeg';
-  if (starts([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'png';
-  return undefined;
 }
 
 /** An absolute URL with a scheme and host (http or https), as a server elsewhere can fetch; undefined when it is not one. */

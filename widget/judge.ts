@@ -11,14 +11,12 @@ import type { HashFunctions } from '../protocol/auth.js';
 import { type ClauseId, clause } from '../protocol/clauses.js';
 import {
   absoluteHttpUrl,
-  documentTypeOf,
   errorCodesOf,
   judgeAppHash,
   judgeFreshness,
   judgeIst,
   parseWidgetTimestamp,
   repeatedIds,
-  UPLOAD_LIMIT_BYTES,
   WIDGET_ATTRIBUTES,
   WIDGET_BUTTON,
   WIDGET_SCRIPT_ID,
@@ -26,6 +24,8 @@ import {
   widgetKindOf,
   type WidgetKind,
 } from '../protocol/widget.js';
+import { UPLOAD_MAX_BYTES } from '../protocol/partner.js';
+import { documentKind } from '../protocol/requester.js';
 import type { OutcomeShown, PageLoad, ScriptTag, WidgetButton } from './browser.js';
 import { isLocalUrl } from './browser.js';
 
@@ -79,7 +79,7 @@ export interface JudgeContext {
   appId?: string;
   policy: Policy;
   evidence: Evidence;
-  /** GET on loopback, at most UPLOAD_LIMIT_BYTES + 1 read */
+  /** GET on loopback, at most UPLOAD_MAX_BYTES + 1 read */
   fetchDocument(url: string): Promise<RawExchange>;
   uploadServiceChecks?: UploadServiceChecks;
 }
@@ -282,11 +282,11 @@ export async function judgeWidget(obs: WidgetObservation, ctx: JudgeContext): Pr
         }
         const { status, bytes, size } = ex.response;
         const length = size ?? bytes.length;
-        const type = documentTypeOf(bytes.subarray(0, 16));
+        const type = documentKind(bytes.subarray(0, 16));
         if (status !== 200) problems.push(`${url}: HTTP ${status}`);
         else if (!type)
           problems.push(`${url}: not a PDF, JPEG or PNG (${ex.response.headers['content-type'] ?? 'no content-type'}, first bytes ${JSON.stringify(new TextDecoder().decode(bytes.subarray(0, 16)))})`);
-        else if (length > UPLOAD_LIMIT_BYTES) problems.push(`${url}: ${length} bytes, over the 10 MB limit`);
+        else if (length > UPLOAD_MAX_BYTES) problems.push(`${url}: ${length} bytes, over the 10 MB limit`);
         else seen.push(`${url}: ${type}, ${length} bytes`);
       }
       if (problems.length > 0) return fail(`${problems.length} of ${urls.length} documents cannot be saved: ${problems.join('; ')}`, { evidence, actual: [...problems, ...seen].join('; ') });

@@ -12,7 +12,8 @@ import type { Policy } from '../core/policy.js';
 import { Redactor } from '../core/redact.js';
 import { runResult } from '../core/run-result.js';
 import { EXIT, type RunResult } from '../core/types.js';
-import { errorCodesOf, UPLOAD_LIMIT_BYTES, WIDGET_RESULTS } from '../protocol/widget.js';
+import { UPLOAD_MAX_BYTES } from '../protocol/partner.js';
+import { errorCodesOf, WIDGET_RESULTS } from '../protocol/widget.js';
 import { type BrowserLimits, DEFAULT_BROWSER_LIMITS, launchChromium, loadPage, type Outcome, type OutcomeShown, showOutcomes, widgetContext } from './browser.js';
 import { judgeWidget, type UploadServiceChecks, widgetScriptOf } from './judge.js';
 
@@ -34,7 +35,7 @@ export interface WidgetRunOptions {
 }
 
 /** the documents behind the hrefs: one at a time, each at most the upload limit and one byte */
-const CLIENT = { timeoutMs: 10_000, concurrency: 1, timeBudgetMs: 60_000, maxResponseBytes: UPLOAD_LIMIT_BYTES + 1 };
+const CLIENT = { timeoutMs: 10_000, concurrency: 1, timeBudgetMs: 60_000, maxResponseBytes: UPLOAD_MAX_BYTES + 1 };
 
 export async function runWidget(opts: WidgetRunOptions): Promise<RunResult> {
   const startedAt = new Date();

@@ -5,40 +5,23 @@
  * either: combined with one, that fault's check still fails. One chromium for every case; without
  * it the tests skip locally and say how to install it; under CI=true they fail.
  */
-import { existsSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckResult, RunResult } from '../core/types.js';
 import { EXIT } from '../core/types.js';
 import { type PartnerFault, startPartnerSite } from '../fixtures/partner/index.js';
 import { PARTNER_VARIANT_NAMES, PARTNER_VARIANTS, type PartnerVariant, variantConflict } from '../fixtures/partner/variants.js';
-import { chromiumPath, launchChromium } from './browser.js';
-import { runWidget } from './run.js';
+import { launchChromium } from './browser.js';
+import { APP_ID, CHROMIUM, chromiumMissing, IN_CI, type PartnerPage, runOnPartnerPage } from './test-support.js';
 
-const IN_CI = process.env.CI === 'true' || process.env.CI === '1';
-const CHROMIUM = chromiumPath(undefined);
-const missing = existsSync(CHROMIUM)
-  ? undefined
-  : `chromium not found at ${CHROMIUM}: install it with \`apt-get install chromium\` (Debian/Ubuntu), or set CHROMIUM_PATH to a Chromium or Chrome binary`;
-if (missing && !IN_CI) process.stderr.write(`\n[widget variants] browser tests are SKIPPED: ${missing}\n(under CI=true a missing chromium fails them instead)\n\n`);
-
-const APP_ID = 'DLCONFORMTEST';
+const missing = chromiumMissing('widget variants');
 const APP_KEY = 'widget-variants-app-key-8e1a47';
-const KEY_ENV = 'DLCONFORM_WIDGET_TEST_KEY';
-type Page = 'save-to-locker' | 'requester';
 let browser: Browser | undefined;
 
-async function runAgainst(variants: PartnerVariant[], faults: PartnerFault[], page: Page): Promise<RunResult> {
-  const site = await startPartnerSite({ appId: APP_ID, appKey: APP_KEY, variants, faults });
-  try {
-    return await runWidget({ url: page === 'requester' ? site.requesterUrl : site.saveToLockerUrl, appKey: APP_KEY, appKeyEnv: KEY_ENV, appId: APP_ID, policy: 'conformance', browser: browser! });
-  } finally {
-    await site.close();
-  }
-}
+const runAgainst = (variants: PartnerVariant[], faults: PartnerFault[], page: PartnerPage): Promise<RunResult> => runOnPartnerPage({ browser: browser!, appKey: APP_KEY, page, faults, variants });
 
 const notPassing = (run: RunResult) => run.checks.filter((c: CheckResult) => c.verdict !== 'pass' && c.verdict !== 'skip').map((c) => `${c.id}: ${c.verdict}: ${c.message}`);
-const pagesOf = (variant: PartnerVariant): Page[] => {
+const pagesOf = (variant: PartnerVariant): PartnerPage[] => {
   const { page } = PARTNER_VARIANTS[variant];
   return page === 'both' ? ['save-to-locker', 'requester'] : [page];
 };
@@ -63,7 +46,7 @@ describe('the variants catalogue', () => {
   it('each variant writes the page differently from the reference', async () => {
     const reference = await startPartnerSite({ appId: APP_ID, appKey: APP_KEY, now: () => new Date('2026-01-01T00:00:00Z') });
     try {
-      const html = async (site: { saveToLockerUrl: string; requesterUrl: string }, page: Page) => (await fetch(page === 'requester' ? site.requesterUrl : site.saveToLockerUrl)).text();
+      const html = async (site: { saveToLockerUrl: string; requesterUrl: string }, page: PartnerPage) => (await fetch(page === 'requester' ? site.requesterUrl : site.saveToLockerUrl)).text();
       for (const variant of PARTNER_VARIANT_NAMES) {
         const site = await startPartnerSite({ appId: APP_ID, appKey: APP_KEY, variants: [variant], now: () => new Date('2026-01-01T00:00:00Z') });
         try {
@@ -116,7 +99,7 @@ describe.skipIf(missing !== undefined && !IN_CI)('dlconform widget in chromium: 
 
   // a variant must not hide a fault: the fault's check still fails, and nothing else does (a UTC wall
   // clock without a zone, read as IST, is also 5 h 30 min old: DigiLocker would answer 206 as well)
-  const combos: { variants: PartnerVariant[]; fault: PartnerFault; page: Page; fails: string | string[] }[] = [
+  const combos: { variants: PartnerVariant[]; fault: PartnerFault; page: PartnerPage; fails: string | string[] }[] = [
     { variants: ['upper-hash'], fault: 'hash-order', page: 'save-to-locker', fails: 'widget.app-hash' },
     { variants: ['epoch-ts'], fault: 'stale-ts', page: 'requester', fails: 'widget.timestamp-fresh' },
     { variants: ['local-ts'], fault: 'utc-ts', page: 'save-to-locker', fails: ['widget.timestamp-ist', 'widget.timestamp-fresh'] },

@@ -9,7 +9,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { existsSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import type { Browser } from 'playwright-core';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -18,24 +17,18 @@ import resultSchema from '../core/report/result.schema.json' with { type: 'json'
 import type { CheckResult, RunResult } from '../core/types.js';
 import { type RequesterFaultName, startRequesterService } from '../fixtures/requester/index.js';
 import { PARTNER_FAULT_NAMES, PARTNER_FAULTS, type PartnerFault, startPartnerSite } from '../fixtures/partner/index.js';
-import { chromiumPath, launchChromium } from './browser.js';
+import { launchChromium } from './browser.js';
 import { WIDGET_CHECKS } from './judge.js';
 import { requesterUploadChecks } from './upload-service.js';
 import { runWidget } from './run.js';
 import { widgetCommand } from '../cli/widget.js';
+import { APP_ID, CHROMIUM, chromiumMissing, IN_CI, KEY_ENV, type PartnerPage, runOnPartnerPage } from './test-support.js';
 import { EXIT } from '../core/types.js';
 
-const IN_CI = process.env.CI === 'true' || process.env.CI === '1';
-const CHROMIUM = chromiumPath(undefined);
-const missing = existsSync(CHROMIUM)
-  ? undefined
-  : `chromium not found at ${CHROMIUM}: install it with \`apt-get install chromium\` (Debian/Ubuntu), or set CHROMIUM_PATH to a Chromium or Chrome binary`;
-if (missing && !IN_CI) process.stderr.write(`\n[widget] browser tests are SKIPPED: ${missing}\n(under CI=true a missing chromium fails them instead)\n\n`);
+const missing = chromiumMissing('widget');
 
 const validate = new Ajv2020({ allErrors: true, strict: true }).compile(resultSchema);
-const APP_ID = 'DLCONFORMTEST';
 const APP_KEY = 'widget-browser-app-key-5f2c9d';
-const KEY_ENV = 'DLCONFORM_WIDGET_TEST_KEY';
 let browser: Browser | undefined;
 const dir = mkdtempSync(join(tmpdir(), 'dlconform-widget-browser-'));
 
@@ -46,14 +39,7 @@ const sink = () =>
     },
   });
 
-async function runAgainst(faults: PartnerFault[], page: 'save-to-locker' | 'requester'): Promise<RunResult> {
-  const site = await startPartnerSite({ appId: APP_ID, appKey: APP_KEY, faults });
-  try {
-    return await runWidget({ url: page === 'requester' ? site.requesterUrl : site.saveToLockerUrl, appKey: APP_KEY, appKeyEnv: KEY_ENV, appId: APP_ID, policy: 'conformance', browser: browser! });
-  } finally {
-    await site.close();
-  }
-}
+const runAgainst = (faults: PartnerFault[], page: PartnerPage): Promise<RunResult> => runOnPartnerPage({ browser: browser!, appKey: APP_KEY, page, faults });
 
 const notPassing = (run: RunResult) => run.checks.filter((c: CheckResult) => c.verdict !== 'pass' && c.verdict !== 'skip').map((c) => `${c.id}: ${c.verdict}`);
 
