@@ -42,6 +42,8 @@ beforeAll(async () => {
     `${JSON.stringify({ body: captured('1764502399'), headers: { 'x-digilocker-hmac': 'c2VjcmV0' } })}\n\n${JSON.stringify({ body: captured('1764502400') })}\n`,
   );
   writeFileSync(join(tmp, 'captured', 'broken.jsonl'), '{"headers": {}}\n');
+  mkdirSync(join(tmp, 'encoded'));
+  writeFileSync(join(tmp, 'encoded', 'req-hex.xml'), captured('1764502401', '&#x26;Q'));
   issuer = await startIssuer({ apiKey: KEY, documents: 4 });
   strictIssuer = await startIssuer({ apiKey: KEY, documents: 4, faults: ['txn-digits-only'] });
   lenientIssuer = await startIssuer({ apiKey: KEY, documents: 4, faults: ['unknown-search-returns-doc'] });
@@ -98,6 +100,14 @@ describe('dlconform replay', () => {
     expect(result.checks[0]).toMatchObject({ id: 'pulluri.replay.req-0001', verdict: 'fail', message: expect.stringMatching(/^served, though expected refused/) });
     const reports = everyReportFile('out-lenient');
     for (const value of [NAME, DOB, UID, ROLLNO, '0a1b2c3d-1111-2222-3333-444455556666']) expect(reports, value).not.toContain(value);
+  });
+
+  it('expect refused: a value written with a character reference the redactor has no form for is redacted as the body writes it', async () => {
+    const r = await dlconform(['replay', 'encoded/req-hex.xml', '--expect', 'refused', '--config', 'config.json', '--report-dir', 'out-hex', '--quiet']);
+    expect(r.code).toBe(0);
+    const reports = everyReportFile('out-hex');
+    expect(reports).toContain('[REDACTED:captured]');
+    for (const value of [NAME, DOB, UID, ROLLNO]) expect(reports, value).not.toContain(value);
   });
 
   it('an issuer that refuses a captured shape (a 32-hex txn) fails that request: exit 1', async () => {

@@ -8,7 +8,7 @@ import { IDENTITY_KEY, optedInIdentity, OPT_IN_FIELDS, type Identity } from '../
 import { apiKeyForms } from '../protocol/leaks.js';
 import type { Format, FormatKey, NamespaceForm, Profile } from '../protocol/profiles.js';
 import { pullRequest, resignRequest, type PullRequest, type Variation } from '../protocol/request-factory.js';
-import type { Replaced } from '../protocol/replay.js';
+import { writtenDetailValues, type Replaced } from '../protocol/replay.js';
 import { pushUriAccountHmac } from '../protocol/push.js';
 import { certificateRequestHeaders } from '../protocol/apisetu.js';
 import type { PullApi } from '../protocol/requests.js';
@@ -245,6 +245,7 @@ export class RunContext {
     if (options.personal) {
       // every value but the document type (the issuer's own, not the citizen's): names, DOB, UID, search values, URI
       for (const [name, value] of read?.detailList ?? []) if (name !== 'DocType') this.onSecret(value, 'captured');
+      for (const [name, written] of writtenDetailValues(original)) if (name !== 'DocType') this.onSecret(written, 'captured');
       if (read?.keyhashAttribute) this.onSecret(read.attrs[read.keyhashAttribute]!, 'keyhash');
     }
     if (!read) return { error: 'not a readable PullURIRequest or PullDocRequest' };

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { nodeHash } from '../core/node-hash.js';
 import { digilockerHmac, HMAC_HEADER, keyhash } from './auth.js';
-import { replayRewrite, rewriteRequest, type ReplayValues } from './replay.js';
+import { replayRewrite, rewriteRequest, writtenDetailValues, type ReplayValues } from './replay.js';
 import { resignRequest } from './request-factory.js';
 import { readRequest } from './requests.js';
 
@@ -111,5 +111,17 @@ describe('replaying with the configured document', () => {
 
   it('refuses a body that is not a Pull request', () => {
     expect(resignRequest(signer, '<Other/>', values({}))).toMatchObject({ error: expect.stringMatching(/not a readable Pull request/) });
+  });
+});
+
+describe('the DocDetails values as written', () => {
+  it('keeps character references and drops the padding, by element name', () => {
+    const text =
+      '<PullURIRequest ver="1.0" ts="t" txn="1" orgId="o"><ns2:DocDetails xmlns:ns2="x"><ns2:DocType>HSCER</ns2:DocType><rollno>\n A&#x26;B1\n</rollno><year/></ns2:DocDetails></PullURIRequest>';
+    expect(writtenDetailValues(text)).toEqual([
+      ['DocType', 'HSCER'],
+      ['rollno', 'A&#x26;B1'],
+      ['year', ''],
+    ]);
   });
 });

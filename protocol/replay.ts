@@ -126,6 +126,16 @@ function childEnd(c: LocatedChild): number {
   return c.close ? c.close.end : c.open.end;
 }
 
+/**
+ * The DocDetails values as the text writes them, by element name: a captured body's values are
+ * personal in the form they are sent too (a character reference the redactor has no form for).
+ */
+export function writtenDetailValues(text: string): Array<[string, string]> {
+  const located = locate(text);
+  if (typeof located === 'string') return [];
+  return located.children.map((c) => [localName(c.open.qname), valueSpan(text, c).core]);
+}
+
 /** Rewrites `text` (a Pull request) as `rewrite` says, keeping every other byte; refuses what it cannot line up. */
 export function rewriteRequest(text: string, rewrite: RequestRewrite): RewriteResult {
   try {
