@@ -24,6 +24,7 @@ const dlconform = (args: string[]) => runCli(args, tmp, { REPLAY_KEY: KEY });
 let tmp: string;
 let issuer: RunningIssuer;
 let strictIssuer: RunningIssuer;
+let lenientIssuer: RunningIssuer;
 
 function everyReportFile(dir: string): string {
   return readdirSync(join(tmp, dir))
@@ -41,16 +42,21 @@ beforeAll(async () => {
     `${JSON.stringify({ body: captured('1764502399'), headers: { 'x-digilocker-hmac': 'c2VjcmV0' } })}\n\n${JSON.stringify({ body: captured('1764502400') })}\n`,
   );
   writeFileSync(join(tmp, 'captured', 'broken.jsonl'), '{"headers": {}}\n');
+  mkdirSync(join(tmp, 'encoded'));
+  writeFileSync(join(tmp, 'encoded', 'req-hex.xml'), captured('1764502401', '&#x26;Q'));
   issuer = await startIssuer({ apiKey: KEY, documents: 4 });
   strictIssuer = await startIssuer({ apiKey: KEY, documents: 4, faults: ['txn-digits-only'] });
+  lenientIssuer = await startIssuer({ apiKey: KEY, documents: 4, faults: ['unknown-search-returns-doc'] });
   writeFileSync(join(tmp, 'config.json'), JSON.stringify(issuer.config('REPLAY_KEY')));
   writeFileSync(join(tmp, 'strict.json'), JSON.stringify(strictIssuer.config('REPLAY_KEY')));
+  writeFileSync(join(tmp, 'lenient.json'), JSON.stringify(lenientIssuer.config('REPLAY_KEY')));
   writeFileSync(join(tmp, 'with-replay.json'), JSON.stringify({ ...issuer.config('REPLAY_KEY'), replay: { files: ['captured/*.xml'] } }));
   writeFileSync(join(tmp, 'no-match.json'), JSON.stringify({ ...issuer.config('REPLAY_KEY'), replay: { files: ['captured/*.xml', 'elsewhere/*.xml', 'captured/*.json'] } }));
 });
 afterAll(async () => {
   await issuer.close();
   await strictIssuer.close();
+  await lenientIssuer.close();
 });
 
 describe('dlconform replay', () => {
@@ -85,6 +91,23 @@ describe('dlconform replay', () => {
     const result = JSON.parse(readFileSync(join(tmp, 'out-refused', 'result.json'), 'utf8'));
     expect(result.checks[0]).toMatchObject({ id: 'pulluri.replay.req-0001', verdict: 'pass', message: expect.stringMatching(/^refused \(HTTP 200, Status="0"\)/) });
     expect(everyReportFile('out-refused')).not.toContain(NAME);
+  });
+
+  it('expect refused against an issuer that serves a search matching nothing: fail, exit 1, no personal value in any report', async () => {
+    const r = await dlconform(['replay', 'captured/req-0001.xml', '--expect', 'refused', '--config', 'lenient.json', '--report-dir', 'out-lenient', '--quiet']);
+    expect(r.code).toBe(1);
+    const result = JSON.parse(readFileSync(join(tmp, 'out-lenient', 'result.json'), 'utf8'));
+    expect(result.checks[0]).toMatchObject({ id: 'pulluri.replay.req-0001', verdict: 'fail', message: expect.stringMatching(/^served, though expected refused/) });
+    const reports = everyReportFile('out-lenient');
+    for (const value of [NAME, DOB, UID, ROLLNO, '0a1b2c3d-1111-2222-3333-444455556666']) expect(reports, value).not.toContain(value);
+  });
+
+  it('expect refused: a value written with a character reference the redactor has no form for is redacted as the body writes it', async () => {
+    const r = await dlconform(['replay', 'encoded/req-hex.xml', '--expect', 'refused', '--config', 'config.json', '--report-dir', 'out-hex', '--quiet']);
+    expect(r.code).toBe(0);
+    const reports = everyReportFile('out-hex');
+    expect(reports).toContain('[REDACTED:captured]');
+    for (const value of [NAME, DOB, UID, ROLLNO]) expect(reports, value).not.toContain(value);
   });
 
   it('an issuer that refuses a captured shape (a 32-hex txn) fails that request: exit 1', async () => {

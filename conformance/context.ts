@@ -8,13 +8,13 @@ import { IDENTITY_KEY, optedInIdentity, OPT_IN_FIELDS, type Identity } from '../
 import { apiKeyForms } from '../protocol/leaks.js';
 import type { Format, FormatKey, NamespaceForm, Profile } from '../protocol/profiles.js';
 import { pullRequest, resignRequest, type PullRequest, type Variation } from '../protocol/request-factory.js';
-import { tsLike, txnLike, type Replaced } from '../protocol/replay.js';
+import { writtenDetailValues, type Replaced } from '../protocol/replay.js';
 import { pushUriAccountHmac } from '../protocol/push.js';
 import { certificateRequestHeaders } from '../protocol/apisetu.js';
 import type { PullApi } from '../protocol/requests.js';
 import { readRequest } from '../protocol/requests.js';
 import { readResponse, readResponseBytes, type ParsedResponse } from '../protocol/responses.js';
-import { formatTs, newTxn, type Random } from '../protocol/time.js';
+import { formatTs, newTxn, tsLike, txnLike, type Random } from '../protocol/time.js';
 import type { RawExchange, TargetClient } from '../core/client.js';
 import { Canary } from './canary.js';
 import type { Config, PartnerCredentials } from '../core/config/index.js';
@@ -245,6 +245,7 @@ export class RunContext {
     if (options.personal) {
       // every value but the document type (the issuer's own, not the citizen's): names, DOB, UID, search values, URI
       for (const [name, value] of read?.detailList ?? []) if (name !== 'DocType') this.onSecret(value, 'captured');
+      for (const [name, written] of writtenDetailValues(original)) if (name !== 'DocType') this.onSecret(written, 'captured');
       if (read?.keyhashAttribute) this.onSecret(read.attrs[read.keyhashAttribute]!, 'keyhash');
     }
     if (!read) return { error: 'not a readable PullURIRequest or PullDocRequest' };

@@ -91,6 +91,14 @@ describe('Redactor: literal secrets', () => {
     expect(many.redact(`x late-secret-value ${hmacs[399]!}`)).toBe('x [REDACTED:late] [REDACTED:hmac]');
   });
 
+  it('the prefilter finds every character the case-insensitive pattern folds to an ASCII letter', () => {
+    // only two non-ASCII characters fold to ASCII letters: the Kelvin sign (to k) and the long s (to s)
+    const folding = new Redactor({ apiKey: 'TESTAPIKEY123' });
+    for (let i = 0; i < 50; i++) folding.addSecret(`unrelated-secret-${i}`, 'other');
+    expect(folding.redact('key: TESTAPI\u212aEY123')).toBe('key: [REDACTED:apiKey]');
+    expect(folding.redact('key: te\u017ftapikey123')).toBe('key: [REDACTED:apiKey]');
+  });
+
   it('is idempotent', () => {
     const text = `<PullURIRequest keyhash="${'a'.repeat(64)}"><DocDetails><FullName>Sunil Kumar</FullName><UID>123443211122</UID></DocDetails></PullURIRequest>`;
     const once = r.redact(text);

@@ -15,7 +15,6 @@
  * reader's tree (a comment or CDATA inside a value, a nested element) is an error, not a guess.
  */
 import { readRequest, type PullApi, type ReceivedRequest } from './requests.js';
-import { formatTs, type Random } from './time.js';
 import { decodeEntities, escapeXml } from './xml.js';
 
 /** DocDetails elements that are not search elements: everything else a Pull URI carries is a search value. */
@@ -125,6 +124,16 @@ function valueSpan(text: string, c: LocatedChild): { start: number; end: number;
 
 function childEnd(c: LocatedChild): number {
   return c.close ? c.close.end : c.open.end;
+}
+
+/**
+ * The DocDetails values as the text writes them, by element name: a captured body's values are
+ * personal in the form they are sent too (a character reference the redactor has no form for).
+ */
+export function writtenDetailValues(text: string): Array<[string, string]> {
+  const located = locate(text);
+  if (typeof located === 'string') return [];
+  return located.children.map((c) => [localName(c.open.qname), valueSpan(text, c).core]);
 }
 
 /** Rewrites `text` (a Pull request) as `rewrite` says, keeping every other byte; refuses what it cannot line up. */
@@ -273,48 +282,4 @@ export function replayRewrite(request: ReceivedRequest, values: ReplayValues): R
   const missing = values.search.slice(searchAt.length);
   const last = searchAt.length > 0 ? searchAt[searchAt.length - 1]! : request.detailList.length - 1;
   return { attributes, details, ...(missing.length > 0 && last >= 0 && { insert: { after: last, elements: missing } }) };
-}
-
-const ISO_TS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.(\d{1,9}))?([+-]\d{2}:\d{2}|Z)$/;
-
-/**
- * `now` written the way `original` writes a ts: the same offset (a non-IST one too), the same
- * number of fraction digits, Z kept as Z; epoch milliseconds or seconds stay epoch. An original
- * of another form is written in the default form (`fallbackOffset`).
- */
-export function tsLike(original: string, now: Date, fallbackOffset: string): string {
-  const t = original.trim();
-  if (/^\d{13}$/.test(t)) return String(now.getTime());
-  if (/^\d{10}$/.test(t)) return String(Math.floor(now.getTime() / 1000));
-  const m = ISO_TS.exec(t);
-  if (!m) return formatTs(now, fallbackOffset);
-  const digits = m[1]?.length ?? 0;
-  // formatTs writes milliseconds: more digits than three are padded with zeros
-  if (m[2] === 'Z') return formatTs(now, '+00:00', digits).replace(/\+00:00$/, 'Z');
-  return formatTs(now, m[2], digits);
-}
-
-const DIGITS = '0123456789';
-const LOWER_HEX = '0123456789abcdef';
-const UPPER_HEX = '0123456789ABCDEF';
-const LOWER = 'abcdefghijklmnopqrstuvwxyz';
-const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-
-/**
- * A fresh txn of the original's shape: every digit a random digit, every hex letter a random hex
- * character of its case (where the txn looks hex), other letters random letters of their case,
- * punctuation kept. A 10-digit txn stays 10 digits, a 32-hex one 32 hex, a UUID a UUID.
- */
-export function txnLike(original: string, random: Random): string {
-  const pick = (alphabet: string) => alphabet[Math.floor(random() * alphabet.length)]!;
-  const hex = /^[0-9a-fA-F-]+$/.test(original) && /[a-fA-F]/.test(original);
-  let out = '';
-  for (const c of original) {
-    if (DIGITS.includes(c)) out += pick(hex ? (/[A-F]/.test(original) ? UPPER_HEX : LOWER_HEX) : DIGITS);
-    else if (/[a-z]/.test(c)) out += pick(hex ? LOWER_HEX : LOWER);
-    else if (/[A-Z]/.test(c)) out += pick(hex ? UPPER_HEX : UPPER);
-    else out += c;
-  }
-  // a random txn equal to the original would not be fresh
-  return out === '' || out === original ? `${out}${pick(DIGITS)}` : out;
 }

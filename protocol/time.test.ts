@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatTs, newTxn, parseTs, seededRandom } from './time.js';
+import { formatTs, newTxn, parseTs, seededRandom, tsLike, txnLike } from './time.js';
 
 describe('timestamps', () => {
   const instant = new Date(Date.UTC(2016, 0, 11, 9, 14, 48, 123));
@@ -27,5 +27,25 @@ describe('txn and dates', () => {
     expect(newTxn(seededRandom(1))).toMatch(/^[1-9]\d{9}$/);
     expect(newTxn(seededRandom(1), 'hex32')).toMatch(/^[0-9a-f]{32}$/);
     expect(newTxn(seededRandom(42))).toBe(newTxn(seededRandom(42)));
+  });
+});
+
+describe('ts and txn of the original shape', () => {
+  const now = new Date(Date.UTC(2026, 11, 6, 3, 4, 5, 678));
+  it('keeps the offset, the fraction digits, Z and epoch forms', () => {
+    expect(tsLike('2018-07-18T10:33:53+02:00', now, '+05:30')).toBe('2026-12-06T05:04:05+02:00');
+    expect(tsLike('2024-01-01T00:00:00.123456+05:30', now, '+05:30')).toBe('2026-12-06T08:34:05.678000+05:30');
+    expect(tsLike('2024-01-01T00:00:00.1Z', now, '+05:30')).toBe('2026-12-06T03:04:05.6Z');
+    expect(tsLike('1678875640887', now, '+05:30')).toBe(String(now.getTime()));
+    expect(tsLike('1678875640', now, '+05:30')).toBe(String(Math.floor(now.getTime() / 1000)));
+    expect(tsLike('yesterday', now, '+05:30')).toBe('2026-12-06T08:34:05+05:30');
+  });
+  it('a fresh txn of the same shape', () => {
+    const random = seededRandom(3);
+    const digits = txnLike('1531902833', random);
+    expect(digits).toMatch(/^\d{10}$/);
+    expect(digits).not.toBe('1531902833');
+    expect(txnLike('562ae0e699e2521ac4bd55f5ca61e553', random)).toMatch(/^[0-9a-f]{32}$/);
+    expect(txnLike('123e4567-e89b-12d3-a456-426655440000', random)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
   });
 });

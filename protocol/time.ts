@@ -37,6 +37,23 @@ export function parseTs(ts: string): Date | undefined {
   return new Date(utc - offsetMinutes * 60_000);
 }
 
+/**
+ * `now` written the way `original` writes a ts (a replayed request, protocol/replay.ts): the same
+ * offset (a non-IST one too), the same number of fraction digits, Z kept as Z; epoch milliseconds
+ * or seconds stay epoch. An original of another form is written in the default form (`fallbackOffset`).
+ */
+export function tsLike(original: string, now: Date, fallbackOffset: string): string {
+  const t = original.trim();
+  if (/^\d{13}$/.test(t)) return String(now.getTime());
+  if (/^\d{10}$/.test(t)) return String(Math.floor(now.getTime() / 1000));
+  const m = TS.exec(t);
+  if (!m) return formatTs(now, fallbackOffset);
+  const digits = m[7] ? m[7].length - 1 : 0;
+  // formatTs writes milliseconds: more digits than three are padded with zeros
+  if (m[8] === 'Z') return formatTs(now, '+00:00', digits).replace(/\+00:00$/, 'Z');
+  return formatTs(now, m[8], digits);
+}
+
 /** A source of randomness; injected so runs are reproducible from a seed. */
 export type Random = () => number;
 
@@ -59,4 +76,29 @@ export function newTxn(random: Random, shape: 'digits' | 'hex32' = 'digits'): st
   let out = shape === 'digits' ? String(1 + Math.floor(random() * 9)) : '';
   while (out.length < length) out += alphabet[Math.floor(random() * alphabet.length)]!;
   return out;
+}
+
+const DIGITS = '0123456789';
+const LOWER_HEX = '0123456789abcdef';
+const UPPER_HEX = '0123456789ABCDEF';
+const LOWER = 'abcdefghijklmnopqrstuvwxyz';
+const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+/**
+ * A fresh txn of the original's shape: every digit a random digit, every hex letter a random hex
+ * character of its case (where the txn looks hex), other letters random letters of their case,
+ * punctuation kept. A 10-digit txn stays 10 digits, a 32-hex one 32 hex, a UUID a UUID.
+ */
+export function txnLike(original: string, random: Random): string {
+  const pick = (alphabet: string) => alphabet[Math.floor(random() * alphabet.length)]!;
+  const hex = /^[0-9a-fA-F-]+$/.test(original) && /[a-fA-F]/.test(original);
+  let out = '';
+  for (const c of original) {
+    if (DIGITS.includes(c)) out += pick(hex ? (/[A-F]/.test(original) ? UPPER_HEX : LOWER_HEX) : DIGITS);
+    else if (/[a-z]/.test(c)) out += pick(hex ? LOWER_HEX : LOWER);
+    else if (/[A-Z]/.test(c)) out += pick(hex ? UPPER_HEX : UPPER);
+    else out += c;
+  }
+  // a random txn equal to the original would not be fresh
+  return out === '' || out === original ? `${out}${pick(DIGITS)}` : out;
 }
